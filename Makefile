@@ -1,0 +1,47 @@
+# Thin wrapper: the two commands of the README plus fuzz and bench. CMake does the work.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+DEB_PACKAGES := cmake make gcc pkg-config clang libclang-rt-14-dev libcurl4-openssl-dev \
+                libcjson-dev libcriterion-dev libmicrohttpd-dev nodejs npm curl
+
+.PHONY: all deps build build-asan run test test-plain test-asan fuzz bench clean
+
+all: build
+
+# Installs only what is missing (sessions and CI run as root).
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build build -j $(JOBS)
+
+build-asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCONFORM_SANITIZE=ON >/dev/null
+	cmake --build build-asan -j $(JOBS)
+
+# The main job: the bundled specs against the embedded mock, reports in reports/.
+run: build
+	./build/conform run --report-dir reports specs/connect-participant
+
+test: test-plain test-asan
+
+test-plain: build
+	cd build && ctest --output-on-failure -j $(JOBS)
+
+test-asan: build-asan
+	cd build-asan && ctest --output-on-failure -j $(JOBS)
+
+fuzz: deps
+	./fuzz/campaign.sh
+
+bench: build
+	./bench/run.sh
+
+clean:
+	rm -rf build build-asan build-fuzz
