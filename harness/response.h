@@ -43,6 +43,8 @@ typedef struct {
 /* max_body: bytes of body kept (CF_MAX_RESPONSE_BODY by default). Cannot fail. */
 void cf_response_init(cf_response *r, size_t max_body);
 void cf_response_cleanup(cf_response *r);
+/* Back to the just-initialised state, keeping the body bound (a retry starts afresh). */
+void cf_response_reset(cf_response *r);
 
 /* Feeds one header line as it arrives ("HTTP/1.1 200 OK\r\n", "Name: value\r\n", "\r\n").
  * A status line starts a new header block (1xx / redirects). Malformed lines are counted as

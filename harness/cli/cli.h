@@ -1,0 +1,36 @@
+/* cli.h - the conform subcommands; each returns the process exit status. */
+#ifndef CF_CLI_H
+#define CF_CLI_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+/* Exit statuses every subcommand uses. */
+enum {
+    CF_EXIT_OK = 0,          /* every check held / all specs valid */
+    CF_EXIT_FAILED = 1,      /* a check failed */
+    CF_EXIT_USAGE = 2,       /* bad flags or a bad spec */
+    CF_EXIT_UNREACHABLE = 3, /* the target could not be reached */
+    CF_EXIT_INTERRUPTED = 130
+};
+
+int cf_cli_lint(int argc, char **argv);
+int cf_cli_run(int argc, char **argv);
+int cf_cli_serve(int argc, char **argv);
+
+/* Expands SPEC|DIR arguments into a sorted list of spec files (a directory contributes its
+ * *.json files, recursively). Memory: free with cf_cli_paths_free(). Returns 0, or 2 after
+ * printing what is wrong (missing path, no spec found). */
+typedef struct {
+    char **items;
+    size_t count;
+} cf_cli_paths;
+
+int cf_cli_collect_specs(char **args, size_t n, cf_cli_paths *out);
+void cf_cli_paths_free(cf_cli_paths *p);
+
+/* Prints diagnostics as "file:path: message" lines on stderr. */
+void cf_cli_print_diags(const cf_diags *d);
+
+#endif

@@ -1,0 +1,123 @@
+/* specs.c - turns SPEC|DIR arguments into spec file paths, and prints diagnostics. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+#define MAX_SPEC_FILES 10000u
+#define MAX_DIR_DEPTH 16
+
+static int add_path(cf_cli_paths *p, const char *path)
+{
+    if (p->count >= MAX_SPEC_FILES) {
+        fprintf(stderr, "conform: more than %u spec files; narrow the arguments\n",
+                MAX_SPEC_FILES);
+        return CF_EXIT_USAGE;
+    }
+    char **items = realloc(p->items, (p->count + 1) * sizeof(*items));
+    if (!items)
+        return CF_EXIT_USAGE;
+    p->items = items;
+    size_t n = strlen(path) + 1;
+    p->items[p->count] = malloc(n);
+    if (!p->items[p->count])
+        return CF_EXIT_USAGE;
+    memcpy(p->items[p->count++], path, n);
+    return CF_EXIT_OK;
+}
+
+static int ends_with_json(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 5 && strcmp(name + n - 5, ".json") == 0;
+}
+
+static int walk(cf_cli_paths *p, const char *dir, int depth)
+{
+    if (depth > MAX_DIR_DEPTH)
+        return CF_EXIT_OK;
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "conform: cannot open directory %s: %s\n", dir, strerror(errno));
+        return CF_EXIT_USAGE;
+    }
+    int rc = CF_EXIT_OK;
+    struct dirent *e;
+    while (rc == CF_EXIT_OK && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t n = strlen(dir) + strlen(e->d_name) + 2;
+        char *full = malloc(n);
+        if (!full) {
+            rc = CF_EXIT_USAGE;
+            break;
+        }
+        snprintf(full, n, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(full, &st) == 0 && S_ISDIR(st.st_mode))
+            rc = walk(p, full, depth + 1);
+        else if (ends_with_json(e->d_name))
+            rc = add_path(p, full);
+        free(full);
+    }
+    closedir(d);
+    return rc;
+}
+
+static int compare(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cf_cli_collect_specs(char **args, size_t n, cf_cli_paths *out)
+{
+    out->items = NULL;
+    out->count = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (stat(args[i], &st) != 0) {
+            fprintf(stderr, "conform: %s: %s\n", args[i], strerror(errno));
+            cf_cli_paths_free(out);
+            return CF_EXIT_USAGE;
+        }
+        size_t before = out->count;
+        int rc = S_ISDIR(st.st_mode) ? walk(out, args[i], 0) : add_path(out, args[i]);
+        if (rc != CF_EXIT_OK) {
+            cf_cli_paths_free(out);
+            return rc;
+        }
+        if (S_ISDIR(st.st_mode) && out->count == before) {
+            fprintf(stderr, "conform: %s: no *.json spec files in this directory\n", args[i]);
+            cf_cli_paths_free(out);
+            return CF_EXIT_USAGE;
+        }
+        qsort(out->items + before, out->count - before, sizeof(*out->items), compare);
+    }
+    return CF_EXIT_OK;
+}
+
+void cf_cli_paths_free(cf_cli_paths *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->count; i++)
+        free(p->items[i]);
+    free(p->items);
+    p->items = NULL;
+    p->count = 0;
+}
+
+void cf_cli_print_diags(const cf_diags *d)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        const cf_diag *g = &d->items[i];
+        fprintf(stderr, "%s:%s: %s\n", g->file ? g->file : "-", g->path[0] ? g->path : "/",
+                g->message);
+    }
+    if (d->dropped)
+        fprintf(stderr, "... and %zu more problems not shown\n", d->dropped);
+}
