@@ -69,8 +69,8 @@ cf_rc cf_json_parse(const char *buf, size_t len, int max_depth, cJSON **out, siz
         return CF_E_INVALID;
     if (max_depth < 0)
         max_depth = 0;
-    if (max_depth == INT_LIMIT)
-        max_depth = INT_LIMIT - 1;
+    if (max_depth > CJSON_NESTING_LIMIT)
+        max_depth = CJSON_NESTING_LIMIT; /* deeper would fail inside cJSON as merely invalid */
 
     size_t where = 0;
     if (scan_depth(buf, len, max_depth, &where) > max_depth) {

@@ -30,6 +30,7 @@ typedef struct {
     /* transport outcome */
     cf_rc transport_rc;    /* CF_OK when a complete response arrived */
     char transport_error[256]; /* curl's words when transport_rc != CF_OK */
+    int unreachable;           /* 1: DNS, connect or TLS handshake failed: no HTTP at all */
     /* filled by cf_response_finish() */
     cJSON *json;          /* parsed body, NULL when not JSON */
     cf_rc json_rc;        /* why json is NULL (CF_E_INVALID, CF_E_TOO_DEEP, ...) */

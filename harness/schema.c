@@ -157,8 +157,8 @@ static void render_value(const cJSON *v, char *out, size_t n)
 
 /* ---- types ------------------------------------------------------------------------------- */
 
-static const char *const type_names[] = {"object",  "array",   "string", "integer",
-                                         "number",  "boolean", "null"};
+static const char *const type_names[] = {"object", "array",   "string", "integer",
+                                         "number", "boolean", "null"};
 #define TYPE_COUNT (sizeof(type_names) / sizeof(type_names[0]))
 
 enum {
@@ -339,8 +339,7 @@ static void violation(vctx *v, const char *path, const char *fmt, ...)
         cf_diags_add(v->out, NULL, path, "%s", msg);
 }
 
-static void validate(vctx *v, const cJSON *schema, const cJSON *inst, const char *path,
-                     int depth);
+static void validate(vctx *v, const cJSON *schema, const cJSON *inst, const char *path, int depth);
 
 /* 1 when the instance has a declared type or "type" is malformed (reported), 0 on mismatch. */
 static int check_type(vctx *v, const cJSON *type, const cJSON *inst, const char *path)
@@ -552,8 +551,7 @@ static void check_array(vctx *v, const cJSON *schema, const cJSON *inst, const c
     }
 }
 
-static void validate(vctx *v, const cJSON *schema, const cJSON *inst, const char *path,
-                     int depth)
+static void validate(vctx *v, const cJSON *schema, const cJSON *inst, const char *path, int depth)
 {
     if (cJSON_IsTrue(schema))
         return;
@@ -776,7 +774,8 @@ static void lint_required(lctx *l, const cJSON *schema, const cJSON *required, c
         }
         render_string(r->valuestring, strlen(r->valuestring), name, sizeof(name));
         for (const cJSON *p = required->child; p != r; p = p->next) {
-            if (cJSON_IsString(p) && p->valuestring && strcmp(p->valuestring, r->valuestring) == 0) {
+            if (cJSON_IsString(p) && p->valuestring &&
+                strcmp(p->valuestring, r->valuestring) == 0) {
                 finding(l, sub, "duplicate required member %s", name);
                 break;
             }

@@ -1,0 +1,392 @@
+/* run.c - `conform run`: runs spec cases against a target and writes the reports. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "limits.h"
+#include "report/report.h"
+#include "runner.h"
+#include "timefmt.h"
+
+static volatile int stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static const char usage[] =
+    "usage: conform run [options] [SPEC|DIR]...\n"
+    "\n"
+    "Runs the cases of each spec (default: specs/) against a target and writes report.json\n"
+    "and junit.xml. Variables also come from CONFORM_VAR_<NAME>.\n"
+    "\n"
+    "options:\n"
+    "  --cacert FILE        CA bundle to verify the target's TLS certificate with\n"
+    "  --filter GLOB        run only cases whose id matches GLOB (fnmatch)\n"
+    "  --help               this text\n"
+    "  --insecure           do not verify TLS certificates (never in CI gates)\n"
+    "  --jobs N             requests in flight at once, 1..256 (default 8)\n"
+    "  --max-body BYTES     largest response body accepted (default 1048576)\n"
+    "  --proxy URL          send everything through this HTTP(S) proxy\n"
+    "  --quiet              print only failures and the summary\n"
+    "  --report-dir DIR     where report.json and junit.xml go (default reports)\n"
+    "  --retries N          retries after a transport failure of a retry-safe request (0..5)\n"
+    "  --shard K/N          run only shard K of N (1 <= K <= N), for CI matrices\n"
+    "  --tag TAG            run only cases with this tag (repeatable: any of them)\n"
+    "  --target URL|mock|spec  where to send requests: a base URL, the embedded mock\n"
+    "                       (default), or the spec's own server URL\n"
+    "  --timeout MS         per-request timeout, 1..600000 (default 10000)\n"
+    "  --var NAME=VALUE     set a spec variable (repeatable)\n"
+    "  --verbose            also list passing cases\n"
+    "  --version            print the version\n"
+    "\n"
+    "exit status: 0 every check held, 1 a check failed, 2 usage or spec error,\n"
+    "3 target unreachable, 130 interrupted.\n";
+
+enum {
+    OPT_CACERT = 256,
+    OPT_FILTER,
+    OPT_HELP,
+    OPT_INSECURE,
+    OPT_JOBS,
+    OPT_MAX_BODY,
+    OPT_PROXY,
+    OPT_QUIET,
+    OPT_REPORT_DIR,
+    OPT_RETRIES,
+    OPT_SEED,
+    OPT_SHARD,
+    OPT_TAG,
+    OPT_TARGET,
+    OPT_TIMEOUT,
+    OPT_VAR,
+    OPT_VERBOSE,
+    OPT_VERSION
+};
+
+/* Sorted; help text for each lives in `usage` above. */
+static const struct option options[] = {
+    {"cacert", required_argument, NULL, OPT_CACERT},
+    {"filter", required_argument, NULL, OPT_FILTER},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"insecure", no_argument, NULL, OPT_INSECURE},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"max-body", required_argument, NULL, OPT_MAX_BODY},
+    {"proxy", required_argument, NULL, OPT_PROXY},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"report-dir", required_argument, NULL, OPT_REPORT_DIR},
+    {"retries", required_argument, NULL, OPT_RETRIES},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"tag", required_argument, NULL, OPT_TAG},
+    {"target", required_argument, NULL, OPT_TARGET},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"var", required_argument, NULL, OPT_VAR},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+typedef struct {
+    cf_run_opts run;
+    const char *report_dir;
+    int quiet;
+    int verbose;
+    const char **vars;
+    size_t var_count;
+    const char **tags;
+    size_t tag_count;
+} run_args;
+
+/* Parses an integer flag in [min, max]; prints and returns 0 when it is not one. */
+static int parse_long(const char *flag, const char *text, long min, long max, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || !end || *end || end == text || v < min || v > max) {
+        fprintf(stderr, "conform run: %s expects an integer %ld..%ld, got \"%s\"\n", flag, min,
+                max, text);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static int parse_shard(const char *text, unsigned *k, unsigned *n)
+{
+    unsigned a = 0, b = 0;
+    char extra;
+    if (sscanf(text, "%u/%u%c", &a, &b, &extra) != 2 || b == 0 || a == 0 || a > b ||
+        b > 10000) {
+        fprintf(stderr,
+                "conform run: --shard expects K/N with 1 <= K <= N <= 10000 (e.g. 2/4), "
+                "got \"%s\"\n",
+                text);
+        return 0;
+    }
+    *k = a;
+    *n = b;
+    return 1;
+}
+
+static int push(const char ***list, size_t *n, const char *item)
+{
+    const char **l = realloc(*list, (*n + 1) * sizeof(*l));
+    if (!l)
+        return 0;
+    l[(*n)++] = item;
+    *list = l;
+    return 1;
+}
+
+static int parse_args(int argc, char **argv, run_args *a)
+{
+    long v;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
+        switch (c) {
+        case OPT_CACERT:
+            if (access(optarg, R_OK) != 0) {
+                fprintf(stderr, "conform run: --cacert %s: %s\n", optarg, strerror(errno));
+                return CF_EXIT_USAGE;
+            }
+            a->run.transport.cacert = optarg;
+            break;
+        case OPT_FILTER:
+            a->run.filter = optarg;
+            break;
+        case OPT_HELP:
+            fputs(usage, stdout);
+            return -1;
+        case OPT_INSECURE:
+            a->run.transport.insecure = 1;
+            break;
+        case OPT_JOBS:
+            if (!parse_long("--jobs", optarg, 1, 256, &v))
+                return CF_EXIT_USAGE;
+            a->run.transport.jobs = (unsigned)v;
+            break;
+        case OPT_MAX_BODY:
+            if (!parse_long("--max-body", optarg, 1024, 1024L * 1024 * 1024, &v))
+                return CF_EXIT_USAGE;
+            a->run.transport.max_body = (size_t)v;
+            break;
+        case OPT_PROXY:
+            a->run.transport.proxy = optarg;
+            break;
+        case OPT_QUIET:
+            a->quiet = 1;
+            break;
+        case OPT_REPORT_DIR:
+            a->report_dir = optarg;
+            break;
+        case OPT_RETRIES:
+            if (!parse_long("--retries", optarg, 0, 5, &v))
+                return CF_EXIT_USAGE;
+            a->run.transport.retries = (unsigned)v;
+            break;
+        case OPT_SEED:
+            if (!parse_long("--seed", optarg, 0, 0x7fffffffL, &v))
+                return CF_EXIT_USAGE;
+            break;
+        case OPT_SHARD:
+            if (!parse_shard(optarg, &a->run.shard_k, &a->run.shard_n))
+                return CF_EXIT_USAGE;
+            break;
+        case OPT_TAG:
+            if (!push(&a->tags, &a->tag_count, optarg))
+                return CF_EXIT_USAGE;
+            break;
+        case OPT_TARGET:
+            if (strcmp(optarg, "mock") != 0 && strcmp(optarg, "spec") != 0 &&
+                strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0) {
+                fprintf(stderr,
+                        "conform run: --target expects mock, spec or an http(s):// URL, got "
+                        "\"%s\"\n",
+                        optarg);
+                return CF_EXIT_USAGE;
+            }
+            a->run.target = optarg;
+            break;
+        case OPT_TIMEOUT:
+            if (!parse_long("--timeout", optarg, 1, 600000, &v))
+                return CF_EXIT_USAGE;
+            a->run.transport.timeout_ms = v;
+            break;
+        case OPT_VAR:
+            if (!strchr(optarg, '=') || optarg[0] == '=') {
+                fprintf(stderr, "conform run: --var expects NAME=VALUE\n");
+                return CF_EXIT_USAGE;
+            }
+            if (!push(&a->vars, &a->var_count, optarg))
+                return CF_EXIT_USAGE;
+            break;
+        case OPT_VERBOSE:
+            a->verbose = 1;
+            break;
+        case OPT_VERSION:
+            printf("conform %s\n", CONFORM_VERSION);
+            return -1;
+        case ':':
+            fprintf(stderr, "conform run: %s needs a value\n", argv[optind - 1]);
+            return CF_EXIT_USAGE;
+        default:
+            fprintf(stderr, "conform run: unknown option %s (see conform run --help)\n",
+                    argv[optind - 1]);
+            return CF_EXIT_USAGE;
+        }
+    }
+    return CF_EXIT_OK;
+}
+
+typedef struct {
+    int tty;
+    size_t total;
+    size_t done;
+} progress;
+
+static void on_progress(void *user, const cf_case_result *c, size_t done, size_t total)
+{
+    progress *p = user;
+    (void)done;
+    (void)total;
+    p->done++;
+    if (p->tty)
+        fprintf(stderr, "\r\033[K[%zu/%zu] %s %.60s", p->done, p->total,
+                c->passed ? "ok  " : "FAIL", c->id);
+}
+
+static int is_ci(void)
+{
+    const char *ci = getenv("CI");
+    return ci && *ci && strcmp(ci, "false") != 0 && strcmp(ci, "0") != 0;
+}
+
+static int load_all(const cf_cli_paths *paths, cf_spec **specs)
+{
+    int bad = 0;
+    for (size_t i = 0; i < paths->count; i++) {
+        cf_diags d;
+        cf_diags_init(&d);
+        if (cf_spec_load_file(paths->items[i], &specs[i], &d) != CF_OK) {
+            cf_cli_print_diags(&d);
+            fprintf(stderr, "%s: invalid spec; fix it (conform lint %s) and rerun\n",
+                    paths->items[i], paths->items[i]);
+            bad = 1;
+        }
+        cf_diags_cleanup(&d);
+    }
+    return bad;
+}
+
+static int execute(run_args *a, cf_spec **specs, size_t n)
+{
+    cf_run_result result = {0};
+    result.started_ms = cf_time_now_ms();
+    double t0 = cf_time_mono_ms();
+    progress prog = {isatty(STDERR_FILENO) && !is_ci() && !a->quiet, 0, 0};
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < specs[i]->case_count; k++)
+            prog.total += (size_t)cf_run_selects(&a->run, &specs[i]->cases[k], k);
+    a->run.progress = on_progress;
+    a->run.progress_user = &prog;
+    a->run.stop = &stop_flag;
+    int exit_code = CF_EXIT_OK;
+    char err[1024] = "";
+    for (size_t i = 0; i < n && exit_code == CF_EXIT_OK; i++) {
+        cf_rc rc = cf_run_spec(specs[i], &a->run, &result, err, sizeof(err));
+        if (rc == CF_E_INTERRUPTED)
+            exit_code = CF_EXIT_INTERRUPTED;
+        else if (rc == CF_E_TRANSPORT)
+            exit_code = CF_EXIT_UNREACHABLE;
+        else if (rc != CF_OK)
+            exit_code = CF_EXIT_USAGE;
+        if (rc != CF_OK && rc != CF_E_INTERRUPTED)
+            fprintf(stderr, "%sconform run: %s: %s\n", prog.tty ? "\r\033[K" : "",
+                    specs[i]->file, err);
+    }
+    if (exit_code != CF_EXIT_OK && exit_code != CF_EXIT_UNREACHABLE)
+        result.incomplete = 1;
+    result.duration_ms = cf_time_mono_ms() - t0;
+    if (prog.tty)
+        fputs("\r\033[K", stderr);
+    if (prog.total == 0 && exit_code == CF_EXIT_OK)
+        fprintf(stderr, "conform run: no case matches the --tag/--filter/--shard selection\n");
+    const char *no_color = getenv("NO_COLOR");
+    int color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+    cf_report_console(&result, stdout, color, a->verbose && !a->quiet);
+    char werr[1024] = "";
+    if (cf_report_write_all(&result, a->report_dir, werr, sizeof(werr)) != CF_OK) {
+        fprintf(stderr, "conform run: cannot write reports: %s\n", werr);
+        if (exit_code == CF_EXIT_OK)
+            exit_code = CF_EXIT_USAGE;
+    } else if (!a->quiet) {
+        printf("reports: %s/report.json, %s/junit.xml%s\n", a->report_dir, a->report_dir,
+               result.incomplete ? " (marked incomplete)" : "");
+    }
+    if (exit_code == CF_EXIT_OK && result.failed)
+        exit_code = CF_EXIT_FAILED;
+    if (exit_code == CF_EXIT_INTERRUPTED)
+        fprintf(stderr, "conform run: interrupted; partial reports written\n");
+    cf_run_result_cleanup(&result);
+    return exit_code;
+}
+
+int cf_cli_run(int argc, char **argv)
+{
+    run_args a;
+    memset(&a, 0, sizeof(a));
+    cf_run_opts_init(&a.run);
+    a.report_dir = "reports";
+    int rc = parse_args(argc, argv, &a);
+    cf_cli_paths paths = {0};
+    cf_spec **specs = NULL;
+    if (rc != CF_EXIT_OK) {
+        rc = rc < 0 ? CF_EXIT_OK : rc;
+        goto out;
+    }
+    a.run.vars = a.vars;
+    a.run.var_count = a.var_count;
+    a.run.tags = a.tags;
+    a.run.tag_count = a.tag_count;
+    char *default_dir[] = {"specs"};
+    rc = optind < argc ? cf_cli_collect_specs(argv + optind, (size_t)(argc - optind), &paths)
+                       : cf_cli_collect_specs(default_dir, 1, &paths);
+    if (rc != CF_EXIT_OK)
+        goto out;
+    specs = calloc(paths.count ? paths.count : 1, sizeof(*specs));
+    if (!specs) {
+        rc = CF_EXIT_USAGE;
+        goto out;
+    }
+    if (load_all(&paths, specs)) {
+        rc = CF_EXIT_USAGE;
+        goto out;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    rc = execute(&a, specs, paths.count);
+out:
+    for (size_t i = 0; specs && i < paths.count; i++)
+        cf_spec_free(specs[i]);
+    free(specs);
+    cf_cli_paths_free(&paths);
+    free(a.vars);
+    free(a.tags);
+    return rc;
+}

@@ -1,0 +1,44 @@
+/* store.h - the mock's idempotency store: (caller, token) -> the resource made for it. */
+#ifndef CF_MOCK_STORE_H
+#define CF_MOCK_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rc.h"
+
+/* Private to harness/mock/. Not thread-safe: the mock holds its lock around every call.
+ * Entries are kept in insertion order, so the oldest is always evicted first, whether it
+ * outlived the retention or the store is full. */
+typedef struct cf_mock_entry {
+    /* read-only for users */
+    size_t caller;       /* index of the credential that made it */
+    char *token;         /* the idempotency token */
+    char *params;        /* canonical text of the request members a replay must repeat */
+    char id[40];         /* the resource id */
+    int64_t created_ms;  /* wall clock, epoch ms: {$created_at} */
+    double stored_mono;  /* monotonic ms when stored, for the retention */
+    /* private */
+    uint64_t hash;
+    struct cf_mock_entry *chain; /* next in the same bucket */
+    struct cf_mock_entry *older, *newer;
+} cf_mock_entry;
+
+typedef struct cf_mock_store cf_mock_store;
+
+/* capacity >= 1 entries, retention in ms (> 0). Memory: cf_mock_store_free() accepts NULL. */
+CF_WUR cf_rc cf_mock_store_new(size_t capacity, double retention_ms, cf_mock_store **out);
+void cf_mock_store_free(cf_mock_store *s);
+
+/* Forgets every entry stored before now_mono - retention. */
+void cf_mock_store_expire(cf_mock_store *s, double now_mono);
+/* NULL when absent. Borrowed until the next add/expire/free. */
+const cf_mock_entry *cf_mock_store_find(const cf_mock_store *s, size_t caller, const char *token);
+/* Copies token and params; evicts the oldest entry when full. CF_E_NOMEM leaves the store
+ * as it was. Does not check for an existing key (find first). */
+CF_WUR cf_rc cf_mock_store_add(cf_mock_store *s, size_t caller, const char *token,
+                               const char *params, const char *id, int64_t created_ms,
+                               double now_mono);
+size_t cf_mock_store_count(const cf_mock_store *s);
+
+#endif

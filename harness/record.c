@@ -1,0 +1,135 @@
+/* record.c - text forms of an exchange for reports, redacted as they are made. */
+#include "record.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define RECORD_MAX (64u * 1024u)
+
+static int is_auth(const cf_spec *spec, const char *name)
+{
+    return spec->op.auth_header && strcasecmp(spec->op.auth_header, name) == 0;
+}
+
+static cf_rc add_body(cf_buf *b, const char *body, size_t len)
+{
+    size_t keep = len > CF_RECORD_BODY_MAX ? CF_RECORD_BODY_MAX : len;
+    cf_rc rc = CF_OK;
+    for (size_t i = 0; i < keep && rc == CF_OK; i++) {
+        unsigned char c = (unsigned char)body[i];
+        rc = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? cf_buf_addf(b, "\\x%02x", c)
+                                                              : cf_buf_addc(b, (char)c);
+    }
+    if (rc == CF_OK && keep < len)
+        rc = cf_buf_addf(b, "... (%zu more bytes)", len - keep);
+    return rc;
+}
+
+/* Redacts the assembled text into a new string. */
+static char *finish(cf_buf *raw, cf_rc rc, const cf_redactor *r)
+{
+    char *out = rc == CF_OK ? cf_redact_dup(r, cf_buf_str(raw), raw->len, RECORD_MAX * 2) : NULL;
+    cf_buf_free(raw);
+    return out;
+}
+
+char *cf_record_request(const cf_spec *spec, const cf_request *q, const cf_redactor *r)
+{
+    cf_buf b;
+    cf_buf_init(&b, RECORD_MAX);
+    cf_rc rc = cf_buf_addf(&b, "%s %s\n", q->method ? q->method : "?", q->url ? q->url : "?");
+    for (size_t i = 0; rc == CF_OK && i < q->headers.count; i++) {
+        const cf_header *h = &q->headers.items[i];
+        rc = cf_buf_addf(&b, "%s: %s\n", h->name, is_auth(spec, h->name) ? "<redacted>" : h->value);
+    }
+    if (rc == CF_OK && q->body) {
+        rc = cf_buf_addc(&b, '\n');
+        if (rc == CF_OK)
+            rc = add_body(&b, q->body, q->body_len);
+    }
+    return finish(&b, rc, r);
+}
+
+char *cf_record_response(const cf_response *resp, const cf_redactor *r)
+{
+    cf_buf b;
+    cf_buf_init(&b, RECORD_MAX);
+    cf_rc rc;
+    if (resp->transport_rc != CF_OK)
+        rc = cf_buf_addf(&b, "(no response: %s)", resp->transport_error);
+    else
+        rc = cf_buf_addf(&b, "HTTP %ld (%.0f ms)\n", resp->status, resp->elapsed_ms);
+    for (size_t i = 0; rc == CF_OK && resp->transport_rc == CF_OK && i < resp->headers.count; i++)
+        rc = cf_buf_addf(&b, "%s: %s\n", resp->headers.items[i].name,
+                         resp->headers.items[i].value);
+    if (rc == CF_OK && resp->transport_rc == CF_OK && resp->body.len) {
+        rc = cf_buf_addc(&b, '\n');
+        if (rc == CF_OK)
+            rc = add_body(&b, resp->body.ptr, resp->body.len);
+    }
+    return finish(&b, rc, r);
+}
+
+/* Appends s inside single quotes, shell-safe. */
+static cf_rc add_quoted(cf_buf *b, const char *s, size_t len)
+{
+    cf_rc rc = cf_buf_addc(b, '\'');
+    for (size_t i = 0; rc == CF_OK && i < len; i++)
+        rc = s[i] == '\'' ? cf_buf_adds(b, "'\\''") : cf_buf_addc(b, s[i]);
+    return rc == CF_OK ? cf_buf_addc(b, '\'') : rc;
+}
+
+/* The secret variable whose value this is, or NULL. */
+static const char *secret_name(const cf_bindings *vars, const char *value)
+{
+    for (size_t i = 0; vars && i < vars->count; i++)
+        if (vars->items[i].secret && strcmp(vars->items[i].value, value) == 0)
+            return vars->items[i].name;
+    return NULL;
+}
+
+char *cf_record_curl(const cf_spec *spec, const cf_request *q, const cf_bindings *vars,
+                     const cf_redactor *r)
+{
+    cf_buf b;
+    cf_buf_init(&b, RECORD_MAX);
+    cf_rc rc = cf_buf_addf(&b, "curl -sS -i -X %s ", q->method ? q->method : "GET");
+    if (rc == CF_OK)
+        rc = add_quoted(&b, q->url ? q->url : "", q->url ? strlen(q->url) : 0);
+    for (size_t i = 0; rc == CF_OK && i < q->headers.count; i++) {
+        const cf_header *h = &q->headers.items[i];
+        const char *secret = secret_name(vars, h->value);
+        if (secret) {
+            rc = cf_buf_addf(&b, " -H \"%s: ${CONFORM_VAR_", h->name);
+            for (const char *c = secret; rc == CF_OK && *c; c++)
+                rc = cf_buf_addc(&b, (char)toupper((unsigned char)*c));
+            if (rc == CF_OK)
+                rc = cf_buf_adds(&b, "}\"");
+        } else if (is_auth(spec, h->name)) {
+            rc = cf_buf_addf(&b, " -H '%s: <redacted>'", h->name);
+        } else {
+            rc = cf_buf_adds(&b, " -H ");
+            cf_buf hv;
+            cf_buf_init(&hv, 70000);
+            if (rc == CF_OK)
+                rc = cf_buf_addf(&hv, "%s: %s", h->name, h->value);
+            if (rc == CF_OK)
+                rc = add_quoted(&b, cf_buf_str(&hv), hv.len);
+            cf_buf_free(&hv);
+        }
+    }
+    if (rc == CF_OK && q->body) {
+        if (q->body_len > CF_RECORD_BODY_MAX) {
+            rc = cf_buf_addf(&b, " --data-binary '<%zu-byte body: rerun the case with conform>'",
+                             q->body_len);
+        } else {
+            rc = cf_buf_adds(&b, " --data-binary ");
+            if (rc == CF_OK)
+                rc = add_quoted(&b, q->body, q->body_len);
+        }
+    }
+    return finish(&b, rc, r);
+}
