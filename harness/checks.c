@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "json.h"
-#include "limits.h"
+#include "cf_limits.h"
 #include "schema.h"
 #include "timefmt.h"
 

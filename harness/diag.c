@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "limits.h"
+#include "cf_limits.h"
 
 void cf_diags_init(cf_diags *d)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
+#include "cf_limits.h"
 
 static int is_ows(char c)
 {

@@ -1,11 +1,9 @@
 /* json.c - bounded JSON parsing (depth pre-scan, exact length) and RFC 6901 pointers. */
 #include "json.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* INT_MAX without <limits.h>: with -Iharness that name finds harness/limits.h instead. */
-#define INT_LIMIT ((int)(~0u >> 1))
 
 /* Depth scan shared by cf_json_depth() and cf_json_parse(): the deepest nesting seen, or
  * stop + 1 as soon as it passes `stop`; *where gets the offset of the bracket that did. */
@@ -47,8 +45,8 @@ int cf_json_depth(const char *buf, size_t len, int stop)
         return 0;
     if (stop < 0)
         stop = 0;
-    if (stop == INT_LIMIT)
-        stop = INT_LIMIT - 1;
+    if (stop == INT_MAX)
+        stop = INT_MAX - 1;
     return scan_depth(buf, len, stop, NULL);
 }
 
@@ -169,7 +167,7 @@ static char *token_dup(const token *t)
     return s;
 }
 
-/* Array index per RFC 6901: "0" or [1-9][0-9]*, below INT_LIMIT (cJSON counts in int).
+/* Array index per RFC 6901: "0" or [1-9][0-9]*, below INT_MAX (cJSON counts in int).
  * Returns 1 and sets *index, 0 otherwise ("-" included). */
 static int token_index(const token *t, int *index)
 {
@@ -181,7 +179,7 @@ static int token_index(const token *t, int *index)
         if (c < '0' || c > '9')
             return 0;
         v = v * 10 + (c - '0');
-        if (v >= INT_LIMIT)
+        if (v >= INT_MAX)
             return 0;
     }
     *index = (int)v;

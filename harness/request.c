@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "json.h"
-#include "limits.h"
+#include "cf_limits.h"
 
 void cf_request_cleanup(cf_request *r)
 {

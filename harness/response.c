@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "json.h"
-#include "limits.h"
+#include "cf_limits.h"
 
 void cf_response_init(cf_response *r, size_t max_body)
 {
@@ -269,8 +269,8 @@ void cf_response_finish(cf_response *r, const cf_spec *spec)
         r->json_rc = CF_E_TOO_LARGE;
     } else {
         size_t off = 0;
-        r->json_rc = cf_json_parse(r->body.ptr ? r->body.ptr : "", r->body.len,
-                                   CF_MAX_JSON_DEPTH, &r->json, &off);
+        r->json_rc = cf_json_parse(r->body.ptr ? r->body.ptr : "", r->body.len, CF_MAX_JSON_DEPTH,
+                                   &r->json, &off);
         if (r->json_rc != CF_OK)
             r->json_err_offset = off;
     }

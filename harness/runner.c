@@ -9,7 +9,7 @@
 
 #include "checks.h"
 #include "json.h"
-#include "limits.h"
+#include "cf_limits.h"
 #include "mock/mock.h"
 #include "record.h"
 #include "timefmt.h"

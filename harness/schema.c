@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
+#include "cf_limits.h"
 #include "timefmt.h"
 
 /* Longest piece of a string value quoted in a message, in bytes before escaping. */

@@ -10,7 +10,7 @@
 
 #include "buf.h"
 #include "json.h"
-#include "limits.h"
+#include "cf_limits.h"
 #include "schema.h"
 #include "spec_lint.h"
 

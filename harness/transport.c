@@ -9,7 +9,7 @@
 
 #include <curl/curl.h>
 
-#include "limits.h"
+#include "cf_limits.h"
 
 /* One transfer in flight; the easy handle stays with the slot so it is reused. */
 typedef struct {
@@ -24,7 +24,7 @@ typedef struct {
 
 struct cf_transport {
     cf_transport_opts opts;
-    char *proxy;  /* copies of the caller's strings */
+    char *proxy; /* copies of the caller's strings */
     char *cacert;
     CURLM *multi; /* holds the connection cache shared by every transfer */
     slot *slots;  /* opts.jobs of them */
@@ -274,6 +274,14 @@ static cf_rc start(cf_transport *t, slot *s, cf_exchange *ex, size_t index, unsi
         set_error(resp, CF_E_INVALID, "request has no method or URL");
         return CF_OK; /* the caller's mistake, not a setup failure of curl */
     }
+    /* curl sends a custom method verbatim: only a token can go on the request line. */
+    if (!cf_http_is_token(req->method, strlen(req->method))) {
+        set_error(resp, CF_E_INVALID, "request method is not an HTTP token");
+        return CF_OK;
+    }
+    /* The tighter of the transport's and the response's bounds applies. */
+    if (t->opts.max_body && (resp->body.max == 0 || t->opts.max_body < resp->body.max))
+        resp->body.max = t->opts.max_body;
     if (!s->easy && !(s->easy = curl_easy_init())) {
         set_error(resp, CF_E_NOMEM, "could not create a curl handle");
         return CF_E_NOMEM;
@@ -292,6 +300,29 @@ static cf_rc start(cf_transport *t, slot *s, cf_exchange *ex, size_t index, unsi
     }
     s->busy = 1;
     return CF_OK;
+}
+
+/* Whether a failure means no HTTP exchange could even start: DNS, connect or TLS. */
+static int never_reached(CURL *easy, CURLcode result)
+{
+    switch (result) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        return 1;
+    case CURLE_OPERATION_TIMEDOUT: {
+        curl_off_t connected = 0;
+        return curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected) == CURLE_OK &&
+               connected == 0;
+    }
+    default:
+        return 0;
+    }
 }
 
 /* Records how transfer `s` ended; returns 1 when it should be tried again. */
@@ -325,6 +356,7 @@ static int finish(cf_transport *t, slot *s, cf_exchange *ex, CURLcode result)
     }
     set_error(resp, result == CURLE_OPERATION_TIMEDOUT ? CF_E_TIMEOUT : CF_E_TRANSPORT,
               s->errbuf[0] ? s->errbuf : curl_easy_strerror(result));
+    resp->unreachable = never_reached(s->easy, result);
     return x->retry_safe && s->attempt < t->opts.retries;
 }
 

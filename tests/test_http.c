@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "http.h"
-#include "limits.h"
+#include "cf_limits.h"
 
 Test(http, add_and_get_ignore_name_case, .timeout = 10)
 {
@@ -76,9 +76,9 @@ Test(http, addn_refuses_nul_inside_a_value, .timeout = 10)
 
 Test(http, add_refuses_names_that_are_not_tokens, .timeout = 10)
 {
-    static const char *const bad[] = {"",         "X Test", "X:Test", "X\r\nY", "X\tY",
-                                      "(comment)", "a/b",   "a\"b",   "é",      "a@b",
-                                      "a,b",       "a;b",   "a=b",    "{x}",    "a\\b"};
+    static const char *const bad[] = {"",          "X Test", "X:Test", "X\r\nY", "X\tY",
+                                      "(comment)", "a/b",    "a\"b",   "é",      "a@b",
+                                      "a,b",       "a;b",    "a=b",    "{x}",    "a\\b"};
     cf_headers h = {0};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         cr_assert_eq(cf_headers_add(&h, bad[i], "v"), CF_E_INVALID, "name %zu", i);
@@ -157,6 +157,7 @@ Test(http, media_type_ignores_parameters_case_and_spaces, .timeout = 10)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         cr_assert_eq(cf_http_media_type_is(cases[i].content_type, cases[i].want), cases[i].match,
-                     "case %zu: '%s' vs '%s'", i, cases[i].content_type ? cases[i].content_type : "(null)",
+                     "case %zu: '%s' vs '%s'", i,
+                     cases[i].content_type ? cases[i].content_type : "(null)",
                      cases[i].want ? cases[i].want : "(null)");
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
+#include "cf_limits.h"
 #include "response.h"
 
 static cf_rc feed(cf_response *r, const char *line)
@@ -277,8 +277,8 @@ Test(response, parse_raw_reports_broken_messages, .timeout = 10)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         cf_response r;
         cf_response_init(&r, 0);
-        cr_assert_eq(parse_exact(&r, cases[i].raw, strlen(cases[i].raw)), cases[i].rc,
-                     "case %zu", i);
+        cr_assert_eq(parse_exact(&r, cases[i].raw, strlen(cases[i].raw)), cases[i].rc, "case %zu",
+                     i);
         cf_response_cleanup(&r);
     }
     cf_response r;
@@ -292,7 +292,8 @@ Test(response, parse_raw_reports_broken_messages, .timeout = 10)
  * (parse_exact copies into exactly-sized heap blocks for ASan). */
 Test(response, parse_raw_survives_any_bytes, .timeout = 10)
 {
-    static const char msg[] = "HTTP/1.1 200 OK\r\n X\r\nA:\tb \r\n\tc\r\nHTTP/1.1 5\r\n\r\n{\"a\":[1";
+    static const char msg[] =
+        "HTTP/1.1 200 OK\r\n X\r\nA:\tb \r\n\tc\r\nHTTP/1.1 5\r\n\r\n{\"a\":[1";
     for (size_t len = 0; len <= sizeof(msg) - 1; len++) {
         cf_response r;
         cf_response_init(&r, 8);
@@ -458,8 +459,7 @@ static void check_envelopes(const cf_spec *spec, const envelope_case *cases, siz
         cf_response r = respond(spec, cases[i].raw);
         cr_assert_eq(r.envelope, cases[i].envelope, "case %zu: %s", i, cases[i].raw);
         if (cases[i].code)
-            cr_assert_str_eq(r.error_code ? r.error_code : "(null)", cases[i].code, "case %zu",
-                             i);
+            cr_assert_str_eq(r.error_code ? r.error_code : "(null)", cases[i].code, "case %zu", i);
         else
             cr_assert_null(r.error_code, "case %zu", i);
         if (cases[i].message)
@@ -474,8 +474,7 @@ static void check_envelopes(const cf_spec *spec, const envelope_case *cases, siz
 Test(response, flag_envelope_follows_the_boolean, .timeout = 10)
 {
     static const envelope_case cases[] = {
-        {"HTTP/1.1 200 OK\r\n\r\n{\"success\":true,\"data\":{}}", CF_ENVELOPE_SUCCESS, NULL,
-         NULL},
+        {"HTTP/1.1 200 OK\r\n\r\n{\"success\":true,\"data\":{}}", CF_ENVELOPE_SUCCESS, NULL, NULL},
         {"HTTP/1.1 400 Bad\r\n\r\n{\"success\":false,\"error\":{\"code\":\"VALIDATION_ERROR\","
          "\"message\":\"too long\"}}",
          CF_ENVELOPE_ERROR, "VALIDATION_ERROR", "too long"},
@@ -533,8 +532,8 @@ Test(response, status_envelope_with_codes_in_the_body, .timeout = 10)
     static const envelope_case in_header[] = {
         {"HTTP/1.1 400 Bad\r\nX-Msg: from header\r\n\r\nnot json", CF_ENVELOPE_ERROR, NULL,
          "from header"},
-        {"HTTP/1.1 400 Bad\r\nX-Msg: h\r\n\r\n{\"code\":\"C\",\"msg\":\"m\"}",
-         CF_ENVELOPE_ERROR, "C", "h"},
+        {"HTTP/1.1 400 Bad\r\nX-Msg: h\r\n\r\n{\"code\":\"C\",\"msg\":\"m\"}", CF_ENVELOPE_ERROR,
+         "C", "h"},
     };
     cf_spec spec;
     memset(&spec, 0, sizeof(spec));

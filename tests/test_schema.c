@@ -5,7 +5,7 @@
 
 #include <criterion/criterion.h>
 
-#include "limits.h"
+#include "cf_limits.h"
 #include "schema.h"
 
 /* One validation case: NULL path means the instance is valid; otherwise exactly one

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "http_server.h"
-#include "limits.h"
+#include "cf_limits.h"
 #include "transport.h"
 
 #define OK_RESPONSE                                                                                \
@@ -53,8 +53,7 @@ static cf_transport *transport_make(unsigned jobs, long timeout_ms, size_t max_b
 }
 
 /* Performs one request and leaves the answer in *resp (cleanup by the caller). */
-static cf_rc perform_one(cf_transport *t, const cf_request *req, cf_response *resp,
-                         size_t max_body)
+static cf_rc perform_one(cf_transport *t, const cf_request *req, cf_response *resp, size_t max_body)
 {
     cf_response_init(resp, max_body);
     cf_exchange ex = {req, resp, 0, 0};
@@ -89,8 +88,8 @@ Test(transport, options_have_safe_defaults, .timeout = 10)
 
 Test(transport, a_post_gets_its_answer, .timeout = 10)
 {
-    cf_test_server_opts so = {.body = "{\"success\":true}", .header_name = "x-amzn-RequestId",
-                              .header_value = "r-1"};
+    cf_test_server_opts so = {
+        .body = "{\"success\":true}", .header_name = "x-amzn-RequestId", .header_value = "r-1"};
     cf_test_server *srv = cf_test_server_start(&so);
     cr_assert_not_null(srv);
     char url[128];
@@ -104,8 +103,8 @@ Test(transport, a_post_gets_its_answer, .timeout = 10)
     cr_assert_eq(resp.status, 200);
     cr_assert_str_eq(cf_buf_str(&resp.body), "{\"success\":true}");
     cr_assert_str_eq(cf_headers_get(&resp.headers, "X-Amzn-RequestId"), "r-1");
-    cr_assert(cf_http_media_type_is(cf_headers_get(&resp.headers, "content-type"),
-                                    "application/json"));
+    cr_assert(
+        cf_http_media_type_is(cf_headers_get(&resp.headers, "content-type"), "application/json"));
     cr_assert_gt(resp.elapsed_ms, 0.0);
     cr_assert_lt(resp.elapsed_ms, 5000.0);
     cf_response_cleanup(&resp);
@@ -143,8 +142,7 @@ Test(transport, sends_exactly_the_request_headers, .timeout = 10)
     cr_assert_not_null(srv);
     char url[128], host[64];
     cf_request req;
-    request_make(&req, "POST", cf_test_server_url(srv, "/echo?x=1", url, sizeof(url)),
-                 "{\"a\":1}");
+    request_make(&req, "POST", cf_test_server_url(srv, "/echo?x=1", url, sizeof(url)), "{\"a\":1}");
     cr_assert_eq(cf_headers_add(&req.headers, "Content-Type", "application/json"), CF_OK);
     cr_assert_eq(cf_headers_add(&req.headers, "X-Amz-Bearer", "secret"), CF_OK);
     cr_assert_eq(cf_headers_add(&req.headers, "X-Empty", ""), CF_OK);
@@ -172,7 +170,7 @@ Test(transport, sends_exactly_the_request_headers, .timeout = 10)
 
 typedef struct {
     const char *method;
-    const char *body; /* NULL: none */
+    const char *body;           /* NULL: none */
     const char *content_length; /* expected line, NULL: none */
 } body_case;
 
@@ -213,7 +211,9 @@ Test(transport, body_or_none_as_the_request_says, .timeout = 10)
 
 Test(transport, redirects_are_not_followed, .timeout = 10)
 {
-    cf_test_server_opts so = {.status = 302, .body = "", .header_name = "Location",
+    cf_test_server_opts so = {.status = 302,
+                              .body = "",
+                              .header_name = "Location",
                               .header_value = "http://127.0.0.1:1/elsewhere"};
     cf_test_server *srv = cf_test_server_start(&so);
     cr_assert_not_null(srv);
@@ -371,6 +371,61 @@ Test(transport, oversize_body_is_cut_at_its_bound, .timeout = 10)
     request_free(&req);
     cf_test_server_stop(srv);
     free(big);
+}
+
+Test(transport, the_tighter_body_bound_applies, .timeout = 10)
+{
+    cf_test_server_opts so = {.body = "{\"padding\":\"0123456789012345678901234567890123456789\"}"};
+    cf_test_server *srv = cf_test_server_start(&so);
+    cr_assert_not_null(srv);
+    char url[128];
+    cf_request req;
+    request_make(&req, "GET", cf_test_server_url(srv, "/b", url, sizeof(url)), NULL);
+    cf_transport *t = transport_make(1, 0, 16);
+    cf_response resp;
+    cr_assert_eq(perform_one(t, &req, &resp, 0), CF_OK);
+    cr_assert_eq(resp.transport_rc, CF_E_TOO_LARGE, "%s", resp.transport_error);
+    cr_assert_eq(resp.body.len, 16);
+    cf_response_cleanup(&resp);
+    cf_transport_free(t);
+    request_free(&req);
+    cf_test_server_stop(srv);
+}
+
+Test(transport, methods_must_be_tokens, .timeout = 10)
+{
+    cf_request req;
+    request_make(&req, "GET / HTTP/1.1\r\nX-Injected: 1\r\n\r\nGET", "http://127.0.0.1:1/", NULL);
+    cf_transport *t = transport_make(1, 0, 0);
+    cf_response resp;
+    cr_assert_eq(perform_one(t, &req, &resp, 0), CF_OK);
+    cr_assert_eq(resp.transport_rc, CF_E_INVALID);
+    cf_response_cleanup(&resp);
+    cf_transport_free(t);
+    request_free(&req);
+}
+
+Test(transport, interim_responses_are_replaced_by_the_final_one, .timeout = 10)
+{
+    cf_raw_server_opts ro = {.response =
+                                 "HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\n" OK_RESPONSE};
+    cf_raw_server *srv = cf_raw_server_start(&ro);
+    cr_assert_not_null(srv);
+    char url[128];
+    cf_request req;
+    request_make(&req, "POST", cf_raw_server_url(srv, "/c", url, sizeof(url)), "{}");
+    cf_transport *t = transport_make(1, 0, 0);
+    cf_response resp;
+    cr_assert_eq(perform_one(t, &req, &resp, 0), CF_OK);
+    cr_assert_eq(resp.transport_rc, CF_OK, "%s", resp.transport_error);
+    cr_assert_eq(resp.status, 200);
+    cr_assert_null(cf_headers_get(&resp.headers, "X-Interim"));
+    cr_assert_str_eq(cf_headers_get(&resp.headers, "content-length"), "11");
+    cr_assert_str_eq(cf_buf_str(&resp.body), "{\"ok\":true}");
+    cf_response_cleanup(&resp);
+    cf_transport_free(t);
+    request_free(&req);
+    cf_raw_server_stop(srv);
 }
 
 Test(transport, twenty_requests_four_at_a_time, .timeout = 10)

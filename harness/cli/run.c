@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "limits.h"
+#include "cf_limits.h"
 #include "report/report.h"
 #include "runner.h"
 #include "timefmt.h"

@@ -48,8 +48,7 @@ static void print_usage(FILE *f)
                  options[i].arg ? options[i].arg : "");
         fprintf(f, "  %-20s %s\n", left, options[i].help);
     }
-    fputs("\nexit status: 0 stopped by a signal, 1 the server failed, 2 usage or spec error.\n",
-          f);
+    fputs("\nexit status: 0 stopped by a signal, 1 the server failed, 2 usage or spec error.\n", f);
 }
 
 static int usage_error(const char *fmt, const char *a, const char *b)
@@ -239,8 +238,7 @@ int cf_cli_serve(int argc, char **argv)
     cf_mock_stop(mock);
     mock = NULL;
     printf("stopped on %s after %lu requests (%lu succeeded, %lu created)\n",
-           signo == SIGINT ? "SIGINT" : "SIGTERM", stats.requests, stats.successes,
-           stats.created);
+           signo == SIGINT ? "SIGINT" : "SIGTERM", stats.requests, stats.successes, stats.created);
     fflush(stdout);
     status = CF_EXIT_OK;
 out:

@@ -46,8 +46,8 @@ static int parse_ulong(const char *s, unsigned long *out)
 
 static int is_code_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
 }
 
 static cf_rc fail(char *err, size_t errlen, const char *fmt, const char *a, const char *b)

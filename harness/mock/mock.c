@@ -21,7 +21,7 @@
 #include "diag.h"
 #include "http.h"
 #include "json.h"
-#include "limits.h"
+#include "cf_limits.h"
 #include "mock/store.h"
 #include "schema.h"
 #include "timefmt.h"
@@ -44,13 +44,13 @@ typedef struct {
 
 struct cf_mock {
     const cf_spec *spec;
-    cf_bindings vars;          /* owned copy */
-    char **creds;              /* value of op.auth_vars[i], owned; NULL entries allowed */
+    cf_bindings vars; /* owned copy */
+    char **creds;     /* value of op.auth_vars[i], owned; NULL entries allowed */
     size_t cred_count;
-    char **secrets;            /* every secret value, scrubbed from messages; borrowed from vars */
+    char **secrets; /* every secret value, scrubbed from messages; borrowed from vars */
     size_t secret_count;
     cf_mock_faults faults;
-    const char *fault_code;    /* code answered by error-rate */
+    const char *fault_code;         /* code answered by error-rate */
     char size_pointer[CF_PATH_MAX]; /* request member {$size} reads; "" when none */
     struct MHD_Daemon *daemon;
     unsigned port;
@@ -437,10 +437,10 @@ static void create_or_replay(cf_mock *m, size_t caller, const cJSON *body, outco
     if (e && strcmp(e->params, cf_buf_str(&params)) != 0) {
         size_t i = first_difference(e->params, cf_buf_str(&params));
         const char *what = i < spec->idem.parameter_count ? spec->idem.parameters[i] : "a member";
-        set_error(m, o, spec->idem.mismatch_code ? spec->idem.mismatch_code
-                                                 : role_code(m, CF_ROLE_VALIDATION));
-        message_set(m, o, NULL, 0,
-                    "the idempotency token %s was already used with a different %s",
+        set_error(m, o,
+                  spec->idem.mismatch_code ? spec->idem.mismatch_code
+                                           : role_code(m, CF_ROLE_VALIDATION));
+        message_set(m, o, NULL, 0, "the idempotency token %s was already used with a different %s",
                     spec->idem.token, what);
     } else if (e) {
         memcpy(o->id, e->id, sizeof(o->id));
@@ -448,10 +448,9 @@ static void create_or_replay(cf_mock *m, size_t caller, const cJSON *body, outco
         o->status = spec->resp.success_status;
     } else if (m->faults.quota_set && m->callers[caller].created >= m->faults.quota) {
         set_error(m, o, role_code(m, CF_ROLE_QUOTA));
-        message_set(m, o, NULL, 0, "quota exceeded: each caller may create %lu",
-                    m->faults.quota);
-    } else if (token && cf_mock_store_add(m->store, caller, token, cf_buf_str(&params), id,
-                                          now_ms, now) != CF_OK) {
+        message_set(m, o, NULL, 0, "quota exceeded: each caller may create %lu", m->faults.quota);
+    } else if (token && cf_mock_store_add(m->store, caller, token, cf_buf_str(&params), id, now_ms,
+                                          now) != CF_OK) {
         set_error(m, o, role_code(m, CF_ROLE_INTERNAL));
         message_set(m, o, NULL, 0, "out of memory");
     } else {
@@ -661,8 +660,7 @@ static cf_rc render(const cf_mock *m, const outcome *o, cf_headers *headers, cha
     }
     if (rc == CF_OK && !cf_headers_get(headers, "Content-Type"))
         rc = cf_headers_add(headers, "Content-Type",
-                            spec->resp.content_type ? spec->resp.content_type
-                                                    : "application/json");
+                            spec->resp.content_type ? spec->resp.content_type : "application/json");
     if (rc == CF_OK && body_tmpl)
         rc = cf_template_expand_json(body_tmpl, &ctx, &doc, err, errlen);
     if (rc == CF_OK && doc)
@@ -768,9 +766,8 @@ static enum MHD_Result answer(cf_mock *m, struct MHD_Connection *conn, const cha
 /* ---- libmicrohttpd callbacks -------------------------------------------------------------- */
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **req_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
 {
     cf_mock *m = cls;
     request *r = *req_cls;
@@ -1001,7 +998,7 @@ static cf_rc setup(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errle
     m->prng = seed;
 
     long retention = spec->idem.enabled && spec->idem.retention_s > 0 ? spec->idem.retention_s
-                                                                       : DEFAULT_RETENTION_S;
+                                                                      : DEFAULT_RETENTION_S;
     size_t cap = opts->idem_capacity ? opts->idem_capacity : CF_MOCK_DEFAULT_IDEM_CAPACITY;
     cf_rc rc = cf_mock_store_new(cap, (double)retention * 1000.0, &m->store);
     if (rc != CF_OK)
@@ -1073,18 +1070,17 @@ cf_rc cf_mock_start(const cf_mock_opts *opts, cf_mock **out, char *err, size_t e
         cf_mock_stop(m);
         return rc;
     }
-    unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
-                     MHD_USE_THREAD_PER_CONNECTION;
+    unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     unsigned conns = opts->max_connections ? opts->max_connections : CF_MOCK_DEFAULT_CONNECTIONS;
     unsigned timeout = opts->timeout_s ? opts->timeout_s : CF_MOCK_DEFAULT_TIMEOUT_S;
     m->daemon = MHD_start_daemon(
         flags, (uint16_t)opts->port, NULL, NULL, on_request, m, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT, conns,
-        MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)MEMORY_LIMIT, MHD_OPTION_THREAD_STACK_SIZE, (size_t)THREAD_STACK,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)m, MHD_OPTION_END);
+        (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT, conns, MHD_OPTION_CONNECTION_TIMEOUT,
+        timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_LIMIT,
+        MHD_OPTION_THREAD_STACK_SIZE, (size_t)THREAD_STACK, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, (void *)m, MHD_OPTION_END);
     if (!m->daemon) {
         snprintf(err, errlen, "cannot listen on %s port %u: %s", bind, opts->port,
                  errno ? strerror(errno) : "address in use or not permitted");

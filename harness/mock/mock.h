@@ -24,9 +24,9 @@
 
 /* Fault injection; zero-initialised means none. Several --fault texts fill one struct. */
 typedef struct {
-    long latency_ms;      /* > 0: each answer waits this long before it is sent */
-    double error_rate;    /* 0..1: chance that a valid request is answered with error_code */
-    char error_code[128]; /* catalogue code or role name; "" = the internal role's code */
+    long latency_ms;       /* > 0: each answer waits this long before it is sent */
+    double error_rate;     /* 0..1: chance that a valid request is answered with error_code */
+    char error_code[128];  /* catalogue code or role name; "" = the internal role's code */
     double throttle_per_s; /* > 0: per-caller token bucket, this rate, burst max(1, rate) */
     int quota_set;         /* 1: the quota below applies */
     unsigned long quota;   /* new resources per caller before the quota role's code */
@@ -48,8 +48,8 @@ typedef struct {
     const char *bind;        /* address or host name to listen on; NULL = "127.0.0.1" */
     unsigned port;           /* 0 = any free port (see cf_mock_port) */
     cf_mock_faults faults;
-    uint64_t seed;           /* seed of the error-rate draws when seed_set */
-    int seed_set;            /* 0: seeded from the random source */
+    uint64_t seed;            /* seed of the error-rate draws when seed_set */
+    int seed_set;             /* 0: seeded from the random source */
     unsigned max_connections; /* 0 = CF_MOCK_DEFAULT_CONNECTIONS */
     unsigned timeout_s;       /* idle connections are closed after it; 0 = default */
     size_t idem_capacity;     /* tokens remembered at most (oldest evicted); 0 = default */

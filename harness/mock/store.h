@@ -12,12 +12,12 @@
  * outlived the retention or the store is full. */
 typedef struct cf_mock_entry {
     /* read-only for users */
-    size_t caller;       /* index of the credential that made it */
-    char *token;         /* the idempotency token */
-    char *params;        /* canonical text of the request members a replay must repeat */
-    char id[40];         /* the resource id */
-    int64_t created_ms;  /* wall clock, epoch ms: {$created_at} */
-    double stored_mono;  /* monotonic ms when stored, for the retention */
+    size_t caller;      /* index of the credential that made it */
+    char *token;        /* the idempotency token */
+    char *params;       /* canonical text of the request members a replay must repeat */
+    char id[40];        /* the resource id */
+    int64_t created_ms; /* wall clock, epoch ms: {$created_at} */
+    double stored_mono; /* monotonic ms when stored, for the retention */
     /* private */
     uint64_t hash;
     struct cf_mock_entry *chain; /* next in the same bucket */

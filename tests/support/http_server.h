@@ -8,10 +8,10 @@
 /* ---- libmicrohttpd server ---- */
 
 typedef struct {
-    unsigned status;           /* 0: 200 */
-    const char *content_type;  /* NULL: application/json (text/plain when echoing) */
-    const char *body;          /* NULL: echo the request, see below */
-    const char *header_name;   /* optional extra response header */
+    unsigned status;          /* 0: 200 */
+    const char *content_type; /* NULL: application/json (text/plain when echoing) */
+    const char *body;         /* NULL: echo the request, see below */
+    const char *header_name;  /* optional extra response header */
     const char *header_value;
     unsigned delay_ms;         /* pause before answering each request */
     int thread_per_connection; /* 1: connections are answered concurrently */
@@ -40,8 +40,8 @@ typedef struct {
     unsigned chunk_delay_ms; /* pause before each write */
     int cut;                 /* 1: reset the connection (RST) after `cut_at` bytes */
     size_t cut_at;
-    unsigned fail_first;     /* the first N connections are reset right after the request */
-    int hang;                /* 1: read the request, then send nothing until stopped */
+    unsigned fail_first; /* the first N connections are reset right after the request */
+    int hang;            /* 1: read the request, then send nothing until stopped */
 } cf_raw_server_opts;
 
 typedef struct cf_raw_server cf_raw_server;

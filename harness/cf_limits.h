@@ -1,6 +1,6 @@
-/* limits.h - every size bound libconform enforces, in one place; fuzz builds may lower them. */
-#ifndef CF_LIMITS_H
-#define CF_LIMITS_H
+/* cf_limits.h - every size bound libconform enforces, in one place; fuzz builds may lower them. */
+#ifndef CF_CF_LIMITS_H
+#define CF_CF_LIMITS_H
 
 #ifndef CF_MAX_RESPONSE_BODY
 #define CF_MAX_RESPONSE_BODY (1024u * 1024u) /* bytes of a response body kept; more fails */

@@ -1,0 +1,78 @@
+/* report.h - a run's results as files (report.json, junit.xml) and as console text. */
+#ifndef CF_REPORT_H
+#define CF_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "rc.h"
+#include "result.h"
+
+/* Memory: nothing here keeps a pointer past the call. cf_report_json(), cf_report_junit() and
+ * cf_report_clean() append to a cf_buf the caller initialised and frees; on error the buffer
+ * holds a partial text (or was freed by cf_buf itself when past its maximum) and must not be
+ * written anywhere. Every string printed comes from the cf_run_result, which is redacted. */
+
+#ifndef CF_REPORT_MAX
+#define CF_REPORT_MAX (256u * 1024u * 1024u) /* bytes of one report file */
+#endif
+#ifndef CF_REPORT_FIELD_MAX
+#define CF_REPORT_FIELD_MAX (64u * 1024u) /* bytes of one string (body, check text) kept */
+#endif
+#ifndef CF_REPORT_MESSAGE_MAX
+#define CF_REPORT_MESSAGE_MAX 512u /* bytes of expected/actual in a one-line message */
+#endif
+#ifndef CF_REPORT_EXCHANGES_MAX
+#define CF_REPORT_EXCHANGES_MAX 16u /* exchanges of one case in junit.xml (report.json: all) */
+#endif
+#ifndef CF_REPORT_CONSOLE_EXCHANGES
+#define CF_REPORT_CONSOLE_EXCHANGES 4u /* exchanges of one failed case shown on the console */
+#endif
+
+/* Writes `len` bytes to `path` so that readers see the old file or the whole new one, never
+ * part: a temporary "PATH.tmp.XXXXXX" in the same directory is written, fsync'ed and renamed
+ * over `path`. A new file gets mode 0644; a replaced one keeps its mode. Returns CF_OK, or
+ * CF_E_IO (CF_E_NOMEM, CF_E_INVALID) with `err` naming the step, the path and strerror; on
+ * error the temporary file is gone and `path` is untouched. `err` may be NULL. */
+CF_WUR cf_rc cf_atomic_write(const char *path, const char *data, size_t len, char *err,
+                             size_t errlen);
+
+/* Creates `dir` and its missing parents (mode 0777 less the umask). Fails with CF_E_IO and a
+ * message when a component is not a directory or `dir` is not writable by this process. */
+CF_WUR cf_rc cf_report_dir_prepare(const char *dir, char *err, size_t errlen);
+
+/* Appends report.json: run metadata, stats, every case with its checks (expected/actual only
+ * for failed checks) and, for failed cases, the exchanges. Strings are cut to
+ * CF_REPORT_FIELD_MAX and invalid UTF-8 becomes U+FFFD, so the file is always valid JSON.
+ * Case and check counts are computed from the cases; requests and duration come from `r`. */
+CF_WUR cf_rc cf_report_json(const cf_run_result *r, cf_buf *out);
+
+/* Appends junit.xml (Ant/Surefire schema as read by Jenkins, GitLab and GitHub): one
+ * <testsuite> per spec file in order of first appearance, one <testcase> per case. A failed
+ * case carries <failure> (or <error> when the target could not be reached) whose text holds
+ * every failed check, the exchanges and the replay command; a case not run is <skipped>. */
+CF_WUR cf_rc cf_report_junit(const cf_run_result *r, cf_buf *out);
+
+/* Prints failed cases (checks, exchanges, curl and rerun lines), in verbose mode a line per
+ * passed and skipped case, and a summary line. color=1 adds ANSI colours. Control characters
+ * and invalid UTF-8 in results are replaced so a hostile response cannot drive the terminal.
+ * Write errors on `out` are ignored (the files are the record). */
+void cf_report_console(const cf_run_result *r, FILE *out, int color, int verbose);
+
+/* cf_report_dir_prepare(dir), then DIR/report.json and DIR/junit.xml, each atomically. Both
+ * files are attempted; returns the first error and its message. */
+CF_WUR cf_rc cf_report_write_all(const cf_run_result *r, const char *dir, char *err,
+                                 size_t errlen);
+
+/* Flags of cf_report_clean(). */
+#define CF_CLEAN_XML 1u      /* escape & < > " ' \r; replace what XML 1.0 forbids */
+#define CF_CLEAN_TERMINAL 2u /* replace C0 (but \t \n) and C1 controls, DEL, bidi overrides */
+#define CF_CLEAN_ONE_LINE 4u /* \t \n \r become spaces */
+
+/* Appends `s` (NUL-terminated; NULL appends nothing) to `out` with invalid UTF-8 replaced by
+ * U+FFFD and, per `flags`, escaped or neutralised. At most `max` input bytes are taken, cut on
+ * a character boundary and followed by "... (N more bytes)". Returns what cf_buf returns. */
+CF_WUR cf_rc cf_report_clean(cf_buf *out, const char *s, size_t max, unsigned flags);
+
+#endif

@@ -1,0 +1,214 @@
+/* report_json.c - report.json: the machine-readable record of a run, built with cJSON. */
+#include "report.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cjson/cJSON.h>
+
+#include "timefmt.h"
+
+/* Milliseconds rounded to microseconds, so the file does not carry 17 noisy digits. */
+static double ms3(double ms)
+{
+    double scaled = ms * 1000.0;
+    return (double)(long long)(scaled < 0 ? scaled - 0.5 : scaled + 0.5) / 1000.0;
+}
+
+/* A new string item holding s made valid UTF-8 and cut to CF_REPORT_FIELD_MAX, or a null item
+ * when s is NULL; NULL when out of memory. */
+static cJSON *new_str(const char *s)
+{
+    if (!s)
+        return cJSON_CreateNull();
+    cf_buf b;
+    cf_buf_init(&b, 3 * CF_REPORT_FIELD_MAX + 64); /* each invalid byte becomes 3 */
+    cJSON *item = NULL;
+    if (cf_report_clean(&b, s, CF_REPORT_FIELD_MAX, 0) == CF_OK)
+        item = cJSON_CreateString(cf_buf_str(&b));
+    cf_buf_free(&b);
+    return item;
+}
+
+static cf_rc add_str(cJSON *obj, const char *key, const char *s)
+{
+    cJSON *item = new_str(s);
+    if (!item || !cJSON_AddItemToObject(obj, key, item)) {
+        cJSON_Delete(item);
+        return CF_E_NOMEM;
+    }
+    return CF_OK;
+}
+
+static cf_rc add_num(cJSON *obj, const char *key, double v)
+{
+    return cJSON_AddNumberToObject(obj, key, v) ? CF_OK : CF_E_NOMEM;
+}
+
+static cf_rc add_bool(cJSON *obj, const char *key, int v)
+{
+    return cJSON_AddBoolToObject(obj, key, v != 0) ? CF_OK : CF_E_NOMEM;
+}
+
+static const char *status_of(const cf_case_result *c)
+{
+    return !c->ran ? "not_run" : c->passed ? "passed" : "failed";
+}
+
+static cf_rc add_check(cJSON *arr, const cf_check_result *k)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        return CF_E_NOMEM;
+    }
+    cf_rc rc = add_str(o, "id", k->id);
+    if (rc == CF_OK)
+        rc = add_str(o, "step", k->step);
+    if (rc == CF_OK)
+        rc = add_bool(o, "passed", k->passed);
+    if (rc == CF_OK && !k->passed)
+        rc = add_str(o, "expected", k->expected);
+    if (rc == CF_OK && !k->passed)
+        rc = add_str(o, "actual", k->actual);
+    return rc;
+}
+
+static cf_rc add_exchange(cJSON *arr, const cf_exchange_record *e)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        return CF_E_NOMEM;
+    }
+    cf_rc rc = add_str(o, "step", e->step);
+    if (rc == CF_OK)
+        rc = add_num(o, "status", (double)e->status);
+    if (rc == CF_OK)
+        rc = add_num(o, "elapsed_ms", ms3(e->elapsed_ms));
+    if (rc == CF_OK)
+        rc = add_str(o, "request", e->request);
+    if (rc == CF_OK)
+        rc = add_str(o, "response", e->response);
+    if (rc == CF_OK)
+        rc = add_str(o, "curl", e->curl);
+    return rc;
+}
+
+static cf_rc add_case(cJSON *arr, const cf_case_result *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        return CF_E_NOMEM;
+    }
+    cf_rc rc = add_str(o, "spec", c->spec_file);
+    if (rc == CF_OK)
+        rc = add_str(o, "spec_title", c->spec_title);
+    if (rc == CF_OK)
+        rc = add_str(o, "id", c->id);
+    if (rc == CF_OK)
+        rc = add_str(o, "summary", c->summary);
+    cJSON *tags = rc == CF_OK ? cJSON_AddArrayToObject(o, "tags") : NULL;
+    if (rc == CF_OK && !tags)
+        rc = CF_E_NOMEM;
+    for (size_t i = 0; rc == CF_OK && i < c->tag_count; i++) {
+        cJSON *t = new_str(c->tags[i]);
+        if (!t || !cJSON_AddItemToArray(tags, t)) {
+            cJSON_Delete(t);
+            rc = CF_E_NOMEM;
+        }
+    }
+    if (rc == CF_OK)
+        rc = add_str(o, "status", status_of(c));
+    if (rc == CF_OK)
+        rc = add_num(o, "duration_ms", ms3(c->duration_ms));
+    if (rc == CF_OK)
+        rc = add_str(o, "replay", c->replay);
+    cJSON *checks = rc == CF_OK ? cJSON_AddArrayToObject(o, "checks") : NULL;
+    if (rc == CF_OK && !checks)
+        rc = CF_E_NOMEM;
+    for (size_t i = 0; rc == CF_OK && i < c->check_count; i++)
+        rc = add_check(checks, &c->checks[i]);
+    if (rc == CF_OK && c->ran && !c->passed) {
+        cJSON *ex = cJSON_AddArrayToObject(o, "exchanges");
+        if (!ex)
+            rc = CF_E_NOMEM;
+        for (size_t i = 0; rc == CF_OK && i < c->exchange_count; i++)
+            rc = add_exchange(ex, &c->exchanges[i]);
+    }
+    return rc;
+}
+
+cf_rc cf_report_json(const cf_run_result *r, cf_buf *out)
+{
+    size_t passed = 0, failed = 0, not_run = 0, checks = 0, checks_failed = 0;
+    for (size_t i = 0; i < r->count; i++) {
+        const cf_case_result *c = &r->cases[i];
+        if (!c->ran)
+            not_run++;
+        else if (c->passed)
+            passed++;
+        else
+            failed++;
+        checks += c->check_count;
+        for (size_t k = 0; k < c->check_count; k++)
+            checks_failed += !c->checks[k].passed;
+    }
+    char started[25];
+    cf_time_format_millis((int64_t)r->started_ms, started);
+
+    cf_rc rc = CF_E_NOMEM;
+    char *text = NULL;
+    cJSON *root = cJSON_CreateObject();
+    cJSON *stats = NULL, *cases = NULL;
+    if (!root)
+        goto out;
+    rc = add_str(root, "conform_version", CONFORM_VERSION);
+    if (rc == CF_OK)
+        rc = add_str(root, "target", r->target);
+    if (rc == CF_OK)
+        rc = add_str(root, "started_at", started);
+    if (rc == CF_OK)
+        rc = add_bool(root, "complete", !r->incomplete);
+    if (rc == CF_OK)
+        rc = add_bool(root, "unreachable", r->unreachable);
+    if (rc == CF_OK && r->unreachable_why)
+        rc = add_str(root, "unreachable_reason", r->unreachable_why);
+    if (rc == CF_OK && !(stats = cJSON_AddObjectToObject(root, "stats")))
+        rc = CF_E_NOMEM;
+    if (rc == CF_OK)
+        rc = add_num(stats, "requests", (double)r->requests);
+    if (rc == CF_OK)
+        rc = add_num(stats, "duration_ms", ms3(r->duration_ms));
+    if (rc == CF_OK)
+        rc = add_num(stats, "cases", (double)r->count);
+    if (rc == CF_OK)
+        rc = add_num(stats, "passed", (double)passed);
+    if (rc == CF_OK)
+        rc = add_num(stats, "failed", (double)failed);
+    if (rc == CF_OK)
+        rc = add_num(stats, "not_run", (double)not_run);
+    if (rc == CF_OK)
+        rc = add_num(stats, "checks", (double)checks);
+    if (rc == CF_OK)
+        rc = add_num(stats, "checks_failed", (double)checks_failed);
+    if (rc == CF_OK && !(cases = cJSON_AddArrayToObject(root, "cases")))
+        rc = CF_E_NOMEM;
+    for (size_t i = 0; rc == CF_OK && i < r->count; i++)
+        rc = add_case(cases, &r->cases[i]);
+    if (rc != CF_OK)
+        goto out;
+    text = cJSON_Print(root);
+    if (!text) {
+        rc = CF_E_NOMEM;
+        goto out;
+    }
+    rc = cf_buf_adds(out, text);
+    if (rc == CF_OK)
+        rc = cf_buf_addc(out, '\n');
+out:
+    cJSON_free(text);
+    cJSON_Delete(root);
+    return rc;
+}

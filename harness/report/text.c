@@ -1,0 +1,115 @@
+/* text.c - makes result strings safe for a report: valid UTF-8, XML escaping, terminal-safe. */
+#include "report.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
+
+/* Decodes one UTF-8 character from s (n > 0 bytes available) into *cp and returns its length,
+ * or 0 when the bytes do not start a well-formed sequence (Unicode table 3-7: no overlongs,
+ * no surrogates, nothing past U+10FFFF). */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        *cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        *cp = c & 0x0Fu;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        *cp = c & 0x07u;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t k = 1; k < len; k++) {
+        if ((s[k] & 0xC0u) != 0x80u)
+            return 0;
+        *cp = (*cp << 6) | (s[k] & 0x3Fu);
+    }
+    return len;
+}
+
+/* The replacement for character cp under flags: NULL keeps it as is, "" drops it. `next` is
+ * the byte after it (0 at the end). */
+static const char *transform(uint32_t cp, unsigned char next, unsigned flags)
+{
+    if ((flags & CF_CLEAN_ONE_LINE) && (cp == '\t' || cp == '\n' || cp == '\r'))
+        return " ";
+    if (flags & CF_CLEAN_XML) {
+        switch (cp) {
+        case '&':
+            return "&amp;";
+        case '<':
+            return "&lt;";
+        case '>':
+            return "&gt;";
+        case '"':
+            return "&quot;";
+        case '\'':
+            return "&apos;";
+        case '\r': /* a parser would turn it into \n */
+            return (flags & CF_CLEAN_TERMINAL) && next == '\n' ? "" : "&#13;";
+        default:
+            break;
+        }
+        if ((cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0xFFFE || cp == 0xFFFF)
+            return REPLACEMENT;
+    }
+    if (flags & CF_CLEAN_TERMINAL) {
+        if (cp == '\r')
+            return next == '\n' ? "" : REPLACEMENT;
+        if ((cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp <= 0x9F))
+            return REPLACEMENT;
+        if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+            return REPLACEMENT;
+    }
+    return NULL;
+}
+
+cf_rc cf_report_clean(cf_buf *out, const char *s, size_t max, unsigned flags)
+{
+    if (!s)
+        return CF_OK;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), i = 0, plain = 0; /* plain: start of bytes kept as they are */
+    cf_rc rc = CF_OK;
+    while (i < n && rc == CF_OK) {
+        uint32_t cp = 0;
+        size_t len = utf8_next(p + i, n - i, &cp);
+        size_t take = len ? len : 1;
+        if (take > max - i || i > max)
+            break;
+        const char *with = len ? transform(cp, i + len < n ? p[i + len] : 0, flags) : REPLACEMENT;
+        if (with) {
+            rc = cf_buf_add(out, p + plain, i - plain);
+            if (rc == CF_OK)
+                rc = cf_buf_adds(out, with);
+            plain = i + take;
+        }
+        i += take;
+    }
+    if (rc == CF_OK)
+        rc = cf_buf_add(out, p + plain, i - plain);
+    if (rc == CF_OK && i < n)
+        rc = cf_buf_addf(out, "... (%zu more bytes)", n - i);
+    return rc;
+}

@@ -1,0 +1,49 @@
+/* test_redact.c - secrets masked by value and pre-signed URL signatures masked everywhere. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "redact.h"
+
+static char *run(const cf_redactor *r, const char *in)
+{
+    char *s = cf_redact_dup(r, in, strlen(in), 1u << 20);
+    cr_assert_not_null(s);
+    return s;
+}
+
+Test(redact, secret_values_are_masked_wherever_they_appear, .timeout = 5)
+{
+    cf_bindings vars = {0};
+    cr_assert_eq(cf_bindings_set(&vars, "bearer", "tok-123456", 1), CF_OK);
+    cr_assert_eq(cf_bindings_set(&vars, "region", "us-east-1", 0), CF_OK);
+    cr_assert_eq(cf_bindings_set(&vars, "long", "tok-123456-longer", 1), CF_OK);
+    cf_redactor r;
+    cr_assert_eq(cf_redactor_init(&r, &vars), CF_OK);
+    char *s = run(&r, "X-Amz-Bearer: tok-123456\n{\"m\":\"tok-123456-longer in us-east-1\"}");
+    cr_expect_str_eq(s, "X-Amz-Bearer: <redacted:bearer>\n{\"m\":\"<redacted:long> in us-east-1\"}");
+    cr_expect_not(cf_redactor_finds(&r, s, strlen(s)));
+    cr_expect(cf_redactor_finds(&r, "xxtok-123456", 12));
+    free(s);
+    cf_redactor_cleanup(&r);
+    cf_bindings_cleanup(&vars);
+}
+
+Test(redact, presigned_url_signature_parameters_are_masked, .timeout = 5)
+{
+    cf_redactor r;
+    cr_assert_eq(cf_redactor_init(&r, NULL), CF_OK);
+    char *s = run(&r, "{\"Url\":\"https://b.s3.amazonaws.com/k?X-Amz-Algorithm=A&X-Amz-Credential="
+                      "AKIA%2F1&X-Amz-Signature=deadbeef&x-amz-security-token=ZZ\"}");
+    cr_expect_str_eq(s, "{\"Url\":\"https://b.s3.amazonaws.com/k?X-Amz-Algorithm=A&X-Amz-Credential="
+                        "<redacted>&X-Amz-Signature=<redacted>&x-amz-security-token=<redacted>\"}");
+    cr_expect(strstr(s, "deadbeef") == NULL);
+    free(s);
+    cf_redactor_cleanup(&r);
+}
+
+Test(redact, text_without_secrets_is_unchanged_and_null_redactor_is_safe, .timeout = 5)
+{
+    char *s = run(NULL, "plain text, nothing secret; X-Amz-Signature= empty");
+    cr_expect_str_eq(s, "plain text, nothing secret; X-Amz-Signature= empty");
+    free(s);
+}

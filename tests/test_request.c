@@ -1,0 +1,166 @@
+/* test_request.c - the serializer: what the case says is exactly what is sent. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <strings.h>
+
+#include "request.h"
+#include "vars.h"
+
+#define AWS_SPEC CONFORM_SOURCE_DIR "/specs/connect-participant/start-attachment-upload.aws.json"
+
+static cf_spec *spec;
+static cf_bindings vars;
+
+static void setup(void)
+{
+    cf_diags d;
+    cf_diags_init(&d);
+    cr_assert_eq(cf_spec_load_file(AWS_SPEC, &spec, &d), CF_OK);
+    cf_diags_cleanup(&d);
+    char err[256];
+    const char *over[] = {"bearer=caller-a-token"};
+    cr_assert_eq(cf_vars_resolve(spec, over, 1, &vars, err, sizeof(err)), CF_OK, "%s", err);
+}
+
+static void teardown(void)
+{
+    cf_bindings_cleanup(&vars);
+    cf_spec_free(spec);
+}
+
+static cJSON *parse(const char *json)
+{
+    cJSON *j = cJSON_Parse(json);
+    cr_assert_not_null(j, "bad test json %s", json);
+    return j;
+}
+
+static cf_rc token_gen(void *user, const char *name, const char *arg, cf_buf *out)
+{
+    (void)user;
+    (void)arg;
+    return strcmp(name, "token") == 0 ? cf_buf_adds(out, "tok-1") : CF_E_NOT_FOUND;
+}
+
+/* Builds a request from a step described as JSON (request part only). */
+static cf_rc build(const char *request_json, cf_request *out, char *err, size_t errlen,
+                   cJSON **keep)
+{
+    *keep = parse(request_json);
+    cf_step step;
+    memset(&step, 0, sizeof(step));
+    step.parallel = 1;
+    step.headers = cJSON_GetObjectItemCaseSensitive(*keep, "headers");
+    step.set = cJSON_GetObjectItemCaseSensitive(*keep, "set");
+    step.remove = cJSON_GetObjectItemCaseSensitive(*keep, "remove");
+    step.body = cJSON_GetObjectItemCaseSensitive(*keep, "body");
+    const cJSON *raw = cJSON_GetObjectItemCaseSensitive(*keep, "raw_body");
+    step.raw_body = raw ? raw->valuestring : NULL;
+    step.no_body = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(*keep, "no_body"));
+    cf_tmpl_ctx ctx = {&vars, NULL, token_gen, NULL};
+    return cf_request_build(spec, &step, "http://127.0.0.1:1/", &ctx, out, err, errlen);
+}
+
+TestSuite(request, .init = setup, .fini = teardown, .timeout = 10);
+
+Test(request, default_request_is_the_example_with_variables_substituted)
+{
+    cf_request q;
+    char err[256];
+    cJSON *k;
+    cr_assert_eq(build("{\"set\":{\"/ClientToken\":\"fixed\"}}", &q, err, sizeof(err), &k), CF_OK,
+                 "%s", err);
+    cr_expect_str_eq(q.method, "POST");
+    cr_expect_str_eq(q.url, "http://127.0.0.1:1/participant/start-attachment-upload");
+    cr_expect_str_eq(cf_headers_get(&q.headers, "x-amz-bearer"), "caller-a-token");
+    cr_expect_str_eq(cf_headers_get(&q.headers, "content-type"), "application/json");
+    cJSON *body = parse(q.body);
+    cr_expect_str_eq(cJSON_GetObjectItem(body, "ClientToken")->valuestring, "fixed");
+    cr_expect_str_eq(cJSON_GetObjectItem(body, "ContentType")->valuestring, "text/plain");
+    cJSON_Delete(body);
+    cf_request_cleanup(&q);
+    cJSON_Delete(k);
+}
+
+Test(request, set_remove_and_wrong_types_are_serialized_exactly)
+{
+    cf_request q;
+    char err[256];
+    cJSON *k;
+    cr_assert_eq(build("{\"set\":{\"/AttachmentSizeInBytes\":\"12\",\"/Extra\":[1,{\"a\":null}]},"
+                       "\"remove\":[\"/AttachmentName\",\"/NotThere\"]}",
+                       &q, err, sizeof(err), &k),
+                 CF_OK, "%s", err);
+    cJSON *body = parse(q.body);
+    cr_expect(cJSON_IsString(cJSON_GetObjectItem(body, "AttachmentSizeInBytes")));
+    cr_expect_null(cJSON_GetObjectItem(body, "AttachmentName"));
+    char *extra = cJSON_PrintUnformatted(cJSON_GetObjectItem(body, "Extra"));
+    cr_expect_str_eq(extra, "[1,{\"a\":null}]");
+    free(extra);
+    cJSON_Delete(body);
+    cf_request_cleanup(&q);
+    cJSON_Delete(k);
+}
+
+Test(request, raw_body_no_body_and_whole_body_replacements)
+{
+    cf_request q;
+    char err[256];
+    cJSON *k;
+    cr_assert_eq(build("{\"raw_body\":\"{not json\"}", &q, err, sizeof(err), &k), CF_OK);
+    cr_expect_str_eq(q.body, "{not json");
+    cf_request_cleanup(&q);
+    cJSON_Delete(k);
+    cr_assert_eq(build("{\"no_body\":true}", &q, err, sizeof(err), &k), CF_OK);
+    cr_expect_null(q.body);
+    cf_request_cleanup(&q);
+    cJSON_Delete(k);
+    cr_assert_eq(build("{\"body\":[]}", &q, err, sizeof(err), &k), CF_OK);
+    cr_expect_str_eq(q.body, "[]");
+    cf_request_cleanup(&q);
+    cJSON_Delete(k);
+}
+
+Test(request, headers_can_be_overridden_and_dropped_case_insensitively)
+{
+    cf_request q;
+    char err[256];
+    cJSON *k;
+    cr_assert_eq(build("{\"headers\":{\"x-amz-bearer\":null,\"Content-Type\":\"text/plain\"}}", &q,
+                       err, sizeof(err), &k),
+                 CF_OK, "%s", err);
+    cr_expect_null(cf_headers_get(&q.headers, "X-Amz-Bearer"));
+    cr_expect_str_eq(cf_headers_get(&q.headers, "content-type"), "text/plain");
+    size_t ct = 0;
+    for (size_t i = 0; i < q.headers.count; i++)
+        ct += strcasecmp(q.headers.items[i].name, "content-type") == 0;
+    cr_expect_eq(ct, 1, "content-type sent %zu times", ct);
+    cf_request_cleanup(&q);
+    cJSON_Delete(k);
+}
+
+Test(request, header_values_with_cr_or_lf_are_refused)
+{
+    const char *inputs[] = {"{\"headers\":{\"X-A\":\"a\\r\\nInjected: 1\"}}",
+                            "{\"headers\":{\"X-A\":\"a\\nb\"}}"};
+    for (size_t i = 0; i < 2; i++) {
+        cf_request q;
+        char err[256];
+        cJSON *k;
+        cr_expect_eq(build(inputs[i], &q, err, sizeof(err), &k), CF_E_INVALID);
+        cr_expect(strstr(err, "CR") != NULL, "%s", err);
+        cr_expect_null(q.url, "a failed build leaves nothing behind");
+        cJSON_Delete(k);
+    }
+}
+
+Test(request, variable_values_with_crlf_cannot_reach_a_header)
+{
+    cf_bindings bad = {0};
+    char err[256];
+    const char *over[] = {"bearer=a\r\nX-Evil: 1"};
+    cr_expect_eq(cf_vars_resolve(spec, over, 1, &bad, err, sizeof(err)), CF_E_USAGE);
+    cr_expect(strstr(err, "CR/LF") != NULL, "%s", err);
+    cr_expect(strstr(err, "X-Evil") == NULL, "the value must not be echoed: %s", err);
+    cf_bindings_cleanup(&bad);
+}

@@ -1,0 +1,160 @@
+/* test_sdk.c - the real AWS SDK for JavaScript v3 against the mock serving the AWS-profile spec:
+ * tests/sdk/sdk_check.mjs must see every answer as the SDK's typed result or exception. */
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mock/mock.h"
+#include "spec.h"
+#include "vars.h"
+
+#define AWS_SPEC CONFORM_SOURCE_DIR "/specs/connect-participant/start-attachment-upload.aws.json"
+#define SDK_SRC CONFORM_SOURCE_DIR "/tests/sdk"
+#define SDK_DIR CONFORM_BINARY_DIR "/sdk"
+#define NODE "/usr/bin/node"
+
+static void copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb");
+    cr_assert_not_null(in, "cannot read %s", from);
+    FILE *out = fopen(to, "wb");
+    cr_assert_not_null(out, "cannot write %s", to);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+        cr_assert_eq(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    cr_assert_eq(fclose(out), 0);
+}
+
+/* Runs argv to completion, its output going to the test log; returns the exit status
+ * (-1 when it did not exit normally). */
+static int run(const char *const *argv)
+{
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        dup2(p[1], 1);
+        dup2(p[1], 2);
+        close(p[0]);
+        execv(argv[0], (char *const *)argv);
+        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(p[1]);
+    FILE *f = fdopen(p[0], "r");
+    cr_assert_not_null(f);
+    char line[4096];
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\n")] = '\0';
+        cr_log_info("%s", line);
+        fprintf(stderr, "  %s\n", line);
+    }
+    fclose(f);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static const char *npm_path(void)
+{
+    static const char *const candidates[] = {"/usr/bin/npm", "/usr/local/bin/npm"};
+    for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
+        if (access(candidates[i], X_OK) == 0)
+            return candidates[i];
+    return NULL;
+}
+
+/* Installs the SDK into the build tree once; later runs reuse node_modules. */
+static void prepare_sdk_dir(void)
+{
+    mkdir(SDK_DIR, 0755);
+    copy_file(SDK_SRC "/package.json", SDK_DIR "/package.json");
+    /* Why: ES modules resolve packages from the script's own folder, so the script sits
+     * next to node_modules. */
+    copy_file(SDK_SRC "/sdk_check.mjs", SDK_DIR "/sdk_check.mjs");
+    struct stat st;
+    if (stat(SDK_DIR "/node_modules/@aws-sdk/client-connectparticipant", &st) == 0)
+        return;
+    const char *npm = npm_path();
+    cr_assert_not_null(npm, "npm is needed to install the AWS SDK");
+    const char *argv[] = {npm, "install", "--no-audit", "--no-fund", "--prefix", SDK_DIR, NULL};
+    cr_assert_eq(run(argv), 0, "npm install of the AWS SDK failed (network?)");
+}
+
+typedef struct {
+    cf_mock *mock;
+    char url[128];
+} running;
+
+static void start(const cf_spec *spec, const cf_bindings *vars, const char *fault, running *r)
+{
+    cf_mock_opts o;
+    cf_mock_opts_init(&o);
+    o.spec = spec;
+    o.vars = vars;
+    o.port = 0;
+    o.seed = 1;
+    o.seed_set = 1;
+    char err[512] = "";
+    if (fault)
+        cr_assert_eq(cf_mock_fault_parse(fault, &o.faults, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_mock_start(&o, &r->mock, err, sizeof(err)), CF_OK, "%s", err);
+    snprintf(r->url, sizeof(r->url), "%s", cf_mock_url(r->mock));
+}
+
+Test(sdk, aws_sdk_v3_sees_typed_results_and_exceptions, .timeout = 300)
+{
+    if (access(NODE, X_OK) != 0)
+        cr_skip_test("%s is not installed", NODE);
+    prepare_sdk_dir();
+
+    cf_spec *spec = NULL;
+    cf_diags d;
+    cf_diags_init(&d);
+    cr_assert_eq(cf_spec_load_file(AWS_SPEC, &spec, &d), CF_OK);
+    cf_diags_cleanup(&d);
+    cf_bindings vars = {0};
+    char err[512] = "";
+    cr_assert_eq(cf_vars_resolve(spec, NULL, 0, &vars, err, sizeof(err)), CF_OK, "%s", err);
+    const char *bearer = cf_bindings_get(&vars, "bearer");
+    cr_assert_not_null(bearer);
+
+    running plain, throttle, quota, internal;
+    start(spec, &vars, NULL, &plain);
+    start(spec, &vars, "throttle=1/s", &throttle);
+    start(spec, &vars, "quota=0", &quota);
+    start(spec, &vars, "error-rate=1", &internal);
+
+    const char *argv[] = {NODE,
+                          SDK_DIR "/sdk_check.mjs",
+                          "--endpoint",
+                          plain.url,
+                          "--bearer",
+                          bearer,
+                          "--throttle-endpoint",
+                          throttle.url,
+                          "--quota-endpoint",
+                          quota.url,
+                          "--internal-endpoint",
+                          internal.url,
+                          NULL};
+    int status = run(argv);
+
+    cf_mock_stop(plain.mock);
+    cf_mock_stop(throttle.mock);
+    cf_mock_stop(quota.mock);
+    cf_mock_stop(internal.mock);
+    cf_bindings_cleanup(&vars);
+    cf_spec_free(spec);
+    cr_assert_eq(status, 0, "sdk_check.mjs failed (exit %d); its lines are above", status);
+}
