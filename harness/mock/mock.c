@@ -584,7 +584,8 @@ static cf_rc size_fixup(const gen_ctx *g, const cJSON *tmpl, cJSON *parent, cJSO
     const char *arg = NULL;
     if (cJSON_IsString(tmpl) && is_size_placeholder(tmpl->valuestring, &arg)) {
         char ptr[CF_PATH_MAX];
-        snprintf(ptr, sizeof(ptr), "%s", arg);
+        size_t arg_len = strlen(arg); /* arg runs up to the closing brace */
+        snprintf(ptr, sizeof(ptr), "%.*s", (int)(arg_len ? arg_len - 1 : 0), arg);
         const cJSON *v = size_value(g, ptr);
         cJSON *num = v ? cJSON_CreateNumber(v->valuedouble) : cJSON_CreateNull();
         if (!num)
@@ -592,7 +593,13 @@ static cf_rc size_fixup(const gen_ctx *g, const cJSON *tmpl, cJSON *parent, cJSO
         if (!parent) {
             cJSON_Delete(*root);
             *root = num;
-        } else if (!cJSON_ReplaceItemViaPointer(parent, node, num)) {
+            return CF_OK;
+        }
+        /* Why: replacing by pointer would drop the member's name; by key keeps it. */
+        cJSON_bool ok = cJSON_IsObject(parent)
+                            ? cJSON_ReplaceItemInObjectCaseSensitive(parent, node->string, num)
+                            : cJSON_ReplaceItemViaPointer(parent, node, num);
+        if (!ok) {
             cJSON_Delete(num);
             return CF_E_NOMEM;
         }
@@ -796,18 +803,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (r->answered)
-            return MHD_YES;
         r->received += n;
-        if (!r->too_large && !r->nomem) {
+        if (r->received > DRAIN_MAX)
+            return MHD_NO; /* a body without end: drop the connection */
+        if (!r->answered && !r->too_large && !r->nomem) {
             cf_rc rc = cf_buf_add(&r->body, upload_data, n);
             if (rc == CF_E_TOO_LARGE)
                 r->too_large = 1;
             else if (rc != CF_OK)
                 r->nomem = 1;
         }
-        if (r->received > DRAIN_MAX)
-            return MHD_NO; /* a body without end: drop the connection */
         return MHD_YES;
     }
     if (r->answered)

@@ -9,8 +9,7 @@ typedef struct {
     const char *red, *green, *yellow, *bold, *dim, *reset;
 } palette;
 
-static const palette colors = {"\033[31m", "\033[32m", "\033[33m",
-                               "\033[1m",  "\033[2m",  "\033[0m"};
+static const palette colors = {"\033[31m", "\033[32m", "\033[33m", "\033[1m", "\033[2m", "\033[0m"};
 static const palette plain = {"", "", "", "", "", ""};
 
 /* Prints s made terminal-safe and cut to max bytes. Every line after the first starts with

@@ -136,8 +136,7 @@ static cf_rc make_one(const char *path, const char *whole, char *err, size_t err
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
             return CF_OK;
-        set_err(err, errlen, "report directory %s: %s exists and is not a directory", whole,
-                path);
+        set_err(err, errlen, "report directory %s: %s exists and is not a directory", whole, path);
         return CF_E_IO;
     }
     set_err(err, errlen, "cannot create report directory %s: %s: %s", whole, path, strerror(e));
@@ -217,7 +216,6 @@ cf_rc cf_report_write_all(const cf_run_result *r, const char *dir, char *err, si
         return rc;
     rc = write_one(r, dir, "report.json", cf_report_json, err, errlen);
     /* The JUnit file is still worth having when report.json failed; keep the first error. */
-    cf_rc junit = write_one(r, dir, "junit.xml", cf_report_junit, rc == CF_OK ? err : NULL,
-                            errlen);
+    cf_rc junit = write_one(r, dir, "junit.xml", cf_report_junit, rc == CF_OK ? err : NULL, errlen);
     return rc != CF_OK ? rc : junit;
 }

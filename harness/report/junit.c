@@ -7,7 +7,7 @@
 
 #include "timefmt.h"
 
-#define ATTR (CF_CLEAN_XML | CF_CLEAN_ONE_LINE)
+#define ATTR (CF_CLEAN_XML | CF_CLEAN_QUOTES | CF_CLEAN_ONE_LINE)
 
 /* Appends ` name="value"` with value escaped for an attribute and cut to max bytes. */
 static cf_rc attr(cf_buf *out, const char *name, const char *value, size_t max)
@@ -22,6 +22,27 @@ static cf_rc attr(cf_buf *out, const char *name, const char *value, size_t max)
 static cf_rc text(cf_buf *out, const char *s)
 {
     return cf_report_clean(out, s ? s : "(none)", CF_REPORT_FIELD_MAX, CF_CLEAN_XML);
+}
+
+/* Like text(), with every line after the first starting with `indent`. */
+static cf_rc text_indented(cf_buf *out, const char *s, const char *indent)
+{
+    cf_buf b;
+    cf_buf_init(&b, 8 * CF_REPORT_FIELD_MAX + 64); /* "&amp;" is 5 bytes, U+FFFD 3 */
+    cf_rc rc = text(&b, s);
+    const char *p = cf_buf_str(&b);
+    for (size_t i = 0, start = 0; rc == CF_OK && i <= b.len; i++) {
+        if (i < b.len && p[i] != '\n')
+            continue;
+        rc = cf_buf_add(out, p + start, i - start);
+        if (rc == CF_OK && i < b.len)
+            rc = cf_buf_addc(out, '\n');
+        if (rc == CF_OK && i < b.len)
+            rc = cf_buf_adds(out, indent);
+        start = i + 1;
+    }
+    cf_buf_free(&b);
+    return rc;
 }
 
 static int same(const char *a, const char *b)
@@ -121,24 +142,23 @@ static cf_rc failure_body(cf_buf *out, const cf_case_result *c)
         if (rc == CF_OK)
             rc = cf_buf_adds(out, "\n  expected: ");
         if (rc == CF_OK)
-            rc = text(out, k->expected);
+            rc = text_indented(out, k->expected, "            ");
         if (rc == CF_OK)
             rc = cf_buf_adds(out, "\n  actual:   ");
         if (rc == CF_OK)
-            rc = text(out, k->actual);
+            rc = text_indented(out, k->actual, "            ");
         if (rc == CF_OK)
             rc = cf_buf_adds(out, "\n\n");
     }
-    size_t shown = c->exchange_count < CF_REPORT_EXCHANGES_MAX ? c->exchange_count
-                                                                : CF_REPORT_EXCHANGES_MAX;
+    size_t shown =
+        c->exchange_count < CF_REPORT_EXCHANGES_MAX ? c->exchange_count : CF_REPORT_EXCHANGES_MAX;
     for (size_t i = 0; rc == CF_OK && i < shown; i++) {
         const cf_exchange_record *e = &c->exchanges[i];
         rc = cf_buf_adds(out, "exchange ");
         if (rc == CF_OK)
             rc = text(out, e->step ? e->step : "");
         if (rc == CF_OK)
-            rc = cf_buf_addf(out, ": HTTP %ld in %.0f ms\n--- request\n", e->status,
-                             e->elapsed_ms);
+            rc = cf_buf_addf(out, ": HTTP %ld in %.0f ms\n--- request\n", e->status, e->elapsed_ms);
         if (rc == CF_OK)
             rc = text(out, e->request);
         if (rc == CF_OK)
@@ -264,7 +284,7 @@ static cf_rc add_testsuite(cf_buf *out, const cf_run_result *r, const size_t *su
 cf_rc cf_report_junit(const cf_run_result *r, cf_buf *out)
 {
     /* suite[i]: index of case i's spec file among the distinct ones, in order of appearance. */
-    size_t *suite = malloc((r->count ? r->count : 1) * sizeof(*suite));
+    size_t *suite = calloc(r->count ? r->count : 1, sizeof(*suite));
     size_t *firsts = malloc((r->count ? r->count : 1) * sizeof(*firsts));
     if (!suite || !firsts) {
         free(suite);

@@ -62,13 +62,13 @@ void cf_report_console(const cf_run_result *r, FILE *out, int color, int verbose
 
 /* cf_report_dir_prepare(dir), then DIR/report.json and DIR/junit.xml, each atomically. Both
  * files are attempted; returns the first error and its message. */
-CF_WUR cf_rc cf_report_write_all(const cf_run_result *r, const char *dir, char *err,
-                                 size_t errlen);
+CF_WUR cf_rc cf_report_write_all(const cf_run_result *r, const char *dir, char *err, size_t errlen);
 
 /* Flags of cf_report_clean(). */
-#define CF_CLEAN_XML 1u      /* escape & < > " ' \r; replace what XML 1.0 forbids */
+#define CF_CLEAN_XML 1u      /* escape & < > \r; replace what XML 1.0 forbids */
 #define CF_CLEAN_TERMINAL 2u /* replace C0 (but \t \n) and C1 controls, DEL, bidi overrides */
 #define CF_CLEAN_ONE_LINE 4u /* \t \n \r become spaces */
+#define CF_CLEAN_QUOTES 8u   /* with CF_CLEAN_XML: escape " and ' too (attribute values) */
 
 /* Appends `s` (NUL-terminated; NULL appends nothing) to `out` with invalid UTF-8 replaced by
  * U+FFFD and, per `flags`, escaped or neutralised. At most `max` input bytes are taken, cut on

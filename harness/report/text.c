@@ -63,9 +63,9 @@ static const char *transform(uint32_t cp, unsigned char next, unsigned flags)
         case '>':
             return "&gt;";
         case '"':
-            return "&quot;";
+            return flags & CF_CLEAN_QUOTES ? "&quot;" : NULL;
         case '\'':
-            return "&apos;";
+            return flags & CF_CLEAN_QUOTES ? "&apos;" : NULL;
         case '\r': /* a parser would turn it into \n */
             return (flags & CF_CLEAN_TERMINAL) && next == '\n' ? "" : "&#13;";
         default:
