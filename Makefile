@@ -2,7 +2,9 @@
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake make gcc pkg-config clang libclang-rt-14-dev libcurl4-openssl-dev \
-                libcjson-dev libcriterion-dev libmicrohttpd-dev nodejs npm curl
+                libcjson-dev libcriterion-dev libmicrohttpd-dev curl python3
+# Node.js runs the AWS SDK wire-format test; machines that already have node/npm keep theirs.
+NODE_PACKAGES := $(if $(shell command -v npm),,nodejs npm)
 
 .PHONY: all deps build build-asan run test test-plain test-asan fuzz bench clean
 
@@ -10,7 +12,7 @@ all: build
 
 # Installs only what is missing (sessions and CI run as root).
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+	@missing=""; for p in $(DEB_PACKAGES) $(NODE_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \

@@ -133,6 +133,7 @@ typedef struct {
     const char *body;         /* NULL: no body */
     size_t body_len;          /* 0: strlen(body) */
     const char *extra;        /* one more "Name: value" header, may be NULL */
+    int expect_continue;      /* 1: let curl send "Expect: 100-continue" for big bodies */
 } request_opts;
 
 static void reply_free(reply *r)
@@ -152,7 +153,8 @@ static void send_req(const server *s, const request_opts *q, reply *r)
     cr_assert_not_null(c);
     struct curl_slist *h = NULL;
     char line[2048];
-    h = curl_slist_append(h, "Expect:");
+    if (!q->expect_continue)
+        h = curl_slist_append(h, "Expect:");
     h = curl_slist_append(h, "Accept: application/json");
     if (q->bearer) {
         if (q->bearer[0])
@@ -571,6 +573,20 @@ Test(mock, body_over_the_bound_is_a_validation_error_and_server_goes_on, .init =
                            reply_message(&s, &r));
         reply_free(&r);
         free(big);
+        /* announced with Expect: 100-continue, it is refused before the body is sent */
+        n = 20u * 1024u * 1024u;
+        big = malloc(n);
+        cr_assert_not_null(big);
+        memset(big, ' ', n);
+        q = (request_opts){.bearer = s.bearer,
+                           .content_type = "application/json",
+                           .body = big,
+                           .body_len = n,
+                           .expect_continue = 1};
+        send_req(&s, &q, &r);
+        assert_error_role(&s, &r, CF_ROLE_VALIDATION, "20 MiB with Expect: 100-continue");
+        reply_free(&r);
+        free(big);
         char *tok = token_lit("after-big");
         post_valid(&s, s.bearer, tok, &r);
         assert_success(&s, &r, "request after an oversized one");
@@ -715,8 +731,7 @@ static cf_spec *spec_with_success_members(const char *const *kv, size_t n)
     return spec;
 }
 
-Test(mock, size_placeholder_becomes_the_requested_number, .init = init, .fini = fini,
-     .timeout = 20)
+Test(mock, size_placeholder_becomes_the_requested_number, .init = init, .fini = fini, .timeout = 20)
 {
     const char *kv[] = {"/mock/success/body/data/size",  "{$size}",
                         "/mock/success/body/data/text",  "bytes={$size}",
@@ -736,9 +751,8 @@ Test(mock, size_placeholder_becomes_the_requested_number, .init = init, .fini = 
     snprintf(s.url, sizeof(s.url), "%s%s", cf_mock_url(s.mock), spec->op.path);
     char *tok = token_lit("size");
     char *b = body_of("\"text/plain\"", "20971520", "\"a\"", tok);
-    request_opts q = {.bearer = cf_bindings_get(&vars, "bearer"),
-                      .content_type = "application/json",
-                      .body = b};
+    request_opts q = {
+        .bearer = cf_bindings_get(&vars, "bearer"), .content_type = "application/json", .body = b};
     reply r;
     send_req(&s, &q, &r);
     cr_assert_eq(r.status, 200, "%s", cf_buf_str(&r.body));
@@ -1373,6 +1387,16 @@ Test(mock, malformed_http_never_stops_the_server, .init = init, .fini = fini, .t
         snprintf(what, sizeof(what), "after garbage %zu", i);
         assert_still_serving(&s, what);
     }
+    /* a body announced far past what is drained is refused from the head alone */
+    char head[512];
+    snprintf(head, sizeof(head),
+             "POST /participant/start-attachment-upload HTTP/1.1\r\nHost: x\r\n"
+             "X-Amz-Bearer: %s\r\nContent-Type: application/json\r\n"
+             "Content-Length: 1000000000\r\n\r\n",
+             s.bearer);
+    raw_exchange(cf_mock_port(s.mock), head, strlen(head), buf, sizeof(buf));
+    cr_assert(strncmp(buf, "HTTP/1.1 400", 12) == 0, "answer: %s", buf);
+    cr_assert_not_null(strstr(buf, "too large"), "answer: %s", buf);
     /* a well-formed raw request with a chunked body gets its JSON answer */
     char req[1024];
     const char *body = "{\"ContentType\":\"text/plain\",\"AttachmentSizeInBytes\":1,"

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
@@ -28,8 +29,8 @@
 #include "uuid.h"
 
 /* Bodies past CF_MAX_REQUEST_BODY are still read (and dropped) up to this many bytes so the
- * client gets its validation answer; past it the connection is closed. */
-#define DRAIN_MAX ((size_t)CF_MAX_REQUEST_BODY * 8u)
+ * client gets its validation answer intact; past it the connection is closed. */
+#define DRAIN_MAX ((size_t)CF_MAX_REQUEST_BODY * 64u)
 #define MESSAGE_MAX 480 /* bytes of an error message */
 #define DEFAULT_RETENTION_S (8L * 3600L)
 #define THREAD_STACK (1024u * 1024u)
@@ -772,6 +773,25 @@ static enum MHD_Result answer(cf_mock *m, struct MHD_Connection *conn, const cha
 
 /* ---- libmicrohttpd callbacks -------------------------------------------------------------- */
 
+/* Whether to answer before the body: it is announced too large and the client waits for
+ * "100 Continue" (so it never sends the body), or it is too large even to drain. Answering
+ * early otherwise would close the socket with unread bytes, and the reset can cut the
+ * answer short. */
+static int too_large_ahead(struct MHD_Connection *conn)
+{
+    const char *cl =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (!cl)
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long n = strtoull(cl, &end, 10);
+    if (errno != 0 || !end || *end != '\0' || n <= CF_MAX_REQUEST_BODY)
+        return 0;
+    const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+    return n > DRAIN_MAX || (expect && strcasecmp(expect, "100-continue") == 0);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
@@ -785,18 +805,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         cf_buf_init(&r->body, CF_MAX_REQUEST_BODY);
         *req_cls = r;
-        const char *cl =
-            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl) {
-            char *end = NULL;
-            errno = 0;
-            unsigned long long n = strtoull(cl, &end, 10);
-            if (errno == 0 && end && *end == '\0' && n > DRAIN_MAX) {
-                /* Why: answering before the body avoids reading it; libmicrohttpd then
-                 * closes the connection instead of waiting for the rest. */
-                r->too_large = 1;
-                return answer(m, conn, url, method, r);
-            }
+        if (too_large_ahead(conn)) {
+            r->too_large = 1;
+            return answer(m, conn, url, method, r);
         }
         return MHD_YES;
     }
