@@ -32,19 +32,17 @@ if(CMAKE_SCRIPT_MODE_FILE)
   return()
 endif()
 
-include_guard(GLOBAL)
-set(CONFORM_FUZZ_EMBED_SCRIPT ${CMAKE_CURRENT_LIST_FILE})
-
 function(conform_fuzz_specs_header var)
   set(dir ${CMAKE_CURRENT_BINARY_DIR}/fuzz-gen)
+  set(script ${CMAKE_CURRENT_FUNCTION_LIST_FILE})
   set(specs ${PROJECT_SOURCE_DIR}/specs/connect-participant/start-attachment-upload.json
             ${PROJECT_SOURCE_DIR}/specs/connect-participant/start-attachment-upload.aws.json)
   string(REPLACE ";" "\\;" inputs "${specs}")
   add_custom_command(OUTPUT ${dir}/fuzz_specs.h
     COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
     COMMAND ${CMAKE_COMMAND} -DOUT=${dir}/fuzz_specs.h "-DINPUTS=${inputs}"
-            -P ${CONFORM_FUZZ_EMBED_SCRIPT}
-    DEPENDS ${specs} ${CONFORM_FUZZ_EMBED_SCRIPT}
+            -P ${script}
+    DEPENDS ${specs} ${script}
     COMMENT "Embedding the bundled specs for the fuzz targets" VERBATIM)
   set(${var} ${dir} PARENT_SCOPE)
 endfunction()

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const signed_params[] = {"X-Amz-Signature=", "X-Amz-Credential=",
-                                            "X-Amz-Security-Token="};
+static const char *const signed_params[] = {
+    "X-Amz-Signature=", "X-Amz-Credential=", "X-Amz-Security-Token="};
 
 void cf_redactor_cleanup(cf_redactor *r)
 {

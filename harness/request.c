@@ -50,8 +50,8 @@ static char *expand(const char *tmpl, const cf_tmpl_ctx *ctx, size_t max, char *
 }
 
 /* Adds one header after expansion; CR/LF in the result is refused here, at the source. */
-static cf_rc add_header(cf_request *out, const char *name, const char *tmpl,
-                        const cf_tmpl_ctx *ctx, char *err, size_t errlen)
+static cf_rc add_header(cf_request *out, const char *name, const char *tmpl, const cf_tmpl_ctx *ctx,
+                        char *err, size_t errlen)
 {
     cf_rc rc;
     char *value = expand(tmpl, ctx, 64u * 1024u, err, errlen, &rc);

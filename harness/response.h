@@ -24,16 +24,16 @@ typedef struct {
     cf_headers headers; /* of the final response (reset on each new status line) */
     cf_buf body;        /* bounded by the max given to cf_response_init() */
     size_t header_bytes;
-    int body_truncated; /* 1: the body passed its bound and was cut off */
+    int body_truncated;   /* 1: the body passed its bound and was cut off */
     int headers_overflow; /* 1: header lines passed CF_MAX_RESPONSE_HEADERS / count */
-    double elapsed_ms;  /* request start to last byte */
+    double elapsed_ms;    /* request start to last byte */
     /* transport outcome */
-    cf_rc transport_rc;    /* CF_OK when a complete response arrived */
+    cf_rc transport_rc;        /* CF_OK when a complete response arrived */
     char transport_error[256]; /* curl's words when transport_rc != CF_OK */
     int unreachable;           /* 1: DNS, connect or TLS handshake failed: no HTTP at all */
     /* filled by cf_response_finish() */
-    cJSON *json;          /* parsed body, NULL when not JSON */
-    cf_rc json_rc;        /* why json is NULL (CF_E_INVALID, CF_E_TOO_DEEP, ...) */
+    cJSON *json;   /* parsed body, NULL when not JSON */
+    cf_rc json_rc; /* why json is NULL (CF_E_INVALID, CF_E_TOO_DEEP, ...) */
     size_t json_err_offset;
     cf_envelope envelope;
     const char *error_code;    /* borrowed from json or headers; sanitized copy below */

@@ -91,8 +91,8 @@ cf_rc cf_case_add_check(cf_case_result *c, const char *id, int passed, const cha
     return CF_OK;
 }
 
-cf_rc cf_case_add_exchange(cf_case_result *c, char *step, char *request, char *response,
-                           char *curl, long status, double elapsed_ms)
+cf_rc cf_case_add_exchange(cf_case_result *c, char *step, char *request, char *response, char *curl,
+                           long status, double elapsed_ms)
 {
     if (c->exchange_count == c->exchange_cap) {
         size_t cap = c->exchange_cap ? c->exchange_cap * 2 : 4;

@@ -8,7 +8,7 @@
 #include "rc.h"
 
 typedef struct {
-    char *id;       /* stable check id, e.g. "envelope.shape" */
+    char *id; /* stable check id, e.g. "envelope.shape" */
     int passed;
     char *step;     /* step name (and copy "#3" for parallel copies) */
     char *expected; /* what the contract wants */
@@ -38,8 +38,8 @@ typedef struct {
     cf_exchange_record *exchanges;
     size_t exchange_count;
     size_t exchange_cap;
-    int passed;  /* every check held */
-    int ran;     /* 0: not run (interrupted before it started) */
+    int passed; /* every check held */
+    int ran;    /* 0: not run (interrupted before it started) */
     double duration_ms;
     char *replay; /* conform command line that reruns just this case */
 } cf_case_result;
@@ -55,8 +55,8 @@ typedef struct {
     size_t checks;
     size_t checks_failed;
     double duration_ms;
-    int incomplete;       /* interrupted: not every case ran */
-    int unreachable;      /* no exchange reached the target */
+    int incomplete;        /* interrupted: not every case ran */
+    int unreachable;       /* no exchange reached the target */
     char *unreachable_why; /* curl's words and the URL */
     char *target;          /* what was tested */
     long long started_ms;  /* wall clock at start, epoch ms */

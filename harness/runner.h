@@ -12,15 +12,15 @@
 typedef void (*cf_progress_cb)(void *user, const cf_case_result *c, size_t done, size_t total);
 
 typedef struct {
-    const char *target;           /* "mock" (embedded mock), "spec" (the spec's server URL),
-                                     or a base URL; NULL = "mock" */
+    const char *target; /* "mock" (embedded mock), "spec" (the spec's server URL),
+                           or a base URL; NULL = "mock" */
     cf_transport_opts transport;
-    const char *const *vars;      /* "NAME=VALUE" overrides (--var) */
+    const char *const *vars; /* "NAME=VALUE" overrides (--var) */
     size_t var_count;
-    const char *const *tags;      /* run only cases with one of these tags; none = all */
+    const char *const *tags; /* run only cases with one of these tags; none = all */
     size_t tag_count;
-    const char *filter;           /* fnmatch glob on case ids; NULL = all */
-    unsigned shard_k;             /* run shard k (1-based) of n; n == 0: no sharding */
+    const char *filter; /* fnmatch glob on case ids; NULL = all */
+    unsigned shard_k;   /* run shard k (1-based) of n; n == 0: no sharding */
     unsigned shard_n;
     const char *mock_faults_note; /* unused by the runner; kept for reports */
     volatile int *stop;           /* set non-zero (by a signal) to stop early */

@@ -52,7 +52,7 @@ typedef struct {
 #define ERR(ld, path, ...)                                                                         \
     do {                                                                                           \
         (ld)->errors++;                                                                            \
-        cf_diags_add((ld)->diags, (ld)->file, (path), __VA_ARGS__);                               \
+        cf_diags_add((ld)->diags, (ld)->file, (path), __VA_ARGS__);                                \
     } while (0)
 
 static const char *type_name(const cJSON *v)
@@ -159,8 +159,8 @@ static long int_member(loader *ld, const cJSON *obj, const char *path, const cha
         return fallback;
     double d = v->valuedouble;
     if (d != (double)(long)d || d < (double)min || d > (double)max) {
-        ERR(ld, cf_path_key(p, sizeof(p), path, key), "\"%s\" must be an integer in %ld..%ld",
-            key, min, max);
+        ERR(ld, cf_path_key(p, sizeof(p), path, key), "\"%s\" must be an integer in %ld..%ld", key,
+            min, max);
         return fallback;
     }
     return (long)d;
@@ -184,8 +184,7 @@ static const char **str_array(loader *ld, const cJSON *arr, const char *path, si
     size_t i = 0;
     for (const cJSON *e = arr->child; e; e = e->next, i++) {
         if (!cJSON_IsString(e)) {
-            ERR(ld, cf_path_index(p, sizeof(p), path, i), "must be a string, not %s",
-                type_name(e));
+            ERR(ld, cf_path_index(p, sizeof(p), path, i), "must be a string, not %s", type_name(e));
             continue;
         }
         out[(*count)++] = e->valuestring;
@@ -198,9 +197,8 @@ static int valid_name(const char *s, int allow_dots)
     if (!s[0] || (s[0] >= '0' && s[0] <= '9'))
         return 0;
     for (const char *c = s; *c; c++) {
-        int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                 (*c >= '0' && *c <= '9') || *c == '_' ||
-                 (allow_dots && (*c == '.' || *c == '-' || *c == ':'));
+        int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                 *c == '_' || (allow_dots && (*c == '.' || *c == '-' || *c == ':'));
         if (!ok)
             return 0;
     }
@@ -264,9 +262,8 @@ static void load_variables(loader *ld, cf_spec *spec, const cJSON *vars)
 
 static void load_operation(loader *ld, cf_spec *spec, const cJSON *op)
 {
-    static const char *const keys[] = {"name",          "method", "path",        "headers",
-                                       "content_types", "auth",   "body_schema", "example",
-                                       NULL};
+    static const char *const keys[] = {"name", "method",      "path",    "headers", "content_types",
+                                       "auth", "body_schema", "example", NULL};
     static const char *const auth_keys[] = {"header", "accept", NULL};
     const char *P = "/operation";
     if (!op)
@@ -282,9 +279,8 @@ static void load_operation(loader *ld, cf_spec *spec, const cJSON *op)
     spec->op.headers = member(ld, op, P, "headers", T_OBJ, 0);
     cf_spec_lint_headers(ld->file, spec->op.headers, "/operation/headers", 0, ld->diags,
                          &ld->errors);
-    spec->op.content_types =
-        str_array(ld, member(ld, op, P, "content_types", T_ARR, 1), "/operation/content_types",
-                  &spec->op.content_type_count);
+    spec->op.content_types = str_array(ld, member(ld, op, P, "content_types", T_ARR, 1),
+                                       "/operation/content_types", &spec->op.content_type_count);
     const cJSON *auth = member(ld, op, P, "auth", T_OBJ, 0);
     if (auth) {
         check_keys(ld, auth, "/operation/auth", auth_keys);
@@ -297,8 +293,8 @@ static void load_operation(loader *ld, cf_spec *spec, const cJSON *op)
     }
     spec->op.body_schema = member(ld, op, P, "body_schema", T_OBJ, 1);
     if (spec->op.body_schema)
-        ld->errors += cf_schema_lint(spec->op.body_schema, ld->file, "/operation/body_schema",
-                                     ld->diags);
+        ld->errors +=
+            cf_schema_lint(spec->op.body_schema, ld->file, "/operation/body_schema", ld->diags);
     spec->op.example = member(ld, op, P, "example", T_ANY, 1);
 }
 
@@ -320,8 +316,8 @@ static void load_locator(loader *ld, const cJSON *parent, const char *path, cons
 
 static void load_responses(loader *ld, cf_spec *spec, const cJSON *r)
 {
-    static const char *const keys[] = {"content_type", "required_headers", "classify", "flag",
-                                       "success",      "error",            NULL};
+    static const char *const keys[] = {
+        "content_type", "required_headers", "classify", "flag", "success", "error", NULL};
     static const char *const success_keys[] = {"status", "schema", NULL};
     static const char *const error_keys[] = {"schema", "code", "message", NULL};
     const char *P = "/responses";
@@ -330,8 +326,8 @@ static void load_responses(loader *ld, cf_spec *spec, const cJSON *r)
     check_keys(ld, r, P, keys);
     spec->resp.content_type = str_member(ld, r, P, "content_type", 1);
     spec->resp.required_headers =
-        str_array(ld, member(ld, r, P, "required_headers", T_ARR, 0),
-                  "/responses/required_headers", &spec->resp.required_header_count);
+        str_array(ld, member(ld, r, P, "required_headers", T_ARR, 0), "/responses/required_headers",
+                  &spec->resp.required_header_count);
     const char *classify = str_member(ld, r, P, "classify", 1);
     if (classify && strcmp(classify, "flag") == 0) {
         spec->resp.classify = CF_CLASSIFY_FLAG;
@@ -509,8 +505,7 @@ static void load_mock(loader *ld, cf_spec *spec, const cJSON *m)
         return;
     check_keys(ld, m, P, keys);
     spec->mock.headers = member(ld, m, P, "headers", T_OBJ, 0);
-    cf_spec_lint_headers(ld->file, spec->mock.headers, "/mock/headers", 0, ld->diags,
-                         &ld->errors);
+    cf_spec_lint_headers(ld->file, spec->mock.headers, "/mock/headers", 0, ld->diags, &ld->errors);
     const cJSON *s = member(ld, m, P, "success", T_OBJ, 1);
     if (s) {
         check_keys(ld, s, "/mock/success", answer_keys);
@@ -532,10 +527,9 @@ static void load_mock(loader *ld, cf_spec *spec, const cJSON *m)
 
 static cf_rc load_root(loader *ld, cf_spec *spec)
 {
-    static const char *const keys[] = {"conform",   "title",  "server",     "variables",
-                                       "operation", "responses", "errors", "idempotency",
-                                       "rules",     "latency_ms", "mock",  "cases",
-                                       NULL};
+    static const char *const keys[] = {
+        "conform",     "title", "server",     "variables", "operation", "responses", "errors",
+        "idempotency", "rules", "latency_ms", "mock",      "cases",     NULL};
     static const char *const server_keys[] = {"url", NULL};
     const cJSON *root = spec->root;
     if (!cJSON_IsObject(root)) {

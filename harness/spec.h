@@ -74,13 +74,13 @@ typedef enum { CF_OUTCOME_ANY, CF_OUTCOME_SUCCESS, CF_OUTCOME_ERROR } cf_outcome
 typedef struct {
     const char *name; /* step name; the case id for single-request cases */
     /* the request, as changes to the operation's headers and example body */
-    const cJSON *headers;  /* object: name -> template string, or null to drop the header */
-    const cJSON *set;      /* object: JSON Pointer -> value (strings are templates) */
-    const cJSON *remove;   /* array of JSON Pointers */
-    const cJSON *body;     /* replaces the example body when present */
-    const char *raw_body;  /* template; sent verbatim instead of JSON when present */
-    int no_body;           /* 1: send no body at all */
-    unsigned parallel;     /* copies sent at the same moment on separate connections, >= 1 */
+    const cJSON *headers; /* object: name -> template string, or null to drop the header */
+    const cJSON *set;     /* object: JSON Pointer -> value (strings are templates) */
+    const cJSON *remove;  /* array of JSON Pointers */
+    const cJSON *body;    /* replaces the example body when present */
+    const char *raw_body; /* template; sent verbatim instead of JSON when present */
+    int no_body;          /* 1: send no body at all */
+    unsigned parallel;    /* copies sent at the same moment on separate connections, >= 1 */
     /* expectations */
     cf_outcome outcome;
     int status;               /* expected HTTP status, 0 = derive from code / any */
@@ -115,11 +115,11 @@ typedef struct cf_spec {
         const char *name;
         const char *method;
         const char *path;
-        const cJSON *headers; /* object: name -> template string */
+        const cJSON *headers;       /* object: name -> template string */
         const char **content_types; /* request content types the server accepts */
         size_t content_type_count;
-        const char *auth_header;      /* NULL: the operation needs no credentials */
-        const char **auth_vars;       /* names of the secret variables whose values are accepted */
+        const char *auth_header; /* NULL: the operation needs no credentials */
+        const char **auth_vars;  /* names of the secret variables whose values are accepted */
         size_t auth_var_count;
         const cJSON *body_schema;
         const cJSON *example; /* a valid body; cases change it */
@@ -143,12 +143,12 @@ typedef struct cf_spec {
     } errors;
     struct {
         int enabled;
-        const char *token;        /* JSON Pointer of the token in the request body */
-        const char **parameters;  /* request members that must match on replay */
+        const char *token;       /* JSON Pointer of the token in the request body */
+        const char **parameters; /* request members that must match on replay */
         size_t parameter_count;
-        const char **identical;   /* response members identical on replay */
+        const char **identical; /* response members identical on replay */
         size_t identical_count;
-        const char *mismatch_code; /* answer to a reused token with other parameters */
+        const char *mismatch_code;  /* answer to a reused token with other parameters */
         const char *in_flight_code; /* allowed answer to a duplicate still in flight; may be NULL */
         long retention_s;
     } idem;

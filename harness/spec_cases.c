@@ -27,8 +27,8 @@ int cf_spec_lint_token(const char *s)
     if (!s || !*s)
         return 0;
     for (const char *c = s; *c; c++) {
-        int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                 (*c >= '0' && *c <= '9') || strchr(extra, *c) != NULL;
+        int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                 strchr(extra, *c) != NULL;
         if (!ok)
             return 0;
     }
@@ -45,9 +45,8 @@ size_t cf_spec_line_of(const char *buf, size_t len, size_t offset)
 }
 
 static const char *const runner_generators[] = {"token", NULL};
-static const char *const mock_generators[] = {"id",         "created_at", "expiry", "signature",
-                                              "request_id", "code",       "message", "size",
-                                              NULL};
+static const char *const mock_generators[] = {
+    "id", "created_at", "expiry", "signature", "request_id", "code", "message", "size", NULL};
 
 static int in_list(const char *const *list, const char *name)
 {
@@ -67,8 +66,8 @@ int cf_spec_is_mock_generator(const char *name)
     return in_list(mock_generators, name);
 }
 
-void cf_spec_lint_headers(const char *file, const cJSON *headers, const char *path,
-                          int allow_null, cf_diags *d, size_t *errors)
+void cf_spec_lint_headers(const char *file, const cJSON *headers, const char *path, int allow_null,
+                          cf_diags *d, size_t *errors)
 {
     ctx_t c = {file, d, errors, NULL};
     char p[CF_PATH_MAX];
@@ -171,7 +170,7 @@ static void check_pointer_array(ctx_t *c, const cJSON *arr, const char *path)
 
 static void load_request(ctx_t *c, cf_step *step, const cJSON *req, const char *path)
 {
-    static const char *const keys[] = {"headers", "set",      "remove", "body",
+    static const char *const keys[] = {"headers",  "set",     "remove", "body",
                                        "raw_body", "no_body", NULL};
     if (!req)
         return;
@@ -220,8 +219,8 @@ static const char *code_of(ctx_t *c, const char *name, const char *path)
 
 static void load_expect(ctx_t *c, cf_step *step, const cJSON *exp, const char *path)
 {
-    static const char *const keys[] = {"success",   "error",     "status",     "allow",
-                                       "equal",     "not_equal", "consistent", NULL};
+    static const char *const keys[] = {"success", "error",     "status",     "allow",
+                                       "equal",   "not_equal", "consistent", NULL};
     char p[CF_PATH_MAX];
     if (!exp) {
         ERR(c, path[0] ? path : "/", "missing required member \"expect\"");
@@ -248,8 +247,7 @@ static void load_expect(ctx_t *c, cf_step *step, const cJSON *exp, const char *p
     if (status) {
         double s = status->valuedouble;
         if (s != (double)(int)s || s < 100 || s > 599)
-            ERR(c, cf_path_key(p, sizeof(p), path, "status"),
-                "status must be an integer 100..599");
+            ERR(c, cf_path_key(p, sizeof(p), path, "status"), "status must be an integer 100..599");
         else
             step->status = (int)s;
     }
@@ -352,8 +350,8 @@ static int valid_case_id(const char *s)
 
 static void load_case(ctx_t *c, cf_case *cs, const cJSON *obj, const char *path)
 {
-    static const char *const keys[] = {"id",     "summary", "tags",    "request",
-                                       "expect", "capture", "steps",   NULL};
+    static const char *const keys[] = {"id",     "summary", "tags",  "request",
+                                       "expect", "capture", "steps", NULL};
     char p[CF_PATH_MAX];
     check_keys(c, obj, path, keys);
     const cJSON *id = get(c, obj, path, "id", cJSON_String);
@@ -379,8 +377,7 @@ static void load_case(ctx_t *c, cf_case *cs, const cJSON *obj, const char *path)
         for (const cJSON *t = tags->child; t; t = t->next, i++) {
             if (cJSON_IsString(t) && t->valuestring[0])
                 cs->tags[cs->tag_count++] = t->valuestring;
-            else
-            {
+            else {
                 char tp[CF_PATH_MAX];
                 ERR(c, cf_path_index(p, sizeof(p), cf_path_key(tp, sizeof(tp), path, "tags"), i),
                     "a tag must be a non-empty string");
@@ -467,7 +464,7 @@ void cf_spec_load_cases(const char *file, cf_spec *spec, const cJSON *cases, cf_
 typedef struct {
     ctx_t *c;
     const char *path;
-    int mock;                 /* mock answer templates: mock generators, no captures */
+    int mock;                            /* mock answer templates: mock generators, no captures */
     const cJSON *captured[CF_MAX_STEPS]; /* capture objects of earlier steps */
     size_t captured_count;
 } scan_ctx;

@@ -10,8 +10,8 @@
 #include "spec.h"
 
 /* Each adds diagnostics and increments *errors per problem. */
-void cf_spec_lint_headers(const char *file, const cJSON *headers, const char *path,
-                          int allow_null, cf_diags *d, size_t *errors);
+void cf_spec_lint_headers(const char *file, const cJSON *headers, const char *path, int allow_null,
+                          cf_diags *d, size_t *errors);
 void cf_spec_lint_auth_vars(const char *file, const cf_spec *spec, cf_diags *d, size_t *errors);
 void cf_spec_load_cases(const char *file, cf_spec *spec, const cJSON *cases, cf_diags *d,
                         size_t *errors);

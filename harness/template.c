@@ -77,8 +77,8 @@ const char *cf_bindings_get(const cf_bindings *b, const char *name)
 
 static int is_name_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
 }
 
 /* A parsed placeholder at the start of `s` (which points at '{'). */
@@ -138,8 +138,7 @@ static cf_rc gen_repeat(const char *arg, cf_buf *out, char *err, size_t errlen)
     const char *colon = strrchr(arg, ':');
     char *end = NULL;
     unsigned long count = colon ? strtoul(colon + 1, &end, 10) : 0;
-    if (!colon || colon == arg || !end || *end != '\0' || colon[1] == '\0' ||
-        count > REPEAT_MAX) {
+    if (!colon || colon == arg || !end || *end != '\0' || colon[1] == '\0' || count > REPEAT_MAX) {
         snprintf(err, errlen, "{$repeat:%s}: expected {$repeat:TEXT:N} with N <= %u", arg,
                  REPEAT_MAX);
         return CF_E_INVALID;
@@ -182,8 +181,7 @@ static cf_rc expand_one(const placeholder *p, const cf_tmpl_ctx *ctx, cf_buf *ou
             cf_rc rc = ctx->gen(ctx->gen_user, p->name, p->arg, out);
             if (rc != CF_E_NOT_FOUND) {
                 if (rc != CF_OK)
-                    snprintf(err, errlen, "generator {$%s} failed: %s", p->name,
-                             cf_strerror(rc));
+                    snprintf(err, errlen, "generator {$%s} failed: %s", p->name, cf_strerror(rc));
                 return rc;
             }
         }
@@ -201,8 +199,8 @@ static cf_rc expand_one(const placeholder *p, const cf_tmpl_ctx *ctx, cf_buf *ou
     } else {
         value = ctx ? cf_bindings_get(ctx->vars, p->name) : NULL;
         if (!value) {
-            snprintf(err, errlen, "{%s} is not a variable of this spec; declare it in \"variables\"",
-                     p->name);
+            snprintf(err, errlen,
+                     "{%s} is not a variable of this spec; declare it in \"variables\"", p->name);
             return CF_E_NOT_FOUND;
         }
     }

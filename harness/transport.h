@@ -8,14 +8,14 @@
 #include "response.h"
 
 typedef struct {
-    unsigned jobs;        /* requests in flight at once (>= 1) */
-    long timeout_ms;      /* per request, whole transfer */
+    unsigned jobs;   /* requests in flight at once (>= 1) */
+    long timeout_ms; /* per request, whole transfer */
     long connect_timeout_ms;
-    const char *proxy;    /* NULL: none (curl's env proxies are ignored too) */
-    const char *cacert;   /* NULL: system store */
-    int insecure;         /* 1: skip TLS verification */
-    size_t max_body;      /* response body bound */
-    unsigned retries;     /* extra attempts after a transport failure, for retry-safe requests */
+    const char *proxy;  /* NULL: none (curl's env proxies are ignored too) */
+    const char *cacert; /* NULL: system store */
+    int insecure;       /* 1: skip TLS verification */
+    size_t max_body;    /* response body bound */
+    unsigned retries;   /* extra attempts after a transport failure, for retry-safe requests */
 } cf_transport_opts;
 
 /* Defaults: jobs 8, timeout 10000 ms, connect 5000 ms, verification on, CF_MAX_RESPONSE_BODY,
@@ -43,7 +43,6 @@ typedef struct {
  * connection, DNS or TLS failure, timeout or a reset mid-body never fails the call).
  * Returns CF_E_INTERRUPTED when *stop became non-zero (SIGINT), leaving the unfinished ones
  * with transport_rc CF_E_INTERRUPTED; CF_E_NOMEM when curl could not be set up. */
-CF_WUR cf_rc cf_transport_perform(cf_transport *t, cf_exchange *ex, size_t n,
-                                  volatile int *stop);
+CF_WUR cf_rc cf_transport_perform(cf_transport *t, cf_exchange *ex, size_t n, volatile int *stop);
 
 #endif

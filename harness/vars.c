@@ -24,8 +24,8 @@ static int value_ok(const char *v)
     return strpbrk(v, "\r\n") == NULL && strlen(v) <= VALUE_MAX;
 }
 
-cf_rc cf_vars_resolve(const cf_spec *spec, const char *const *overrides, size_t n,
-                      cf_bindings *out, char *err, size_t errlen)
+cf_rc cf_vars_resolve(const cf_spec *spec, const char *const *overrides, size_t n, cf_bindings *out,
+                      char *err, size_t errlen)
 {
     cf_bindings_cleanup(out);
     for (size_t i = 0; i < n; i++) {
@@ -76,8 +76,8 @@ cf_rc cf_vars_resolve(const cf_spec *spec, const char *const *overrides, size_t 
         }
         if (!value_ok(value)) {
             snprintf(err, errlen,
-                     "variable \"%s\" (from %s) contains CR/LF or is longer than %u bytes",
-                     v->name, source, VALUE_MAX);
+                     "variable \"%s\" (from %s) contains CR/LF or is longer than %u bytes", v->name,
+                     source, VALUE_MAX);
             cf_bindings_cleanup(out);
             return CF_E_USAGE;
         }

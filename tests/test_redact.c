@@ -20,7 +20,8 @@ Test(redact, secret_values_are_masked_wherever_they_appear, .timeout = 5)
     cf_redactor r;
     cr_assert_eq(cf_redactor_init(&r, &vars), CF_OK);
     char *s = run(&r, "X-Amz-Bearer: tok-123456\n{\"m\":\"tok-123456-longer in us-east-1\"}");
-    cr_expect_str_eq(s, "X-Amz-Bearer: <redacted:bearer>\n{\"m\":\"<redacted:long> in us-east-1\"}");
+    cr_expect_str_eq(s,
+                     "X-Amz-Bearer: <redacted:bearer>\n{\"m\":\"<redacted:long> in us-east-1\"}");
     cr_expect_not(cf_redactor_finds(&r, s, strlen(s)));
     cr_expect(cf_redactor_finds(&r, "xxtok-123456", 12));
     free(s);
@@ -34,8 +35,9 @@ Test(redact, presigned_url_signature_parameters_are_masked, .timeout = 5)
     cr_assert_eq(cf_redactor_init(&r, NULL), CF_OK);
     char *s = run(&r, "{\"Url\":\"https://b.s3.amazonaws.com/k?X-Amz-Algorithm=A&X-Amz-Credential="
                       "AKIA%2F1&X-Amz-Signature=deadbeef&x-amz-security-token=ZZ\"}");
-    cr_expect_str_eq(s, "{\"Url\":\"https://b.s3.amazonaws.com/k?X-Amz-Algorithm=A&X-Amz-Credential="
-                        "<redacted>&X-Amz-Signature=<redacted>&x-amz-security-token=<redacted>\"}");
+    cr_expect_str_eq(s,
+                     "{\"Url\":\"https://b.s3.amazonaws.com/k?X-Amz-Algorithm=A&X-Amz-Credential="
+                     "<redacted>&X-Amz-Signature=<redacted>&x-amz-security-token=<redacted>\"}");
     cr_expect(strstr(s, "deadbeef") == NULL);
     free(s);
     cf_redactor_cleanup(&r);

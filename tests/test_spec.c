@@ -111,8 +111,8 @@ static const bad_case bad_cases[] = {
     {"\"http://h.example/{region}\"", "\"ftp://h\"", "/server/url", "http:// or https://"},
     {"\"method\":\"POST\"", "\"method\":\"PO ST\"", "/operation/method", "not a valid HTTP method"},
     {"\"path\":\"/op\"", "\"path\":\"op\"", "/operation/path", "must start with '/'"},
-    {"\"X-Amz-Bearer\":\"{bearer}\"", "\"X-Amz-Bearer\":\"{nobody}\"", "/operation/headers/X-Amz-Bearer",
-     "{nobody} is not a variable"},
+    {"\"X-Amz-Bearer\":\"{bearer}\"", "\"X-Amz-Bearer\":\"{nobody}\"",
+     "/operation/headers/X-Amz-Bearer", "{nobody} is not a variable"},
     {"\"secret\":true", "\"secret\":false", "/operation/auth/accept/0", "must be marked"},
     {"\"maxLength\":3", "\"maxLength\":-3", "/operation/body_schema/properties/a/maxLength", ""},
     {"\"classify\":\"status\"", "\"classify\":\"maybe\"", "/responses/classify",
@@ -160,8 +160,7 @@ Test(spec, each_broken_spec_names_path_and_problem, .timeout = 10)
         if (!found)
             for (size_t k = 0; k < d.count; k++)
                 cr_log_error("case %zu got %s: %s", i, d.items[k].path, d.items[k].message);
-        cr_expect(found, "case %zu: no diagnostic at %s containing \"%s\"", i, b->path,
-                  b->message);
+        cr_expect(found, "case %zu: no diagnostic at %s containing \"%s\"", i, b->path, b->message);
         cf_spec_free(spec);
         cf_diags_cleanup(&d);
         free(text);

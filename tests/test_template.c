@@ -80,10 +80,8 @@ Test(template, unknown_names_fail_with_a_message, .timeout = 5)
         const char *in;
         const char *msg;
     } cases[] = {
-        {"{nope}", "not a variable"},
-        {"{@nope}", "no earlier step captured"},
-        {"{$nope}", "unknown generator"},
-        {"{$repeat:x}", "{$repeat:TEXT:N}"},
+        {"{nope}", "not a variable"},     {"{@nope}", "no earlier step captured"},
+        {"{$nope}", "unknown generator"}, {"{$repeat:x}", "{$repeat:TEXT:N}"},
         {"{$repeat:x:99999999}", "N <="},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

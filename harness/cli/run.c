@@ -112,8 +112,8 @@ static int parse_long(const char *flag, const char *text, long min, long max, lo
     errno = 0;
     long v = strtol(text, &end, 10);
     if (errno || !end || *end || end == text || v < min || v > max) {
-        fprintf(stderr, "conform run: %s expects an integer %ld..%ld, got \"%s\"\n", flag, min,
-                max, text);
+        fprintf(stderr, "conform run: %s expects an integer %ld..%ld, got \"%s\"\n", flag, min, max,
+                text);
         return 0;
     }
     *out = v;
@@ -124,8 +124,7 @@ static int parse_shard(const char *text, unsigned *k, unsigned *n)
 {
     unsigned a = 0, b = 0;
     char extra;
-    if (sscanf(text, "%u/%u%c", &a, &b, &extra) != 2 || b == 0 || a == 0 || a > b ||
-        b > 10000) {
+    if (sscanf(text, "%u/%u%c", &a, &b, &extra) != 2 || b == 0 || a == 0 || a > b || b > 10000) {
         fprintf(stderr,
                 "conform run: --shard expects K/N with 1 <= K <= N <= 10000 (e.g. 2/4), "
                 "got \"%s\"\n",
@@ -312,8 +311,8 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
         else if (rc != CF_OK)
             exit_code = CF_EXIT_USAGE;
         if (rc != CF_OK && rc != CF_E_INTERRUPTED)
-            fprintf(stderr, "%sconform run: %s: %s\n", prog.tty ? "\r\033[K" : "",
-                    specs[i]->file, err);
+            fprintf(stderr, "%sconform run: %s: %s\n", prog.tty ? "\r\033[K" : "", specs[i]->file,
+                    err);
     }
     if (exit_code != CF_EXIT_OK && exit_code != CF_EXIT_UNREACHABLE)
         result.incomplete = 1;

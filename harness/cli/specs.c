@@ -14,8 +14,7 @@
 static int add_path(cf_cli_paths *p, const char *path)
 {
     if (p->count >= MAX_SPEC_FILES) {
-        fprintf(stderr, "conform: more than %u spec files; narrow the arguments\n",
-                MAX_SPEC_FILES);
+        fprintf(stderr, "conform: more than %u spec files; narrow the arguments\n", MAX_SPEC_FILES);
         return CF_EXIT_USAGE;
     }
     char **items = realloc(p->items, (p->count + 1) * sizeof(*items));
