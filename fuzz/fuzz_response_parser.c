@@ -132,8 +132,7 @@ static void check_parsed(const cf_response *r, cf_rc rc)
     }
     if ((r->json != NULL) != (r->json_rc == CF_OK))
         abort();
-    if (r->envelope != CF_ENVELOPE_SUCCESS && r->error_code_owned &&
-        r->error_code != r->error_code_owned)
+    if (r->error_code_owned && r->error_code != r->error_code_owned)
         abort();
     if (r->error_code_owned && strchr(r->error_code_owned, ':'))
         abort(); /* the AWS rule drops everything from the first ':' */

@@ -74,20 +74,37 @@ static const char *envelope_name(cf_envelope e)
     return e == CF_ENVELOPE_SUCCESS ? "success" : e == CF_ENVELOPE_ERROR ? "error" : "neither";
 }
 
-/* Shortened body for messages (the redactor runs on the whole verdict later). */
-static void body_excerpt(const cf_response *r, char *out, size_t n)
+/* Shortened body for messages. The body is redacted before it is cut: cut first, a secret
+ * straddling the cut would survive as a prefix the redactor no longer recognises. */
+static void body_excerpt(const judge *j, char *out, size_t n)
 {
-    size_t len = r->body.len < n - 4 ? r->body.len : n - 4;
+    const cf_response *r = j->in->response;
+    const cf_redactor *red = j->in->redactor;
+    size_t longest = 0;
+    for (size_t i = 0; red && i < red->count; i++)
+        if (strlen(red->values[i]) > longest)
+            longest = strlen(red->values[i]);
+    /* Every secret that starts inside the excerpt ends inside this window. */
+    size_t window = r->body.len < n + longest ? r->body.len : n + longest;
+    cf_buf clean;
+    cf_buf_init(&clean, window * 16 + 1024);
+    out[0] = '\0';
+    if (cf_redact(red, r->body.ptr ? r->body.ptr : "", window, &clean) != CF_OK) {
+        cf_buf_free(&clean);
+        return;
+    }
+    size_t len = clean.len < n - 4 ? clean.len : n - 4;
     size_t o = 0;
     for (size_t i = 0; i < len && o + 1 < n; i++) {
-        unsigned char c = (unsigned char)r->body.ptr[i];
+        unsigned char c = (unsigned char)clean.ptr[i];
         out[o++] = (c < 0x20 || c == 0x7f) ? '.' : (char)c;
     }
-    if (r->body.len > len && o + 3 < n) {
+    if ((clean.len > len || r->body.len > window) && o + 3 < n) {
         memcpy(out + o, "...", 3);
         o += 3;
     }
     out[o] = '\0';
+    cf_buf_free(&clean);
 }
 
 static void check_schema(judge *j, const cJSON *schema, const cJSON *body, const char *what)
@@ -98,11 +115,17 @@ static void check_schema(judge *j, const cJSON *schema, const cJSON *body, const
     if (n == 0) {
         verdict(j, "envelope.shape", 1, NULL, NULL);
     } else {
+        /* Messages quote at most 64 bytes of a value: a secret cut there would survive
+         * redaction as a prefix, so when the body holds one only the paths are told. */
+        const cf_response *r = j->in->response;
+        int secret = r->body.len && cf_redactor_finds(j->in->redactor, r->body.ptr, r->body.len);
         cf_buf all;
         cf_buf_init(&all, TEXT_MAX);
         for (size_t i = 0; i < d.count; i++)
-            if (cf_buf_addf(&all, "%s%s: %s", i ? "; " : "", d.items[i].path[0] ? d.items[i].path : "/",
-                            d.items[i].message) != CF_OK)
+            if (cf_buf_addf(&all, "%s%s: %s", i ? "; " : "",
+                            d.items[i].path[0] ? d.items[i].path : "/",
+                            secret ? "(message withheld: the body holds a secret)"
+                                   : d.items[i].message) != CF_OK)
                 break;
         char expected[128];
         snprintf(expected, sizeof(expected), "a body matching the %s schema", what);
@@ -332,7 +355,7 @@ cf_rc cf_checks_run(const cf_check_input *in, cf_case_result *out)
     }
     if (!r->json) {
         char excerpt[160];
-        body_excerpt(r, excerpt, sizeof(excerpt));
+        body_excerpt(&j, excerpt, sizeof(excerpt));
         if (r->json_rc == CF_E_TOO_DEEP)
             verdict(&j, "json.valid", 0, "one complete JSON value", "nested deeper than %d",
                     CF_MAX_JSON_DEPTH);
@@ -341,12 +364,16 @@ cf_rc cf_checks_run(const cf_check_input *in, cf_case_result *out)
         else
             verdict(&j, "json.valid", 0, "one complete JSON value",
                     "not JSON (error at byte %zu): %s", r->json_err_offset, excerpt);
+    } else if (cf_utf8_length(r->body.ptr, r->body.len) == (size_t)-1) {
+        /* RFC 8259 section 8.1: JSON exchanged between systems is UTF-8; cJSON does not check. */
+        verdict(&j, "json.valid", 0, "one complete JSON value in UTF-8",
+                "the body is not valid UTF-8");
     } else {
         verdict(&j, "json.valid", 1, NULL, NULL);
     }
     if (r->json) {
         char excerpt[160];
-        body_excerpt(r, excerpt, sizeof(excerpt));
+        body_excerpt(&j, excerpt, sizeof(excerpt));
         verdict(&j, "envelope.kind", r->envelope != CF_ENVELOPE_NEITHER,
                 "a success or an error envelope", "%s", excerpt);
     }

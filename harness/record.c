@@ -14,17 +14,29 @@ static int is_auth(const cf_spec *spec, const char *name)
     return spec->op.auth_header && strcasecmp(spec->op.auth_header, name) == 0;
 }
 
-static cf_rc add_body(cf_buf *b, const char *body, size_t len)
+/* Appends a body, redacted and then cut to CF_RECORD_BODY_MAX: cut first, a secret straddling
+ * the cut would survive as a prefix the final redaction no longer recognises. */
+static cf_rc add_body(cf_buf *b, const char *body, size_t len, const cf_redactor *r)
 {
-    size_t keep = len > CF_RECORD_BODY_MAX ? CF_RECORD_BODY_MAX : len;
-    cf_rc rc = CF_OK;
+    size_t longest = 0;
+    for (size_t i = 0; r && i < r->count; i++)
+        if (strlen(r->values[i]) > longest)
+            longest = strlen(r->values[i]);
+    /* Every secret that starts inside the kept part ends inside this window. */
+    size_t window = len > CF_RECORD_BODY_MAX + longest ? CF_RECORD_BODY_MAX + longest : len;
+    cf_buf clean;
+    cf_buf_init(&clean, window * 16 + 1024);
+    cf_rc rc = cf_redact(r, body, window, &clean);
+    size_t keep =
+        len > CF_RECORD_BODY_MAX && clean.len > CF_RECORD_BODY_MAX ? CF_RECORD_BODY_MAX : clean.len;
     for (size_t i = 0; i < keep && rc == CF_OK; i++) {
-        unsigned char c = (unsigned char)body[i];
+        unsigned char c = (unsigned char)clean.ptr[i];
         rc = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? cf_buf_addf(b, "\\x%02x", c)
                                                               : cf_buf_addc(b, (char)c);
     }
-    if (rc == CF_OK && keep < len)
-        rc = cf_buf_addf(b, "... (%zu more bytes)", len - keep);
+    if (rc == CF_OK && len > CF_RECORD_BODY_MAX)
+        rc = cf_buf_addf(b, "... (%zu more bytes)", len - CF_RECORD_BODY_MAX);
+    cf_buf_free(&clean);
     return rc;
 }
 
@@ -48,7 +60,7 @@ char *cf_record_request(const cf_spec *spec, const cf_request *q, const cf_redac
     if (rc == CF_OK && q->body) {
         rc = cf_buf_addc(&b, '\n');
         if (rc == CF_OK)
-            rc = add_body(&b, q->body, q->body_len);
+            rc = add_body(&b, q->body, q->body_len, r);
     }
     return finish(&b, rc, r);
 }
@@ -68,7 +80,7 @@ char *cf_record_response(const cf_response *resp, const cf_redactor *r)
     if (rc == CF_OK && resp->transport_rc == CF_OK && resp->body.len) {
         rc = cf_buf_addc(&b, '\n');
         if (rc == CF_OK)
-            rc = add_body(&b, resp->body.ptr, resp->body.len);
+            rc = add_body(&b, resp->body.ptr, resp->body.len, r);
     }
     return finish(&b, rc, r);
 }

@@ -224,30 +224,47 @@ static cf_rc judge_slot(run_ctx *rc, slot *s)
     step_label(s->cs, s, label, sizeof(label));
     rc->result->requests++;
     cf_response_finish(&s->response, rc->spec);
-    char *req = cf_record_request(rc->spec, &s->request, &rc->redactor);
-    char *resp = cf_record_response(&s->response, &rc->redactor);
-    char *curl = cf_record_curl(rc->spec, &s->request, &rc->vars, &rc->redactor);
+    /* A credential sent literally (an unknown or malformed token, not a secret variable) is
+     * still a credential: mask it in everything recorded about this exchange. */
+    cf_redactor own = {0};
+    const cf_redactor *red = &rc->redactor;
+    const char *cred = rc->spec->op.auth_header
+                           ? cf_headers_get(&s->request.headers, rc->spec->op.auth_header)
+                           : NULL;
+    cf_rc r = CF_OK;
+    if (cred && strlen(cred) >= 4 && !cf_redactor_finds(&rc->redactor, cred, strlen(cred))) {
+        r = cf_redactor_init(&own, &rc->vars);
+        if (r == CF_OK)
+            r = cf_redactor_add(&own, "credential", cred);
+        if (r != CF_OK)
+            goto out;
+        red = &own;
+    }
+    char *req = cf_record_request(rc->spec, &s->request, red);
+    char *resp = cf_record_response(&s->response, red);
+    char *curl = cf_record_curl(rc->spec, &s->request, &rc->vars, red);
     char *lab = dup_str(label);
     if (!req || !resp || !curl || !lab) {
         free(req);
         free(resp);
         free(curl);
         free(lab);
-        return CF_E_NOMEM;
+        r = CF_E_NOMEM;
+        goto out;
     }
-    cf_rc r = cf_case_add_exchange(res, lab, req, resp, curl, s->response.status,
-                                   s->response.elapsed_ms);
+    r = cf_case_add_exchange(res, lab, req, resp, curl, s->response.status, s->response.elapsed_ms);
     if (r == CF_OK)
         res->exchanges[res->exchange_count - 1].unreachable = s->response.unreachable;
     if (r != CF_OK)
-        return r;
+        goto out;
     cf_tmpl_ctx ctx = {&rc->vars, &s->cs->captures, runner_generator, s->cs};
-    cf_check_input in = {rc->spec,     s->step, &s->request, &s->response,
-                         &rc->redactor, &rc->vars, &ctx,     label,
-                         s->received_ms};
+    cf_check_input in = {rc->spec,  s->step, &s->request, &s->response,  red,
+                         &rc->vars, &ctx,    label,       s->received_ms};
     r = cf_checks_run(&in, res);
     if (r == CF_OK && s->response.envelope == CF_ENVELOPE_SUCCESS)
         r = capture(rc, s);
+out:
+    cf_redactor_cleanup(&own);
     return r;
 }
 
@@ -377,12 +394,13 @@ static cf_rc add_case_result(run_ctx *rc, const cf_case *c, size_t *index)
     return CF_OK;
 }
 
-/* The first transport error of the run, for the "unreachable" message. */
+/* Whether any exchange reached the target: an answer came, or the connection was made and
+ * only then failed (a timeout or reset after connecting is the target's fault, not "down"). */
 static int any_response(const cf_run_result *r, size_t from)
 {
     for (size_t i = from; i < r->count; i++)
         for (size_t k = 0; k < r->cases[i].exchange_count; k++)
-            if (r->cases[i].exchanges[k].status > 0)
+            if (r->cases[i].exchanges[k].status > 0 || !r->cases[i].exchanges[k].unreachable)
                 return 1;
     return 0;
 }

@@ -1,5 +1,4 @@
-/* test_mock.c - the mock server against both bundled specs over real HTTP: contract order,
- * validation, idempotency, faults, robustness, and the `conform serve` command. */
+/* test_mock.c - the mock over real HTTP against both bundled specs, and `conform serve`. */
 #include <criterion/criterion.h>
 
 #include <arpa/inet.h>
@@ -810,6 +809,84 @@ Test(mock, broken_answer_template_fails_the_start, .timeout = 10)
     cf_spec_free(spec);
 }
 
+/* ---- without a socket ------------------------------------------------------------------------ */
+
+Test(mock, handle_answers_without_a_socket_like_a_connection, .timeout = 10)
+{
+    cf_spec *spec = NULL;
+    cf_diags d;
+    cf_diags_init(&d);
+    cr_assert_eq(cf_spec_load_file(spec_files[1], &spec, &d), CF_OK);
+    cf_diags_cleanup(&d);
+    cf_bindings vars = {0};
+    char err[512] = "";
+    cr_assert_eq(cf_vars_resolve(spec, NULL, 0, &vars, err, sizeof(err)), CF_OK, "%s", err);
+    cf_mock_opts o;
+    cf_mock_opts_init(&o);
+    o.spec = spec;
+    o.vars = &vars;
+    o.no_listen = 1;
+    cf_mock *m = NULL;
+    cr_assert_eq(cf_mock_start(&o, &m, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_mock_port(m), 0);
+    cr_assert_str_eq(cf_mock_url(m), "");
+
+    cf_headers h = {0};
+    cr_assert_eq(cf_headers_add(&h, "x-amz-bearer", cf_bindings_get(&vars, "bearer")), CF_OK);
+    cr_assert_eq(cf_headers_add(&h, "content-type", "application/json"), CF_OK);
+    const char *body = "{\"ContentType\":\"text/csv\",\"AttachmentSizeInBytes\":2,"
+                       "\"AttachmentName\":\"h\",\"ClientToken\":\"handle-1\"}";
+    cf_mock_answer a;
+    cr_assert_eq(cf_mock_handle(m, "POST", spec->op.path, &h, body, strlen(body), &a), CF_OK);
+    cr_assert_eq(a.status, 200, "%s", a.body);
+    cr_assert_not_null(cf_headers_get(&a.headers, "x-amzn-RequestId"));
+    cr_assert_str_eq(cf_headers_get(&a.headers, "Content-Type"), "application/json");
+    cJSON *first = cJSON_Parse(a.body);
+    cr_assert_not_null(cJSON_GetObjectItem(first, "AttachmentId"));
+    cf_mock_answer_cleanup(&a);
+
+    /* the same store as a connection: a replay, even with a query on the path */
+    char path[256];
+    snprintf(path, sizeof(path), "%s?x=1", spec->op.path);
+    cr_assert_eq(cf_mock_handle(m, "POST", path, &h, body, strlen(body), &a), CF_OK);
+    cJSON *again = cJSON_Parse(a.body);
+    cr_assert_str_eq(cJSON_GetObjectItem(again, "AttachmentId")->valuestring,
+                     cJSON_GetObjectItem(first, "AttachmentId")->valuestring);
+    cf_mock_answer_cleanup(&a);
+    cJSON_Delete(first);
+    cJSON_Delete(again);
+
+    cr_assert_eq(cf_mock_handle(m, "POST", spec->op.path, NULL, body, strlen(body), &a), CF_OK);
+    cr_assert_eq(a.status, 403);
+    cr_assert_str_eq(cf_headers_get(&a.headers, "x-amzn-ErrorType"), "AccessDeniedException");
+    cf_mock_answer_cleanup(&a);
+    cr_assert_eq(cf_mock_handle(m, "POST", spec->op.path, &h, "[", 1, &a), CF_OK);
+    cr_assert_eq(a.status, 400);
+    cf_mock_answer_cleanup(&a);
+    cr_assert_eq(cf_mock_handle(m, "POST", spec->op.path, &h, body, CF_MAX_REQUEST_BODY + 1, &a),
+                 CF_OK);
+    cr_assert_eq(a.status, 400);
+    cr_assert_not_null(strstr(a.body, "too large"));
+    cf_mock_answer_cleanup(&a);
+    cr_assert_eq(cf_mock_handle(m, "POST", "/elsewhere", &h, body, strlen(body), &a), CF_OK);
+    cr_assert_eq(a.status, 404);
+    cf_mock_answer_cleanup(&a);
+    cr_assert_eq(cf_mock_handle(m, "DELETE", spec->op.path, &h, NULL, 0, &a), CF_OK);
+    cr_assert_eq(a.status, 405);
+    cf_mock_answer_cleanup(&a);
+    cf_mock_answer_cleanup(NULL);
+
+    cf_mock_stats st;
+    cf_mock_stats_get(m, &st);
+    cr_assert_eq(st.requests, 7);
+    cr_assert_eq(st.successes, 2);
+    cr_assert_eq(st.created, 1);
+    cf_headers_cleanup(&h);
+    cf_mock_stop(m);
+    cf_bindings_cleanup(&vars);
+    cf_spec_free(spec);
+}
+
 /* ---- routing ------------------------------------------------------------------------------- */
 
 Test(mock, unknown_path_is_404_and_wrong_method_405_in_json, .init = init, .fini = fini,
@@ -1451,6 +1528,34 @@ Test(mock, idle_slow_connection_does_not_block_others, .init = init, .fini = fin
     const char *part = "POST /participant/start-attachment-upload HTTP/1.1\r\nHost: x\r\n";
     cr_assert_gt(send(fd, part, strlen(part), MSG_NOSIGNAL), 0);
     assert_still_serving(&s, "while a slow client holds a connection");
+    close(fd);
+    server_stop(&s);
+}
+
+Test(mock, idle_connection_is_closed_after_the_timeout, .init = init, .fini = fini, .timeout = 20)
+{
+    server s;
+    cf_mock_opts o;
+    cf_mock_opts_init(&o);
+    o.timeout_s = 1;
+    server_start_opts(&s, spec_files[0], &o);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)cf_mock_port(s.mock));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    const char *part = "POST /participant/start-attachment-upload HTTP/1.1\r\nHo";
+    cr_assert_gt(send(fd, part, strlen(part), MSG_NOSIGNAL), 0);
+    struct timeval tv = {8, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    double t0 = cf_time_mono_ms();
+    char c;
+    ssize_t n = recv(fd, &c, 1, 0);
+    double waited = cf_time_mono_ms() - t0;
+    cr_assert_leq(n, 0, "expected the server to close the idle connection");
+    cr_assert_lt(waited, 7000.0, "closed only after %.0f ms", waited);
     close(fd);
     server_stop(&s);
 }

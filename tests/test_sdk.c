@@ -1,5 +1,4 @@
-/* test_sdk.c - the real AWS SDK for JavaScript v3 against the mock serving the AWS-profile spec:
- * tests/sdk/sdk_check.mjs must see every answer as the SDK's typed result or exception. */
+/* test_sdk.c - the AWS SDK for JavaScript v3 against the mock serving the AWS spec. */
 #include <criterion/criterion.h>
 
 #include <errno.h>

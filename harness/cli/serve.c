@@ -120,7 +120,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
             break;
         case OPT_FAULT:
             if (cf_mock_fault_parse(value, &a->mock.faults, err, sizeof(err)) != CF_OK)
-                return usage_error("--fault %s: %s", value, err);
+                return usage_error("%s%s", err, ""); /* err names the fault */
             break;
         case OPT_HELP:
             a->help = 1;

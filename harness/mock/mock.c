@@ -1,5 +1,4 @@
-/* mock.c - the mock server: libmicrohttpd daemon, request checks in contract order, answers
- * built from the spec's templates, idempotency and fault injection. */
+/* mock.c - the mock server: checks requests in contract order and answers from the spec. */
 #include "mock/mock.h"
 
 #include <errno.h>
@@ -224,23 +223,61 @@ static const char *json_kind(const cJSON *v)
     return "an object";
 }
 
+/* Where the checks read request headers: a libmicrohttpd connection or a cf_headers list. */
+typedef struct {
+    struct MHD_Connection *conn; /* exactly one of the two is set */
+    const cf_headers *list;
+} header_source;
+
+/* First value of a header (case-insensitive), NULL when absent; *len gets its length. */
+static const char *header_get(const header_source *h, const char *name, size_t *len)
+{
+    const char *v = NULL;
+    size_t n = 0;
+    if (h->conn) {
+        if (MHD_lookup_connection_value_n(h->conn, MHD_HEADER_KIND, name, strlen(name), &v, &n) !=
+            MHD_YES)
+            return NULL;
+        if (!v) {
+            v = "";
+            n = 0;
+        }
+    } else {
+        v = cf_headers_get(h->list, name);
+        n = v ? strlen(v) : 0;
+    }
+    if (len)
+        *len = n;
+    return v;
+}
+
+/* One request as the checks see it. */
+typedef struct {
+    const header_source *headers;
+    const char *method;
+    const char *path; /* without the query */
+    size_t path_len;
+    const char *body;
+    size_t body_len;
+    int too_large; /* the body passed CF_MAX_REQUEST_BODY and was not kept */
+    int nomem;
+} incoming;
+
 /* ---- the checks, in contract order -------------------------------------------------------- */
 
 /* Returns the caller index, or -1 with the auth error in *o. */
-static long authenticate(cf_mock *m, struct MHD_Connection *conn, outcome *o,
-                         const char **presented, size_t *presented_len)
+static long authenticate(cf_mock *m, const header_source *h, outcome *o, const char **presented,
+                         size_t *presented_len)
 {
     const cf_spec *spec = m->spec;
     *presented = NULL;
     *presented_len = 0;
     if (!spec->op.auth_header)
         return 0;
-    const char *value = NULL;
     size_t len = 0;
     const char *hdr = spec->op.auth_header;
-    if (MHD_lookup_connection_value_n(conn, MHD_HEADER_KIND, hdr, strlen(hdr), &value, &len) !=
-            MHD_YES ||
-        !value) {
+    const char *value = header_get(h, hdr, &len);
+    if (!value) {
         set_error(m, o, role_code(m, CF_ROLE_AUTH));
         message_set(m, o, NULL, 0, "missing credential: send the %s header", hdr);
         return -1;
@@ -282,8 +319,8 @@ static int throttle_take(cf_mock *m, size_t caller, double now)
 }
 
 /* Request validation; returns the parsed body or NULL with the validation error in *o. */
-static cJSON *validate(cf_mock *m, struct MHD_Connection *conn, request *r, outcome *o,
-                       const char *presented, size_t presented_len)
+static cJSON *validate(cf_mock *m, const incoming *r, outcome *o, const char *presented,
+                       size_t presented_len)
 {
     const cf_spec *spec = m->spec;
     const char *vcode = role_code(m, CF_ROLE_VALIDATION);
@@ -294,8 +331,7 @@ static cJSON *validate(cf_mock *m, struct MHD_Connection *conn, request *r, outc
         return NULL;
     }
     if (spec->op.content_type_count > 0) {
-        const char *ct =
-            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+        const char *ct = header_get(r->headers, "Content-Type", NULL);
         int ok = 0;
         for (size_t i = 0; ct && i < spec->op.content_type_count; i++)
             if (cf_http_media_type_is(ct, spec->op.content_types[i]))
@@ -312,14 +348,14 @@ static cJSON *validate(cf_mock *m, struct MHD_Connection *conn, request *r, outc
             return NULL;
         }
     }
-    if (r->body.len == 0) {
+    if (r->body_len == 0) {
         set_error(m, o, vcode);
         message_set(m, o, NULL, 0, "the request body is empty: send a JSON object");
         return NULL;
     }
     cJSON *json = NULL;
     size_t offset = 0;
-    cf_rc rc = cf_json_parse(r->body.ptr, r->body.len, CF_MAX_JSON_DEPTH, &json, &offset);
+    cf_rc rc = cf_json_parse(r->body, r->body_len, CF_MAX_JSON_DEPTH, &json, &offset);
     if (rc == CF_E_TOO_DEEP) {
         set_error(m, o, vcode);
         message_set(m, o, NULL, 0, "the request body nests deeper than %d levels",
@@ -467,7 +503,7 @@ static void create_or_replay(cf_mock *m, size_t caller, const cJSON *body, outco
 
 /* Decides the answer for a routed request. The parsed body (if any) is handed back in *json
  * for {$size}; the caller frees it. */
-static void decide(cf_mock *m, struct MHD_Connection *conn, request *r, outcome *o, cJSON **json)
+static void decide(cf_mock *m, const incoming *r, outcome *o, cJSON **json)
 {
     const char *presented = NULL;
     size_t presented_len = 0;
@@ -477,7 +513,7 @@ static void decide(cf_mock *m, struct MHD_Connection *conn, request *r, outcome 
         message_set(m, o, NULL, 0, "out of memory");
         return;
     }
-    long caller = authenticate(m, conn, o, &presented, &presented_len);
+    long caller = authenticate(m, r->headers, o, &presented, &presented_len);
     if (caller < 0)
         return;
     if (m->faults.throttle_per_s > 0) {
@@ -491,7 +527,7 @@ static void decide(cf_mock *m, struct MHD_Connection *conn, request *r, outcome 
             return;
         }
     }
-    *json = validate(m, conn, r, o, presented, presented_len);
+    *json = validate(m, r, o, presented, presented_len);
     if (!*json)
         return;
     o->body = *json;
@@ -704,70 +740,100 @@ static void latency_wait(cf_mock *m)
     pthread_mutex_unlock(&m->wait_lock);
 }
 
-static enum MHD_Result send_answer(cf_mock *m, struct MHD_Connection *conn, const outcome *o)
+void cf_mock_answer_cleanup(cf_mock_answer *a)
 {
-    cf_headers headers = {0};
-    char *body = NULL;
-    size_t body_len = 0;
-    char err[256] = "";
-    int status = o->status;
-    latency_wait(m);
-    if (render(m, o, &headers, &body, &body_len, err, sizeof(err)) != CF_OK) {
-        /* A template the start-up check let through, or memory: a plain internal answer. */
-        cf_headers_cleanup(&headers);
-        free(body);
-        body = dup_str("{\"message\":\"the mock could not build its answer\"}");
-        if (!body)
-            return MHD_NO;
-        body_len = strlen(body);
-        status = 500;
-    }
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(body_len, body, MHD_RESPMEM_MUST_COPY);
-    free(body);
-    if (!resp) {
-        cf_headers_cleanup(&headers);
-        return MHD_NO;
-    }
-    for (size_t i = 0; i < headers.count; i++)
-        (void)MHD_add_response_header(resp, headers.items[i].name, headers.items[i].value);
-    if (headers.count == 0)
-        (void)MHD_add_response_header(resp, "Content-Type", "application/json");
-    cf_headers_cleanup(&headers);
-    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
-    MHD_destroy_response(resp);
-    pthread_mutex_lock(&m->lock);
-    m->stats.requests++;
-    if (!o->code)
-        m->stats.successes++;
-    pthread_mutex_unlock(&m->lock);
-    return ret;
+    if (!a)
+        return;
+    cf_headers_cleanup(&a->headers);
+    free(a->body);
+    memset(a, 0, sizeof(*a));
 }
 
-static enum MHD_Result answer(cf_mock *m, struct MHD_Connection *conn, const char *url,
-                              const char *method, request *r)
+/* Routes, checks and renders one request into *out (after the latency fault). */
+static cf_rc respond(cf_mock *m, const incoming *in, cf_mock_answer *out)
 {
     const cf_spec *spec = m->spec;
     outcome o;
     memset(&o, 0, sizeof(o));
+    memset(out, 0, sizeof(*out));
     cJSON *json = NULL;
-    r->answered = 1;
-    if (strcmp(url, spec->op.path) != 0) {
+    size_t op_len = strlen(spec->op.path);
+    if (in->path_len != op_len || memcmp(in->path, spec->op.path, op_len) != 0) {
         o.status = 404;
         o.code = "NOT_FOUND";
-        message_set(m, &o, NULL, 0, "no operation at %.200s; this mock serves %s %s", url,
-                    spec->op.method, spec->op.path);
-    } else if (strcmp(method, spec->op.method) != 0) {
+        message_set(m, &o, NULL, 0, "no operation at %.*s; this mock serves %s %s",
+                    (int)(in->path_len > 200 ? 200 : in->path_len), in->path, spec->op.method,
+                    spec->op.path);
+    } else if (strcmp(in->method, spec->op.method) != 0) {
         o.status = 405;
         o.code = "METHOD_NOT_ALLOWED";
         o.allow = spec->op.method;
-        message_set(m, &o, NULL, 0, "method %.40s is not allowed here; use %s", method,
+        message_set(m, &o, NULL, 0, "method %.40s is not allowed here; use %s", in->method,
                     spec->op.method);
     } else {
-        decide(m, conn, r, &o, &json);
+        decide(m, in, &o, &json);
     }
-    enum MHD_Result ret = send_answer(m, conn, &o);
+    latency_wait(m);
+    char err[256] = "";
+    out->status = o.status;
+    cf_rc rc = render(m, &o, &out->headers, &out->body, &out->body_len, err, sizeof(err));
     cJSON_Delete(json);
+    if (rc != CF_OK) {
+        /* A template the start-up check let through, or memory: a plain internal answer. */
+        cf_mock_answer_cleanup(out);
+        out->body = dup_str("{\"message\":\"the mock could not build its answer\"}");
+        if (!out->body ||
+            cf_headers_add(&out->headers, "Content-Type", "application/json") != CF_OK) {
+            cf_mock_answer_cleanup(out);
+            return CF_E_NOMEM;
+        }
+        out->body_len = strlen(out->body);
+        out->status = 500;
+    }
+    pthread_mutex_lock(&m->lock);
+    m->stats.requests++;
+    if (!o.code)
+        m->stats.successes++;
+    pthread_mutex_unlock(&m->lock);
+    return CF_OK;
+}
+
+cf_rc cf_mock_handle(cf_mock *m, const char *method, const char *path, const cf_headers *headers,
+                     const char *body, size_t body_len, cf_mock_answer *out)
+{
+    static const cf_headers none = {0};
+    header_source h = {NULL, headers ? headers : &none};
+    incoming in = {&h, method, path, strcspn(path, "?"), body ? body : "", body ? body_len : 0,
+                   0,  0};
+    if (in.body_len > CF_MAX_REQUEST_BODY) {
+        in.too_large = 1;
+        in.body_len = 0;
+    }
+    return respond(m, &in, out);
+}
+
+/* Answers a libmicrohttpd request from its collected body. */
+static enum MHD_Result answer(cf_mock *m, struct MHD_Connection *conn, const char *url,
+                              const char *method, request *r)
+{
+    r->answered = 1;
+    header_source h = {conn, NULL};
+    incoming in = {&h,          method,       url,     strlen(url), r->body.ptr ? r->body.ptr : "",
+                   r->body.len, r->too_large, r->nomem};
+    cf_mock_answer a;
+    if (respond(m, &in, &a) != CF_OK)
+        return MHD_NO;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(a.body_len, a.body, MHD_RESPMEM_MUST_COPY);
+    if (!resp) {
+        cf_mock_answer_cleanup(&a);
+        return MHD_NO;
+    }
+    for (size_t i = 0; i < a.headers.count; i++)
+        (void)MHD_add_response_header(resp, a.headers.items[i].name, a.headers.items[i].value);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)a.status, resp);
+    MHD_destroy_response(resp);
+    cf_mock_answer_cleanup(&a);
     return ret;
 }
 
@@ -1078,6 +1144,10 @@ cf_rc cf_mock_start(const cf_mock_opts *opts, cf_mock **out, char *err, size_t e
     struct sockaddr_storage addr;
     socklen_t addr_len = 0;
     const char *bind = opts->bind ? opts->bind : "127.0.0.1";
+    if (rc == CF_OK && opts->no_listen) {
+        *out = m;
+        return CF_OK;
+    }
     if (rc == CF_OK)
         rc = resolve_bind(bind, opts->port, &addr, &addr_len, err, errlen);
     if (rc != CF_OK) {

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http.h"
 #include "rc.h"
 #include "spec.h"
 #include "template.h"
@@ -18,7 +19,13 @@
  *      JSON (depth CF_MAX_JSON_DEPTH), an object, op.body_schema -> the validation role;
  *   5. fault error-rate -> its code;
  *   6. idempotency keyed by (caller, token): replay, mismatch (idem.mismatch_code) or a new
- *      resource; fault quota is checked before a new resource is created.
+ *      resource; fault quota is checked before a new resource is created. Lookup and
+ *      creation are one step under a lock, so concurrent duplicates all get the first one's
+ *      id (idem.in_flight_code is never needed).
+ * Bodies past CF_MAX_REQUEST_BODY are read and dropped, then answered with the validation
+ * error; one announced with "Expect: 100-continue" is refused before it is sent. Requests
+ * libmicrohttpd itself refuses (malformed HTTP, header lines past the per-connection memory
+ * limit) get its own short 4xx answer, not a JSON one.
  * Answers are the spec's mock templates; a bad request never gets a 5xx, and no message
  * repeats a credential or any secret variable. */
 
@@ -53,6 +60,7 @@ typedef struct {
     unsigned max_connections; /* 0 = CF_MOCK_DEFAULT_CONNECTIONS */
     unsigned timeout_s;       /* idle connections are closed after it; 0 = default */
     size_t idem_capacity;     /* tokens remembered at most (oldest evicted); 0 = default */
+    int no_listen;            /* 1: open no socket; only cf_mock_handle() answers (fuzzing) */
 } cf_mock_opts;
 
 /* Zeroes and sets the defaults. Cannot fail. */
@@ -75,11 +83,31 @@ typedef struct {
  * Memory: cf_mock_stop() stops and frees the mock. */
 CF_WUR cf_rc cf_mock_start(const cf_mock_opts *opts, cf_mock **out, char *err, size_t errlen);
 
-/* The port actually listened on. */
+/* The port actually listened on (0 with no_listen). */
 unsigned cf_mock_port(const cf_mock *m);
-/* "http://ADDR:PORT" (IPv6 in brackets), borrowed until cf_mock_stop(). */
+/* "http://ADDR:PORT" (IPv6 in brackets; "" with no_listen), borrowed until cf_mock_stop(). */
 const char *cf_mock_url(const cf_mock *m);
 void cf_mock_stats_get(cf_mock *m, cf_mock_stats *out);
+
+/* An answer as data. Memory: owns everything; cf_mock_answer_cleanup() accepts NULL and
+ * leaves it zeroed. */
+typedef struct {
+    int status;
+    cf_headers headers; /* the response headers, Content-Type included */
+    char *body;         /* NUL-terminated JSON */
+    size_t body_len;
+} cf_mock_answer;
+
+void cf_mock_answer_cleanup(cf_mock_answer *a);
+
+/* Answers one request without a socket, exactly as a connection would be answered (latency
+ * fault, idempotency store and counters included): the entry point of fuzz targets and unit
+ * tests. `path` may carry a query, which is ignored; `headers` (NULL: none) are looked up
+ * case-insensitively; a body longer than CF_MAX_REQUEST_BODY gets the validation answer.
+ * Thread-safe. Fails only with CF_E_NOMEM, *out then empty. */
+CF_WUR cf_rc cf_mock_handle(cf_mock *m, const char *method, const char *path,
+                            const cf_headers *headers, const char *body, size_t body_len,
+                            cf_mock_answer *out);
 
 /* Closes the listener and every connection (waiting answers are cut short), joins the
  * threads and frees everything. Accepts NULL. */

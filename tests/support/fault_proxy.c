@@ -30,7 +30,7 @@
 
 #define BODY_MAX (8u * 1024u * 1024u) /* request and answer bodies the proxy carries */
 #define SLOW_MS 2100u                 /* the bundled specs' budget is 2000 ms */
-#define IN_FLIGHT_MS 300u             /* how long concurrent-duplicates keeps requests open */
+#define IN_FLIGHT_MS 500u             /* how long concurrent-duplicates keeps requests open */
 #define CONSTANT_ID "conform-constant-id"
 
 enum { P_ENVELOPE = 1, P_AWS = 2, P_BOTH = 3 };
@@ -348,8 +348,7 @@ static uint64_t fnv64(const char *s, uint64_t h)
 
 static int f_mismatch_accepted(exchange *x)
 {
-    static const char *const params[] = {"ContentType", "AttachmentSizeInBytes",
-                                         "AttachmentName"};
+    static const char *const params[] = {"ContentType", "AttachmentSizeInBytes", "AttachmentName"};
     cJSON *body = req_object(x);
     const char *token = body ? usable_token(body) : NULL;
     if (!token) {
@@ -410,8 +409,9 @@ static int f_duplicates_begin(exchange *x)
                 p->flight_cap = cap;
             }
         }
-        if (p->flight_count < p->flight_cap)
-            p->flights[p->flight_count++] = (flight){dup_str(key), 1};
+        char *copy = p->flight_count < p->flight_cap ? dup_str(key) : NULL;
+        if (copy)
+            p->flights[p->flight_count++] = (flight){copy, 1};
     }
     pthread_mutex_unlock(&p->lock);
     x->in_flight = key;
@@ -669,7 +669,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *user)
 /* Headers that belong to one hop, not to the message. */
 static int hop_header(const char *name)
 {
-    static const char *const hop[] = {"Host",       "Content-Length", "Connection",
+    static const char *const hop[] = {"Host",       "Content-Length",    "Connection",
                                       "Keep-Alive", "Transfer-Encoding", "Expect",
                                       "Date"};
     for (size_t i = 0; i < sizeof(hop) / sizeof(hop[0]); i++)
@@ -700,8 +700,7 @@ static void forward(exchange *x)
     int ok = 1;
     for (size_t i = 0; i < x->req_headers.count; i++)
         if (!hop_header(x->req_headers.items[i].name))
-            list = add_line(list, x->req_headers.items[i].name, x->req_headers.items[i].value,
-                            &ok);
+            list = add_line(list, x->req_headers.items[i].name, x->req_headers.items[i].value, &ok);
     /* Nothing curl would add on its own may reach the mock. */
     list = add_line(list, "Expect", NULL, &ok);
     if (!cf_headers_get(&x->req_headers, "Accept"))
@@ -874,8 +873,8 @@ cf_fault_proxy *cf_fault_proxy_start(const cf_fault_proxy_opts *opts, char *err,
     cf_diags_init(&d);
     cf_rc rc = cf_spec_load_file(opts->spec_file, &p->spec, &d);
     if (rc != CF_OK)
-        snprintf(err, errlen, "%s: %s%s%s", opts->spec_file, cf_strerror(rc),
-                 d.count ? ": " : "", d.count ? d.items[0].message : "");
+        snprintf(err, errlen, "%s: %s%s%s", opts->spec_file, cf_strerror(rc), d.count ? ": " : "",
+                 d.count ? d.items[0].message : "");
     cf_diags_cleanup(&d);
     if (rc != CF_OK)
         goto fail;
@@ -887,12 +886,10 @@ cf_fault_proxy *cf_fault_proxy_start(const cf_fault_proxy_opts *opts, char *err,
     }
     if (cf_vars_resolve(p->spec, opts->vars, opts->var_count, &p->vars, err, errlen) != CF_OK)
         goto fail;
-    p->bearer = p->spec->op.auth_var_count
-                    ? cf_bindings_get(&p->vars, p->spec->op.auth_vars[0])
-                    : NULL;
-    p->bearer_alt = p->spec->op.auth_var_count > 1
-                        ? cf_bindings_get(&p->vars, p->spec->op.auth_vars[1])
-                        : NULL;
+    p->bearer =
+        p->spec->op.auth_var_count ? cf_bindings_get(&p->vars, p->spec->op.auth_vars[0]) : NULL;
+    p->bearer_alt =
+        p->spec->op.auth_var_count > 1 ? cf_bindings_get(&p->vars, p->spec->op.auth_vars[1]) : NULL;
     cf_mock_opts mo;
     cf_mock_opts_init(&mo);
     mo.spec = p->spec;
@@ -907,8 +904,8 @@ cf_fault_proxy *cf_fault_proxy_start(const cf_fault_proxy_opts *opts, char *err,
     p->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, NULL,
         NULL, on_request, p, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, p, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, p, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_END);
     const union MHD_DaemonInfo *info =
         p->daemon ? MHD_get_daemon_info(p->daemon, MHD_DAEMON_INFO_BIND_PORT) : NULL;
     if (!info || !info->port) {

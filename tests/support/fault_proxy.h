@@ -37,7 +37,7 @@
  *   mismatch-accepted        the token forwarded is derived from token and parameters
  *   shared-across-callers    the second caller's credential is forwarded as the first's
  *   constant-id              every success carries the same id
- *   concurrent-duplicates    requests wait 300 ms in flight; a duplicate (same credential and
+ *   concurrent-duplicates    requests wait 500 ms in flight; a duplicate (same credential and
  *                            token) arriving meanwhile is forwarded with a suffixed token
  *   echo-token               error messages repeat the request's credential
  *
