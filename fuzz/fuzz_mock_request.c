@@ -51,8 +51,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         cf_diags d;
         cf_diags_init(&d);
         if (cf_spec_load_mem(cf_fuzz_specs[i].name, cf_fuzz_specs[i].bytes, cf_fuzz_specs[i].len,
-                             &s->spec, &d) != CF_OK)
+                             &s->spec, &d) != CF_OK) {
+            for (size_t k = 0; k < d.count && k < 5; k++)
+                fprintf(stderr, "%s:%s: %s\n", cf_fuzz_specs[i].name, d.items[k].path,
+                        d.items[k].message);
             die("the bundled spec does not load", cf_fuzz_specs[i].name);
+        }
         cf_diags_cleanup(&d);
         char err[512] = "";
         if (cf_vars_resolve(s->spec, NULL, 0, &s->vars, err, sizeof(err)) != CF_OK)

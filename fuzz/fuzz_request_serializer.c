@@ -50,8 +50,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         cf_diags d;
         cf_diags_init(&d);
         if (cf_spec_load_mem(cf_fuzz_specs[i].name, cf_fuzz_specs[i].bytes, cf_fuzz_specs[i].len,
-                             &specs[i], &d) != CF_OK)
+                             &specs[i], &d) != CF_OK) {
+            for (size_t k = 0; k < d.count && k < 5; k++)
+                fprintf(stderr, "%s:%s: %s\n", cf_fuzz_specs[i].name, d.items[k].path,
+                        d.items[k].message);
+            fprintf(stderr, "fuzz_request_serializer: a bundled spec does not load\n");
             abort();
+        }
         cf_diags_cleanup(&d);
     }
     const char *raw = getenv("CONFORM_FUZZ_RAW_SECRETS");

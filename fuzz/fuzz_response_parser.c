@@ -62,8 +62,11 @@ static void prepare(prepared_spec *p, const char *name, const char *bytes, size_
 {
     cf_diags d;
     cf_diags_init(&d);
-    if (cf_spec_load_mem(name, bytes, len, &p->spec, &d) != CF_OK)
+    if (cf_spec_load_mem(name, bytes, len, &p->spec, &d) != CF_OK) {
+        for (size_t i = 0; i < d.count && i < 5; i++)
+            fprintf(stderr, "%s:%s: %s\n", name, d.items[i].path, d.items[i].message);
         die("the bundled spec does not load", name);
+    }
     cf_diags_cleanup(&d);
     char err[512];
     if (cf_vars_resolve(p->spec, NULL, 0, &p->vars, err, sizeof(err)) != CF_OK)

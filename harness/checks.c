@@ -146,24 +146,24 @@ static void check_rules(judge *j)
         if (!a)
             continue; /* holds vacuously */
         int64_t ta = 0;
-        int ok_a = cJSON_IsString(a) &&
-                   cf_time_parse_rfc3339(a->valuestring, strlen(a->valuestring), &ta);
+        int ok_a =
+            cJSON_IsString(a) && cf_time_parse_rfc3339(a->valuestring, strlen(a->valuestring), &ta);
         if (rule->kind == CF_RULE_FUTURE) {
             char expected[160];
             char now[25];
             cf_time_format_millis(j->in->received_ms, now);
             snprintf(expected, sizeof(expected), "%s later than the response time %s", rule->path,
                      now);
-            verdict(j, rule->id, ok_a && ta > j->in->received_ms, expected, "%s = %s",
-                    rule->path, cJSON_IsString(a) ? a->valuestring : "(not a string)");
+            verdict(j, rule->id, ok_a && ta > j->in->received_ms, expected, "%s = %s", rule->path,
+                    cJSON_IsString(a) ? a->valuestring : "(not a string)");
             continue;
         }
         const cJSON *b = cf_json_pointer(body, rule->than);
         int64_t tb = 0;
         if (!b)
             continue;
-        int ok_b = cJSON_IsString(b) &&
-                   cf_time_parse_rfc3339(b->valuestring, strlen(b->valuestring), &tb);
+        int ok_b =
+            cJSON_IsString(b) && cf_time_parse_rfc3339(b->valuestring, strlen(b->valuestring), &tb);
         char expected[160];
         snprintf(expected, sizeof(expected), "%s later than %s", rule->path, rule->than);
         verdict(j, rule->id, ok_a && ok_b && ta > tb, expected, "%s = %s, %s = %s", rule->path,
@@ -233,9 +233,8 @@ static void check_echo(judge *j)
                            : NULL;
     const char *leaked = NULL;
     for (size_t i = 0; vars && i <= vars->count && !leaked; i++) {
-        const char *secret = i < vars->count ? (vars->items[i].secret ? vars->items[i].value
-                                                                      : NULL)
-                                             : auth;
+        const char *secret =
+            i < vars->count ? (vars->items[i].secret ? vars->items[i].value : NULL) : auth;
         if (!secret || strlen(secret) < 4)
             continue;
         int sent = (q->body && strstr(q->body, secret)) || (auth && strstr(auth, secret));
@@ -261,7 +260,9 @@ static int code_allowed(const cf_step *s, const char *code)
 
 static void check_member_compare(judge *j, const cJSON *map, int want_equal)
 {
-    const char *id = want_equal ? "expect.equal" : "expect.not_equal";
+    const char *id = j->in->step->check ? j->in->step->check
+                     : want_equal       ? "expect.equal"
+                                        : "expect.not_equal";
     for (const cJSON *m = map ? map->child : NULL; m; m = m->next) {
         cf_buf want;
         cf_buf_init(&want, 1u << 20);
@@ -269,8 +270,8 @@ static void check_member_compare(judge *j, const cJSON *map, int want_equal)
         cf_rc rc = cf_template_expand(m->valuestring, j->in->ctx, &want, err, sizeof(err));
         char *got = cf_checks_value_text(j->in->response->json, m->string);
         char expected[TEXT_MAX];
-        snprintf(expected, sizeof(expected), "%s %s %s", m->string, want_equal ? "==" : "!=",
-                 rc == CF_OK ? cf_buf_str(&want) : err);
+        snprintf(expected, sizeof(expected), "%s %s %s", m->string,
+                 want_equal ? "==" : "!=", rc == CF_OK ? cf_buf_str(&want) : err);
         int same = got && rc == CF_OK && strcmp(got, cf_buf_str(&want)) == 0;
         verdict(j, id, rc == CF_OK && got && (want_equal ? same : !same), expected, "%s = %s",
                 m->string, got ? got : "(absent)");
@@ -288,15 +289,15 @@ static void check_expectations(judge *j)
     int allowed = r->envelope == CF_ENVELOPE_ERROR && code_allowed(s, r->error_code);
     if (s->outcome == CF_OUTCOME_ERROR && r->status >= 500 &&
         !(s->code && cf_spec_code_status(spec, s->code) >= 500))
-        verdict(j, "status.5xx-on-bad-request", 0, "a 4xx answer to a bad request",
-                "HTTP %ld", r->status);
+        verdict(j, "status.5xx-on-bad-request", 0, "a 4xx answer to a bad request", "HTTP %ld",
+                r->status);
     if (s->outcome == CF_OUTCOME_ERROR && s->code && auth_code && strcmp(s->code, auth_code) == 0)
         verdict(j, "auth.required", r->envelope != CF_ENVELOPE_SUCCESS && r->status != 200,
-                "a request with missing or bad credentials is refused",
-                "HTTP %ld, %s answer", r->status, envelope_name(r->envelope));
+                "a request with missing or bad credentials is refused", "HTTP %ld, %s answer",
+                r->status, envelope_name(r->envelope));
     if (s->outcome != CF_OUTCOME_ANY) {
-        cf_envelope want = s->outcome == CF_OUTCOME_SUCCESS ? CF_ENVELOPE_SUCCESS
-                                                            : CF_ENVELOPE_ERROR;
+        cf_envelope want =
+            s->outcome == CF_OUTCOME_SUCCESS ? CF_ENVELOPE_SUCCESS : CF_ENVELOPE_ERROR;
         char expected[256];
         snprintf(expected, sizeof(expected), "a %s answer%s%s", envelope_name(want),
                  s->code ? " with code " : "", s->code ? s->code : "");
@@ -342,8 +343,8 @@ cf_rc cf_checks_run(const cf_check_input *in, cf_case_result *out)
                               : "the headers passed their size bound");
     char expected[128];
     snprintf(expected, sizeof(expected), "at most %ld ms", spec->latency_ms);
-    verdict(&j, "latency.budget", r->elapsed_ms <= (double)spec->latency_ms, expected,
-            "%.0f ms", r->elapsed_ms);
+    verdict(&j, "latency.budget", r->elapsed_ms <= (double)spec->latency_ms, expected, "%.0f ms",
+            r->elapsed_ms);
     const char *ct = cf_headers_get(&r->headers, "content-type");
     verdict(&j, "content-type", ct && cf_http_media_type_is(ct, spec->resp.content_type),
             spec->resp.content_type, "%s", ct ? ct : "(no content-type header)");

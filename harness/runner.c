@@ -56,10 +56,10 @@ int cf_run_selects(const cf_run_opts *o, const cf_case *c, size_t index)
 typedef struct {
     const cf_case *c;
     size_t result_index;
-    size_t step;           /* next step to run */
+    size_t step; /* next step to run */
     int done;
-    cf_bindings captures;  /* {@name} */
-    cf_bindings tokens;    /* {$token:label} -> value, fixed for the case */
+    cf_bindings captures; /* {@name} */
+    cf_bindings tokens;   /* {$token:label} -> value, fixed for the case */
     double started;
 } case_state;
 
@@ -135,8 +135,8 @@ static cf_rc build_slot(run_ctx *rc, slot *s)
 {
     cf_tmpl_ctx ctx = {&rc->vars, &s->cs->captures, runner_generator, s->cs};
     char err[512] = "";
-    cf_rc r = cf_request_build(rc->spec, s->step, rc->base_url, &ctx, &s->request, err,
-                               sizeof(err));
+    cf_rc r =
+        cf_request_build(rc->spec, s->step, rc->base_url, &ctx, &s->request, err, sizeof(err));
     if (r == CF_E_NOMEM)
         return r;
     if (r != CF_OK) {
@@ -207,8 +207,9 @@ static cf_rc check_consistent(run_ctx *rc, slot *slots, size_t n)
         snprintf(expected, sizeof(expected), "%s identical in all %zu successful copies",
                  p->valuestring, successes);
         char *actual = cf_redact_dup(&rc->redactor, cf_buf_str(&seen), seen.len, 16384);
-        cf_rc r = cf_case_add_check(result_of(rc, slots[0].cs), "expect.consistent", same,
-                                    st->name, expected, same ? NULL : actual);
+        cf_rc r = cf_case_add_check(result_of(rc, slots[0].cs),
+                                    st->check ? st->check : "expect.consistent", same, st->name,
+                                    expected, same ? NULL : actual);
         free(actual);
         cf_buf_free(&seen);
         if (r != CF_OK)
@@ -300,8 +301,8 @@ static cf_rc run_batch(run_ctx *rc, cf_transport *t, case_state **states, size_t
         ex[m].request = &slots[i].request;
         ex[m].response = &slots[i].response;
         ex[m].fresh_connection = slots[i].step->parallel > 1;
-        ex[m].retry_safe = rc->spec->idem.enabled && rc->spec->idem.token &&
-                           slots[i].step->raw_body == NULL;
+        ex[m].retry_safe =
+            rc->spec->idem.enabled && rc->spec->idem.token && slots[i].step->raw_body == NULL;
         m++;
     }
     if (r == CF_OK && m) {

@@ -91,6 +91,8 @@ typedef struct {
     const cJSON *not_equal;  /* object: JSON Pointer -> template */
     const cJSON *consistent; /* array of JSON Pointers equal across parallel copies */
     const cJSON *capture;    /* object: name -> JSON Pointer or "header:Name" */
+    const char *check;       /* check id reported for equal / not_equal / consistent, e.g.
+                                "idempotency.replay-identical"; NULL = "expect.equal" etc. */
 } cf_step;
 
 typedef struct {

@@ -217,10 +217,22 @@ static const char *code_of(ctx_t *c, const char *name, const char *path)
     return name;
 }
 
+static int valid_check_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 80)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '.' ||
+              *s == '-'))
+            return 0;
+    return 1;
+}
+
 static void load_expect(ctx_t *c, cf_step *step, const cJSON *exp, const char *path)
 {
-    static const char *const keys[] = {"success", "error",     "status",     "allow",
-                                       "equal",   "not_equal", "consistent", NULL};
+    static const char *const keys[] = {"success",   "error",      "status", "allow", "equal",
+                                       "not_equal", "consistent", "check",  NULL};
     char p[CF_PATH_MAX];
     if (!exp) {
         ERR(c, path[0] ? path : "/", "missing required member \"expect\"");
@@ -275,6 +287,12 @@ static void load_expect(ctx_t *c, cf_step *step, const cJSON *exp, const char *p
     check_pointer_keys(c, step->equal, cf_path_key(p, sizeof(p), path, "equal"), 1);
     step->not_equal = get(c, exp, path, "not_equal", cJSON_Object);
     check_pointer_keys(c, step->not_equal, cf_path_key(p, sizeof(p), path, "not_equal"), 1);
+    const cJSON *check = get(c, exp, path, "check", cJSON_String);
+    if (check && !valid_check_id(check->valuestring))
+        ERR(c, cf_path_key(p, sizeof(p), path, "check"),
+            "check id \"%.60s\" must be 1..80 characters of [a-z0-9_.-]", check->valuestring);
+    else if (check)
+        step->check = check->valuestring;
     step->consistent = get(c, exp, path, "consistent", cJSON_Array);
     check_pointer_array(c, step->consistent, cf_path_key(p, sizeof(p), path, "consistent"));
 }

@@ -336,7 +336,7 @@ static const cli_fault cli_faults[] = {
     {"missing-error-type", 1, NULL, "auth.missing", "error.code-present"},
     {"slow", 0, "positive.example", "positive.example", "latency.budget"},
     {"shared-across-callers", 1, "idempotency.*", "idempotency.other-caller-same-token",
-     "expect.not_equal"},
+     "security.cross-caller-leak"},
 };
 
 Test(cli_run, faulty_server_exits_1_naming_the_broken_rule_and_case, .timeout = 60)

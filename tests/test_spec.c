@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "runner.h"
 #include "spec.h"
 
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant/"
@@ -138,6 +139,8 @@ static const bad_case bad_cases[] = {
     {"\"cases\":[", "\"cases\":[7,", "/cases/0", "must be an object"},
     {"\"expect\":{\"success\":true}},{", "\"expect\":{\"success\":true,\"status\":99}},{",
      "/cases/0/expect/status", "100..599"},
+    {"\"expect\":{\"success\":true}},{", "\"expect\":{\"success\":true,\"check\":\"Bad Id\"}},{",
+     "/cases/0/expect/check", "[a-z0-9_.-]"},
 };
 
 Test(spec, each_broken_spec_names_path_and_problem, .timeout = 10)
@@ -213,4 +216,57 @@ Test(spec, missing_file_is_an_io_error_naming_the_file, .timeout = 5)
     cr_expect_str_eq(d.items[0].file, "/nonexistent/x.json");
     cr_expect(strstr(d.items[0].message, "cannot open") != NULL);
     cf_diags_cleanup(&d);
+}
+
+/* The worked example of specs/README.md, cut out of the page. */
+static char *readme_example(void)
+{
+    FILE *f = fopen(CONFORM_SOURCE_DIR "/specs/README.md", "rb");
+    cr_assert_not_null(f);
+    static char page[65536];
+    size_t n = fread(page, 1, sizeof(page) - 1, f);
+    fclose(f);
+    page[n] = '\0';
+    const char *section = strstr(page, "## Worked example");
+    cr_assert_not_null(section);
+    const char *start = strstr(section, "```json\n");
+    cr_assert_not_null(start);
+    start += 8;
+    const char *end = strstr(start, "```");
+    cr_assert_not_null(end);
+    char *text = malloc((size_t)(end - start) + 1);
+    cr_assert_not_null(text);
+    memcpy(text, start, (size_t)(end - start));
+    text[end - start] = '\0';
+    return text;
+}
+
+Test(spec, readme_worked_example_lints_and_passes_against_its_mock, .timeout = 30)
+{
+    char *text = readme_example();
+    cf_diags d;
+    cf_diags_init(&d);
+    cf_spec *spec = NULL;
+    cf_rc rc = cf_spec_load_mem("README.md#worked-example", text, strlen(text), &spec, &d);
+    for (size_t k = 0; k < d.count; k++)
+        cr_log_error("%s: %s", d.items[k].path, d.items[k].message);
+    cr_assert_eq(rc, CF_OK);
+    cf_run_opts opts;
+    cf_run_opts_init(&opts);
+    cf_run_result result = {0};
+    char err[512] = "";
+    cr_assert_eq(cf_run_spec(spec, &opts, &result, err, sizeof(err)), CF_OK, "%s", err);
+    cr_expect_eq(result.count, 4);
+    cr_expect_eq(result.failed, 0);
+    for (size_t i = 0; i < result.count; i++)
+        for (size_t k = 0; k < result.cases[i].check_count; k++)
+            if (!result.cases[i].checks[k].passed)
+                cr_log_error("%s %s: expected %s, got %s", result.cases[i].id,
+                             result.cases[i].checks[k].id, result.cases[i].checks[k].expected,
+                             result.cases[i].checks[k].actual);
+    cr_expect_eq(result.passed, 4);
+    cf_run_result_cleanup(&result);
+    cf_spec_free(spec);
+    cf_diags_cleanup(&d);
+    free(text);
 }
