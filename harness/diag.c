@@ -1,5 +1,6 @@
 /* diag.c - storage of diagnostics and JSON path helpers. */
 #include "diag.h"
+#include "str.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,17 +28,6 @@ void cf_diags_cleanup(cf_diags *d)
     memset(d, 0, sizeof(*d));
 }
 
-static char *dup_or_null(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 void cf_diags_add(cf_diags *d, const char *file, const char *path, const char *fmt, ...)
 {
     if (d->count >= CF_MAX_DIAGS) {
@@ -60,7 +50,7 @@ void cf_diags_add(cf_diags *d, const char *file, const char *path, const char *f
     va_start(ap, fmt);
     cf_rc rc = cf_buf_vaddf(&msg, fmt, ap);
     va_end(ap);
-    cf_diag item = {dup_or_null(file), dup_or_null(path ? path : ""), cf_buf_take(&msg)};
+    cf_diag item = {cf_strdup(file), cf_strdup(path ? path : ""), cf_buf_take(&msg)};
     if (rc != CF_OK || !item.path || !item.message || (file && !item.file)) {
         free(item.file);
         free(item.path);

@@ -1,5 +1,6 @@
 /* http.c - header lists that refuse injection, and media-type comparison. */
 #include "http.h"
+#include "str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -54,17 +55,6 @@ static int value_is_safe(const char *v, size_t len)
     return 1;
 }
 
-static char *dup_range(const char *s, size_t len)
-{
-    char *p = malloc(len + 1);
-    if (!p)
-        return NULL;
-    if (len)
-        memcpy(p, s, len);
-    p[len] = '\0';
-    return p;
-}
-
 void cf_headers_cleanup(cf_headers *h)
 {
     if (!h)
@@ -93,8 +83,8 @@ static cf_rc append(cf_headers *h, const char *name, size_t name_len, const char
         h->items = items;
         h->cap = cap;
     }
-    char *n = dup_range(name, name_len);
-    char *v = dup_range(value, value_len);
+    char *n = cf_strndup(name, name_len);
+    char *v = cf_strndup(value, value_len);
     if (!n || !v) {
         free(n);
         free(v);

@@ -32,7 +32,7 @@ static cf_rc add_body(cf_buf *b, const char *body, size_t len, const cf_redactor
     for (size_t i = 0; i < keep && rc == CF_OK; i++) {
         unsigned char c = (unsigned char)clean.ptr[i];
         rc = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? cf_buf_addf(b, "\\x%02x", c)
-                                                              : cf_buf_addc(b, (char)c);
+                                                               : cf_buf_addc(b, (char)c);
     }
     if (rc == CF_OK && len > CF_RECORD_BODY_MAX)
         rc = cf_buf_addf(b, "... (%zu more bytes)", len - CF_RECORD_BODY_MAX);
@@ -75,8 +75,7 @@ char *cf_record_response(const cf_response *resp, const cf_redactor *r)
     else
         rc = cf_buf_addf(&b, "HTTP %ld (%.0f ms)\n", resp->status, resp->elapsed_ms);
     for (size_t i = 0; rc == CF_OK && resp->transport_rc == CF_OK && i < resp->headers.count; i++)
-        rc = cf_buf_addf(&b, "%s: %s\n", resp->headers.items[i].name,
-                         resp->headers.items[i].value);
+        rc = cf_buf_addf(&b, "%s: %s\n", resp->headers.items[i].name, resp->headers.items[i].value);
     if (rc == CF_OK && resp->transport_rc == CF_OK && resp->body.len) {
         rc = cf_buf_addc(&b, '\n');
         if (rc == CF_OK)

@@ -1,5 +1,6 @@
 /* redact.c - secret masking by value and of pre-signed URL signature parameters. */
 #include "redact.h"
+#include "str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,15 +22,6 @@ void cf_redactor_cleanup(cf_redactor *r)
     memset(r, 0, sizeof(*r));
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 cf_rc cf_redactor_add(cf_redactor *r, const char *name, const char *value)
 {
     if (!value || !*value)
@@ -45,8 +37,8 @@ cf_rc cf_redactor_add(cf_redactor *r, const char *name, const char *value)
     if (!names)
         return CF_E_NOMEM;
     r->names = names;
-    char *v = dup_str(value);
-    char *n = dup_str(name);
+    char *v = cf_strdup(value);
+    char *n = cf_strdup(name);
     if (!v || !n) {
         free(v);
         free(n);

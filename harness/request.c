@@ -1,5 +1,6 @@
 /* request.c - the serializer: a step's request description -> the HTTP request to send. */
 #include "request.h"
+#include "str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,15 +21,6 @@ void cf_request_cleanup(cf_request *r)
     memset(r, 0, sizeof(*r));
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 /* Expands a template into a new string; NULL on failure with err filled. */
 static char *expand(const char *tmpl, const cf_tmpl_ctx *ctx, size_t max, char *err, size_t errlen,
                     cf_rc *rc)
@@ -42,7 +34,7 @@ static char *expand(const char *tmpl, const cf_tmpl_ctx *ctx, size_t max, char *
     }
     char *s = cf_buf_take(&b);
     if (!s) {
-        s = dup_str("");
+        s = cf_strdup("");
         if (!s)
             *rc = CF_E_NOMEM;
     }
@@ -180,7 +172,7 @@ cf_rc cf_request_build(const cf_spec *spec, const cf_step *step, const char *bas
     }
     snprintf(out->url, n, "%s%s", base, spec->op.path);
     free(base);
-    out->method = dup_str(spec->op.method);
+    out->method = cf_strdup(spec->op.method);
     if (!out->method) {
         rc = CF_E_NOMEM;
         goto out;

@@ -1,19 +1,9 @@
 /* result.c - storage of run, case and check results. */
 #include "result.h"
+#include "str.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static char *dup_opt(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
 
 static void case_cleanup(cf_case_result *c)
 {
@@ -79,7 +69,8 @@ cf_rc cf_case_add_check(cf_case_result *c, const char *id, int passed, const cha
         c->checks = checks;
         c->check_cap = cap;
     }
-    cf_check_result k = {dup_opt(id), passed, dup_opt(step), dup_opt(expected), dup_opt(actual)};
+    cf_check_result k = {cf_strdup(id), passed, cf_strdup(step), cf_strdup(expected),
+                         cf_strdup(actual)};
     if (!k.id || (step && !k.step) || (expected && !k.expected) || (actual && !k.actual)) {
         free(k.id);
         free(k.step);

@@ -1,6 +1,7 @@
 /* runner.c - runs cases: builds each step's requests, sends them in batches through the
  * transport, judges the responses and moves scenarios on step by step. */
 #include "runner.h"
+#include "str.h"
 
 #include <fnmatch.h>
 #include <stdio.h>
@@ -109,15 +110,6 @@ typedef struct {
     int64_t received_ms;
 } slot;
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 static cf_case_result *result_of(run_ctx *rc, case_state *cs)
 {
     return &rc->result->cases[cs->result_index];
@@ -163,7 +155,7 @@ static cf_rc capture(run_ctx *rc, slot *s)
         char *value = NULL;
         if (strncmp(m->valuestring, "header:", 7) == 0) {
             const char *h = cf_headers_get(&s->response.headers, m->valuestring + 7);
-            value = h ? dup_str(h) : NULL;
+            value = h ? cf_strdup(h) : NULL;
         } else {
             value = cf_checks_value_text(s->response.json, m->valuestring);
         }
@@ -195,7 +187,7 @@ static cf_rc check_consistent(run_ctx *rc, slot *slots, size_t n)
             if (cf_buf_addf(&seen, "%s#%zu=%s ", st->name, i + 1, v ? v : "(absent)") != CF_OK)
                 cf_buf_init(&seen, 4096);
             if (!first)
-                first = v ? v : dup_str("");
+                first = v ? v : cf_strdup("");
             else {
                 if (!v || strcmp(first, v) != 0)
                     same = 0;
@@ -244,7 +236,7 @@ static cf_rc judge_slot(run_ctx *rc, slot *s)
     char *req = cf_record_request(rc->spec, &s->request, red);
     char *resp = cf_record_response(&s->response, red);
     char *curl = cf_record_curl(rc->spec, &s->request, &rc->vars, red);
-    char *lab = dup_str(label);
+    char *lab = cf_strdup(label);
     if (!req || !resp || !curl || !lab) {
         free(req);
         free(resp);
@@ -373,10 +365,10 @@ static cf_rc add_case_result(run_ctx *rc, const cf_case *c, size_t *index)
     if (!res)
         return CF_E_NOMEM;
     *index = rc->result->count - 1;
-    res->spec_file = dup_str(rc->spec->file);
-    res->spec_title = dup_str(rc->spec->title ? rc->spec->title : "");
-    res->id = dup_str(c->id);
-    res->summary = c->summary ? dup_str(c->summary) : NULL;
+    res->spec_file = cf_strdup(rc->spec->file);
+    res->spec_title = cf_strdup(rc->spec->title ? rc->spec->title : "");
+    res->id = cf_strdup(c->id);
+    res->summary = c->summary ? cf_strdup(c->summary) : NULL;
     size_t n = strlen(c->id) + strlen(rc->spec->file) + 64;
     res->replay = malloc(n);
     if (res->replay)
@@ -386,7 +378,7 @@ static cf_rc add_case_result(run_ctx *rc, const cf_case *c, size_t *index)
         if (!res->tags)
             return CF_E_NOMEM;
         for (size_t t = 0; t < c->tag_count; t++)
-            if ((res->tags[res->tag_count++] = dup_str(c->tags[t])) == NULL)
+            if ((res->tags[res->tag_count++] = cf_strdup(c->tags[t])) == NULL)
                 return CF_E_NOMEM;
     }
     if (!res->spec_file || !res->spec_title || !res->id || !res->replay ||
@@ -476,7 +468,7 @@ static cf_rc run_cases(run_ctx *rc, case_state *states, size_t n, char *err, siz
                 for (size_t k = 0; k < rc->result->cases[i].exchange_count; k++) {
                     const char *resp = rc->result->cases[i].exchanges[k].response;
                     if (!rc->result->unreachable_why && resp)
-                        rc->result->unreachable_why = dup_str(resp);
+                        rc->result->unreachable_why = cf_strdup(resp);
                 }
             if (rc->result->unreachable_why) {
                 rc->result->unreachable = 1;
@@ -540,7 +532,7 @@ cf_rc cf_run_spec(const cf_spec *spec, const cf_run_opts *opts, cf_run_result *r
         rc.base_url = target;
     }
     if (!result->target)
-        result->target = dup_str(strcmp(target, "mock") == 0 ? "mock (embedded)" : target);
+        result->target = cf_strdup(strcmp(target, "mock") == 0 ? "mock (embedded)" : target);
     states = calloc(spec->case_count ? spec->case_count : 1, sizeof(*states));
     if (!states) {
         r = CF_E_NOMEM;

@@ -1,5 +1,6 @@
 /* template.c - expansion of {var}, {$generator[:arg]} and {@capture} placeholders. */
 #include "template.h"
+#include "str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,15 +12,6 @@
 #define REPEAT_MAX (1024u * 1024u)
 #define NAME_MAX_LEN 128u
 #define ARG_MAX_LEN 256u
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
 
 void cf_bindings_cleanup(cf_bindings *b)
 {
@@ -35,7 +27,7 @@ void cf_bindings_cleanup(cf_bindings *b)
 
 cf_rc cf_bindings_set(cf_bindings *b, const char *name, const char *value, int secret)
 {
-    char *v = dup_str(value);
+    char *v = cf_strdup(value);
     if (!v)
         return CF_E_NOMEM;
     for (size_t i = 0; i < b->count; i++) {
@@ -56,7 +48,7 @@ cf_rc cf_bindings_set(cf_bindings *b, const char *name, const char *value, int s
         b->items = items;
         b->cap = cap;
     }
-    char *n = dup_str(name);
+    char *n = cf_strdup(name);
     if (!n) {
         free(v);
         return CF_E_NOMEM;

@@ -1,5 +1,6 @@
 /* transport.c - runs exchanges over one libcurl multi handle, at most `jobs` in flight. */
 #include "transport.h"
+#include "str.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -49,15 +50,6 @@ void cf_transport_opts_init(cf_transport_opts *o)
     o->max_body = CF_MAX_RESPONSE_BODY;
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 cf_rc cf_transport_new(const cf_transport_opts *opts, cf_transport **out)
 {
     cf_rc rc = CF_E_NOMEM;
@@ -71,9 +63,9 @@ cf_rc cf_transport_new(const cf_transport_opts *opts, cf_transport **out)
     if (!t)
         goto out;
     t->opts = *opts;
-    if (opts->proxy && !(t->proxy = dup_str(opts->proxy)))
+    if (opts->proxy && !(t->proxy = cf_strdup(opts->proxy)))
         goto out;
-    if (opts->cacert && !(t->cacert = dup_str(opts->cacert)))
+    if (opts->cacert && !(t->cacert = cf_strdup(opts->cacert)))
         goto out;
     t->opts.proxy = t->proxy;
     t->opts.cacert = t->cacert;

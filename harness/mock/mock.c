@@ -1,5 +1,6 @@
 /* mock.c - the mock server: checks requests in contract order and answers from the spec. */
 #include "mock/mock.h"
+#include "str.h"
 
 #include <errno.h>
 #include <math.h>
@@ -90,15 +91,6 @@ typedef struct {
 } outcome;
 
 /* ---- small helpers ------------------------------------------------------------------------ */
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
 
 /* splitmix64: the seeded stream behind error-rate draws. */
 static uint64_t prng_next(uint64_t *state)
@@ -710,7 +702,7 @@ static cf_rc render(const cf_mock *m, const outcome *o, cf_headers *headers, cha
     if (rc == CF_OK && doc)
         rc = size_fixup(&g, body_tmpl, NULL, doc, &doc);
     if (rc == CF_OK) {
-        *body = doc ? cf_json_print(doc) : dup_str("{}");
+        *body = doc ? cf_json_print(doc) : cf_strdup("{}");
         if (!*body)
             rc = CF_E_NOMEM;
         else
@@ -781,7 +773,7 @@ static cf_rc respond(cf_mock *m, const incoming *in, cf_mock_answer *out)
     if (rc != CF_OK) {
         /* A template the start-up check let through, or memory: a plain internal answer. */
         cf_mock_answer_cleanup(out);
-        out->body = dup_str("{\"message\":\"the mock could not build its answer\"}");
+        out->body = cf_strdup("{\"message\":\"the mock could not build its answer\"}");
         if (!out->body ||
             cf_headers_add(&out->headers, "Content-Type", "application/json") != CF_OK) {
             cf_mock_answer_cleanup(out);
@@ -1021,7 +1013,7 @@ static cf_rc setup(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errle
         const char *value = cf_bindings_get(&m->vars, spec->op.auth_vars[i]);
         if (!value || !value[0])
             continue;
-        m->creds[i] = dup_str(value);
+        m->creds[i] = cf_strdup(value);
         if (!m->creds[i])
             return CF_E_NOMEM;
         valued++;

@@ -1,5 +1,6 @@
 /* store.c - the mock's bounded idempotency store: a hash table plus an age-ordered list. */
 #include "mock/store.h"
+#include "str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,15 +27,6 @@ static uint64_t key_hash(size_t caller, const char *token)
         h *= 1099511628211ull;
     }
     return h;
-}
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
 }
 
 cf_rc cf_mock_store_new(size_t capacity, double retention_ms, cf_mock_store **out)
@@ -124,8 +116,8 @@ cf_rc cf_mock_store_add(cf_mock_store *s, size_t caller, const char *token, cons
     cf_mock_entry *e = calloc(1, sizeof(*e));
     if (!e)
         return CF_E_NOMEM;
-    e->token = dup_str(token);
-    e->params = dup_str(params);
+    e->token = cf_strdup(token);
+    e->params = cf_strdup(params);
     if (!e->token || !e->params) {
         entry_free(e);
         return CF_E_NOMEM;
