@@ -185,9 +185,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         goto out;
     while (next_line(b, n, &pos, &line, &len) && len > 0) {
         const char *colon = memchr(line, ':', len);
-        if (colon &&
-            cf_headers_addn(&headers, line, (size_t)(colon - line), colon + 1,
-                            len - (size_t)(colon - line) - 1) == CF_E_NOMEM)
+        if (colon && cf_headers_addn(&headers, line, (size_t)(colon - line), colon + 1,
+                                     len - (size_t)(colon - line) - 1) == CF_E_NOMEM)
             goto out;
     }
     if (cf_mock_handle(s->mock, method, path, &headers, b + pos, n - pos, &a) == CF_OK)

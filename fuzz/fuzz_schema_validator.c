@@ -33,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Both return the number of diagnostics they added. */
     if (n != cf_diags_total(&d))
         abort();
-    if (instance && cf_json_parse(instance, instance_len, CF_MAX_JSON_DEPTH, &value, NULL) == CF_OK) {
+    if (instance &&
+        cf_json_parse(instance, instance_len, CF_MAX_JSON_DEPTH, &value, NULL) == CF_OK) {
         size_t before = cf_diags_total(&d);
         size_t v = cf_schema_validate(schema, value, "", &d);
         if (v != cf_diags_total(&d) - before)

@@ -359,7 +359,8 @@ static void finish_case(run_ctx *rc, case_state *cs)
         rc->result->failed++;
 }
 
-static cf_rc add_case_result(run_ctx *rc, const cf_case *c, size_t *index)
+/* `round` > 0 marks a repetition: the id becomes "id#round". */
+static cf_rc add_case_result(run_ctx *rc, const cf_case *c, unsigned round, size_t *index)
 {
     cf_case_result *res = cf_run_result_add_case(rc->result);
     if (!res)
@@ -367,7 +368,14 @@ static cf_rc add_case_result(run_ctx *rc, const cf_case *c, size_t *index)
     *index = rc->result->count - 1;
     res->spec_file = cf_strdup(rc->spec->file);
     res->spec_title = cf_strdup(rc->spec->title ? rc->spec->title : "");
-    res->id = cf_strdup(c->id);
+    if (round) {
+        size_t idn = strlen(c->id) + 16;
+        res->id = malloc(idn);
+        if (res->id)
+            snprintf(res->id, idn, "%s#%u", c->id, round);
+    } else {
+        res->id = cf_strdup(c->id);
+    }
     res->summary = c->summary ? cf_strdup(c->summary) : NULL;
     size_t n = strlen(c->id) + strlen(rc->spec->file) + 64;
     res->replay = malloc(n);
@@ -533,19 +541,24 @@ cf_rc cf_run_spec(const cf_spec *spec, const cf_run_opts *opts, cf_run_result *r
     }
     if (!result->target)
         result->target = cf_strdup(strcmp(target, "mock") == 0 ? "mock (embedded)" : target);
-    states = calloc(spec->case_count ? spec->case_count : 1, sizeof(*states));
+    unsigned repeat = opts->repeat > 1 ? opts->repeat : 1;
+    states = calloc(spec->case_count ? spec->case_count * repeat : 1, sizeof(*states));
     if (!states) {
         r = CF_E_NOMEM;
         goto out;
     }
-    for (size_t i = 0; i < spec->case_count; i++) {
-        if (!cf_run_selects(opts, &spec->cases[i], i))
-            continue;
-        states[n].c = &spec->cases[i];
-        r = add_case_result(&rc, &spec->cases[i], &states[n].result_index);
-        n++;
-        if (r != CF_OK)
-            goto out;
+    /* Each repetition is a case run of its own, with its own fresh tokens. */
+    for (unsigned k = 0; k < repeat; k++) {
+        for (size_t i = 0; i < spec->case_count; i++) {
+            if (!cf_run_selects(opts, &spec->cases[i], i))
+                continue;
+            states[n].c = &spec->cases[i];
+            r = add_case_result(&rc, &spec->cases[i], repeat > 1 ? k + 1 : 0,
+                                &states[n].result_index);
+            n++;
+            if (r != CF_OK)
+                goto out;
+        }
     }
     if (n)
         r = run_cases(&rc, states, n, err, errlen);

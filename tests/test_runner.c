@@ -581,3 +581,43 @@ Test(runner, other_credentials_given_as_variables_are_used_end_to_end, .timeout 
     cr_assert_not_null(failed_check(find_case(&r.result, "positive.example"), "expect.outcome"));
     run_cleanup(&r);
 }
+
+/* The ClientToken a recorded request carried, copied into out. */
+static void token_of(const char *request, char *out, size_t n)
+{
+    const char *at = strstr(request, "\"ClientToken\":\"");
+    cr_assert_not_null(at, "no token in %s", request);
+    at += strlen("\"ClientToken\":\"");
+    size_t len = strcspn(at, "\"");
+    snprintf(out, n, "%.*s", (int)len, at);
+}
+
+Test(runner, repeat_runs_each_case_again_with_fresh_tokens, .timeout = 60)
+{
+    cf_spec *spec = load(ENVELOPE_SPEC);
+    cf_run_opts opts;
+    cf_run_opts_init(&opts);
+    opts.filter = "idempotency.replay";
+    opts.repeat = 3;
+    cf_run_result result = {0};
+    char err[512] = "";
+    cr_assert_eq(cf_run_spec(spec, &opts, &result, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(result.count, 3);
+    char tokens[3][128];
+    for (size_t i = 0; i < 3; i++) {
+        char want[64];
+        snprintf(want, sizeof(want), "idempotency.replay#%zu", i + 1);
+        cr_expect_str_eq(result.cases[i].id, want);
+        cr_expect(result.cases[i].passed, "%s failed", want);
+        cr_assert_geq(result.cases[i].exchange_count, 2);
+        char replay[128];
+        token_of(result.cases[i].exchanges[0].request, tokens[i], sizeof(tokens[i]));
+        token_of(result.cases[i].exchanges[1].request, replay, sizeof(replay));
+        cr_expect_str_eq(tokens[i], replay, "a replay within one run reuses its token");
+    }
+    cr_expect_str_neq(tokens[0], tokens[1]);
+    cr_expect_str_neq(tokens[1], tokens[2]);
+    cr_expect_str_neq(tokens[0], tokens[2]);
+    cf_run_result_cleanup(&result);
+    cf_spec_free(spec);
+}

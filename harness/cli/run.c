@@ -36,6 +36,7 @@ static const char usage[] =
     "  --max-body BYTES     largest response body accepted (default 1048576)\n"
     "  --proxy URL          send everything through this HTTP(S) proxy\n"
     "  --quiet              print only failures and the summary\n"
+    "  --repeat N           run the selection N times, 1..1000, each with fresh tokens\n"
     "  --report-dir DIR     where report.json and junit.xml go (default reports)\n"
     "  --retries N          retries after a transport failure of a retry-safe request (0..5)\n"
     "  --shard K/N          run only shard K of N (1 <= K <= N), for CI matrices\n"
@@ -59,6 +60,7 @@ enum {
     OPT_MAX_BODY,
     OPT_PROXY,
     OPT_QUIET,
+    OPT_REPEAT,
     OPT_REPORT_DIR,
     OPT_RETRIES,
     OPT_SEED,
@@ -81,6 +83,7 @@ static const struct option options[] = {
     {"max-body", required_argument, NULL, OPT_MAX_BODY},
     {"proxy", required_argument, NULL, OPT_PROXY},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"repeat", required_argument, NULL, OPT_REPEAT},
     {"report-dir", required_argument, NULL, OPT_REPORT_DIR},
     {"retries", required_argument, NULL, OPT_RETRIES},
     {"seed", required_argument, NULL, OPT_SEED},
@@ -185,6 +188,11 @@ static int parse_args(int argc, char **argv, run_args *a)
             break;
         case OPT_QUIET:
             a->quiet = 1;
+            break;
+        case OPT_REPEAT:
+            if (!parse_long("--repeat", optarg, 1, 1000, &v))
+                return CF_EXIT_USAGE;
+            a->run.repeat = (unsigned)v;
             break;
         case OPT_REPORT_DIR:
             a->report_dir = optarg;
@@ -296,7 +304,8 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     progress prog = {isatty(STDERR_FILENO) && !is_ci() && !a->quiet, 0, 0};
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < specs[i]->case_count; k++)
-            prog.total += (size_t)cf_run_selects(&a->run, &specs[i]->cases[k], k);
+            prog.total += (size_t)cf_run_selects(&a->run, &specs[i]->cases[k], k) *
+                          (a->run.repeat > 1 ? a->run.repeat : 1);
     a->run.progress = on_progress;
     a->run.progress_user = &prog;
     a->run.stop = &stop_flag;
