@@ -14,6 +14,9 @@
 #ifndef CF_MAX_REQUEST_BODY
 #define CF_MAX_REQUEST_BODY (1024u * 1024u) /* bytes the mock accepts / the serializer emits */
 #endif
+#ifndef CF_MAX_BATCH_BYTES
+#define CF_MAX_BATCH_BYTES (64u * 1024u * 1024u) /* request bodies the runner holds at once */
+#endif
 #ifndef CF_MAX_SPEC_FILE
 #define CF_MAX_SPEC_FILE (4u * 1024u * 1024u) /* bytes of one spec file */
 #endif

@@ -42,8 +42,15 @@ static void verdict(judge *j, const char *id, int passed, const char *expected, 
         va_start(ap, fmt);
         cf_rc rc = fmt ? cf_buf_vaddf(&raw, fmt, ap) : CF_OK;
         va_end(ap);
-        if (rc == CF_E_TOO_LARGE) /* a very long actual value: keep its start */
-            cf_buf_init(&raw, TEXT_MAX);
+        if (rc == CF_E_TOO_LARGE) { /* a very long actual value: keep its start */
+            char head[TEXT_MAX];
+            va_start(ap, fmt);
+            vsnprintf(head, sizeof(head), fmt, ap);
+            va_end(ap);
+            cf_buf_init(&raw, TEXT_MAX * 4);
+            if (cf_buf_adds(&raw, head) != CF_OK || cf_buf_adds(&raw, "...") != CF_OK)
+                cf_buf_init(&raw, TEXT_MAX);
+        }
         actual = cf_redact_dup(j->in->redactor, cf_buf_str(&raw), raw.len, TEXT_MAX * 8);
         cf_buf_free(&raw);
         if (expected)
@@ -105,6 +112,22 @@ static void body_excerpt(const judge *j, char *out, size_t n)
     }
     out[o] = '\0';
     cf_buf_free(&clean);
+}
+
+/* A second header of that name whose value differs from the first; NULL when none. A client
+ * picks one of two disagreeing single-valued headers, so the response is ambiguous. */
+static const char *conflicting_header(const cf_headers *h, const char *name)
+{
+    const char *first = NULL;
+    for (size_t i = 0; i < h->count; i++) {
+        if (strcasecmp(h->items[i].name, name) != 0)
+            continue;
+        if (!first)
+            first = h->items[i].value;
+        else if (strcmp(first, h->items[i].value) != 0)
+            return h->items[i].value;
+    }
+    return NULL;
 }
 
 static void check_schema(judge *j, const cJSON *schema, const cJSON *body, const char *what)
@@ -189,7 +212,12 @@ static void check_error(judge *j)
     const cf_spec *spec = j->in->spec;
     const cf_response *r = j->in->response;
     const char *code = r->error_code;
-    if (!code || !*code) {
+    const char *other =
+        spec->resp.code.header ? conflicting_header(&r->headers, spec->resp.code.header) : NULL;
+    if (other) {
+        verdict(j, "error.code-present", 0, "one error code", "two %s headers disagree: %s and %s",
+                spec->resp.code.header, cf_headers_get(&r->headers, spec->resp.code.header), other);
+    } else if (!code || !*code) {
         verdict(j, "error.code-present", 0,
                 spec->resp.code.header ? spec->resp.code.header : spec->resp.code.pointer,
                 "no error code in the response (looked at %s %s)",
@@ -213,11 +241,17 @@ static void check_error(judge *j)
         check_schema(j, spec->resp.error_schema, r->json, "error");
 }
 
-static int contains(const char *hay, size_t n, const char *needle)
+/* Whether a decoded string (or key) of the tree holds the secret: escapes hide it from bytes. */
+static int json_holds(const cJSON *v, const char *secret, int depth)
 {
-    size_t m = strlen(needle);
-    for (size_t i = 0; m && i + m <= n; i++)
-        if (hay[i] == needle[0] && memcmp(hay + i, needle, m) == 0)
+    if (!v || depth > CF_MAX_JSON_DEPTH + 1)
+        return 0;
+    if (cJSON_IsString(v) && v->valuestring &&
+        cf_secret_in(secret, v->valuestring, strlen(v->valuestring)))
+        return 1;
+    for (const cJSON *c = v->child; c; c = c->next)
+        if ((c->string && cf_secret_in(secret, c->string, strlen(c->string))) ||
+            json_holds(c, secret, depth + 1))
             return 1;
     return 0;
 }
@@ -240,10 +274,12 @@ static void check_echo(judge *j)
         int sent = (q->body && strstr(q->body, secret)) || (auth && strstr(auth, secret));
         if (!sent)
             continue;
-        if (r->body.len && contains(r->body.ptr, r->body.len, secret))
+        if (r->body.len && cf_secret_in(secret, r->body.ptr, r->body.len))
             leaked = "the body";
+        else if (json_holds(r->json, secret, 0))
+            leaked = "the body (JSON-escaped)";
         for (size_t h = 0; h < r->headers.count && !leaked; h++)
-            if (strstr(r->headers.items[h].value, secret))
+            if (cf_secret_in(secret, r->headers.items[h].value, strlen(r->headers.items[h].value)))
                 leaked = r->headers.items[h].name;
     }
     verdict(j, "secrets.echoed", !leaked, "no credential of the request in the response",
@@ -273,8 +309,10 @@ static void check_member_compare(judge *j, const cJSON *map, int want_equal)
         snprintf(expected, sizeof(expected), "%s %s %s", m->string,
                  want_equal ? "==" : "!=", rc == CF_OK ? cf_buf_str(&want) : err);
         int same = got && rc == CF_OK && strcmp(got, cf_buf_str(&want)) == 0;
-        verdict(j, id, rc == CF_OK && got && (want_equal ? same : !same), expected, "%s = %s",
-                m->string, got ? got : "(absent)");
+        /* equal needs both sides; not_equal holds when either is missing: an absent member, or
+         * one an earlier answer never had (it is optional), cannot repeat anything. */
+        int held = want_equal ? rc == CF_OK && got && same : !same;
+        verdict(j, id, held, expected, "%s = %s", m->string, got ? got : "(absent)");
         free(got);
         cf_buf_free(&want);
     }
@@ -292,7 +330,8 @@ static void check_expectations(judge *j)
         verdict(j, "status.5xx-on-bad-request", 0, "a 4xx answer to a bad request", "HTTP %ld",
                 r->status);
     if (s->outcome == CF_OUTCOME_ERROR && s->code && auth_code && strcmp(s->code, auth_code) == 0)
-        verdict(j, "auth.required", r->envelope != CF_ENVELOPE_SUCCESS && r->status != 200,
+        verdict(j, "auth.required",
+                r->envelope != CF_ENVELOPE_SUCCESS && (r->status < 200 || r->status > 299),
                 "a request with missing or bad credentials is refused", "HTTP %ld, %s answer",
                 r->status, envelope_name(r->envelope));
     if (s->outcome != CF_OUTCOME_ANY) {
@@ -346,8 +385,13 @@ cf_rc cf_checks_run(const cf_check_input *in, cf_case_result *out)
     verdict(&j, "latency.budget", r->elapsed_ms <= (double)spec->latency_ms, expected, "%.0f ms",
             r->elapsed_ms);
     const char *ct = cf_headers_get(&r->headers, "content-type");
-    verdict(&j, "content-type", ct && cf_http_media_type_is(ct, spec->resp.content_type),
-            spec->resp.content_type, "%s", ct ? ct : "(no content-type header)");
+    const char *other = conflicting_header(&r->headers, "content-type");
+    if (other)
+        verdict(&j, "content-type", 0, spec->resp.content_type,
+                "two content-type headers: %s and %s", ct, other);
+    else
+        verdict(&j, "content-type", ct && cf_http_media_type_is(ct, spec->resp.content_type),
+                spec->resp.content_type, "%s", ct ? ct : "(no content-type header)");
     for (size_t i = 0; i < spec->resp.required_header_count; i++) {
         const char *name = spec->resp.required_headers[i];
         snprintf(expected, sizeof(expected), "header %s present", name);

@@ -7,37 +7,50 @@
 #include <string.h>
 #include <strings.h>
 
-#define RECORD_MAX (64u * 1024u)
+/* A record holds at most CF_MAX_HEADER_COUNT cut headers and a cut body: far below this. */
+#define RECORD_MAX (1024u * 1024u)
+#define HEADER_NAME_MAX 256u
+#define HEADER_VALUE_MAX 1024u
 
 static int is_auth(const cf_spec *spec, const char *name)
 {
     return spec->op.auth_header && strcasecmp(spec->op.auth_header, name) == 0;
 }
 
-/* Appends a body, redacted and then cut to CF_RECORD_BODY_MAX: cut first, a secret straddling
- * the cut would survive as a prefix the final redaction no longer recognises. */
-static cf_rc add_body(cf_buf *b, const char *body, size_t len, const cf_redactor *r)
+/* Appends text, redacted and then cut to `max` bytes: cut first, a secret straddling the cut
+ * would survive as a prefix the final redaction no longer recognises. */
+static cf_rc add_text(cf_buf *b, const char *body, size_t len, size_t max, const cf_redactor *r)
 {
     size_t longest = 0;
     for (size_t i = 0; r && i < r->count; i++)
         if (strlen(r->values[i]) > longest)
             longest = strlen(r->values[i]);
     /* Every secret that starts inside the kept part ends inside this window. */
-    size_t window = len > CF_RECORD_BODY_MAX + longest ? CF_RECORD_BODY_MAX + longest : len;
+    size_t window = len > max + longest ? max + longest : len;
     cf_buf clean;
     cf_buf_init(&clean, window * 16 + 1024);
     cf_rc rc = cf_redact(r, body, window, &clean);
-    size_t keep =
-        len > CF_RECORD_BODY_MAX && clean.len > CF_RECORD_BODY_MAX ? CF_RECORD_BODY_MAX : clean.len;
+    size_t keep = len > max && clean.len > max ? max : clean.len;
     for (size_t i = 0; i < keep && rc == CF_OK; i++) {
         unsigned char c = (unsigned char)clean.ptr[i];
         rc = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? cf_buf_addf(b, "\\x%02x", c)
                                                                : cf_buf_addc(b, (char)c);
     }
-    if (rc == CF_OK && len > CF_RECORD_BODY_MAX)
-        rc = cf_buf_addf(b, "... (%zu more bytes)", len - CF_RECORD_BODY_MAX);
+    if (rc == CF_OK && len > max)
+        rc = cf_buf_addf(b, "... (%zu more bytes)", len - max);
     cf_buf_free(&clean);
     return rc;
+}
+
+/* "name: value\n" with both cut, so no header can blow up a record. */
+static cf_rc add_header_line(cf_buf *b, const char *name, const char *value, const cf_redactor *r)
+{
+    cf_rc rc = add_text(b, name, strlen(name), HEADER_NAME_MAX, r);
+    if (rc == CF_OK)
+        rc = cf_buf_adds(b, ": ");
+    if (rc == CF_OK)
+        rc = add_text(b, value, strlen(value), HEADER_VALUE_MAX, r);
+    return rc == CF_OK ? cf_buf_addc(b, '\n') : rc;
 }
 
 /* Redacts the assembled text into a new string. */
@@ -55,12 +68,12 @@ char *cf_record_request(const cf_spec *spec, const cf_request *q, const cf_redac
     cf_rc rc = cf_buf_addf(&b, "%s %s\n", q->method ? q->method : "?", q->url ? q->url : "?");
     for (size_t i = 0; rc == CF_OK && i < q->headers.count; i++) {
         const cf_header *h = &q->headers.items[i];
-        rc = cf_buf_addf(&b, "%s: %s\n", h->name, is_auth(spec, h->name) ? "<redacted>" : h->value);
+        rc = add_header_line(&b, h->name, is_auth(spec, h->name) ? "<redacted>" : h->value, r);
     }
     if (rc == CF_OK && q->body) {
         rc = cf_buf_addc(&b, '\n');
         if (rc == CF_OK)
-            rc = add_body(&b, q->body, q->body_len, r);
+            rc = add_text(&b, q->body, q->body_len, CF_RECORD_BODY_MAX, r);
     }
     return finish(&b, rc, r);
 }
@@ -75,11 +88,20 @@ char *cf_record_response(const cf_response *resp, const cf_redactor *r)
     else
         rc = cf_buf_addf(&b, "HTTP %ld (%.0f ms)\n", resp->status, resp->elapsed_ms);
     for (size_t i = 0; rc == CF_OK && resp->transport_rc == CF_OK && i < resp->headers.count; i++)
-        rc = cf_buf_addf(&b, "%s: %s\n", resp->headers.items[i].name, resp->headers.items[i].value);
+        rc = add_header_line(&b, resp->headers.items[i].name, resp->headers.items[i].value, r);
     if (rc == CF_OK && resp->transport_rc == CF_OK && resp->body.len) {
         rc = cf_buf_addc(&b, '\n');
-        if (rc == CF_OK)
-            rc = add_body(&b, resp->body.ptr, resp->body.len, r);
+        /* A secret hidden by JSON escapes is masked in a re-printed copy of the body. */
+        cJSON *masked = resp->json ? cf_redact_json(r, resp->json) : NULL;
+        char *printed = masked ? cJSON_PrintUnformatted(masked) : NULL;
+        if (rc == CF_OK && masked && !printed)
+            rc = CF_E_NOMEM;
+        else if (rc == CF_OK && printed)
+            rc = add_text(&b, printed, strlen(printed), CF_RECORD_BODY_MAX, r);
+        else if (rc == CF_OK)
+            rc = add_text(&b, resp->body.ptr, resp->body.len, CF_RECORD_BODY_MAX, r);
+        free(printed);
+        cJSON_Delete(masked);
     }
     return finish(&b, rc, r);
 }
@@ -125,7 +147,11 @@ char *cf_record_curl(const cf_spec *spec, const cf_request *q, const cf_bindings
             rc = cf_buf_adds(&b, " -H ");
             cf_buf hv;
             cf_buf_init(&hv, 70000);
-            if (rc == CF_OK)
+            size_t vlen = strlen(h->value);
+            if (rc == CF_OK && vlen > HEADER_VALUE_MAX)
+                rc = cf_buf_addf(&hv, "%s: <%zu-byte value: rerun the case with conform>", h->name,
+                                 vlen);
+            else if (rc == CF_OK)
                 rc = cf_buf_addf(&hv, "%s: %s", h->name, h->value);
             if (rc == CF_OK)
                 rc = add_quoted(&b, cf_buf_str(&hv), hv.len);

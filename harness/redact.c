@@ -1,5 +1,7 @@
 /* redact.c - secret masking by value and of pre-signed URL signature parameters. */
 #include "redact.h"
+
+#include <cjson/cJSON.h>
 #include "str.h"
 
 #include <stdlib.h>
@@ -92,6 +94,22 @@ static size_t param_value_len(const char *p, size_t left)
     return n;
 }
 
+/* How many bytes of `secret` start at p: the whole value, or a prefix long enough to give
+ * most of it away (servers that cut tokens in messages), else 0. */
+static size_t secret_prefix_at(const char *secret, const char *p, size_t left)
+{
+    size_t n = strlen(secret);
+    if (n == 0 || left == 0 || p[0] != secret[0])
+        return 0;
+    size_t m = 0;
+    while (m < n && m < left && p[m] == secret[m])
+        m++;
+    if (m == n)
+        return n;
+    size_t enough = n / 2 > CF_REDACT_PREFIX_MIN ? n / 2 : CF_REDACT_PREFIX_MIN;
+    return n > CF_REDACT_PREFIX_MIN && m >= enough ? m : 0;
+}
+
 cf_rc cf_redact(const cf_redactor *r, const char *in, size_t len, cf_buf *out)
 {
     size_t i = 0;
@@ -99,10 +117,18 @@ cf_rc cf_redact(const cf_redactor *r, const char *in, size_t len, cf_buf *out)
     while (i < len) {
         size_t matched = 0;
         const char *label = NULL;
+        /* A whole secret wins over a prefix of a longer one (values are longest first). */
         for (size_t k = 0; r && k < r->count && !matched; k++) {
             size_t n = strlen(r->values[k]);
-            if (n <= len - i && memcmp(in + i, r->values[k], n) == 0) {
+            if (n && n <= len - i && memcmp(in + i, r->values[k], n) == 0) {
                 matched = n;
+                label = r->names[k];
+            }
+        }
+        for (size_t k = 0; r && k < r->count && !matched; k++) {
+            size_t m = secret_prefix_at(r->values[k], in + i, len - i);
+            if (m) {
+                matched = m;
                 label = r->names[k];
             }
         }
@@ -148,13 +174,65 @@ char *cf_redact_dup(const cf_redactor *r, const char *in, size_t len, size_t max
     return s;
 }
 
+int cf_secret_in(const char *secret, const char *text, size_t len)
+{
+    for (size_t i = 0; secret && i < len; i++)
+        if (secret_prefix_at(secret, text + i, len - i))
+            return 1;
+    return 0;
+}
+
 int cf_redactor_finds(const cf_redactor *r, const char *text, size_t len)
 {
-    for (size_t k = 0; r && k < r->count; k++) {
-        size_t n = strlen(r->values[k]);
-        for (size_t i = 0; n && i + n <= len; i++)
-            if (memcmp(text + i, r->values[k], n) == 0)
-                return 1;
-    }
+    for (size_t k = 0; r && k < r->count; k++)
+        if (cf_secret_in(r->values[k], text, len))
+            return 1;
     return 0;
+}
+
+/* Masks string values (and keys) of a JSON tree in place; returns how many held a secret. */
+static size_t mask_tree(const cf_redactor *r, cJSON *v, int depth)
+{
+    size_t found = 0;
+    if (!v || depth > 256)
+        return 0;
+    if (cJSON_IsString(v) && v->valuestring) {
+        const char *s = v->valuestring;
+        if (cf_redactor_finds(r, s, strlen(s))) {
+            char *masked = cf_redact_dup(r, s, strlen(s), strlen(s) * 4 + 1024);
+            if (!masked || !cJSON_SetValuestring(v, masked))
+                cJSON_SetValuestring(v, "<redacted>");
+            free(masked);
+            found++;
+        }
+    }
+    for (cJSON *c = v->child; c; c = c->next) {
+        if (c->string && cf_redactor_finds(r, c->string, strlen(c->string))) {
+            /* The copy owns its keys (cJSON_Duplicate never makes them const). */
+            char *masked = cf_redact_dup(r, c->string, strlen(c->string), 4096);
+            if (masked && !(c->type & cJSON_StringIsConst)) {
+                free(c->string);
+                c->string = masked;
+            } else {
+                free(masked);
+            }
+            found++;
+        }
+        found += mask_tree(r, c, depth + 1);
+    }
+    return found;
+}
+
+cJSON *cf_redact_json(const cf_redactor *r, const cJSON *json)
+{
+    if (!r || !r->count || !json)
+        return NULL;
+    cJSON *copy = cJSON_Duplicate(json, 1);
+    if (!copy)
+        return NULL;
+    if (mask_tree(r, copy, 0) == 0) {
+        cJSON_Delete(copy);
+        return NULL;
+    }
+    return copy;
 }

@@ -8,8 +8,13 @@
 #include "spec.h"
 #include "template.h"
 
-/* What to mask: the value of every secret variable (as "<redacted:NAME>"), and the values of
- * pre-signed URL parameters X-Amz-Signature, X-Amz-Credential and X-Amz-Security-Token (as
+/* A secret's prefix at least this long (and half the secret) is masked too. */
+#define CF_REDACT_PREFIX_MIN 8u
+
+/* What to mask: the value of every secret variable (as "<redacted:NAME>"), and any prefix of
+ * it that gives most of it away (at least half, at least CF_REDACT_PREFIX_MIN bytes), and the
+ * values of pre-signed URL parameters X-Amz-Signature, X-Amz-Credential and X-Amz-Security-Token
+ * (as
  * "<redacted>"), wherever they appear. Memory: owns copies of the values; cleanup accepts
  * NULL; zero-initialised masks nothing but URL signatures. */
 typedef struct {
@@ -28,7 +33,15 @@ CF_WUR cf_rc cf_redact(const cf_redactor *r, const char *in, size_t len, cf_buf 
 /* Convenience: a new NUL-terminated redacted copy (caller frees), NULL on failure. */
 char *cf_redact_dup(const cf_redactor *r, const char *in, size_t len, size_t max);
 
-/* Whether `text` still contains any secret value (used by checks and tests). */
+/* Whether `text` contains `secret`, or a prefix of it that gives most of it away. */
+int cf_secret_in(const char *secret, const char *text, size_t len);
+/* Whether `text` still contains any secret value, or a prefix that cf_redact would mask. */
 int cf_redactor_finds(const cf_redactor *r, const char *text, size_t len);
+
+/* JSON escapes (\u0063...) hide a secret from byte matching. Returns a copy of `json` whose
+ * decoded strings holding a secret are masked, or NULL when no decoded string holds one (or
+ * memory ran out). Caller frees with cJSON_Delete(). */
+struct cJSON;
+struct cJSON *cf_redact_json(const cf_redactor *r, const struct cJSON *json);
 
 #endif

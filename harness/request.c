@@ -129,7 +129,7 @@ static cf_rc build_json_body(const cf_spec *spec, const cf_step *step, const cf_
         goto out;
     }
     out->body_len = strlen(out->body);
-    if (out->body_len > CF_MAX_REQUEST_BODY * 16u) {
+    if (out->body_len > CF_MAX_REQUEST_BODY * 2u) {
         snprintf(err, errlen, "request body of %zu bytes is too large to send", out->body_len);
         rc = CF_E_TOO_LARGE;
     }
@@ -183,7 +183,7 @@ cf_rc cf_request_build(const cf_spec *spec, const cf_step *step, const char *bas
     if (step->no_body)
         goto out;
     if (step->raw_body) {
-        out->body = expand(step->raw_body, ctx, CF_MAX_REQUEST_BODY * 16u, err, errlen, &rc);
+        out->body = expand(step->raw_body, ctx, CF_MAX_REQUEST_BODY * 2u, err, errlen, &rc);
         if (out->body)
             out->body_len = strlen(out->body);
         goto out;

@@ -275,6 +275,7 @@ static cf_rc run_batch(run_ctx *rc, cf_transport *t, case_state **states, size_t
         r = CF_E_NOMEM;
         goto out;
     }
+    size_t bytes = 0; /* request bodies built so far: a batch holds them all at once */
     for (size_t i = 0; i < n && r == CF_OK; i++) {
         const cf_step *st = &states[i]->c->steps[states[i]->step];
         for (unsigned k = 0; k < st->parallel && r == CF_OK && !states[i]->done; k++) {
@@ -284,7 +285,10 @@ static cf_rc run_batch(run_ctx *rc, cf_transport *t, case_state **states, size_t
             s->copy = k;
             cf_response_init(&s->response, rc->opts->transport.max_body);
             r = build_slot(rc, s);
+            bytes += s->request.body_len;
         }
+        if (bytes > CF_MAX_BATCH_BYTES && i + 1 < n)
+            n = i + 1; /* the rest wait for the next batch, untouched */
     }
     size_t m = 0;
     for (size_t i = 0; i < used; i++) {

@@ -2,6 +2,7 @@
 #ifndef CF_RUNNER_H
 #define CF_RUNNER_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "result.h"
@@ -25,7 +26,7 @@ typedef struct {
     unsigned repeat;              /* run the selection this many times (fresh tokens each time,
                                      result ids "id#k"); 0 or 1 = once */
     const char *mock_faults_note; /* unused by the runner; kept for reports */
-    volatile int *stop;           /* set non-zero (by a signal) to stop early */
+    volatile sig_atomic_t *stop;  /* set non-zero (by a signal) to stop early */
     cf_progress_cb progress;
     void *progress_user;
 } cf_run_opts;

@@ -3,6 +3,9 @@
 #include "spec.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,17 +208,12 @@ static int valid_name(const char *s, int allow_dots)
     return 1;
 }
 
-static int valid_pointer(const char *s)
-{
-    return s[0] == '\0' || s[0] == '/';
-}
-
 static const char *pointer_member(loader *ld, const cJSON *obj, const char *path, const char *key,
                                   int required)
 {
     char p[CF_PATH_MAX];
     const char *s = str_member(ld, obj, path, key, required);
-    if (s && !valid_pointer(s)) {
+    if (s && !cf_spec_lint_pointer(s)) {
         ERR(ld, cf_path_key(p, sizeof(p), path, key),
             "\"%s\" is not a JSON Pointer; write it like \"/data/id\"", s);
         return NULL;
@@ -276,6 +274,12 @@ static void load_operation(loader *ld, cf_spec *spec, const cJSON *op)
     spec->op.path = str_member(ld, op, P, "path", 1);
     if (spec->op.path && spec->op.path[0] != '/')
         ERR(ld, "/operation/path", "the path must start with '/', got \"%s\"", spec->op.path);
+    for (const char *c = spec->op.path; c && *c; c++)
+        if ((unsigned char)*c <= 0x20 || *c == 0x7f || *c == '#') {
+            ERR(ld, "/operation/path",
+                "the path holds a space, control character or '#'; percent-encode it");
+            break;
+        }
     spec->op.headers = member(ld, op, P, "headers", T_OBJ, 0);
     cf_spec_lint_headers(ld->file, spec->op.headers, "/operation/headers", 0, ld->diags,
                          &ld->errors);
@@ -310,6 +314,8 @@ static void load_locator(loader *ld, const cJSON *parent, const char *path, cons
     check_keys(ld, loc, p, keys);
     out->pointer = pointer_member(ld, loc, p, "pointer", 0);
     out->header = str_member(ld, loc, p, "header", 0);
+    if (out->header && !cf_spec_lint_token(out->header))
+        ERR(ld, p, "\"%s\" is not a valid header name", out->header);
     if (!!out->pointer == !!out->header)
         ERR(ld, p, "give exactly one of \"pointer\" (in the body) or \"header\"");
 }
@@ -538,7 +544,7 @@ static cf_rc load_root(loader *ld, cf_spec *spec)
     }
     const cJSON *version = member(ld, root, "", "conform", T_NUM, 1);
     if (version && version->valuedouble != 1) {
-        ERR(ld, "/conform", "unsupported format version %g; this conform reads version 1",
+        ERR(ld, "/conform", "unsupported format version %.17g; this conform reads version 1",
             version->valuedouble);
         return CF_E_INVALID; /* a different version means different rules: stop here */
     }
@@ -572,6 +578,23 @@ static cf_rc load_root(loader *ld, cf_spec *spec)
     return ld->errors ? CF_E_INVALID : CF_OK;
 }
 
+/* Offset of a JSON escape \u0000 (cJSON would silently cut the string there), or -1. */
+static size_t nul_escape_at(const char *buf, size_t len)
+{
+    size_t backslashes = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (buf[i] == '\\') {
+            backslashes++;
+            continue;
+        }
+        if (backslashes % 2 == 1 && buf[i] == 'u' && len - i > 4 &&
+            memcmp(buf + i + 1, "0000", 4) == 0)
+            return i - 1;
+        backslashes = 0;
+    }
+    return (size_t)-1;
+}
+
 cf_rc cf_spec_load_mem(const char *name, const char *buf, size_t len, cf_spec **out,
                        cf_diags *diags)
 {
@@ -591,6 +614,20 @@ cf_rc cf_spec_load_mem(const char *name, const char *buf, size_t len, cf_spec **
         return CF_E_NOMEM;
     }
     memcpy(spec->file, name, n);
+    if (cf_utf8_length(buf, len) == (size_t)-1) {
+        cf_diags_add(diags, name, "", "the file is not valid UTF-8; save it as UTF-8");
+        cf_spec_free(spec);
+        return CF_E_INVALID;
+    }
+    size_t nul = nul_escape_at(buf, len);
+    if (nul != (size_t)-1) {
+        cf_diags_add(diags, name, "",
+                     "line %zu: a string holds \\u0000 (NUL), which cannot reach a request; "
+                     "remove it",
+                     cf_spec_line_of(buf, len, nul));
+        cf_spec_free(spec);
+        return CF_E_INVALID;
+    }
     size_t offset = 0;
     cf_rc rc = cf_json_parse(buf, len, CF_MAX_JSON_DEPTH, &spec->root, &offset);
     if (rc != CF_OK) {
@@ -619,8 +656,19 @@ cf_rc cf_spec_load_mem(const char *name, const char *buf, size_t len, cf_spec **
 cf_rc cf_spec_load_file(const char *path, cf_spec **out, cf_diags *diags)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
+    /* O_NONBLOCK: opening a FIFO must not hang; only regular files are read. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        cf_diags_add(diags, path, "", "cannot open: %s",
+                     fd < 0 ? strerror(errno) : "not a regular file");
+        if (fd >= 0)
+            close(fd);
+        return CF_E_IO;
+    }
+    FILE *f = fdopen(fd, "rb");
     if (!f) {
+        close(fd);
         cf_diags_add(diags, path, "", "cannot open: %s", strerror(errno));
         return CF_E_IO;
     }

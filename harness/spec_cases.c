@@ -143,7 +143,17 @@ static const cJSON *get(ctx_t *c, const cJSON *obj, const char *path, const char
 
 static int is_pointer(const char *s)
 {
-    return s && (s[0] == '\0' || s[0] == '/');
+    return s && cf_spec_lint_pointer(s);
+}
+
+int cf_spec_lint_pointer(const char *s)
+{
+    if (s[0] != '\0' && s[0] != '/')
+        return 0;
+    for (const char *c = s; *c; c++)
+        if (*c == '~' && c[1] != '0' && c[1] != '1')
+            return 0; /* RFC 6901: '~' only as ~0 or ~1 */
+    return 1;
 }
 
 static void check_pointer_keys(ctx_t *c, const cJSON *obj, const char *path, int string_values)

@@ -18,6 +18,8 @@ void cf_spec_load_cases(const char *file, cf_spec *spec, const cJSON *cases, cf_
 void cf_spec_lint_templates(const char *file, const cf_spec *spec, cf_diags *d, size_t *errors);
 /* Whether s is a non-empty RFC 9110 token (method names, header names). */
 int cf_spec_lint_token(const char *s);
+/* Whether s is an RFC 6901 JSON Pointer ("" or "/..." with '~' only as ~0 / ~1). */
+int cf_spec_lint_pointer(const char *s);
 /* 1-based line number of a byte offset. */
 size_t cf_spec_line_of(const char *buf, size_t len, size_t offset);
 

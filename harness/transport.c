@@ -369,7 +369,7 @@ static void abandon_all(cf_transport *t, cf_exchange *ex, size_t n, size_t next,
         set_error(ex[i].response, rc, why);
 }
 
-cf_rc cf_transport_perform(cf_transport *t, cf_exchange *ex, size_t n, volatile int *stop)
+cf_rc cf_transport_perform(cf_transport *t, cf_exchange *ex, size_t n, volatile sig_atomic_t *stop)
 {
     cf_rc result = CF_OK;
     size_t next = 0;

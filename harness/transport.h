@@ -2,6 +2,7 @@
 #ifndef CF_TRANSPORT_H
 #define CF_TRANSPORT_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "request.h"
@@ -43,6 +44,7 @@ typedef struct {
  * connection, DNS or TLS failure, timeout or a reset mid-body never fails the call).
  * Returns CF_E_INTERRUPTED when *stop became non-zero (SIGINT), leaving the unfinished ones
  * with transport_rc CF_E_INTERRUPTED; CF_E_NOMEM when curl could not be set up. */
-CF_WUR cf_rc cf_transport_perform(cf_transport *t, cf_exchange *ex, size_t n, volatile int *stop);
+CF_WUR cf_rc cf_transport_perform(cf_transport *t, cf_exchange *ex, size_t n,
+                                  volatile sig_atomic_t *stop);
 
 #endif

@@ -591,6 +591,7 @@ Test(cli_run, bad_flags_and_bad_specs_exit_2_with_a_clear_message, .timeout = 60
         {{"--jobs", "0", ENVELOPE_SPEC}, "--jobs expects an integer"},
         {{"--jobs", "many", ENVELOPE_SPEC}, "--jobs expects an integer"},
         {{"--repeat", "0", ENVELOPE_SPEC}, "--repeat expects an integer 1..1000"},
+        {{"--tag", "nosuchtag", ENVELOPE_SPEC}, "no case matches"},
         {{"--shard", "3/2", ENVELOPE_SPEC}, "--shard expects K/N"},
         {{"--shard", "x", ENVELOPE_SPEC}, "--shard expects K/N"},
         {{"--shard", "0/2", ENVELOPE_SPEC}, "--shard expects K/N"},

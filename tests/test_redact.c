@@ -49,3 +49,44 @@ Test(redact, text_without_secrets_is_unchanged_and_null_redactor_is_safe, .timeo
     cr_expect_str_eq(s, "plain text, nothing secret; X-Amz-Signature= empty");
     free(s);
 }
+
+Test(redact, a_cut_secret_is_masked_when_it_gives_most_of_it_away, .timeout = 5)
+{
+    cf_bindings vars = {0};
+    cr_assert_eq(cf_bindings_set(&vars, "bearer", "conform-demo-connection-token-a", 1), CF_OK);
+    cf_redactor r;
+    cr_assert_eq(cf_redactor_init(&r, &vars), CF_OK);
+    char *s = run(&r, "bad token conform-demo-connection-token (cut); conform-x stays");
+    cr_expect_str_eq(s, "bad token <redacted:bearer> (cut); conform-x stays");
+    cr_expect(cf_secret_in("conform-demo-connection-token-a", "..conform-demo-conn..", 21));
+    cr_expect_not(cf_secret_in("conform-demo-connection-token-a", "conform-", 8));
+    free(s);
+    cf_redactor_cleanup(&r);
+    cf_bindings_cleanup(&vars);
+}
+
+Test(redact, secrets_hidden_by_json_escapes_are_masked_in_a_copy, .timeout = 5)
+{
+    cf_bindings vars = {0};
+    cr_assert_eq(cf_bindings_set(&vars, "bearer", "tok-123456", 1), CF_OK);
+    cf_redactor r;
+    cr_assert_eq(cf_redactor_init(&r, &vars), CF_OK);
+    const char *body = "{\"message\":\"bad \\u0074ok-123456\",\"tok-123456\":1,\"ok\":\"fine\"}";
+    cr_expect_not(cf_redactor_finds(&r, body, 31), "bytes hide the escaped one");
+    cJSON *json = cJSON_Parse(body);
+    cr_assert_not_null(json);
+    cJSON *masked = cf_redact_json(&r, json);
+    cr_assert_not_null(masked);
+    char *text = cJSON_PrintUnformatted(masked);
+    cr_expect(strstr(text, "tok-123456") == NULL, "%s", text);
+    cr_expect(strstr(text, "\"ok\":\"fine\"") != NULL, "%s", text);
+    cr_expect(strstr(text, "<redacted:bearer>") != NULL, "%s", text);
+    free(text);
+    cJSON_Delete(masked);
+    cJSON *clean = cJSON_Parse("{\"a\":\"nothing here\"}");
+    cr_expect_null(cf_redact_json(&r, clean), "no copy when nothing is secret");
+    cJSON_Delete(clean);
+    cJSON_Delete(json);
+    cf_redactor_cleanup(&r);
+    cf_bindings_cleanup(&vars);
+}

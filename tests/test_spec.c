@@ -139,6 +139,12 @@ static const bad_case bad_cases[] = {
     {"\"cases\":[", "\"cases\":[7,", "/cases/0", "must be an object"},
     {"\"expect\":{\"success\":true}},{", "\"expect\":{\"success\":true,\"status\":99}},{",
      "/cases/0/expect/status", "100..599"},
+    {"\"title\":\"t\"", "\"title\":\"t\\u0000x\"", "", "\\u0000 (NUL)"},
+    {"\"capture\":{\"id\":\"/Id\"}", "\"capture\":{\"id\":\"/~2\"}", "/cases/1/steps/0/capture/id",
+     "JSON Pointer"},
+    {"\"path\":\"/op\"", "\"path\":\"/o p\"", "/operation/path", "percent-encode"},
+    {"\"header\":\"x-err\"", "\"header\":\"\"", "/responses/error/code", "not a valid header name"},
+    {"\"title\":\"t\"", "\"title\":\"t\xff\"", "", "not valid UTF-8"},
     {"\"expect\":{\"success\":true}},{", "\"expect\":{\"success\":true,\"check\":\"Bad Id\"}},{",
      "/cases/0/expect/check", "[a-z0-9_.-]"},
 };

@@ -13,7 +13,7 @@
 #include "runner.h"
 #include "timefmt.h"
 
-static volatile int stop_flag;
+static volatile sig_atomic_t stop_flag;
 
 static void on_signal(int sig)
 {
@@ -63,7 +63,6 @@ enum {
     OPT_REPEAT,
     OPT_REPORT_DIR,
     OPT_RETRIES,
-    OPT_SEED,
     OPT_SHARD,
     OPT_TAG,
     OPT_TARGET,
@@ -86,7 +85,6 @@ static const struct option options[] = {
     {"repeat", required_argument, NULL, OPT_REPEAT},
     {"report-dir", required_argument, NULL, OPT_REPORT_DIR},
     {"retries", required_argument, NULL, OPT_RETRIES},
-    {"seed", required_argument, NULL, OPT_SEED},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"tag", required_argument, NULL, OPT_TAG},
     {"target", required_argument, NULL, OPT_TARGET},
@@ -201,10 +199,6 @@ static int parse_args(int argc, char **argv, run_args *a)
             if (!parse_long("--retries", optarg, 0, 5, &v))
                 return CF_EXIT_USAGE;
             a->run.transport.retries = (unsigned)v;
-            break;
-        case OPT_SEED:
-            if (!parse_long("--seed", optarg, 0, 0x7fffffffL, &v))
-                return CF_EXIT_USAGE;
             break;
         case OPT_SHARD:
             if (!parse_shard(optarg, &a->run.shard_k, &a->run.shard_n))
@@ -328,8 +322,12 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     result.duration_ms = cf_time_mono_ms() - t0;
     if (prog.tty)
         fputs("\r\033[K", stderr);
-    if (prog.total == 0 && exit_code == CF_EXIT_OK)
-        fprintf(stderr, "conform run: no case matches the --tag/--filter/--shard selection\n");
+    if (prog.total == 0 && exit_code == CF_EXIT_OK) {
+        /* Zero checks must not read as "every check held" in a CI gate. */
+        fprintf(stderr, "conform run: no case matches the --tag/--filter/--shard selection; "
+                        "check the spelling (conform lint lists the cases' specs)\n");
+        exit_code = CF_EXIT_USAGE;
+    }
     const char *no_color = getenv("NO_COLOR");
     int color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
     cf_report_console(&result, stdout, color, a->verbose && !a->quiet);

@@ -144,7 +144,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
             break;
         case OPT_VAR:
             if (!strchr(value, '='))
-                return usage_error("--var %s: expected NAME=VALUE%s", value, "");
+                return usage_error("--var expects NAME=VALUE%s%s", "", "");
             a->overrides[a->override_count++] = value;
             break;
         }

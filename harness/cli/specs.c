@@ -59,7 +59,7 @@ static int walk(cf_cli_paths *p, const char *dir, int depth)
         struct stat st;
         if (stat(full, &st) == 0 && S_ISDIR(st.st_mode))
             rc = walk(p, full, depth + 1);
-        else if (ends_with_json(e->d_name))
+        else if (ends_with_json(e->d_name) && stat(full, &st) == 0 && S_ISREG(st.st_mode))
             rc = add_path(p, full);
         free(full);
     }

@@ -243,6 +243,35 @@ static const char *header_get(const header_source *h, const char *name, size_t *
     return v;
 }
 
+typedef struct {
+    const char *name;
+    unsigned count;
+} header_counter;
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    header_counter *c = cls;
+    (void)kind;
+    (void)value;
+    if (key && strcasecmp(key, c->name) == 0)
+        c->count++;
+    return MHD_YES;
+}
+
+/* How many times a header was sent. */
+static unsigned header_count(const header_source *h, const char *name)
+{
+    header_counter c = {name, 0};
+    if (h->conn) {
+        MHD_get_connection_values(h->conn, MHD_HEADER_KIND, count_header, &c);
+    } else {
+        for (size_t i = 0; i < h->list->count; i++)
+            c.count += strcasecmp(h->list->items[i].name, name) == 0;
+    }
+    return c.count;
+}
+
 /* One request as the checks see it. */
 typedef struct {
     const header_source *headers;
@@ -276,6 +305,12 @@ static long authenticate(cf_mock *m, const header_source *h, outcome *o, const c
     }
     *presented = value;
     *presented_len = len;
+    if (header_count(h, hdr) > 1) {
+        /* Two credentials are ambiguous: a proxy and the service might each pick another. */
+        set_error(m, o, role_code(m, CF_ROLE_AUTH));
+        message_set(m, o, NULL, 0, "send exactly one %s header", hdr);
+        return -1;
+    }
     if (len == 0) {
         set_error(m, o, role_code(m, CF_ROLE_AUTH));
         message_set(m, o, NULL, 0, "the %s header is empty", hdr);

@@ -1,6 +1,7 @@
 /* store.c - the mock's bounded idempotency store: a hash table plus an age-ordered list. */
 #include "mock/store.h"
 #include "str.h"
+#include "uuid.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +13,13 @@ struct cf_mock_store {
     size_t capacity;
     double retention_ms;
     cf_mock_entry *oldest, *newest;
+    uint64_t seed; /* random per store: clients cannot aim tokens at one bucket */
 };
 
-/* FNV-1a over the caller index and the token. */
-static uint64_t key_hash(size_t caller, const char *token)
+/* FNV-1a over the caller index and the token, from a seeded basis. */
+static uint64_t key_hash(uint64_t seed, size_t caller, const char *token)
 {
-    uint64_t h = 14695981039346656037ull;
+    uint64_t h = 14695981039346656037ull ^ seed;
     for (size_t i = 0; i < sizeof(caller); i++) {
         h ^= (uint64_t)((caller >> (8 * i)) & 0xffu);
         h *= 1099511628211ull;
@@ -48,6 +50,9 @@ cf_rc cf_mock_store_new(size_t capacity, double retention_ms, cf_mock_store **ou
     s->bucket_count = buckets;
     s->capacity = capacity;
     s->retention_ms = retention_ms;
+    char hex[17];
+    cf_random_hex(hex, 16);
+    s->seed = strtoull(hex, NULL, 16);
     *out = s;
     return CF_OK;
 }
@@ -103,7 +108,7 @@ void cf_mock_store_expire(cf_mock_store *s, double now_mono)
 
 const cf_mock_entry *cf_mock_store_find(const cf_mock_store *s, size_t caller, const char *token)
 {
-    uint64_t h = key_hash(caller, token);
+    uint64_t h = key_hash(s->seed, caller, token);
     for (const cf_mock_entry *e = s->buckets[h & (s->bucket_count - 1)]; e; e = e->chain)
         if (e->hash == h && e->caller == caller && strcmp(e->token, token) == 0)
             return e;
@@ -132,7 +137,7 @@ cf_rc cf_mock_store_add(cf_mock_store *s, size_t caller, const char *token, cons
     e->id[id_len] = '\0';
     e->created_ms = created_ms;
     e->stored_mono = now_mono;
-    e->hash = key_hash(caller, token);
+    e->hash = key_hash(s->seed, caller, token);
     cf_mock_entry **bucket = &s->buckets[e->hash & (s->bucket_count - 1)];
     e->chain = *bucket;
     *bucket = e;
