@@ -85,9 +85,8 @@ for name in $targets; do
     args=(-dict="$root/fuzz/$name.dict" -max_len="${max_len:-4096}" -timeout="${timeout:-25}"
           -rss_limit_mb=2560 -max_total_time="$seconds" -print_final_stats=1
           -artifact_prefix="$out/")
-    if [ "$jobs" -gt 1 ]; then
-        args+=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
-    fi
+    # Fork mode (even with one job) goes on after a finding, so one bug does not end the run.
+    args+=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
     say "$name: ${seconds}s on $jobs job(s), corpus $corpus ($(ls "$corpus" | wc -l) inputs)"
     before="$(ls "$out" | grep -E '^(crash|leak|timeout|oom|slow-unit)-' | grep -v '\.cmd$' | sort || true)"
     log="$out/fuzz.log"

@@ -12,7 +12,9 @@
  * values (secrets always start with "S3cr", and no other text can hold an 'S', so any "S3cr" in
  * a record is a secret that escaped redaction), the step's headers, then the body: the spec's
  * example or a tree of our own with `set`/`remove` applied, a raw body, or none. The model of
- * what cf_request_build must produce is computed here independently of request.c. */
+ * what cf_request_build must produce is computed here independently of request.c.
+ * CONFORM_FUZZ_SHOW=1 prints the request record and curl line of every input (to read a
+ * finding); CONFORM_FUZZ_RAW_SECRETS=1 is described below. */
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -161,7 +163,7 @@ static const char *const keys[] = {"ContentType",
                                    ""};
 #define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
 
-/* Builds a template tree and, alongside, the tree it must expand to. NULL when out of memory. */
+/* Builds a template tree and, alongside, the tree it must expand to; 0 when out of memory. */
 static int gen_tree(input *in, const values *v, int depth, cJSON **tmpl, cJSON **want);
 
 static cJSON *gen_number(input *in)

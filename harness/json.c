@@ -5,20 +5,62 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Depth scan shared by cf_json_depth() and cf_json_parse(): the deepest nesting seen, or
- * stop + 1 as soon as it passes `stop`; *where gets the offset of the bracket that did. */
-static int scan_depth(const char *buf, size_t len, int stop, size_t *where)
+/* Length of an RFC 8259 number at p (-?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?), 0 when malformed.
+ * cJSON alone would take 01, 1. and 1e as numbers. */
+static size_t number_len(const char *p, size_t left)
+{
+    size_t i = 0;
+    if (i < left && p[i] == '-')
+        i++;
+    if (i >= left || p[i] < '0' || p[i] > '9')
+        return 0;
+    if (p[i] == '0')
+        i++;
+    else
+        while (i < left && p[i] >= '0' && p[i] <= '9')
+            i++;
+    if (i < left && p[i] >= '0' && p[i] <= '9')
+        return 0; /* a leading zero */
+    if (i < left && p[i] == '.') {
+        size_t digits = ++i;
+        while (i < left && p[i] >= '0' && p[i] <= '9')
+            i++;
+        if (i == digits)
+            return 0;
+    }
+    if (i < left && (p[i] == 'e' || p[i] == 'E')) {
+        i++;
+        if (i < left && (p[i] == '+' || p[i] == '-'))
+            i++;
+        size_t digits = i;
+        while (i < left && p[i] >= '0' && p[i] <= '9')
+            i++;
+        if (i == digits)
+            return 0;
+    }
+    return i;
+}
+
+/* One pass over the bytes before cJSON sees them: the deepest nesting (or stop + 1 as soon as
+ * it passes `stop`, *where = the bracket that did), and in *bad the offset of the first byte
+ * RFC 8259 forbids but cJSON would accept (control characters, malformed numbers), or
+ * (size_t)-1. Strings are skipped, escapes included. */
+static int scan_depth(const char *buf, size_t len, int stop, size_t *where, size_t *bad)
 {
     int depth = 0;
     int deepest = 0;
     int in_string = 0;
+    if (bad)
+        *bad = (size_t)-1;
     for (size_t i = 0; i < len; i++) {
-        char c = buf[i];
+        unsigned char c = (unsigned char)buf[i];
         if (in_string) {
             if (c == '\\')
                 i++; /* the escaped byte cannot end the string */
             else if (c == '"')
                 in_string = 0;
+            else if (c < 0x20 && bad && *bad == (size_t)-1)
+                *bad = i;
             continue;
         }
         if (c == '"') {
@@ -34,6 +76,15 @@ static int scan_depth(const char *buf, size_t len, int stop, size_t *where)
             }
         } else if ((c == ']' || c == '}') && depth > 0) {
             depth--;
+        } else if (bad && *bad == (size_t)-1 && (c == '-' || (c >= '0' && c <= '9'))) {
+            size_t n = number_len(buf + i, len - i);
+            if (n == 0)
+                *bad = i;
+            else
+                i += n - 1;
+        } else if (c < 0x20 && c != ' ' && c != '\t' && c != '\n' && c != '\r' && bad &&
+                   *bad == (size_t)-1) {
+            *bad = i;
         }
     }
     return deepest;
@@ -47,7 +98,7 @@ int cf_json_depth(const char *buf, size_t len, int stop)
         stop = 0;
     if (stop == INT_MAX)
         stop = INT_MAX - 1;
-    return scan_depth(buf, len, stop, NULL);
+    return scan_depth(buf, len, stop, NULL, NULL);
 }
 
 static int is_json_space(char c)
@@ -71,10 +122,16 @@ cf_rc cf_json_parse(const char *buf, size_t len, int max_depth, cJSON **out, siz
         max_depth = CJSON_NESTING_LIMIT; /* deeper would fail inside cJSON as merely invalid */
 
     size_t where = 0;
-    if (scan_depth(buf, len, max_depth, &where) > max_depth) {
+    size_t bad = (size_t)-1;
+    if (scan_depth(buf, len, max_depth, &where, &bad) > max_depth) {
         if (err_offset)
             *err_offset = where;
         return CF_E_TOO_DEEP;
+    }
+    if (bad != (size_t)-1) {
+        if (err_offset)
+            *err_offset = bad;
+        return CF_E_INVALID;
     }
 
     const char *end = NULL;

@@ -392,3 +392,25 @@ Test(json, parse_rejects_bad_arguments_as_usage_errors, .timeout = 5)
     cr_expect_eq(cf_json_parse(NULL, 3, 64, &v, NULL), CF_E_USAGE);
     cr_expect_eq(cf_json_parse("1", 1, 64, NULL, NULL), CF_E_USAGE);
 }
+
+Test(json, rejects_what_rfc_8259_forbids_but_cjson_would_take, .timeout = 5)
+{
+    static const char *bad[] = {"01",           "[1.]",       "{\"a\":-01}",
+                                "[1e]",         "[1e+]",      "-",
+                                "[\"a\x01b\"]", "[1,\x01 2]", "{\"AttachmentSizeInBytes\":01}"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        cJSON *out = NULL;
+        size_t at = 99;
+        cr_expect_eq(cf_json_parse(bad[i], strlen(bad[i]), 64, &out, &at), CF_E_INVALID, "%s",
+                     bad[i]);
+        cr_expect_null(out);
+        cr_expect_lt(at, strlen(bad[i]), "offset %zu inside the input", at);
+    }
+    static const char *good[] = {"0", "-0", "[1.5e+3,-2E-2,0.25,10]", "{\"a\":\"x\\u0001y\"}",
+                                 "\t[ 1 ]\r\n"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        cJSON *out = NULL;
+        cr_expect_eq(cf_json_parse(good[i], strlen(good[i]), 64, &out, NULL), CF_OK, "%s", good[i]);
+        cJSON_Delete(out);
+    }
+}

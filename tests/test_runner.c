@@ -621,3 +621,43 @@ Test(runner, repeat_runs_each_case_again_with_fresh_tokens, .timeout = 60)
     cf_run_result_cleanup(&result);
     cf_spec_free(spec);
 }
+
+Test(runner, a_response_with_huge_headers_fails_its_case_and_the_run_goes_on, .timeout = 60)
+{
+    /* Headers just under the response bound: the record of the exchange must stay bounded
+     * instead of failing the whole run. */
+    size_t big = 65000;
+    char *raw = malloc(big + 512);
+    cr_assert_not_null(raw);
+    int n = snprintf(raw, 512, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Big: ");
+    memset(raw + n, 'a', big - (size_t)n - 300);
+    size_t at = big - 300;
+    at += (size_t)snprintf(raw + at, 512,
+                           "\r\nConnection: close\r\nContent-Length: 17\r\n\r\n"
+                           "{\"success\":true}");
+    cf_raw_server_opts ro = {.response = raw, .response_len = at};
+    cf_raw_server *srv = cf_raw_server_start(&ro);
+    cr_assert_not_null(srv);
+    char url[64];
+    cf_raw_server_url(srv, NULL, url, sizeof(url));
+    run r;
+    memset(&r, 0, sizeof(r));
+    r.spec = load(ENVELOPE_SPEC);
+    cf_run_opts o;
+    cf_run_opts_init(&o);
+    o.target = url;
+    o.filter = "positive.*";
+    r.rc = cf_run_spec(r.spec, &o, &r.result, r.err, sizeof(r.err));
+    cr_assert_eq(r.rc, CF_OK, "%s: %s", cf_strerror(r.rc), r.err);
+    cr_assert_gt(r.result.count, 1);
+    cr_assert_eq(r.result.failed, r.result.count, "every case is judged and fails");
+    for (size_t i = 0; i < r.result.count; i++) {
+        cr_assert(r.result.cases[i].ran);
+        cr_assert_geq(r.result.cases[i].exchange_count, 1);
+        cr_expect_lt(strlen(r.result.cases[i].exchanges[0].response), 8192,
+                     "the record is cut, not 64 KiB");
+    }
+    run_cleanup(&r);
+    cf_raw_server_stop(srv);
+    free(raw);
+}
