@@ -1,5 +1,6 @@
 /* mock.c - the mock server: checks requests in contract order and answers from the spec. */
 #include "mock/mock.h"
+#include "redact.h"
 #include "str.h"
 
 #include <errno.h>
@@ -48,8 +49,7 @@ struct cf_mock {
     cf_bindings vars; /* owned copy */
     char **creds;     /* value of op.auth_vars[i], owned; NULL entries allowed */
     size_t cred_count;
-    char **secrets; /* every secret value, scrubbed from messages; borrowed from vars */
-    size_t secret_count;
+    cf_redactor redactor; /* masks secret variables in error messages */
     cf_mock_faults faults;
     const char *fault_code;         /* code answered by error-rate */
     char size_pointer[CF_PATH_MAX]; /* request member {$size} reads; "" when none */
@@ -120,30 +120,6 @@ static int same_secret(const char *want, const char *got, size_t got_len)
 
 /* Copies `in` to `out` (capacity cap, NUL included) with every occurrence of a secret
  * replaced by "***" and control characters by spaces; returns the length written. */
-static size_t scrub(const char *in, const char *const *secrets, size_t n_secrets, char *out,
-                    size_t cap)
-{
-    size_t len = 0;
-    while (*in && len + 1 < cap) {
-        size_t skip = 0;
-        for (size_t i = 0; i < n_secrets && !skip; i++) {
-            size_t sl = strlen(secrets[i]);
-            if (sl && strncmp(in, secrets[i], sl) == 0)
-                skip = sl;
-        }
-        if (skip) {
-            for (const char *p = "***"; *p && len + 1 < cap; p++)
-                out[len++] = *p;
-            in += skip;
-            continue;
-        }
-        unsigned char c = (unsigned char)*in++;
-        out[len++] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
-    }
-    out[len] = '\0';
-    return len;
-}
-
 /* Sets the error message, made safe to send: no secret of the mock and no presented
  * credential of 4+ bytes survives (a shorter one would mangle every message), no control
  * character, at most MESSAGE_MAX bytes cut on a UTF-8 boundary. */
@@ -157,31 +133,39 @@ static void message_set(const cf_mock *m, outcome *o, const char *presented, siz
 static void message_set(const cf_mock *m, outcome *o, const char *presented, size_t presented_len,
                         const char *fmt, ...)
 {
-    char text[MESSAGE_MAX * 2 + 1];
+    /* Whole text first, then redaction, then the cut: a secret cut first would survive as a
+     * prefix no redaction recognises. */
+    cf_buf raw, once, clean;
+    cf_buf_init(&raw, 256u * 1024u);
+    cf_buf_init(&once, 1024u * 1024u);
+    cf_buf_init(&clean, 1024u * 1024u);
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(text, sizeof(text), fmt, ap);
+    cf_rc rc = cf_buf_vaddf(&raw, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        text[0] = '\0';
-    char cred[1024];
-    const char *list[2] = {cred, NULL};
-    size_t n_list = 0;
-    if (presented && presented_len >= 4 && presented_len < sizeof(cred)) {
-        memcpy(cred, presented, presented_len);
-        cred[presented_len] = '\0';
-        n_list = 1;
+    cf_redactor cred = {0};
+    char *value = presented && presented_len >= 4 ? cf_strndup(presented, presented_len) : NULL;
+    if (rc == CF_OK && value)
+        rc = cf_redactor_add(&cred, "credential", value);
+    if (rc == CF_OK)
+        rc = cf_redact(&m->redactor, cf_buf_str(&raw), raw.len, &once);
+    if (rc == CF_OK)
+        rc = cf_redact(&cred, cf_buf_str(&once), once.len, &clean);
+    const char *text = rc == CF_OK ? cf_buf_str(&clean) : "invalid request";
+    size_t len = 0;
+    for (; text[len] && len < MESSAGE_MAX; len++) {
+        unsigned char c = (unsigned char)text[len];
+        o->message[len] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
     }
-    char once[sizeof(text)];
-    scrub(text, (const char *const *)m->secrets, m->secret_count, once, sizeof(once));
-    size_t len = scrub(once, list, n_list, text, sizeof(text));
-    if (len > MESSAGE_MAX) {
-        len = MESSAGE_MAX;
+    if (text[len]) /* cut on a UTF-8 boundary */
         while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
             len--;
-    }
-    memcpy(o->message, text, len);
     o->message[len] = '\0';
+    free(value);
+    cf_redactor_cleanup(&cred);
+    cf_buf_free(&raw);
+    cf_buf_free(&once);
+    cf_buf_free(&clean);
 }
 
 static void set_error(const cf_mock *m, outcome *o, const char *code)
@@ -370,7 +354,7 @@ static cJSON *validate(cf_mock *m, const incoming *r, outcome *o, const char *pr
                             spec->op.content_types[0]);
             else
                 message_set(m, o, presented, presented_len,
-                            "unsupported content-type '%.100s': send %s", ct,
+                            "unsupported content-type '%s': send %s", ct,
                             spec->op.content_types[0]);
             return NULL;
         }
@@ -1031,13 +1015,11 @@ static cf_rc setup(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errle
             if (cf_bindings_set(&m->vars, b->name, b->value, b->secret) != CF_OK)
                 return CF_E_NOMEM;
         }
-    m->secrets = calloc(m->vars.count + 1, sizeof(*m->secrets));
-    if (!m->secrets)
-        return CF_E_NOMEM;
     for (size_t i = 0; i < m->vars.count; i++) {
         const cf_var *v = cf_spec_var(spec, m->vars.items[i].name);
-        if ((m->vars.items[i].secret || (v && v->secret)) && m->vars.items[i].value[0])
-            m->secrets[m->secret_count++] = m->vars.items[i].value;
+        if ((m->vars.items[i].secret || (v && v->secret)) &&
+            cf_redactor_add(&m->redactor, m->vars.items[i].name, m->vars.items[i].value) != CF_OK)
+            return CF_E_NOMEM;
     }
     m->cred_count = spec->op.auth_header ? spec->op.auth_var_count : 0;
     m->creds = calloc(m->cred_count + 1, sizeof(*m->creds));
@@ -1243,7 +1225,7 @@ void cf_mock_stop(cf_mock *m)
     for (size_t i = 0; i < m->cred_count; i++)
         free(m->creds[i]);
     free(m->creds);
-    free(m->secrets);
+    cf_redactor_cleanup(&m->redactor);
     free(m->callers);
     cf_bindings_cleanup(&m->vars);
     pthread_cond_destroy(&m->wake);
