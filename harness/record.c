@@ -106,12 +106,18 @@ char *cf_record_response(const cf_response *resp, const cf_redactor *r)
     return finish(&b, rc, r);
 }
 
-/* Appends s inside single quotes, shell-safe. */
-static cf_rc add_quoted(cf_buf *b, const char *s, size_t len)
+/* Appends s inside single quotes, shell-safe, redacted first: quoting rewrites a secret that
+ * holds a quote, so masking afterwards would miss it. */
+static cf_rc add_quoted(cf_buf *b, const char *s, size_t len, const cf_redactor *r)
 {
-    cf_rc rc = cf_buf_addc(b, '\'');
-    for (size_t i = 0; rc == CF_OK && i < len; i++)
-        rc = s[i] == '\'' ? cf_buf_adds(b, "'\\''") : cf_buf_addc(b, s[i]);
+    cf_buf clean;
+    cf_buf_init(&clean, len * 8 + 1024);
+    cf_rc rc = cf_redact(r, s, len, &clean);
+    if (rc == CF_OK)
+        rc = cf_buf_addc(b, '\'');
+    for (size_t i = 0; rc == CF_OK && i < clean.len; i++)
+        rc = clean.ptr[i] == '\'' ? cf_buf_adds(b, "'\\''") : cf_buf_addc(b, clean.ptr[i]);
+    cf_buf_free(&clean);
     return rc == CF_OK ? cf_buf_addc(b, '\'') : rc;
 }
 
@@ -131,7 +137,7 @@ char *cf_record_curl(const cf_spec *spec, const cf_request *q, const cf_bindings
     cf_buf_init(&b, RECORD_MAX);
     cf_rc rc = cf_buf_addf(&b, "curl -sS -i -X %s ", q->method ? q->method : "GET");
     if (rc == CF_OK)
-        rc = add_quoted(&b, q->url ? q->url : "", q->url ? strlen(q->url) : 0);
+        rc = add_quoted(&b, q->url ? q->url : "", q->url ? strlen(q->url) : 0, r);
     for (size_t i = 0; rc == CF_OK && i < q->headers.count; i++) {
         const cf_header *h = &q->headers.items[i];
         const char *secret = secret_name(vars, h->value);
@@ -154,7 +160,7 @@ char *cf_record_curl(const cf_spec *spec, const cf_request *q, const cf_bindings
             else if (rc == CF_OK)
                 rc = cf_buf_addf(&hv, "%s: %s", h->name, h->value);
             if (rc == CF_OK)
-                rc = add_quoted(&b, cf_buf_str(&hv), hv.len);
+                rc = add_quoted(&b, cf_buf_str(&hv), hv.len, r);
             cf_buf_free(&hv);
         }
     }
@@ -165,7 +171,7 @@ char *cf_record_curl(const cf_spec *spec, const cf_request *q, const cf_bindings
         } else {
             rc = cf_buf_adds(&b, " --data-binary ");
             if (rc == CF_OK)
-                rc = add_quoted(&b, q->body, q->body_len);
+                rc = add_quoted(&b, q->body, q->body_len, r);
         }
     }
     return finish(&b, rc, r);

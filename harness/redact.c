@@ -24,7 +24,7 @@ void cf_redactor_cleanup(cf_redactor *r)
     memset(r, 0, sizeof(*r));
 }
 
-cf_rc cf_redactor_add(cf_redactor *r, const char *name, const char *value)
+static cf_rc add_value(cf_redactor *r, const char *name, const char *value)
 {
     if (!value || !*value)
         return CF_OK;
@@ -57,6 +57,26 @@ cf_rc cf_redactor_add(cf_redactor *r, const char *name, const char *value)
     r->names[at] = n;
     r->count++;
     return CF_OK;
+}
+
+cf_rc cf_redactor_add(cf_redactor *r, const char *name, const char *value)
+{
+    cf_rc rc = add_value(r, name, value);
+    if (rc != CF_OK || !value)
+        return rc;
+    /* A secret placed in a JSON body is written escaped ("a\"b" for a"b): mask that form too. */
+    cJSON *str = cJSON_CreateString(value);
+    char *printed = str ? cJSON_PrintUnformatted(str) : NULL;
+    cJSON_Delete(str);
+    if (!printed)
+        return CF_E_NOMEM;
+    size_t n = strlen(printed);
+    if (n >= 2 && (n - 2 != strlen(value) || memcmp(printed + 1, value, n - 2) != 0)) {
+        printed[n - 1] = '\0';
+        rc = add_value(r, name, printed + 1);
+    }
+    free(printed);
+    return rc;
 }
 
 cf_rc cf_redactor_init(cf_redactor *r, const cf_bindings *vars)

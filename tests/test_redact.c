@@ -90,3 +90,16 @@ Test(redact, secrets_hidden_by_json_escapes_are_masked_in_a_copy, .timeout = 5)
     cf_redactor_cleanup(&r);
     cf_bindings_cleanup(&vars);
 }
+
+Test(redact, json_escaped_form_of_a_secret_is_masked_too, .timeout = 5)
+{
+    cf_bindings vars = {0};
+    cr_assert_eq(cf_bindings_set(&vars, "bearer", "se\"cr\\et-123", 1), CF_OK);
+    cf_redactor r;
+    cr_assert_eq(cf_redactor_init(&r, &vars), CF_OK);
+    char *s = run(&r, "{\"ClientToken\":\"se\\\"cr\\\\et-123\"}");
+    cr_expect_str_eq(s, "{\"ClientToken\":\"<redacted:bearer>\"}");
+    free(s);
+    cf_redactor_cleanup(&r);
+    cf_bindings_cleanup(&vars);
+}
