@@ -186,7 +186,8 @@ void cf_report_console(const cf_run_result *r, FILE *out, int color, int verbose
     fprintf(out, " \xC2\xB7 %zu request%s in %.0f ms (%.1f req/s)\n", r->requests,
             r->requests == 1 ? "" : "s", r->duration_ms, rate);
     if (r->incomplete)
-        fprintf(out, "%s%sINCOMPLETE: interrupted%s\n", k->bold, k->yellow, k->reset);
+        fprintf(out, "%s%sINCOMPLETE: the run stopped before every case ran%s\n", k->bold,
+                k->yellow, k->reset);
     if (r->unreachable) {
         fprintf(out, "%s%sUNREACHABLE:%s ", k->bold, k->red, k->reset);
         put(out, r->unreachable_why ? r->unreachable_why : "the target did not answer",
