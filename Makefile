@@ -6,7 +6,7 @@ DEB_PACKAGES := cmake make gcc pkg-config clang libclang-rt-14-dev libcurl4-open
 # Node.js runs the AWS SDK wire-format test; machines that already have node/npm keep theirs.
 NODE_PACKAGES := $(if $(shell command -v npm),,nodejs npm)
 
-.PHONY: all deps build build-asan run test test-plain test-asan fuzz bench clean
+.PHONY: all deps build build-asan run test test-plain test-asan test-fuzz fuzz bench clean
 
 all: build
 
@@ -31,13 +31,23 @@ build-asan: deps
 run: build
 	./build/conform run --report-dir reports specs/connect-participant
 
-test: test-plain test-asan
+# Plain, then ASan+UBSan (both also replay every fuzz corpus), then a short libFuzzer smoke run.
+test: test-plain test-asan test-fuzz
 
 test-plain: build
 	cd build && ctest --output-on-failure -j $(JOBS)
 
 test-asan: build-asan
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
+
+# ~15 s per target. Exit 2 means the fuzz build could not be set up (e.g. Debian's cJSON source
+# package unreachable): then retry against the packaged, uninstrumented libcjson.
+test-fuzz: deps
+	@FUZZ_SECONDS=15 ./fuzz/smoke.sh; rc=$$?; \
+	if [ $$rc -eq 2 ]; then \
+	  echo "fuzz smoke: retrying with the packaged libcjson (no instrumentation inside cJSON)"; \
+	  FUZZ_SECONDS=15 CONFORM_FUZZ_PACKAGED_CJSON=1 ./fuzz/smoke.sh; \
+	else exit $$rc; fi
 
 fuzz: deps
 	./fuzz/campaign.sh
