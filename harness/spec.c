@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,7 +162,7 @@ static long int_member(loader *ld, const cJSON *obj, const char *path, const cha
     if (!v)
         return fallback;
     double d = v->valuedouble;
-    if (d != (double)(long)d || d < (double)min || d > (double)max) {
+    if (!(d >= (double)min && d <= (double)max) || d != floor(d)) { /* range first: casts */
         ERR(ld, cf_path_key(p, sizeof(p), path, key), "\"%s\" must be an integer in %ld..%ld", key,
             min, max);
         return fallback;
@@ -389,7 +390,7 @@ static void load_errors(loader *ld, cf_spec *spec, const cJSON *e)
     for (const cJSON *c = codes ? codes->child : NULL; c; c = c->next) {
         cf_path_key(p, sizeof(p), "/errors/codes", c->string);
         double d = cJSON_IsNumber(c) ? c->valuedouble : 0;
-        if (!c->string[0] || !cJSON_IsNumber(c) || d != (double)(int)d || d < 400 || d > 599) {
+        if (!c->string[0] || !cJSON_IsNumber(c) || !(d >= 400 && d <= 599) || d != floor(d)) {
             ERR(ld, p, "the status of code \"%s\" must be an integer HTTP error status 400..599",
                 c->string);
             continue;

@@ -1,5 +1,6 @@
 /* spec_cases.c - loads the cases of a spec and lints what the loader cannot check member by
  * member: headers, credentials and every template's placeholders. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,7 +269,7 @@ static void load_expect(ctx_t *c, cf_step *step, const cJSON *exp, const char *p
     const cJSON *status = get(c, exp, path, "status", cJSON_Number);
     if (status) {
         double s = status->valuedouble;
-        if (s != (double)(int)s || s < 100 || s > 599)
+        if (!(s >= 100 && s <= 599) || s != floor(s))
             ERR(c, cf_path_key(p, sizeof(p), path, "status"), "status must be an integer 100..599");
         else
             step->status = (int)s;
@@ -350,7 +351,7 @@ static void load_step(ctx_t *c, cf_step *step, const cJSON *obj, const char *pat
         const cJSON *par = get(c, obj, path, "parallel", cJSON_Number);
         if (par) {
             double v = par->valuedouble;
-            if (v != (double)(int)v || v < 1 || v > CF_MAX_PARALLEL)
+            if (!(v >= 1 && v <= CF_MAX_PARALLEL) || v != floor(v))
                 ERR(c, cf_path_key(p, sizeof(p), path, "parallel"),
                     "parallel must be an integer 1..%u", CF_MAX_PARALLEL);
             else
