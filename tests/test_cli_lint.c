@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "proc.h"
+#include "cli_child.h"
 
 #define SPECS CONFORM_SOURCE_DIR "/specs/connect-participant"
 
@@ -23,26 +23,32 @@ static char *write_temp(const char *text)
 
 Test(cli_lint, bundled_specs_are_valid_and_exit_zero, .timeout = 30)
 {
-    const char *argv[] = {CF_TEST_CONFORM, "lint", SPECS, NULL};
-    cf_test_proc p;
-    cr_assert_eq(cf_test_proc_run(argv, NULL, 0, 20, &p), 0, "stderr: %s", p.err);
-    cr_expect(strstr(p.out, "start-attachment-upload.json: ok") != NULL, "%s", p.out);
-    cr_expect(strstr(p.out, "start-attachment-upload.aws.json: ok") != NULL, "%s", p.out);
-    cf_test_proc_cleanup(&p);
+    const char *args[] = {"lint", SPECS, NULL};
+    cf_child p;
+    cf_child_run(&p, NULL, NULL, args);
+    cr_assert_eq(p.status, 0, "stderr: %s", cf_buf_str(&p.err));
+    cr_expect(strstr(cf_buf_str(&p.out), "start-attachment-upload.json: ok") != NULL, "%s",
+              cf_buf_str(&p.out));
+    cr_expect(strstr(cf_buf_str(&p.out), "start-attachment-upload.aws.json: ok") != NULL, "%s",
+              cf_buf_str(&p.out));
+    cf_child_cleanup(&p);
 }
 
 Test(cli_lint, broken_spec_exits_two_naming_file_path_and_problem, .timeout = 30)
 {
     char *path = write_temp("{\"conform\":1,\"title\":5,\"cases\":[]}");
-    const char *argv[] = {CF_TEST_CONFORM, "lint", path, NULL};
-    cf_test_proc p;
-    cr_assert_eq(cf_test_proc_run(argv, NULL, 0, 20, &p), 2);
+    const char *args[] = {"lint", path, NULL};
+    cf_child p;
+    cf_child_run(&p, NULL, NULL, args);
+    cr_assert_eq(p.status, 2);
     char want[512];
     snprintf(want, sizeof(want), "%s:/title: \"title\" must be a string", path);
-    cr_expect(strstr(p.err, want) != NULL, "missing \"%s\" in: %s", want, p.err);
-    cr_expect(strstr(p.err, ":/: missing required member \"operation\"") != NULL, "%s", p.err);
-    cr_expect(strstr(p.err, "invalid") != NULL);
-    cf_test_proc_cleanup(&p);
+    cr_expect(strstr(cf_buf_str(&p.err), want) != NULL, "missing \"%s\" in: %s", want,
+              cf_buf_str(&p.err));
+    cr_expect(strstr(cf_buf_str(&p.err), ":/: missing required member \"operation\"") != NULL, "%s",
+              cf_buf_str(&p.err));
+    cr_expect(strstr(cf_buf_str(&p.err), "invalid") != NULL);
+    cf_child_cleanup(&p);
     unlink(path);
     free(path);
 }
@@ -50,12 +56,13 @@ Test(cli_lint, broken_spec_exits_two_naming_file_path_and_problem, .timeout = 30
 Test(cli_lint, one_bad_file_among_good_ones_still_fails, .timeout = 30)
 {
     char *path = write_temp("not json at all");
-    const char *argv[] = {CF_TEST_CONFORM, "lint", SPECS, path, NULL};
-    cf_test_proc p;
-    cr_assert_eq(cf_test_proc_run(argv, NULL, 0, 20, &p), 2);
-    cr_expect(strstr(p.out, ".aws.json: ok") != NULL, "good files are still reported");
-    cr_expect(strstr(p.err, "not valid JSON") != NULL, "%s", p.err);
-    cf_test_proc_cleanup(&p);
+    const char *args[] = {"lint", SPECS, path, NULL};
+    cf_child p;
+    cf_child_run(&p, NULL, NULL, args);
+    cr_assert_eq(p.status, 2);
+    cr_expect(strstr(cf_buf_str(&p.out), ".aws.json: ok") != NULL, "good files are still reported");
+    cr_expect(strstr(cf_buf_str(&p.err), "not valid JSON") != NULL, "%s", cf_buf_str(&p.err));
+    cf_child_cleanup(&p);
     unlink(path);
     free(path);
 }
@@ -77,18 +84,18 @@ Test(cli_lint, bad_arguments_exit_two_with_a_message, .timeout = 30)
         {{"--help", NULL}, 0, NULL},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        const char *argv[6] = {CF_TEST_CONFORM};
-        for (size_t k = 0; k < 4 && cases[i].args[k]; k++)
-            argv[k + 1] = cases[i].args[k];
-        cf_test_proc p;
-        int st = cf_test_proc_run(argv, NULL, 0, 20, &p);
+        cf_child p;
+        cf_child_run(&p, NULL, NULL, cases[i].args);
+        int st = p.status;
         if (cases[i].status >= 0)
-            cr_expect_eq(st, cases[i].status, "case %zu: exit %d, stderr %s", i, st, p.err);
+            cr_expect_eq(st, cases[i].status, "case %zu: exit %d, stderr %s", i, st,
+                         cf_buf_str(&p.err));
         else
             cr_expect(st == 0 || st == 2, "case %zu: exit %d", i, st);
         if (cases[i].message)
-            cr_expect(strstr(p.err, cases[i].message) || strstr(p.out, cases[i].message),
-                      "case %zu: no \"%s\" in %s", i, cases[i].message, p.err);
-        cf_test_proc_cleanup(&p);
+            cr_expect(strstr(cf_buf_str(&p.err), cases[i].message) ||
+                          strstr(cf_buf_str(&p.out), cases[i].message),
+                      "case %zu: no \"%s\" in %s", i, cases[i].message, cf_buf_str(&p.err));
+        cf_child_cleanup(&p);
     }
 }

@@ -18,211 +18,21 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cli_child.h"
 #include "fault_proxy.h"
 #include "http_server.h"
 #include "json.h"
 
-#define CONFORM_BIN CONFORM_BINARY_DIR "/conform"
+#define CONFORM_BIN CF_TEST_CONFORM
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant"
 #define ENVELOPE_SPEC SPEC_DIR "/start-attachment-upload.json"
 #define AWS_SPEC SPEC_DIR "/start-attachment-upload.aws.json"
-#define OUTPUT_MAX (32u * 1024u * 1024u)
-
-/* ---- running the CLI ---------------------------------------------------------------------- */
-
-typedef struct {
-    pid_t pid;
-    int out_fd; /* the child's stdout and stderr, read by proc_finish() */
-    int err_fd;
-    int status; /* exit status; 128 + N when killed by signal N */
-    cf_buf out;
-    cf_buf err;
-} proc;
 
 static void sleep_ms(unsigned ms)
 {
     struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
-}
-
-extern char **environ;
-
-/* Whether environment entry `entry` ("NAME=...") sets the variable named by `name_eq`'s NAME. */
-static int same_name(const char *entry, const char *name_eq)
-{
-    size_t n = strcspn(name_eq, "=");
-    return strncmp(entry, name_eq, n) == 0 && entry[n] == '=';
-}
-
-/* Starts CONFORM_BIN with `args` (NULL-terminated, without argv[0]) in `cwd` (NULL: here),
- * with `env` ("NAME=VALUE", NULL-terminated, may be NULL) added to the environment. Everything
- * the child needs is built before fork(): test servers run threads in this process. */
-static void proc_start(proc *p, const char *cwd, const char *const *env, const char *const *args)
-{
-    static const char *const fixed[] = {"NO_COLOR=1", "CI=", NULL};
-    memset(p, 0, sizeof(*p));
-    cf_buf_init(&p->out, OUTPUT_MAX);
-    cf_buf_init(&p->err, OUTPUT_MAX);
-    char *argv[64];
-    size_t n = 0;
-    argv[n++] = (char *)CONFORM_BIN;
-    for (; args && *args && n < 63; args++)
-        argv[n++] = (char *)*args;
-    argv[n] = NULL;
-    size_t have = 0;
-    while (environ[have])
-        have++;
-    char **envp = calloc(have + 64, sizeof(*envp));
-    cr_assert_not_null(envp);
-    size_t e = 0;
-    for (size_t i = 0; i < have; i++) {
-        int replaced = 0;
-        for (const char *const *x = env; x && *x && !replaced; x++)
-            replaced = same_name(environ[i], *x);
-        for (const char *const *x = fixed; *x && !replaced; x++)
-            replaced = same_name(environ[i], *x);
-        if (!replaced)
-            envp[e++] = environ[i];
-    }
-    for (const char *const *x = env; x && *x && e < have + 60; x++)
-        envp[e++] = (char *)*x;
-    for (const char *const *x = fixed; *x; x++)
-        envp[e++] = (char *)*x;
-    envp[e] = NULL;
-    int out[2], err[2];
-    cr_assert_eq(pipe(out), 0);
-    cr_assert_eq(pipe(err), 0);
-    fflush(NULL);
-    p->pid = fork();
-    cr_assert_neq(p->pid, -1);
-    if (p->pid == 0) {
-        dup2(out[1], STDOUT_FILENO);
-        dup2(err[1], STDERR_FILENO);
-        close(out[0]);
-        close(out[1]);
-        close(err[0]);
-        close(err[1]);
-        signal(SIGINT, SIG_DFL);
-        if (cwd && chdir(cwd) != 0)
-            _exit(126);
-        execve(CONFORM_BIN, argv, envp);
-        _exit(127);
-    }
-    free(envp);
-    close(out[1]);
-    close(err[1]);
-    p->out_fd = out[0];
-    p->err_fd = err[0];
-}
-
-/* Reads both outputs to the end and waits for the exit. */
-static void proc_finish(proc *p)
-{
-    struct pollfd fds[2] = {{p->out_fd, POLLIN, 0}, {p->err_fd, POLLIN, 0}};
-    cf_buf *bufs[2] = {&p->out, &p->err};
-    int open_fds = 2;
-    while (open_fds) {
-        if (poll(fds, 2, -1) < 0) {
-            cr_assert_eq(errno, EINTR);
-            continue;
-        }
-        for (int i = 0; i < 2; i++) {
-            if (fds[i].fd < 0 || !fds[i].revents)
-                continue;
-            char chunk[65536];
-            ssize_t got = read(fds[i].fd, chunk, sizeof(chunk));
-            if (got > 0) {
-                cr_assert_eq(cf_buf_add(bufs[i], chunk, (size_t)got), CF_OK);
-            } else if (got == 0 || errno != EINTR) {
-                close(fds[i].fd);
-                fds[i].fd = -1;
-                open_fds--;
-            }
-        }
-    }
-    int st = 0;
-    while (waitpid(p->pid, &st, 0) < 0)
-        cr_assert_eq(errno, EINTR);
-    p->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    /* Both always hold a (possibly empty) string from here on. */
-    cr_assert_eq(cf_buf_adds(&p->out, ""), CF_OK);
-    cr_assert_eq(cf_buf_adds(&p->err, ""), CF_OK);
-}
-
-static void proc_run(proc *p, const char *cwd, const char *const *env, const char *const *args)
-{
-    proc_start(p, cwd, env, args);
-    proc_finish(p);
-}
-
-static void proc_cleanup(proc *p)
-{
-    cf_buf_free(&p->out);
-    cf_buf_free(&p->err);
-}
-
-/* ---- temporary report directories and their files ----------------------------------------- */
-
-static void make_tmpdir(char *out, size_t n)
-{
-    snprintf(out, n, "/tmp/conform-cli-XXXXXX");
-    cr_assert_not_null(mkdtemp(out), "mkdtemp: %s", strerror(errno));
-}
-
-/* Removes `path` and everything under it. */
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char child[4096];
-            snprintf(child, sizeof(child), "%s/%s", path, e->d_name);
-            remove_tree(child);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-/* The whole file as a NUL-terminated string; NULL when it cannot be read. */
-static char *slurp(const char *dir, const char *name)
-{
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    cf_buf b;
-    cf_buf_init(&b, 256u * 1024u * 1024u);
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        cr_assert_eq(cf_buf_add(&b, chunk, got), CF_OK);
-    fclose(f);
-    cr_assert_eq(cf_buf_adds(&b, ""), CF_OK);
-    return cf_buf_take(&b);
-}
-
-/* DIR/report.json parsed; fails the test when it is missing or not JSON. */
-static cJSON *load_report(const char *dir)
-{
-    char *text = slurp(dir, "report.json");
-    cr_assert_not_null(text, "no %s/report.json", dir);
-    cJSON *json = NULL;
-    cf_rc rc = cf_json_parse(text, strlen(text), 512, &json, NULL);
-    cr_assert_eq(rc, CF_OK, "report.json is not JSON: %.300s", text);
-    free(text);
-    return json;
 }
 
 static const cJSON *report_case(const cJSON *report, const char *spec_suffix, const char *id)
@@ -274,25 +84,25 @@ static const char *str_of(const cJSON *obj, const char *key)
 Test(cli_run, make_run_command_passes_against_the_embedded_mock, .timeout = 60)
 {
     char dir[64];
-    make_tmpdir(dir, sizeof(dir));
+    cf_test_tmpdir(dir, sizeof(dir));
     const char *args[] = {"run", "--report-dir", dir, "specs/connect-participant", NULL};
-    proc p;
-    proc_run(&p, CONFORM_SOURCE_DIR, NULL, args);
+    cf_child p;
+    cf_child_run(&p, CONFORM_SOURCE_DIR, NULL, args);
     cr_assert_eq(p.status, 0, "exit %d\nstdout: %s\nstderr: %s", p.status, p.out.ptr, p.err.ptr);
-    cJSON *report = load_report(dir);
+    cJSON *report = cf_test_load_report(dir);
     cr_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(report, "complete")));
     cr_assert_eq(report_stat(report, "cases"), 168);
     cr_assert_eq(report_stat(report, "passed"), 168);
     cr_assert_eq(report_stat(report, "failed"), 0);
-    char *junit = slurp(dir, "junit.xml");
+    char *junit = cf_test_slurp(dir, "junit.xml");
     cr_assert_not_null(junit);
     cr_assert_not_null(strstr(junit, "<testsuite"));
     cr_assert_null(strstr(junit, "<failure"));
     cr_assert_not_null(strstr(p.out.ptr, "report.json"), "%s", p.out.ptr);
     free(junit);
     cJSON_Delete(report);
-    proc_cleanup(&p);
-    remove_tree(dir);
+    cf_child_cleanup(&p);
+    cf_test_remove_tree(dir);
 }
 
 Test(cli_run, conforming_proxy_exits_0_for_both_specs, .timeout = 60)
@@ -303,19 +113,19 @@ Test(cli_run, conforming_proxy_exits_0_for_both_specs, .timeout = 60)
         cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
         cr_assert_not_null(fp, "%s", err);
         char dir[64];
-        make_tmpdir(dir, sizeof(dir));
+        cf_test_tmpdir(dir, sizeof(dir));
         const char *args[] = {
             "run",          "--jobs", "32",         "--target", cf_fault_proxy_url(fp),
             "--report-dir", dir,      po.spec_file, NULL};
-        proc p;
-        proc_run(&p, NULL, NULL, args);
+        cf_child p;
+        cf_child_run(&p, NULL, NULL, args);
         cr_assert_eq(p.status, 0, "exit %d\n%s\n%s", p.status, p.out.ptr, p.err.ptr);
-        cJSON *report = load_report(dir);
+        cJSON *report = cf_test_load_report(dir);
         cr_assert_eq(report_stat(report, "passed"), 84);
         cr_assert_eq(report_stat(report, "requests"), cf_fault_proxy_requests(fp));
         cJSON_Delete(report);
-        proc_cleanup(&p);
-        remove_tree(dir);
+        cf_child_cleanup(&p);
+        cf_test_remove_tree(dir);
         cf_fault_proxy_stop(fp);
     }
 }
@@ -349,14 +159,14 @@ Test(cli_run, faulty_server_exits_1_naming_the_broken_rule_and_case, .timeout = 
         cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
         cr_assert_not_null(fp, "%s", err);
         char dir[64];
-        make_tmpdir(dir, sizeof(dir));
+        cf_test_tmpdir(dir, sizeof(dir));
         const char *args[] = {"run", "--target", cf_fault_proxy_url(fp),      "--report-dir",
                               dir,   "--filter", f->filter ? f->filter : "*", spec,
                               NULL};
-        proc p;
-        proc_run(&p, NULL, NULL, args);
+        cf_child p;
+        cf_child_run(&p, NULL, NULL, args);
         cr_assert_eq(p.status, 1, "%s: exit %d\n%s\n%s", f->fault, p.status, p.out.ptr, p.err.ptr);
-        cJSON *report = load_report(dir);
+        cJSON *report = cf_test_load_report(dir);
         const cJSON *c = report_case(report, f->aws ? ".aws.json" : "upload.json", f->case_id);
         cr_assert_not_null(c, "%s: case %s not in the report", f->fault, f->case_id);
         cr_assert_str_eq(str_of(c, "status"), "failed");
@@ -366,13 +176,13 @@ Test(cli_run, faulty_server_exits_1_naming_the_broken_rule_and_case, .timeout = 
         cr_assert_not_null(strstr(p.out.ptr, f->case_id), "%s", p.out.ptr);
         cr_assert_not_null(strstr(p.out.ptr, f->check), "%s", p.out.ptr);
         cr_assert_not_null(strstr(p.out.ptr, "conform run --filter"), "%s", p.out.ptr);
-        char *junit = slurp(dir, "junit.xml");
+        char *junit = cf_test_slurp(dir, "junit.xml");
         cr_assert_not_null(junit);
         cr_assert_not_null(strstr(junit, "<failure"), "%s", junit);
         free(junit);
         cJSON_Delete(report);
-        proc_cleanup(&p);
-        remove_tree(dir);
+        cf_child_cleanup(&p);
+        cf_test_remove_tree(dir);
         cf_fault_proxy_stop(fp);
     }
 }
@@ -382,20 +192,20 @@ Test(cli_run, faulty_server_exits_1_naming_the_broken_rule_and_case, .timeout = 
 static void assert_unreachable(const char *url, const char *words, const char *words_alt)
 {
     char dir[64];
-    make_tmpdir(dir, sizeof(dir));
+    cf_test_tmpdir(dir, sizeof(dir));
     const char *args[] = {"run",       "--target", url,       "--report-dir", dir,
                           "--timeout", "5000",     "--quiet", AWS_SPEC,       NULL};
-    proc p;
-    proc_run(&p, NULL, NULL, args);
+    cf_child p;
+    cf_child_run(&p, NULL, NULL, args);
     cr_assert_eq(p.status, 3, "%s: exit %d\n%s\n%s", url, p.status, p.out.ptr, p.err.ptr);
     cr_assert_not_null(strstr(p.err.ptr, url), "stderr does not name %s: %s", url, p.err.ptr);
     cr_assert(strstr(p.err.ptr, words) || (words_alt && strstr(p.err.ptr, words_alt)),
               "stderr lacks curl's words (%s): %s", words, p.err.ptr);
-    cJSON *report = load_report(dir);
+    cJSON *report = cf_test_load_report(dir);
     cr_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(report, "unreachable")));
     cJSON_Delete(report);
-    proc_cleanup(&p);
-    remove_tree(dir);
+    cf_child_cleanup(&p);
+    cf_test_remove_tree(dir);
 }
 
 Test(cli_run, closed_port_exits_3_naming_the_url_and_curls_reason, .timeout = 60)
@@ -429,10 +239,11 @@ Test(cli_run, tls_to_a_plain_http_server_exits_3_with_a_tls_message, .timeout = 
 
 /* Runs positive.example of the envelope spec against `url`; expects exit 1 and returns the
  * case from report.json (the caller deletes *report). */
-static const cJSON *run_hostile(const char *url, const char *const *extra, cJSON **report, proc *p)
+static const cJSON *run_hostile(const char *url, const char *const *extra, cJSON **report,
+                                cf_child *p)
 {
     char dir[64];
-    make_tmpdir(dir, sizeof(dir));
+    cf_test_tmpdir(dir, sizeof(dir));
     const char *args[32] = {"run",          "--target", url, "--filter", "positive.example",
                             "--report-dir", dir};
     size_t n = 7;
@@ -440,10 +251,10 @@ static const cJSON *run_hostile(const char *url, const char *const *extra, cJSON
         args[n++] = *extra;
     args[n++] = ENVELOPE_SPEC;
     args[n] = NULL;
-    proc_run(p, NULL, NULL, args);
+    cf_child_run(p, NULL, NULL, args);
     cr_assert_eq(p->status, 1, "%s: exit %d\n%s\n%s", url, p->status, p->out.ptr, p->err.ptr);
-    *report = load_report(dir);
-    remove_tree(dir);
+    *report = cf_test_load_report(dir);
+    cf_test_remove_tree(dir);
     const cJSON *c = report_case(*report, "upload.json", "positive.example");
     cr_assert_not_null(c);
     cr_assert_str_eq(str_of(c, "status"), "failed");
@@ -461,12 +272,12 @@ Test(cli_run, connection_reset_mid_body_is_a_failed_transport_check, .timeout = 
     cf_raw_server_url(srv, NULL, url, sizeof(url));
     const char *extra[] = {"--timeout", "5000", NULL};
     cJSON *report;
-    proc p;
+    cf_child p;
     const cJSON *c = run_hostile(url, extra, &report, &p);
     cr_assert_not_null(report_failed_check(c, "transport.response"), "%s", p.out.ptr);
     cr_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(report, "unreachable")));
     cJSON_Delete(report);
-    proc_cleanup(&p);
+    cf_child_cleanup(&p);
     cf_raw_server_stop(srv);
 }
 
@@ -482,13 +293,13 @@ Test(cli_run, slowloris_answer_ends_with_a_timeout_check_not_a_hang, .timeout = 
     cf_raw_server_url(srv, NULL, url, sizeof(url));
     const char *extra[] = {"--timeout", "1000", NULL};
     cJSON *report;
-    proc p;
+    cf_child p;
     const cJSON *c = run_hostile(url, extra, &report, &p);
     const cJSON *k = report_failed_check(c, "transport.response");
     cr_assert_not_null(k, "%s", p.out.ptr);
     cr_assert_not_null(strstr(str_of(k, "actual"), "imed out"), "%s", str_of(k, "actual"));
     cJSON_Delete(report);
-    proc_cleanup(&p);
+    cf_child_cleanup(&p);
     cf_raw_server_stop(srv);
 }
 
@@ -507,7 +318,7 @@ Test(cli_run, body_larger_than_max_body_is_a_failed_check, .timeout = 60)
     cf_test_server_url(srv, NULL, url, sizeof(url));
     const char *extra[] = {"--max-body", "4096", NULL};
     cJSON *report;
-    proc p;
+    cf_child p;
     const cJSON *c = run_hostile(url, extra, &report, &p);
     const cJSON *k = report_failed_check(c, "transport.response");
     if (!k)
@@ -515,7 +326,7 @@ Test(cli_run, body_larger_than_max_body_is_a_failed_check, .timeout = 60)
     cr_assert_not_null(k, "%s", p.out.ptr);
     cr_assert_not_null(strstr(str_of(k, "actual"), "4096"), "%s", str_of(k, "actual"));
     cJSON_Delete(report);
-    proc_cleanup(&p);
+    cf_child_cleanup(&p);
     cf_test_server_stop(srv);
     cf_buf_free(&big);
 }
@@ -534,13 +345,13 @@ Test(cli_run, deeply_nested_body_is_a_failed_json_check, .timeout = 60)
     char url[64];
     cf_test_server_url(srv, NULL, url, sizeof(url));
     cJSON *report;
-    proc p;
+    cf_child p;
     const cJSON *c = run_hostile(url, NULL, &report, &p);
     const cJSON *k = report_failed_check(c, "json.valid");
     cr_assert_not_null(k, "%s", p.out.ptr);
     cr_assert_not_null(strstr(str_of(k, "actual"), "deeper"), "%s", str_of(k, "actual"));
     cJSON_Delete(report);
-    proc_cleanup(&p);
+    cf_child_cleanup(&p);
     cf_test_server_stop(srv);
     cf_buf_free(&deep);
 }
@@ -555,11 +366,11 @@ Test(cli_run, invalid_utf8_body_is_a_failed_check_and_the_report_stays_valid, .t
     char url[64];
     cf_test_server_url(srv, NULL, url, sizeof(url));
     cJSON *report;
-    proc p;
+    cf_child p;
     const cJSON *c = run_hostile(url, NULL, &report, &p); /* load_report: the file parses */
     cr_assert_not_null(report_failed_check(c, "json.valid"), "%s", p.out.ptr);
     cJSON_Delete(report);
-    proc_cleanup(&p);
+    cf_child_cleanup(&p);
     cf_test_server_stop(srv);
 }
 
@@ -573,7 +384,7 @@ typedef struct {
 Test(cli_run, bad_flags_and_bad_specs_exit_2_with_a_clear_message, .timeout = 60)
 {
     char dir[64];
-    make_tmpdir(dir, sizeof(dir));
+    cf_test_tmpdir(dir, sizeof(dir));
     char invalid[128];
     snprintf(invalid, sizeof(invalid), "%s/invalid.json", dir);
     FILE *f = fopen(invalid, "w");
@@ -610,16 +421,16 @@ Test(cli_run, bad_flags_and_bad_specs_exit_2_with_a_clear_message, .timeout = 60
         for (size_t k = 0; k < 6 && table[i].args[k]; k++)
             args[n++] = table[i].args[k];
         args[n] = NULL;
-        proc p;
-        proc_run(&p, NULL, NULL, args);
+        cf_child p;
+        cf_child_run(&p, NULL, NULL, args);
         cr_assert_eq(p.status, 2, "%s: exit %d\n%s\n%s", table[i].args[0], p.status, p.out.ptr,
                      p.err.ptr);
         cr_assert_not_null(strstr(p.err.ptr, table[i].says), "%s %s: stderr lacks \"%s\": %s",
                            table[i].args[0], table[i].args[1] ? table[i].args[1] : "",
                            table[i].says, p.err.ptr);
-        proc_cleanup(&p);
+        cf_child_cleanup(&p);
     }
-    remove_tree(dir);
+    cf_test_remove_tree(dir);
 }
 
 /* ---- SIGINT ------------------------------------------------------------------------------- */
@@ -632,29 +443,29 @@ Test(cli_run, sigint_during_a_run_exits_130_with_reports_marked_incomplete, .tim
     char url[64];
     cf_raw_server_url(srv, NULL, url, sizeof(url));
     char dir[64];
-    make_tmpdir(dir, sizeof(dir));
+    cf_test_tmpdir(dir, sizeof(dir));
     const char *args[] = {"run",   "--target",    url, "--report-dir", dir, "--timeout",
                           "60000", ENVELOPE_SPEC, NULL};
-    proc p;
-    proc_start(&p, NULL, NULL, args);
+    cf_child p;
+    cf_child_start(&p, NULL, NULL, args);
     /* The run is under way once the server has a connection (handlers are set by then). */
     for (int i = 0; i < 2000 && cf_raw_server_accepted(srv) == 0; i++)
         sleep_ms(10);
     cr_assert_gt(cf_raw_server_accepted(srv), 0, "the run never reached the server");
     cr_assert_eq(kill(p.pid, SIGINT), 0);
-    proc_finish(&p);
+    cf_child_finish(&p);
     cr_assert_eq(p.status, 130, "exit %d\n%s\n%s", p.status, p.out.ptr, p.err.ptr);
     cr_assert_not_null(strstr(p.err.ptr, "interrupted"), "%s", p.err.ptr);
-    cJSON *report = load_report(dir);
+    cJSON *report = cf_test_load_report(dir);
     const cJSON *complete = cJSON_GetObjectItemCaseSensitive(report, "complete");
     cr_assert(cJSON_IsFalse(complete), "report.json is not marked incomplete");
-    char *junit = slurp(dir, "junit.xml");
+    char *junit = cf_test_slurp(dir, "junit.xml");
     cr_assert_not_null(junit);
     cr_assert_not_null(strstr(junit, "name=\"incomplete\" value=\"true\""), "%s", junit);
     free(junit);
     cJSON_Delete(report);
-    proc_cleanup(&p);
-    remove_tree(dir);
+    cf_child_cleanup(&p);
+    cf_test_remove_tree(dir);
     cf_raw_server_stop(srv);
 }
 
@@ -665,19 +476,19 @@ Test(cli_run, sigint_during_a_run_exits_130_with_reports_marked_incomplete, .tim
 static cJSON *run_selection(const char *const *sel)
 {
     char dir[64];
-    make_tmpdir(dir, sizeof(dir));
+    cf_test_tmpdir(dir, sizeof(dir));
     const char *args[16] = {"run", "--report-dir", dir, "--quiet"};
     size_t n = 4;
     for (; sel && *sel && n < 14; sel++)
         args[n++] = *sel;
     args[n++] = SPEC_DIR;
     args[n] = NULL;
-    proc p;
-    proc_run(&p, NULL, NULL, args);
+    cf_child p;
+    cf_child_run(&p, NULL, NULL, args);
     cr_assert_eq(p.status, 0, "exit %d\n%s\n%s", p.status, p.out.ptr, p.err.ptr);
-    cJSON *report = load_report(dir);
-    proc_cleanup(&p);
-    remove_tree(dir);
+    cJSON *report = cf_test_load_report(dir);
+    cf_child_cleanup(&p);
+    cf_test_remove_tree(dir);
     return report;
 }
 
@@ -772,7 +583,7 @@ static size_t count_entries(const char *dir)
 Test(cli_run, reports_replace_old_files_whole_and_leave_no_temporary_files, .timeout = 60)
 {
     char dir[64];
-    make_tmpdir(dir, sizeof(dir));
+    cf_test_tmpdir(dir, sizeof(dir));
     char path[128];
     snprintf(path, sizeof(path), "%s/report.json", dir);
     FILE *f = fopen(path, "w");
@@ -781,43 +592,43 @@ Test(cli_run, reports_replace_old_files_whole_and_leave_no_temporary_files, .tim
     fclose(f);
     cr_assert_eq(chmod(path, 0600), 0);
     const char *args[] = {"run", "--report-dir", dir, "--filter", "positive.*", AWS_SPEC, NULL};
-    proc p;
-    proc_run(&p, NULL, NULL, args);
+    cf_child p;
+    cf_child_run(&p, NULL, NULL, args);
     cr_assert_eq(p.status, 0, "exit %d\n%s\n%s", p.status, p.out.ptr, p.err.ptr);
-    cJSON *report = load_report(dir);
+    cJSON *report = cf_test_load_report(dir);
     cr_assert_eq(report_stat(report, "cases"), 4);
     struct stat st;
     cr_assert_eq(stat(path, &st), 0);
     cr_assert_eq(st.st_mode & 0777, 0600, "mode %o", (unsigned)(st.st_mode & 0777));
     cr_assert_eq(count_entries(dir), 2, "temporary files left in %s", dir);
     cJSON_Delete(report);
-    proc_cleanup(&p);
-    remove_tree(dir);
+    cf_child_cleanup(&p);
+    cf_test_remove_tree(dir);
 }
 
 Test(cli_run, report_dir_is_created_with_parents, .timeout = 60)
 {
     char dir[64];
-    make_tmpdir(dir, sizeof(dir));
+    cf_test_tmpdir(dir, sizeof(dir));
     char nested[128];
     snprintf(nested, sizeof(nested), "%s/a/b/c", dir);
     const char *args[] = {
         "run", "--report-dir", nested, "--filter", "positive.example", ENVELOPE_SPEC, NULL};
-    proc p;
-    proc_run(&p, NULL, NULL, args);
+    cf_child p;
+    cf_child_run(&p, NULL, NULL, args);
     cr_assert_eq(p.status, 0, "exit %d\n%s\n%s", p.status, p.out.ptr, p.err.ptr);
-    cJSON *report = load_report(nested);
+    cJSON *report = cf_test_load_report(nested);
     cr_assert_eq(report_stat(report, "cases"), 1);
     cr_assert_eq(count_entries(nested), 2);
     cJSON_Delete(report);
-    proc_cleanup(&p);
-    remove_tree(dir);
+    cf_child_cleanup(&p);
+    cf_test_remove_tree(dir);
 }
 
 Test(cli_run, report_dir_that_is_a_file_exits_2, .timeout = 60)
 {
     char dir[64];
-    make_tmpdir(dir, sizeof(dir));
+    cf_test_tmpdir(dir, sizeof(dir));
     char file[128];
     snprintf(file, sizeof(file), "%s/plain-file", dir);
     FILE *f = fopen(file, "w");
@@ -825,11 +636,11 @@ Test(cli_run, report_dir_that_is_a_file_exits_2, .timeout = 60)
     fclose(f);
     const char *args[] = {
         "run", "--report-dir", file, "--filter", "positive.example", ENVELOPE_SPEC, NULL};
-    proc p;
-    proc_run(&p, NULL, NULL, args);
+    cf_child p;
+    cf_child_run(&p, NULL, NULL, args);
     cr_assert_eq(p.status, 2, "exit %d\n%s\n%s", p.status, p.out.ptr, p.err.ptr);
     cr_assert_not_null(strstr(p.err.ptr, "cannot write reports"), "%s", p.err.ptr);
     cr_assert_not_null(strstr(p.err.ptr, file), "%s", p.err.ptr);
-    proc_cleanup(&p);
-    remove_tree(dir);
+    cf_child_cleanup(&p);
+    cf_test_remove_tree(dir);
 }

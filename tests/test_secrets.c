@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cli_child.h"
 #include "fault_proxy.h"
 #include "http_server.h"
 #include "json.h"
@@ -25,205 +26,14 @@
 #include "runner.h"
 #include "spec.h"
 
-#define CONFORM_BIN CONFORM_BINARY_DIR "/conform"
+#define CONFORM_BIN CF_TEST_CONFORM
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant"
 #define ENVELOPE_SPEC SPEC_DIR "/start-attachment-upload.json"
 #define AWS_SPEC SPEC_DIR "/start-attachment-upload.aws.json"
-#define OUTPUT_MAX (32u * 1024u * 1024u)
 
 /* Non-default credentials: the mock accepts exactly these when they are given. */
 #define SECRET_A "SeCrEt-bearer-A-7f9c2e1d4b6a8c0e"
 #define SECRET_B "SeCrEt-bearer-B-0a8e6f3c5d7b9e1f"
-
-/* ---- running the CLI ---------------------------------------------------------------------- */
-
-typedef struct {
-    pid_t pid;
-    int out_fd; /* the child's stdout and stderr, read by proc_finish() */
-    int err_fd;
-    int status; /* exit status; 128 + N when killed by signal N */
-    cf_buf out;
-    cf_buf err;
-} proc;
-
-extern char **environ;
-
-/* Whether environment entry `entry` ("NAME=...") sets the variable named by `name_eq`'s NAME. */
-static int same_name(const char *entry, const char *name_eq)
-{
-    size_t n = strcspn(name_eq, "=");
-    return strncmp(entry, name_eq, n) == 0 && entry[n] == '=';
-}
-
-/* Starts CONFORM_BIN with `args` (NULL-terminated, without argv[0]) in `cwd` (NULL: here),
- * with `env` ("NAME=VALUE", NULL-terminated, may be NULL) added to the environment. Everything
- * the child needs is built before fork(): test servers run threads in this process. */
-static void proc_start(proc *p, const char *cwd, const char *const *env, const char *const *args)
-{
-    static const char *const fixed[] = {"NO_COLOR=1", "CI=", NULL};
-    memset(p, 0, sizeof(*p));
-    cf_buf_init(&p->out, OUTPUT_MAX);
-    cf_buf_init(&p->err, OUTPUT_MAX);
-    char *argv[64];
-    size_t n = 0;
-    argv[n++] = (char *)CONFORM_BIN;
-    for (; args && *args && n < 63; args++)
-        argv[n++] = (char *)*args;
-    argv[n] = NULL;
-    size_t have = 0;
-    while (environ[have])
-        have++;
-    char **envp = calloc(have + 64, sizeof(*envp));
-    cr_assert_not_null(envp);
-    size_t e = 0;
-    for (size_t i = 0; i < have; i++) {
-        int replaced = 0;
-        for (const char *const *x = env; x && *x && !replaced; x++)
-            replaced = same_name(environ[i], *x);
-        for (const char *const *x = fixed; *x && !replaced; x++)
-            replaced = same_name(environ[i], *x);
-        if (!replaced)
-            envp[e++] = environ[i];
-    }
-    for (const char *const *x = env; x && *x && e < have + 60; x++)
-        envp[e++] = (char *)*x;
-    for (const char *const *x = fixed; *x; x++)
-        envp[e++] = (char *)*x;
-    envp[e] = NULL;
-    int out[2], err[2];
-    cr_assert_eq(pipe(out), 0);
-    cr_assert_eq(pipe(err), 0);
-    fflush(NULL);
-    p->pid = fork();
-    cr_assert_neq(p->pid, -1);
-    if (p->pid == 0) {
-        dup2(out[1], STDOUT_FILENO);
-        dup2(err[1], STDERR_FILENO);
-        close(out[0]);
-        close(out[1]);
-        close(err[0]);
-        close(err[1]);
-        signal(SIGINT, SIG_DFL);
-        if (cwd && chdir(cwd) != 0)
-            _exit(126);
-        execve(CONFORM_BIN, argv, envp);
-        _exit(127);
-    }
-    free(envp);
-    close(out[1]);
-    close(err[1]);
-    p->out_fd = out[0];
-    p->err_fd = err[0];
-}
-
-/* Reads both outputs to the end and waits for the exit. */
-static void proc_finish(proc *p)
-{
-    struct pollfd fds[2] = {{p->out_fd, POLLIN, 0}, {p->err_fd, POLLIN, 0}};
-    cf_buf *bufs[2] = {&p->out, &p->err};
-    int open_fds = 2;
-    while (open_fds) {
-        if (poll(fds, 2, -1) < 0) {
-            cr_assert_eq(errno, EINTR);
-            continue;
-        }
-        for (int i = 0; i < 2; i++) {
-            if (fds[i].fd < 0 || !fds[i].revents)
-                continue;
-            char chunk[65536];
-            ssize_t got = read(fds[i].fd, chunk, sizeof(chunk));
-            if (got > 0) {
-                cr_assert_eq(cf_buf_add(bufs[i], chunk, (size_t)got), CF_OK);
-            } else if (got == 0 || errno != EINTR) {
-                close(fds[i].fd);
-                fds[i].fd = -1;
-                open_fds--;
-            }
-        }
-    }
-    int st = 0;
-    while (waitpid(p->pid, &st, 0) < 0)
-        cr_assert_eq(errno, EINTR);
-    p->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    /* Both always hold a (possibly empty) string from here on. */
-    cr_assert_eq(cf_buf_adds(&p->out, ""), CF_OK);
-    cr_assert_eq(cf_buf_adds(&p->err, ""), CF_OK);
-}
-
-static void proc_run(proc *p, const char *cwd, const char *const *env, const char *const *args)
-{
-    proc_start(p, cwd, env, args);
-    proc_finish(p);
-}
-
-static void proc_cleanup(proc *p)
-{
-    cf_buf_free(&p->out);
-    cf_buf_free(&p->err);
-}
-
-/* ---- temporary report directories and their files ----------------------------------------- */
-
-static void make_tmpdir(char *out, size_t n)
-{
-    snprintf(out, n, "/tmp/conform-cli-XXXXXX");
-    cr_assert_not_null(mkdtemp(out), "mkdtemp: %s", strerror(errno));
-}
-
-/* Removes `path` and everything under it. */
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char child[4096];
-            snprintf(child, sizeof(child), "%s/%s", path, e->d_name);
-            remove_tree(child);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-/* The whole file as a NUL-terminated string; NULL when it cannot be read. */
-static char *slurp(const char *dir, const char *name)
-{
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    cf_buf b;
-    cf_buf_init(&b, 256u * 1024u * 1024u);
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        cr_assert_eq(cf_buf_add(&b, chunk, got), CF_OK);
-    fclose(f);
-    cr_assert_eq(cf_buf_adds(&b, ""), CF_OK);
-    return cf_buf_take(&b);
-}
-
-/* DIR/report.json parsed; fails the test when it is missing or not JSON. */
-static cJSON *load_report(const char *dir)
-{
-    char *text = slurp(dir, "report.json");
-    cr_assert_not_null(text, "no %s/report.json", dir);
-    cJSON *json = NULL;
-    cf_rc rc = cf_json_parse(text, strlen(text), 512, &json, NULL);
-    cr_assert_eq(rc, CF_OK, "report.json is not JSON: %.300s", text);
-    free(text);
-    return json;
-}
 
 /* ---- what may not appear ------------------------------------------------------------------ */
 
@@ -266,13 +76,13 @@ typedef struct {
 } scan;
 
 /* Checks every artifact of a CLI run: stdout, stderr, report.json, junit.xml. */
-static void scan_cli_run(const proc *p, const char *dir, scan *s)
+static void scan_cli_run(const cf_child *p, const char *dir, scan *s)
 {
     assert_no_secret("stdout", p->out.ptr);
     assert_no_secret("stderr", p->err.ptr);
     const char *files[] = {"report.json", "junit.xml"};
     for (size_t i = 0; i < 2; i++) {
-        char *text = slurp(dir, files[i]);
+        char *text = cf_test_slurp(dir, files[i]);
         cr_assert_not_null(text, "no %s", files[i]);
         assert_no_secret(files[i], text);
         s->signatures += assert_signatures_redacted(files[i], text);
@@ -286,7 +96,7 @@ static void scan_cli_run(const proc *p, const char *dir, scan *s)
 
 static int report_has_failed(const char *dir, const char *check)
 {
-    cJSON *report = load_report(dir);
+    cJSON *report = cf_test_load_report(dir);
     int found = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(report, "cases"))
@@ -308,19 +118,19 @@ static int report_has_failed(const char *dir, const char *check)
 Test(secrets, embedded_mock_run_with_secrets_from_flag_and_env_leaks_none, .timeout = 60)
 {
     char dir[64];
-    make_tmpdir(dir, sizeof(dir));
+    cf_test_tmpdir(dir, sizeof(dir));
     const char *env[] = {"CONFORM_VAR_BEARER_ALT=" SECRET_B, NULL};
     const char *args[] = {"run",       "--target", "mock", "--var",        "bearer=" SECRET_A,
                           "--verbose", "--jobs",   "16",   "--report-dir", dir,
                           SPEC_DIR,    NULL};
-    proc p;
-    proc_run(&p, NULL, env, args);
+    cf_child p;
+    cf_child_run(&p, NULL, env, args);
     /* Exit 0 proves both secrets were used: the mock accepts no other credential. */
     cr_assert_eq(p.status, 0, "exit %d\n%s\n%s", p.status, p.out.ptr, p.err.ptr);
     scan s = {0, 0, 0};
     scan_cli_run(&p, dir, &s);
-    proc_cleanup(&p);
-    remove_tree(dir);
+    cf_child_cleanup(&p);
+    cf_test_remove_tree(dir);
 }
 
 Test(secrets, echoing_server_fails_secrets_echoed_and_every_artifact_stays_clean, .timeout = 60)
@@ -333,7 +143,7 @@ Test(secrets, echoing_server_fails_secrets_echoed_and_every_artifact_stays_clean
         cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
         cr_assert_not_null(fp, "%s", err);
         char dir[64];
-        make_tmpdir(dir, sizeof(dir));
+        cf_test_tmpdir(dir, sizeof(dir));
         const char *env[] = {"CONFORM_VAR_BEARER=" SECRET_A, NULL};
         const char *args[] = {"run",
                               "--target",
@@ -344,8 +154,8 @@ Test(secrets, echoing_server_fails_secrets_echoed_and_every_artifact_stays_clean
                               dir,
                               specs[i],
                               NULL};
-        proc p;
-        proc_run(&p, NULL, env, args);
+        cf_child p;
+        cf_child_run(&p, NULL, env, args);
         cr_assert_eq(p.status, 1, "exit %d\n%s\n%s", p.status, p.out.ptr, p.err.ptr);
         cr_assert(report_has_failed(dir, "secrets.echoed"), "secrets.echoed held: %s", p.out.ptr);
         cr_assert_gt(cf_fault_proxy_applied(fp), 0);
@@ -355,8 +165,8 @@ Test(secrets, echoing_server_fails_secrets_echoed_and_every_artifact_stays_clean
         cr_assert(s.masked_secret, "no masked secret in the reports of %s", specs[i]);
         cr_assert_gt(s.signatures, 0, "no upload URL in the reports of %s", specs[i]);
         cr_assert(s.env_refs, "no curl line refers to ${CONFORM_VAR_BEARER}");
-        proc_cleanup(&p);
-        remove_tree(dir);
+        cf_child_cleanup(&p);
+        cf_test_remove_tree(dir);
         cf_fault_proxy_stop(fp);
     }
 }
