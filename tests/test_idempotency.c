@@ -9,121 +9,10 @@
 
 #include "buf.h"
 #include "fault_proxy.h"
+#include "run_fixture.h"
 #include "result.h"
 #include "runner.h"
 #include "spec.h"
-
-#define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant/"
-#define ENVELOPE_SPEC SPEC_DIR "start-attachment-upload.json"
-#define AWS_SPEC SPEC_DIR "start-attachment-upload.aws.json"
-
-static const char *spec_file(int aws)
-{
-    return aws ? AWS_SPEC : ENVELOPE_SPEC;
-}
-
-/* ---- a run of one spec against one target ------------------------------------------------- */
-
-typedef struct {
-    cf_spec *spec;
-    cf_fault_proxy *proxy; /* NULL when the target is not a fault proxy */
-    cf_run_result result;
-    cf_rc rc;
-    char err[1024];
-} run;
-
-static cf_spec *load(const char *file)
-{
-    cf_spec *spec = NULL;
-    cf_diags d;
-    cf_diags_init(&d);
-    cf_rc rc = cf_spec_load_file(file, &spec, &d);
-    cr_assert_eq(rc, CF_OK, "%s: %s %s", file, cf_strerror(rc), d.count ? d.items[0].message : "");
-    cf_diags_cleanup(&d);
-    return spec;
-}
-
-/* Runs the cases of `file` matching `filter` (NULL: all) against `target`. */
-static void run_target(run *r, const char *file, const char *target, const char *filter)
-{
-    if (!r->spec)
-        r->spec = load(file);
-    cf_run_opts o;
-    cf_run_opts_init(&o);
-    o.target = target;
-    o.filter = filter;
-    o.transport.jobs = 16;
-    o.transport.timeout_ms = 15000;
-    r->rc = cf_run_spec(r->spec, &o, &r->result, r->err, sizeof(r->err));
-}
-
-/* Starts a fault proxy for `file` (fault NULL: conforming) and runs against it. */
-static void run_fault(run *r, int aws, const char *fault, const char *filter)
-{
-    memset(r, 0, sizeof(*r));
-    char err[512] = "";
-    cf_fault_proxy_opts po = {spec_file(aws), fault, NULL, 0};
-    r->proxy = cf_fault_proxy_start(&po, err, sizeof(err));
-    cr_assert_not_null(r->proxy, "fault proxy %s: %s", fault ? fault : "none", err);
-    run_target(r, spec_file(aws), cf_fault_proxy_url(r->proxy), filter);
-}
-
-static void run_cleanup(run *r)
-{
-    cf_run_result_cleanup(&r->result);
-    cf_fault_proxy_stop(r->proxy);
-    cf_spec_free(r->spec);
-    memset(r, 0, sizeof(*r));
-}
-
-static const cf_case_result *find_case(const cf_run_result *res, const char *id)
-{
-    for (size_t i = 0; i < res->count; i++)
-        if (strcmp(res->cases[i].id, id) == 0)
-            return &res->cases[i];
-    return NULL;
-}
-
-/* The first failed check with that id on the case; NULL when it held or did not run. */
-static const cf_check_result *failed_check(const cf_case_result *c, const char *id)
-{
-    for (size_t i = 0; c && i < c->check_count; i++)
-        if (!c->checks[i].passed && strcmp(c->checks[i].id, id) == 0)
-            return &c->checks[i];
-    return NULL;
-}
-
-/* "case: check (actual); ..." for every failed check, for assertion messages. */
-static char *failures(const cf_run_result *res)
-{
-    cf_buf b;
-    cf_buf_init(&b, 64 * 1024);
-    for (size_t i = 0; i < res->count; i++)
-        for (size_t k = 0; k < res->cases[i].check_count; k++) {
-            const cf_check_result *c = &res->cases[i].checks[k];
-            if (!c->passed && cf_buf_addf(&b, "%s: %s (%s); ", res->cases[i].id, c->id,
-                                          c->actual ? c->actual : "") != CF_OK)
-                return cf_buf_take(&b);
-        }
-    if (cf_buf_adds(&b, "") != CF_OK)
-        return NULL;
-    return cf_buf_take(&b);
-}
-
-/* The failed case ids, space-separated in spec order. */
-static char *failed_cases(const cf_run_result *res)
-{
-    cf_buf b;
-    cf_buf_init(&b, 64 * 1024);
-    const char *sep = "";
-    for (size_t i = 0; i < res->count; i++)
-        if (!res->cases[i].passed) {
-            cr_assert_eq(cf_buf_addf(&b, "%s%s", sep, res->cases[i].id), CF_OK);
-            sep = " ";
-        }
-    cr_assert_eq(cf_buf_adds(&b, ""), CF_OK);
-    return cf_buf_take(&b);
-}
 
 /* ---- a conforming server passes ----------------------------------------------------------- */
 
@@ -131,15 +20,15 @@ Test(idempotency, conforming_proxy_passes_the_idempotency_and_auth_cases, .timeo
 {
     for (int aws = 0; aws <= 1; aws++) {
         for (int which = 0; which < 2; which++) {
-            run r;
-            run_fault(&r, aws, NULL, which ? "auth.*" : "idempotency.*");
-            char *why = failures(&r.result);
+            cf_test_run r;
+            cf_test_run_fault(&r, aws, NULL, which ? "auth.*" : "idempotency.*");
+            char *why = cf_test_failures(&r.result);
             cr_assert_eq(r.rc, CF_OK, "%s", r.err);
             cr_assert_eq(r.result.count, which ? 8 : 11);
             cr_assert_eq(r.result.failed, 0, "%s", why);
             cr_assert_eq(cf_fault_proxy_applied(r.proxy), 0);
             free(why);
-            run_cleanup(&r);
+            cf_test_run_cleanup(&r);
         }
     }
 }
@@ -214,18 +103,18 @@ static void assert_caught(const char *fault)
         if (strcmp(e->fault, fault) != 0)
             continue;
         profiles[e->aws] = 1;
-        run r;
-        run_fault(&r, e->aws, e->fault, e->filter);
-        char *why = failures(&r.result);
-        char *failed = failed_cases(&r.result);
+        cf_test_run r;
+        cf_test_run_fault(&r, e->aws, e->fault, e->filter);
+        char *why = cf_test_failures(&r.result);
+        char *failed = cf_test_failed_cases(&r.result);
         const char *profile = e->aws ? "aws" : "envelope";
         cr_assert_eq(r.rc, CF_OK, "%s: %s", cf_strerror(r.rc), r.err);
         cr_assert_gt(cf_fault_proxy_applied(r.proxy), 0, "fault %s never fired", fault);
-        const cf_case_result *c = find_case(&r.result, e->case_id);
+        const cf_case_result *c = cf_test_find_case(&r.result, e->case_id);
         cr_assert_not_null(c, "case %s did not run", e->case_id);
         cr_assert_eq(c->passed, 0, "%s (%s): case %s passed; failures: %s", fault, profile,
                      e->case_id, why);
-        const cf_check_result *k = failed_check(c, e->check);
+        const cf_check_result *k = cf_test_failed_check(c, e->check);
         cr_assert_not_null(k, "%s (%s): case %s lacks a failed %s; got: %s", fault, profile,
                            e->case_id, e->check, why);
         if (e->about) {
@@ -248,7 +137,7 @@ static void assert_caught(const char *fault)
             }
         free(why);
         free(failed);
-        run_cleanup(&r);
+        cf_test_run_cleanup(&r);
     }
     for (int aws = 0; aws <= 1; aws++)
         cr_assert_eq(profiles[aws], cf_fault_applies(fault, aws),

@@ -9,126 +9,15 @@
 
 #include "buf.h"
 #include "fault_proxy.h"
+#include "run_fixture.h"
 #include "http_server.h"
 #include "result.h"
 #include "runner.h"
 #include "spec.h"
 
-#define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant/"
-#define ENVELOPE_SPEC SPEC_DIR "start-attachment-upload.json"
-#define AWS_SPEC SPEC_DIR "start-attachment-upload.aws.json"
-
-static const char *spec_file(int aws)
+static void assert_all_pass(const cf_test_run *r, size_t cases)
 {
-    return aws ? AWS_SPEC : ENVELOPE_SPEC;
-}
-
-/* ---- a run of one spec against one target ------------------------------------------------- */
-
-typedef struct {
-    cf_spec *spec;
-    cf_fault_proxy *proxy; /* NULL when the target is not a fault proxy */
-    cf_run_result result;
-    cf_rc rc;
-    char err[1024];
-} run;
-
-static cf_spec *load(const char *file)
-{
-    cf_spec *spec = NULL;
-    cf_diags d;
-    cf_diags_init(&d);
-    cf_rc rc = cf_spec_load_file(file, &spec, &d);
-    cr_assert_eq(rc, CF_OK, "%s: %s %s", file, cf_strerror(rc), d.count ? d.items[0].message : "");
-    cf_diags_cleanup(&d);
-    return spec;
-}
-
-/* Runs the cases of `file` matching `filter` (NULL: all) against `target`. */
-static void run_target(run *r, const char *file, const char *target, const char *filter)
-{
-    if (!r->spec)
-        r->spec = load(file);
-    cf_run_opts o;
-    cf_run_opts_init(&o);
-    o.target = target;
-    o.filter = filter;
-    o.transport.jobs = 16;
-    o.transport.timeout_ms = 15000;
-    r->rc = cf_run_spec(r->spec, &o, &r->result, r->err, sizeof(r->err));
-}
-
-/* Starts a fault proxy for `file` (fault NULL: conforming) and runs against it. */
-static void run_fault(run *r, int aws, const char *fault, const char *filter)
-{
-    memset(r, 0, sizeof(*r));
-    char err[512] = "";
-    cf_fault_proxy_opts po = {spec_file(aws), fault, NULL, 0};
-    r->proxy = cf_fault_proxy_start(&po, err, sizeof(err));
-    cr_assert_not_null(r->proxy, "fault proxy %s: %s", fault ? fault : "none", err);
-    run_target(r, spec_file(aws), cf_fault_proxy_url(r->proxy), filter);
-}
-
-static void run_cleanup(run *r)
-{
-    cf_run_result_cleanup(&r->result);
-    cf_fault_proxy_stop(r->proxy);
-    cf_spec_free(r->spec);
-    memset(r, 0, sizeof(*r));
-}
-
-static const cf_case_result *find_case(const cf_run_result *res, const char *id)
-{
-    for (size_t i = 0; i < res->count; i++)
-        if (strcmp(res->cases[i].id, id) == 0)
-            return &res->cases[i];
-    return NULL;
-}
-
-/* The first failed check with that id on the case; NULL when it held or did not run. */
-static const cf_check_result *failed_check(const cf_case_result *c, const char *id)
-{
-    for (size_t i = 0; c && i < c->check_count; i++)
-        if (!c->checks[i].passed && strcmp(c->checks[i].id, id) == 0)
-            return &c->checks[i];
-    return NULL;
-}
-
-/* "case: check (actual); ..." for every failed check, for assertion messages. */
-static char *failures(const cf_run_result *res)
-{
-    cf_buf b;
-    cf_buf_init(&b, 64 * 1024);
-    for (size_t i = 0; i < res->count; i++)
-        for (size_t k = 0; k < res->cases[i].check_count; k++) {
-            const cf_check_result *c = &res->cases[i].checks[k];
-            if (!c->passed && cf_buf_addf(&b, "%s: %s (%s); ", res->cases[i].id, c->id,
-                                          c->actual ? c->actual : "") != CF_OK)
-                return cf_buf_take(&b);
-        }
-    if (cf_buf_adds(&b, "") != CF_OK)
-        return NULL;
-    return cf_buf_take(&b);
-}
-
-/* The failed case ids, space-separated in spec order. */
-static char *failed_cases(const cf_run_result *res)
-{
-    cf_buf b;
-    cf_buf_init(&b, 64 * 1024);
-    const char *sep = "";
-    for (size_t i = 0; i < res->count; i++)
-        if (!res->cases[i].passed) {
-            cr_assert_eq(cf_buf_addf(&b, "%s%s", sep, res->cases[i].id), CF_OK);
-            sep = " ";
-        }
-    cr_assert_eq(cf_buf_adds(&b, ""), CF_OK);
-    return cf_buf_take(&b);
-}
-
-static void assert_all_pass(const run *r, size_t cases)
-{
-    char *why = failures(&r->result);
+    char *why = cf_test_failures(&r->result);
     cr_assert_eq(r->rc, CF_OK, "%s: %s", cf_strerror(r->rc), r->err);
     cr_assert_eq(r->result.count, cases, "cases run: %zu", r->result.count);
     cr_assert_eq(r->result.failed, 0, "%zu cases failed: %s", r->result.failed, why);
@@ -143,8 +32,8 @@ static void assert_all_pass(const run *r, size_t cases)
 Test(runner, conforming_proxy_passes_every_case_of_both_profiles, .timeout = 60)
 {
     for (int aws = 0; aws <= 1; aws++) {
-        run r;
-        run_fault(&r, aws, NULL, NULL);
+        cf_test_run r;
+        cf_test_run_fault(&r, aws, NULL, NULL);
         assert_all_pass(&r, r.spec->case_count);
         cr_assert_eq(r.spec->case_count, 84, "%s has %zu cases", r.spec->file, r.spec->case_count);
         /* Every request went through the proxy, and the proxy changed none. */
@@ -152,19 +41,19 @@ Test(runner, conforming_proxy_passes_every_case_of_both_profiles, .timeout = 60)
         cr_assert_eq(cf_fault_proxy_applied(r.proxy), 0);
         cr_assert_eq(r.result.incomplete, 0);
         cr_assert_eq(r.result.unreachable, 0);
-        run_cleanup(&r);
+        cf_test_run_cleanup(&r);
     }
 }
 
 Test(runner, embedded_mock_passes_every_case_of_both_profiles, .timeout = 60)
 {
     for (int aws = 0; aws <= 1; aws++) {
-        run r;
+        cf_test_run r;
         memset(&r, 0, sizeof(r));
-        run_target(&r, spec_file(aws), "mock", NULL);
+        cf_test_run_target(&r, cf_test_spec_file(aws), "mock", NULL);
         assert_all_pass(&r, r.spec->case_count);
         cr_assert_str_eq(r.result.target, "mock (embedded)");
-        run_cleanup(&r);
+        cf_test_run_cleanup(&r);
     }
 }
 
@@ -241,24 +130,25 @@ static void assert_caught(const char *fault)
         if (strcmp(e->fault, fault) != 0)
             continue;
         rows++;
-        run r;
-        run_fault(&r, e->aws, e->fault, e->filter);
-        char *why = failures(&r.result);
-        char *failed = failed_cases(&r.result);
+        cf_test_run r;
+        cf_test_run_fault(&r, e->aws, e->fault, e->filter);
+        char *why = cf_test_failures(&r.result);
+        char *failed = cf_test_failed_cases(&r.result);
         cr_assert_eq(r.rc, CF_OK, "%s: %s", cf_strerror(r.rc), r.err);
         cr_assert_gt(cf_fault_proxy_applied(r.proxy), 0, "fault %s never fired", fault);
         cr_assert_gt(r.result.failed, 0, "fault %s (%s) went unnoticed", fault, r.spec->file);
-        const cf_case_result *c = find_case(&r.result, e->case_id);
+        const cf_case_result *c = cf_test_find_case(&r.result, e->case_id);
         cr_assert_not_null(c, "case %s did not run", e->case_id);
         cr_assert_eq(c->passed, 0, "%s: case %s passed; failures: %s", fault, e->case_id, why);
-        cr_assert_not_null(failed_check(c, e->check), "%s (%s): case %s lacks a failed %s; got: %s",
-                           fault, e->aws ? "aws" : "envelope", e->case_id, e->check, why);
+        cr_assert_not_null(cf_test_failed_check(c, e->check),
+                           "%s (%s): case %s lacks a failed %s; got: %s", fault,
+                           e->aws ? "aws" : "envelope", e->case_id, e->check, why);
         if (e->only)
             cr_assert_str_eq(failed, e->only, "%s (%s): failed cases differ: %s", fault,
                              e->aws ? "aws" : "envelope", why);
         free(why);
         free(failed);
-        run_cleanup(&r);
+        cf_test_run_cleanup(&r);
     }
     cr_assert_gt(rows, 0, "no expectations for fault %s", fault);
 }
@@ -404,7 +294,7 @@ static size_t count_selected(const cf_spec *spec, const cf_run_opts *o)
 
 Test(runner, filter_and_tags_select_matching_cases_only, .timeout = 60)
 {
-    cf_spec *spec = load(AWS_SPEC);
+    cf_spec *spec = cf_test_load_spec(AWS_SPEC);
     cf_run_opts o;
     cf_run_opts_init(&o);
     cr_assert_eq(count_selected(spec, &o), spec->case_count);
@@ -437,7 +327,7 @@ Test(runner, filter_and_tags_select_matching_cases_only, .timeout = 60)
 
 Test(runner, shards_partition_the_cases, .timeout = 60)
 {
-    cf_spec *spec = load(ENVELOPE_SPEC);
+    cf_spec *spec = cf_test_load_spec(ENVELOPE_SPEC);
     for (unsigned n = 1; n <= 7; n++) {
         size_t total = 0;
         for (size_t i = 0; i < spec->case_count; i++) {
@@ -459,9 +349,9 @@ Test(runner, shards_partition_the_cases, .timeout = 60)
 
 Test(runner, filtered_run_reports_only_the_selected_cases, .timeout = 60)
 {
-    run r;
+    cf_test_run r;
     memset(&r, 0, sizeof(r));
-    run_target(&r, ENVELOPE_SPEC, "mock", "idempotency.*");
+    cf_test_run_target(&r, ENVELOPE_SPEC, "mock", "idempotency.*");
     cr_assert_eq(r.rc, CF_OK, "%s", r.err);
     cr_assert_eq(r.result.count, 11);
     for (size_t i = 0; i < r.result.count; i++)
@@ -469,7 +359,7 @@ Test(runner, filtered_run_reports_only_the_selected_cases, .timeout = 60)
     cr_assert_eq(r.result.failed, 0);
     /* 8 parallel copies and scenarios: more requests than cases. */
     cr_assert_gt(r.result.requests, r.result.count * 2);
-    run_cleanup(&r);
+    cf_test_run_cleanup(&r);
 }
 
 /* ---- runs that cannot complete ------------------------------------------------------------ */
@@ -480,15 +370,15 @@ Test(runner, closed_port_is_unreachable_with_curls_words, .timeout = 60)
     cr_assert_gt(port, 0);
     char url[64];
     snprintf(url, sizeof(url), "http://127.0.0.1:%u", (unsigned)port);
-    run r;
+    cf_test_run r;
     memset(&r, 0, sizeof(r));
-    run_target(&r, AWS_SPEC, url, NULL);
+    cf_test_run_target(&r, AWS_SPEC, url, NULL);
     cr_assert_eq(r.rc, CF_E_TRANSPORT, "%s: %s", cf_strerror(r.rc), r.err);
     cr_assert_eq(r.result.unreachable, 1);
     cr_assert_not_null(r.result.unreachable_why);
     cr_assert_not_null(strstr(r.err, url), "%s", r.err);
     cr_assert(strstr(r.err, "onnect") != NULL, "no curl words in: %s", r.err);
-    run_cleanup(&r);
+    cf_test_run_cleanup(&r);
 }
 
 Test(runner, server_that_never_answers_is_a_failed_check_not_unreachable, .timeout = 60)
@@ -498,9 +388,9 @@ Test(runner, server_that_never_answers_is_a_failed_check_not_unreachable, .timeo
     cr_assert_not_null(srv);
     char url[64];
     cf_raw_server_url(srv, NULL, url, sizeof(url));
-    run r;
+    cf_test_run r;
     memset(&r, 0, sizeof(r));
-    r.spec = load(ENVELOPE_SPEC);
+    r.spec = cf_test_load_spec(ENVELOPE_SPEC);
     cf_run_opts o;
     cf_run_opts_init(&o);
     o.target = url;
@@ -510,16 +400,16 @@ Test(runner, server_that_never_answers_is_a_failed_check_not_unreachable, .timeo
     cr_assert_eq(r.rc, CF_OK, "%s: %s", cf_strerror(r.rc), r.err);
     cr_assert_eq(r.result.unreachable, 0);
     cr_assert_eq(r.result.failed, 1);
-    cr_assert_not_null(failed_check(&r.result.cases[0], "transport.response"));
-    run_cleanup(&r);
+    cr_assert_not_null(cf_test_failed_check(&r.result.cases[0], "transport.response"));
+    cf_test_run_cleanup(&r);
     cf_raw_server_stop(srv);
 }
 
 Test(runner, raised_stop_flag_interrupts_and_marks_the_run_incomplete, .timeout = 60)
 {
-    run r;
+    cf_test_run r;
     memset(&r, 0, sizeof(r));
-    r.spec = load(ENVELOPE_SPEC);
+    r.spec = cf_test_load_spec(ENVELOPE_SPEC);
     volatile int stop = 1;
     cf_run_opts o;
     cf_run_opts_init(&o);
@@ -529,14 +419,14 @@ Test(runner, raised_stop_flag_interrupts_and_marks_the_run_incomplete, .timeout 
     cr_assert_eq(r.result.incomplete, 1);
     for (size_t i = 0; i < r.result.count; i++)
         cr_assert_eq(r.result.cases[i].ran, 0);
-    run_cleanup(&r);
+    cf_test_run_cleanup(&r);
 }
 
 Test(runner, unknown_variable_override_is_a_usage_error, .timeout = 60)
 {
-    run r;
+    cf_test_run r;
     memset(&r, 0, sizeof(r));
-    r.spec = load(ENVELOPE_SPEC);
+    r.spec = cf_test_load_spec(ENVELOPE_SPEC);
     const char *vars[] = {"no_such_variable=1"};
     cf_run_opts o;
     cf_run_opts_init(&o);
@@ -546,7 +436,7 @@ Test(runner, unknown_variable_override_is_a_usage_error, .timeout = 60)
     cr_assert_eq(r.rc, CF_E_USAGE, "%s", cf_strerror(r.rc));
     cr_assert_not_null(strstr(r.err, "no_such_variable"), "%s", r.err);
     cr_assert_eq(r.result.count, 0);
-    run_cleanup(&r);
+    cf_test_run_cleanup(&r);
 }
 
 Test(runner, other_credentials_given_as_variables_are_used_end_to_end, .timeout = 60)
@@ -554,13 +444,13 @@ Test(runner, other_credentials_given_as_variables_are_used_end_to_end, .timeout 
     /* The proxy's mock and the runner agree on non-default credentials. */
     static const char *const vars[] = {"bearer=runner-test-bearer-0123456789",
                                        "bearer_alt=runner-test-bearer-alt-9876543210"};
-    run r;
+    cf_test_run r;
     memset(&r, 0, sizeof(r));
     char err[512] = "";
     cf_fault_proxy_opts po = {AWS_SPEC, NULL, vars, 2};
     r.proxy = cf_fault_proxy_start(&po, err, sizeof(err));
     cr_assert_not_null(r.proxy, "%s", err);
-    r.spec = load(AWS_SPEC);
+    r.spec = cf_test_load_spec(AWS_SPEC);
     cf_run_opts o;
     cf_run_opts_init(&o);
     o.target = cf_fault_proxy_url(r.proxy);
@@ -578,8 +468,9 @@ Test(runner, other_credentials_given_as_variables_are_used_end_to_end, .timeout 
     r.rc = cf_run_spec(r.spec, &o, &r.result, r.err, sizeof(r.err));
     cr_assert_eq(r.rc, CF_OK, "%s", r.err);
     cr_assert_eq(r.result.passed, 0);
-    cr_assert_not_null(failed_check(find_case(&r.result, "positive.example"), "expect.outcome"));
-    run_cleanup(&r);
+    cr_assert_not_null(
+        cf_test_failed_check(cf_test_find_case(&r.result, "positive.example"), "expect.outcome"));
+    cf_test_run_cleanup(&r);
 }
 
 /* The ClientToken a recorded request carried, copied into out. */
@@ -594,7 +485,7 @@ static void token_of(const char *request, char *out, size_t n)
 
 Test(runner, repeat_runs_each_case_again_with_fresh_tokens, .timeout = 60)
 {
-    cf_spec *spec = load(ENVELOPE_SPEC);
+    cf_spec *spec = cf_test_load_spec(ENVELOPE_SPEC);
     cf_run_opts opts;
     cf_run_opts_init(&opts);
     opts.filter = "idempotency.replay";
@@ -640,9 +531,9 @@ Test(runner, a_response_with_huge_headers_fails_its_case_and_the_run_goes_on, .t
     cr_assert_not_null(srv);
     char url[64];
     cf_raw_server_url(srv, NULL, url, sizeof(url));
-    run r;
+    cf_test_run r;
     memset(&r, 0, sizeof(r));
-    r.spec = load(ENVELOPE_SPEC);
+    r.spec = cf_test_load_spec(ENVELOPE_SPEC);
     cf_run_opts o;
     cf_run_opts_init(&o);
     o.target = url;
@@ -657,7 +548,7 @@ Test(runner, a_response_with_huge_headers_fails_its_case_and_the_run_goes_on, .t
         cr_expect_lt(strlen(r.result.cases[i].exchanges[0].response), 8192,
                      "the record is cut, not 64 KiB");
     }
-    run_cleanup(&r);
+    cf_test_run_cleanup(&r);
     cf_raw_server_stop(srv);
     free(raw);
 }
