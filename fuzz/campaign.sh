@@ -90,6 +90,10 @@ for name in $targets; do
     say "$name: ${seconds}s on $jobs job(s), corpus $corpus ($(ls "$corpus" | wc -l) inputs)"
     before="$(ls "$out" | grep -E '^(crash|leak|timeout|oom|slow-unit)-' | grep -v '\.cmd$' | sort || true)"
     log="$out/fuzz.log"
+    # The committed inputs first, plainly: an open regression is reported at once, every time
+    # (fork mode may not get to it).
+    (cd "$out" && "$bin" -runs=0 -timeout="${timeout:-25}" -rss_limit_mb=2560 \
+        -artifact_prefix="$out/" "$root/corpora/$name" >"$out/replay.log" 2>&1) || true
     (cd "$out" && "$bin" "${args[@]}" "$corpus" >"$log" 2>&1) || true
     # The last status line: "#N ... cov: C ft: F ... exec/s: E" ("exec/s E" with -fork).
     last="$(grep -E '(cov|ft): [0-9]+' "$log" | tail -n 1 || true)"
@@ -146,7 +150,8 @@ if [ "${#findings[@]}" -gt 0 ]; then
     if [ "$smoke" = 1 ]; then
         for f in "${findings[@]}"; do
             echo "--- $(basename "$f")"
-            grep -m 3 -E 'ERROR:|SUMMARY:|^fuzz_[a-z_]+: ' "$(dirname "$f")/fuzz.log" || true
+            "$build/fuzz/fuzz_$(basename "$(dirname "$f")")" "$f" 2>&1 |
+                grep -m 3 -E 'runtime error|ERROR: [A-Za-z]|SUMMARY:|^fuzz_[a-z_]+: [a-z]' || true
         done
     fi
     [ "$new_total" -gt 0 ] && exit 1
