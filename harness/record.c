@@ -1,5 +1,6 @@
 /* record.c - text forms of an exchange for reports, redacted as they are made. */
 #include "record.h"
+#include "str.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -31,11 +32,18 @@ static cf_rc add_text(cf_buf *b, const char *body, size_t len, size_t max, const
     cf_buf_init(&clean, window * 16 + 1024);
     cf_rc rc = cf_redact(r, body, window, &clean);
     size_t keep = len > max && clean.len > max ? max : clean.len;
+    size_t run = 0; /* start of the pending run of bytes that need no escape */
     for (size_t i = 0; i < keep && rc == CF_OK; i++) {
         unsigned char c = (unsigned char)clean.ptr[i];
-        rc = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? cf_buf_addf(b, "\\x%02x", c)
-                                                               : cf_buf_addc(b, (char)c);
+        if (!((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f))
+            continue;
+        rc = cf_buf_add(b, clean.ptr + run, i - run);
+        if (rc == CF_OK)
+            rc = cf_buf_addf(b, "\\x%02x", c);
+        run = i + 1;
     }
+    if (rc == CF_OK && keep > run)
+        rc = cf_buf_add(b, clean.ptr + run, keep - run);
     if (rc == CF_OK && len > max)
         rc = cf_buf_addf(b, "... (%zu more bytes)", len - max);
     cf_buf_free(&clean);
@@ -83,9 +91,13 @@ char *cf_record_response(const cf_response *resp, const cf_redactor *r)
     cf_buf b;
     cf_buf_init(&b, RECORD_MAX);
     cf_rc rc;
-    if (resp->transport_rc != CF_OK)
-        rc = cf_buf_addf(&b, "(no response: %s)", resp->transport_error);
-    else
+    if (resp->transport_rc != CF_OK) {
+        rc = cf_buf_adds(&b, "(no response: ");
+        if (rc == CF_OK)
+            rc = add_text(&b, resp->transport_error, strlen(resp->transport_error), 512, r);
+        if (rc == CF_OK)
+            rc = cf_buf_addc(&b, ')');
+    } else
         rc = cf_buf_addf(&b, "HTTP %ld (%.0f ms)\n", resp->status, resp->elapsed_ms);
     for (size_t i = 0; rc == CF_OK && resp->transport_rc == CF_OK && i < resp->headers.count; i++)
         rc = add_header_line(&b, resp->headers.items[i].name, resp->headers.items[i].value, r);
@@ -103,7 +115,12 @@ char *cf_record_response(const cf_response *resp, const cf_redactor *r)
         free(printed);
         cJSON_Delete(masked);
     }
-    return finish(&b, rc, r);
+    /* Every piece above was redacted as it was added; the status line holds no text. */
+    char *out = rc == CF_OK ? cf_buf_take(&b) : NULL;
+    if (rc == CF_OK && !out)
+        out = cf_strdup("");
+    cf_buf_free(&b);
+    return out;
 }
 
 /* Appends s inside single quotes, shell-safe, redacted first: quoting rewrites a secret that

@@ -56,6 +56,15 @@ static cf_rc add_value(cf_redactor *r, const char *name, const char *value)
     r->values[at] = v;
     r->names[at] = n;
     r->count++;
+    const unsigned char firsts[3] = {(unsigned char)v[0], 'X', 'x'}; /* X-Amz-Signature= ... */
+    for (size_t k = 0; k < 3; k++) {
+        if (r->starts[firsts[k]])
+            continue;
+        r->starts[firsts[k]] = 1;
+        if (r->start_count < sizeof(r->start_set) - 1)
+            r->start_set[r->start_count] = (char)firsts[k];
+        r->start_count++;
+    }
     return CF_OK;
 }
 
@@ -130,11 +139,32 @@ static size_t secret_prefix_at(const char *secret, const char *p, size_t left)
     return n > CF_REDACT_PREFIX_MIN && m >= enough ? m : 0;
 }
 
+/* Offset of the next byte at or after i that is in `set` (len when none). */
+static size_t next_candidate(const char *in, size_t i, size_t len, const char *set, size_t n)
+{
+    size_t next = len;
+    for (size_t k = 0; k < n; k++) {
+        const char *p = memchr(in + i, set[k], next - i);
+        if (p)
+            next = (size_t)(p - in);
+    }
+    return next;
+}
+
 cf_rc cf_redact(const cf_redactor *r, const char *in, size_t len, cf_buf *out)
 {
     size_t i = 0;
     size_t plain = 0; /* start of the pending unmasked run */
+    /* Fast path: most bytes can start neither a secret nor "X-Amz-...=". */
+    static const unsigned char signed_starts[256] = {['X'] = 1, ['x'] = 1};
+    const unsigned char *starts = r && r->count ? r->starts : signed_starts;
+    const char *set = r && r->count ? r->start_set : "Xx";
+    size_t set_len = r && r->count ? r->start_count : 2;
     while (i < len) {
+        if (!starts[(unsigned char)in[i]]) {
+            i = set_len < sizeof(r->start_set) ? next_candidate(in, i, len, set, set_len) : i + 1;
+            continue;
+        }
         size_t matched = 0;
         const char *label = NULL;
         /* A whole secret wins over a prefix of a longer one (values are longest first). */
@@ -196,9 +226,16 @@ char *cf_redact_dup(const cf_redactor *r, const char *in, size_t len, size_t max
 
 int cf_secret_in(const char *secret, const char *text, size_t len)
 {
-    for (size_t i = 0; secret && i < len; i++)
-        if (secret_prefix_at(secret, text + i, len - i))
+    if (!secret || !secret[0])
+        return 0;
+    const char *end = text + len;
+    for (const char *p = text; p < end; p++) {
+        p = memchr(p, secret[0], (size_t)(end - p));
+        if (!p)
+            return 0;
+        if (secret_prefix_at(secret, p, (size_t)(end - p)))
             return 1;
+    }
     return 0;
 }
 
@@ -243,9 +280,24 @@ static size_t mask_tree(const cf_redactor *r, cJSON *v, int depth)
     return found;
 }
 
+/* Whether any decoded string or key of the tree holds a secret (no copy made). */
+static int tree_holds(const cf_redactor *r, const cJSON *v, int depth)
+{
+    if (!v || depth > 256)
+        return 0;
+    if (cJSON_IsString(v) && v->valuestring &&
+        cf_redactor_finds(r, v->valuestring, strlen(v->valuestring)))
+        return 1;
+    for (const cJSON *c = v->child; c; c = c->next)
+        if ((c->string && cf_redactor_finds(r, c->string, strlen(c->string))) ||
+            tree_holds(r, c, depth + 1))
+            return 1;
+    return 0;
+}
+
 cJSON *cf_redact_json(const cf_redactor *r, const cJSON *json)
 {
-    if (!r || !r->count || !json)
+    if (!r || !r->count || !json || !tree_holds(r, json, 0))
         return NULL;
     cJSON *copy = cJSON_Duplicate(json, 1);
     if (!copy)

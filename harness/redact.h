@@ -21,6 +21,11 @@ typedef struct {
     char **values; /* longest first, so a secret that contains another is masked whole */
     char **names;
     size_t count;
+    unsigned char starts[256]; /* 1 for a byte that begins some value: the fast path skips
+                                  every other byte */
+    char start_set[16];        /* the same bytes as a list, while there are few: memchr finds
+                                  the next candidate faster than a byte loop */
+    size_t start_count;        /* > 15: too many for the list, the table is used */
 } cf_redactor;
 
 CF_WUR cf_rc cf_redactor_init(cf_redactor *r, const cf_bindings *vars);
