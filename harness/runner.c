@@ -261,6 +261,21 @@ out:
     return r;
 }
 
+/* A request may be sent again after a transport failure only when it carries an idempotency
+ * token: the server then answers a duplicate with the same resource, never a second one. */
+static int retry_safe(const cf_spec *spec, const cf_request *q)
+{
+    if (!spec->idem.enabled || !spec->idem.token || !q->body)
+        return 0;
+    cJSON *body = NULL;
+    if (cf_json_parse(q->body, q->body_len, CF_MAX_JSON_DEPTH, &body, NULL) != CF_OK)
+        return 0;
+    const cJSON *token = cf_json_pointer(body, spec->idem.token);
+    int safe = cJSON_IsString(token) && token->valuestring[0] != '\0';
+    cJSON_Delete(body);
+    return safe;
+}
+
 /* Runs one batch: the next step of each case in `states` that is not done. */
 static cf_rc run_batch(run_ctx *rc, cf_transport *t, case_state **states, size_t n)
 {
@@ -297,8 +312,7 @@ static cf_rc run_batch(run_ctx *rc, cf_transport *t, case_state **states, size_t
         ex[m].request = &slots[i].request;
         ex[m].response = &slots[i].response;
         ex[m].fresh_connection = slots[i].step->parallel > 1;
-        ex[m].retry_safe =
-            rc->spec->idem.enabled && rc->spec->idem.token && slots[i].step->raw_body == NULL;
+        ex[m].retry_safe = retry_safe(rc->spec, &slots[i].request);
         m++;
     }
     if (r == CF_OK && m) {

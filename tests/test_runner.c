@@ -552,3 +552,37 @@ Test(runner, a_response_with_huge_headers_fails_its_case_and_the_run_goes_on, .t
     cf_raw_server_stop(srv);
     free(raw);
 }
+
+/* One case against a server that resets its first connection, with one retry allowed. */
+static int transport_held_after_reset(const char *case_id)
+{
+    static const char canned[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 "Content-Length: 2\r\nConnection: close\r\n\r\n{}";
+    cf_raw_server_opts ro = {.response = canned, .fail_first = 1};
+    cf_raw_server *srv = cf_raw_server_start(&ro);
+    cr_assert_not_null(srv);
+    char url[64];
+    cf_raw_server_url(srv, NULL, url, sizeof(url));
+    cf_test_run r;
+    memset(&r, 0, sizeof(r));
+    r.spec = cf_test_load_spec(ENVELOPE_SPEC);
+    cf_run_opts o;
+    cf_run_opts_init(&o);
+    o.target = url;
+    o.filter = case_id;
+    o.transport.retries = 1;
+    r.rc = cf_run_spec(r.spec, &o, &r.result, r.err, sizeof(r.err));
+    cr_assert_eq(r.rc, CF_OK, "%s: %s", cf_strerror(r.rc), r.err);
+    cr_assert_eq(r.result.count, 1);
+    int held = cf_test_failed_check(&r.result.cases[0], "transport.response") == NULL;
+    cf_test_run_cleanup(&r);
+    cf_raw_server_stop(srv);
+    return held;
+}
+
+Test(runner, only_requests_carrying_an_idempotency_token_are_retried, .timeout = 60)
+{
+    cr_expect(transport_held_after_reset("positive.example"), "a tokened request is retried");
+    cr_expect_not(transport_held_after_reset("ClientToken.missing"),
+                  "a request without a token is not sent twice");
+}
