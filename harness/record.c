@@ -1,6 +1,5 @@
 /* record.c - text forms of an exchange for reports, redacted as they are made. */
 #include "record.h"
-#include "str.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -61,7 +60,9 @@ static cf_rc add_header_line(cf_buf *b, const char *name, const char *value, con
     return rc == CF_OK ? cf_buf_addc(b, '\n') : rc;
 }
 
-/* Redacts the assembled text into a new string. */
+/* Redacts the assembled text into a new string. Pieces were redacted before their control
+ * bytes were escaped; this second pass catches a secret that an escape completes ("\x1c" +
+ * "onform-..." reads "conform-..."). */
 static char *finish(cf_buf *raw, cf_rc rc, const cf_redactor *r)
 {
     char *out = rc == CF_OK ? cf_redact_dup(r, cf_buf_str(raw), raw->len, RECORD_MAX * 2) : NULL;
@@ -115,12 +116,7 @@ char *cf_record_response(const cf_response *resp, const cf_redactor *r)
         free(printed);
         cJSON_Delete(masked);
     }
-    /* Every piece above was redacted as it was added; the status line holds no text. */
-    char *out = rc == CF_OK ? cf_buf_take(&b) : NULL;
-    if (rc == CF_OK && !out)
-        out = cf_strdup("");
-    cf_buf_free(&b);
-    return out;
+    return finish(&b, rc, r);
 }
 
 /* Appends s inside single quotes, shell-safe, redacted first: quoting rewrites a secret that
