@@ -25,7 +25,6 @@ typedef struct {
     unsigned shard_n;
     unsigned repeat;              /* run the selection this many times (fresh tokens each time,
                                      result ids "id#k"); 0 or 1 = once */
-    const char *mock_faults_note; /* unused by the runner; kept for reports */
     volatile sig_atomic_t *stop;  /* set non-zero (by a signal) to stop early */
     cf_progress_cb progress;
     void *progress_user;
