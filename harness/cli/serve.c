@@ -1,5 +1,6 @@
 /* serve.c - `conform serve`: runs the mock server for one spec until SIGINT or SIGTERM. */
 #include <errno.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,10 +52,19 @@ static void print_usage(FILE *f)
     fputs("\nexit status: 0 stopped by a signal, 1 the server failed, 2 usage or spec error.\n", f);
 }
 
-static int usage_error(const char *fmt, const char *a, const char *b)
+static int usage_error(const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+static int usage_error(const char *fmt, ...)
 {
     fputs("conform serve: ", stderr);
-    fprintf(stderr, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fputs("\n(conform serve --help lists the options)\n", stderr);
     return CF_EXIT_USAGE;
 }
@@ -96,7 +106,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
             k++;
         if (k == OPTION_COUNT) {
             if (word[0] == '-')
-                return usage_error("unknown option %s%s", word, "");
+                return usage_error("unknown option %s", word);
             return usage_error("unexpected argument '%s'; give the spec with --spec %s", word,
                                word);
         }
@@ -108,31 +118,31 @@ static int parse_args(int argc, char **argv, serve_args *a)
             else
                 return usage_error("%s needs a value (%s)", options[k].name, options[k].arg);
         } else if (eq) {
-            return usage_error("%s takes no value%s", options[k].name, "");
+            return usage_error("%s takes no value", options[k].name);
         }
         char err[512];
         unsigned long long n = 0;
         switch (options[k].id) {
         case OPT_BIND:
             if (!*value)
-                return usage_error("--bind needs an address%s%s", "", "");
+                return usage_error("--bind needs an address");
             a->mock.bind = value;
             break;
         case OPT_FAULT:
             if (cf_mock_fault_parse(value, &a->mock.faults, err, sizeof(err)) != CF_OK)
-                return usage_error("%s%s", err, ""); /* err names the fault */
+                return usage_error("%s", err); /* err names the fault */
             break;
         case OPT_HELP:
             a->help = 1;
             break;
         case OPT_PORT:
             if (!parse_unsigned(value, 65535, &n))
-                return usage_error("--port %s: expected a port number 0..65535%s", value, "");
+                return usage_error("--port %s: expected a port number 0..65535", value);
             a->mock.port = (unsigned)n;
             break;
         case OPT_SEED:
             if (!parse_unsigned(value, (unsigned long long)-1, &n))
-                return usage_error("--seed %s: expected a whole number%s", value, "");
+                return usage_error("--seed %s: expected a whole number", value);
             a->mock.seed = n;
             a->mock.seed_set = 1;
             break;
@@ -144,7 +154,7 @@ static int parse_args(int argc, char **argv, serve_args *a)
             break;
         case OPT_VAR:
             if (!strchr(value, '='))
-                return usage_error("--var expects NAME=VALUE%s%s", "", "");
+                return usage_error("--var expects NAME=VALUE");
             a->overrides[a->override_count++] = value;
             break;
         }
@@ -191,7 +201,7 @@ int cf_cli_serve(int argc, char **argv)
         goto out;
     }
     if (!a.spec_path) {
-        status = usage_error("--spec FILE is required%s%s", "", "");
+        status = usage_error("--spec FILE is required");
         goto out;
     }
     cf_rc rc = cf_spec_load_file(a.spec_path, &spec, &d);
