@@ -381,23 +381,31 @@ Test(runner, closed_port_is_unreachable_with_curls_words, .timeout = 60)
     cf_test_run_cleanup(&r);
 }
 
+/* Starts a raw server with `ro`, points `o` at it and runs the envelope spec into `r`. The
+ * caller stops the returned server after reading the results. */
+static cf_raw_server *run_against_raw(cf_test_run *r, const cf_raw_server_opts *ro, cf_run_opts *o)
+{
+    cf_raw_server *srv = cf_raw_server_start(ro);
+    cr_assert_not_null(srv);
+    static char url[64];
+    cf_raw_server_url(srv, NULL, url, sizeof(url));
+    memset(r, 0, sizeof(*r));
+    r->spec = cf_test_load_spec(ENVELOPE_SPEC);
+    o->target = url;
+    r->rc = cf_run_spec(r->spec, o, &r->result, r->err, sizeof(r->err));
+    cr_assert_eq(r->rc, CF_OK, "%s: %s", cf_strerror(r->rc), r->err);
+    return srv;
+}
+
 Test(runner, server_that_never_answers_is_a_failed_check_not_unreachable, .timeout = 60)
 {
     cf_raw_server_opts ro = {.hang = 1};
-    cf_raw_server *srv = cf_raw_server_start(&ro);
-    cr_assert_not_null(srv);
-    char url[64];
-    cf_raw_server_url(srv, NULL, url, sizeof(url));
-    cf_test_run r;
-    memset(&r, 0, sizeof(r));
-    r.spec = cf_test_load_spec(ENVELOPE_SPEC);
     cf_run_opts o;
     cf_run_opts_init(&o);
-    o.target = url;
     o.filter = "positive.example";
     o.transport.timeout_ms = 500;
-    r.rc = cf_run_spec(r.spec, &o, &r.result, r.err, sizeof(r.err));
-    cr_assert_eq(r.rc, CF_OK, "%s: %s", cf_strerror(r.rc), r.err);
+    cf_test_run r;
+    cf_raw_server *srv = run_against_raw(&r, &ro, &o);
     cr_assert_eq(r.result.unreachable, 0);
     cr_assert_eq(r.result.failed, 1);
     cr_assert_not_null(cf_test_failed_check(&r.result.cases[0], "transport.response"));
@@ -527,19 +535,11 @@ Test(runner, a_response_with_huge_headers_fails_its_case_and_the_run_goes_on, .t
                            "\r\nConnection: close\r\nContent-Length: 17\r\n\r\n"
                            "{\"success\":true}");
     cf_raw_server_opts ro = {.response = raw, .response_len = at};
-    cf_raw_server *srv = cf_raw_server_start(&ro);
-    cr_assert_not_null(srv);
-    char url[64];
-    cf_raw_server_url(srv, NULL, url, sizeof(url));
-    cf_test_run r;
-    memset(&r, 0, sizeof(r));
-    r.spec = cf_test_load_spec(ENVELOPE_SPEC);
     cf_run_opts o;
     cf_run_opts_init(&o);
-    o.target = url;
     o.filter = "positive.*";
-    r.rc = cf_run_spec(r.spec, &o, &r.result, r.err, sizeof(r.err));
-    cr_assert_eq(r.rc, CF_OK, "%s: %s", cf_strerror(r.rc), r.err);
+    cf_test_run r;
+    cf_raw_server *srv = run_against_raw(&r, &ro, &o);
     cr_assert_gt(r.result.count, 1);
     cr_assert_eq(r.result.failed, r.result.count, "every case is judged and fails");
     for (size_t i = 0; i < r.result.count; i++) {
@@ -559,20 +559,12 @@ static int transport_held_after_reset(const char *case_id)
     static const char canned[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                  "Content-Length: 2\r\nConnection: close\r\n\r\n{}";
     cf_raw_server_opts ro = {.response = canned, .fail_first = 1};
-    cf_raw_server *srv = cf_raw_server_start(&ro);
-    cr_assert_not_null(srv);
-    char url[64];
-    cf_raw_server_url(srv, NULL, url, sizeof(url));
-    cf_test_run r;
-    memset(&r, 0, sizeof(r));
-    r.spec = cf_test_load_spec(ENVELOPE_SPEC);
     cf_run_opts o;
     cf_run_opts_init(&o);
-    o.target = url;
     o.filter = case_id;
     o.transport.retries = 1;
-    r.rc = cf_run_spec(r.spec, &o, &r.result, r.err, sizeof(r.err));
-    cr_assert_eq(r.rc, CF_OK, "%s: %s", cf_strerror(r.rc), r.err);
+    cf_test_run r;
+    cf_raw_server *srv = run_against_raw(&r, &ro, &o);
     cr_assert_eq(r.result.count, 1);
     int held = cf_test_failed_check(&r.result.cases[0], "transport.response") == NULL;
     cf_test_run_cleanup(&r);
