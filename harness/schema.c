@@ -1,5 +1,6 @@
 /* schema.c - the JSON Schema subset: validating instances and linting schemas. */
 #include "schema.h"
+#include "schema_internal.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -9,13 +10,6 @@
 
 #include "cf_limits.h"
 #include "timefmt.h"
-
-/* Longest piece of a string value quoted in a message, in bytes before escaping. */
-#define QUOTE_MAX 64
-/* Room for one rendered value (quoted and escaped, or a number). */
-#define VALUE_MAX (QUOTE_MAX * 6 + 16)
-/* Room for one message. */
-#define MESSAGE_MAX 1024
 
 /* ---- UTF-8 ------------------------------------------------------------------------------- */
 
@@ -72,7 +66,7 @@ static void put(char *out, size_t n, size_t *at, const char *s)
 }
 
 /* A number as short as it can be while reading back the same double. */
-static void render_number(double x, char *out, size_t n)
+void cf_schema_render_number(double x, char *out, size_t n)
 {
     if (isnan(x)) {
         snprintf(out, n, "NaN");
@@ -89,7 +83,7 @@ static void render_number(double x, char *out, size_t n)
 
 /* A string quoted and escaped like JSON, cut after QUOTE_MAX bytes with "...". Invalid UTF-8
  * bytes are shown as \xNN so messages stay valid UTF-8. */
-static void render_string(const char *s, size_t len, char *out, size_t n)
+void cf_schema_render_string(const char *s, size_t len, char *out, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t at = 0;
@@ -135,12 +129,12 @@ static int is_integral(double x)
 }
 
 /* One value, short: strings quoted, numbers, literals; containers as {...} and [...]. */
-static void render_value(const cJSON *v, char *out, size_t n)
+void cf_schema_render_value(const cJSON *v, char *out, size_t n)
 {
     if (cJSON_IsString(v) && v->valuestring)
-        render_string(v->valuestring, strlen(v->valuestring), out, n);
+        cf_schema_render_string(v->valuestring, strlen(v->valuestring), out, n);
     else if (cJSON_IsNumber(v))
-        render_number(v->valuedouble, out, n);
+        cf_schema_render_number(v->valuedouble, out, n);
     else if (cJSON_IsTrue(v))
         snprintf(out, n, "true");
     else if (cJSON_IsFalse(v))
@@ -161,18 +155,8 @@ static const char *const type_names[] = {"object", "array",   "string", "integer
                                          "number", "boolean", "null"};
 #define TYPE_COUNT (sizeof(type_names) / sizeof(type_names[0]))
 
-enum {
-    T_OBJECT = 1 << 0,
-    T_ARRAY = 1 << 1,
-    T_STRING = 1 << 2,
-    T_INTEGER = 1 << 3,
-    T_NUMBER = 1 << 4,
-    T_BOOLEAN = 1 << 5,
-    T_NULL = 1 << 6,
-};
-
 /* The bit of a type name; 0 when unknown. */
-static unsigned type_bit(const char *name)
+unsigned cf_schema_type_bit(const char *name)
 {
     for (size_t i = 0; i < TYPE_COUNT; i++)
         if (strcmp(name, type_names[i]) == 0)
@@ -181,7 +165,7 @@ static unsigned type_bit(const char *name)
 }
 
 /* The most specific type name of an instance ("integer" for 3 and 3.0). */
-static const char *instance_type(const cJSON *v)
+const char *cf_schema_instance_type(const cJSON *v)
 {
     if (cJSON_IsObject(v))
         return "object";
@@ -200,10 +184,10 @@ static const char *instance_type(const cJSON *v)
 
 /* Whether the instance has one of the types in `mask`; a number is an integer when it has no
  * fractional part (and is finite). */
-static int type_accepts(unsigned mask, const cJSON *v)
+int cf_schema_type_accepts(unsigned mask, const cJSON *v)
 {
-    unsigned bit = type_bit(instance_type(v));
-    if (bit == T_INTEGER && (mask & T_NUMBER))
+    unsigned bit = cf_schema_type_bit(cf_schema_instance_type(v));
+    if (bit == CF_SCHEMA_T_INTEGER && (mask & CF_SCHEMA_T_NUMBER))
         return 1;
     return (mask & bit) != 0;
 }
@@ -213,13 +197,13 @@ static int type_mask(const cJSON *type, unsigned *mask)
 {
     *mask = 0;
     if (cJSON_IsString(type) && type->valuestring) {
-        *mask = type_bit(type->valuestring);
+        *mask = cf_schema_type_bit(type->valuestring);
         return *mask != 0;
     }
     if (!cJSON_IsArray(type) || !type->child)
         return 0;
     for (const cJSON *t = type->child; t; t = t->next) {
-        unsigned bit = cJSON_IsString(t) && t->valuestring ? type_bit(t->valuestring) : 0;
+        unsigned bit = cJSON_IsString(t) && t->valuestring ? cf_schema_type_bit(t->valuestring) : 0;
         if (!bit)
             return 0;
         *mask |= bit;
@@ -228,7 +212,7 @@ static int type_mask(const cJSON *type, unsigned *mask)
 }
 
 /* "string", or "string or null" for a mask. */
-static void render_types(unsigned mask, char *out, size_t n)
+void cf_schema_render_types(unsigned mask, char *out, size_t n)
 {
     size_t at = 0;
     out[0] = '\0';
@@ -242,12 +226,12 @@ static void render_types(unsigned mask, char *out, size_t n)
 }
 
 /* A non-negative integer count (minLength, maxLength). */
-static int is_count(const cJSON *v)
+int cf_schema_is_count(const cJSON *v)
 {
     return cJSON_IsNumber(v) && is_integral(v->valuedouble) && v->valuedouble >= 0;
 }
 
-static const cJSON *keyword(const cJSON *schema, const char *name)
+const cJSON *cf_schema_keyword(const cJSON *schema, const char *name)
 {
     return cJSON_GetObjectItemCaseSensitive(schema, name);
 }
@@ -264,7 +248,7 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static char lower(char c)
+char cf_schema_lower(char c)
 {
     return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
@@ -288,7 +272,7 @@ static int uri_is_https(const char *s)
 {
     static const char want[] = "https:";
     for (size_t i = 0; i < sizeof(want) - 1; i++)
-        if (lower(s[i]) != want[i])
+        if (cf_schema_lower(s[i]) != want[i])
             return 0;
     return 1;
 }
@@ -351,11 +335,11 @@ static int check_type(vctx *v, const cJSON *type, const cJSON *inst, const char 
                   "boolean or null (or be a non-empty array of them)");
         return 1;
     }
-    if (type_accepts(mask, inst))
+    if (cf_schema_type_accepts(mask, inst))
         return 1;
     char want[128];
-    render_types(mask, want, sizeof(want));
-    violation(v, path, "expected type %s, got %s", want, instance_type(inst));
+    cf_schema_render_types(mask, want, sizeof(want));
+    violation(v, path, "expected type %s, got %s", want, cf_schema_instance_type(inst));
     return 0;
 }
 
@@ -374,7 +358,7 @@ static void check_enum(vctx *v, const cJSON *values, const cJSON *inst, const ch
     size_t at = 0;
     allowed[0] = '\0';
     for (const cJSON *e = values->child; e; e = e->next) {
-        render_value(e, one, sizeof(one));
+        cf_schema_render_value(e, one, sizeof(one));
         if (at + strlen(one) + 8 >= sizeof(allowed)) {
             put(allowed, sizeof(allowed), &at, ", ...");
             break;
@@ -383,7 +367,7 @@ static void check_enum(vctx *v, const cJSON *values, const cJSON *inst, const ch
             put(allowed, sizeof(allowed), &at, ", ");
         put(allowed, sizeof(allowed), &at, one);
     }
-    render_value(inst, got, sizeof(got));
+    cf_schema_render_value(inst, got, sizeof(got));
     if (at)
         violation(v, path, "%s is not one of the allowed values: %s", got, allowed);
     else
@@ -392,7 +376,7 @@ static void check_enum(vctx *v, const cJSON *values, const cJSON *inst, const ch
 
 static void check_format(vctx *v, const cJSON *schema, const char *s, const char *path)
 {
-    const cJSON *format = keyword(schema, "format");
+    const cJSON *format = cf_schema_keyword(schema, "format");
     if (!format)
         return;
     if (!cJSON_IsString(format) || !format->valuestring) {
@@ -400,9 +384,9 @@ static void check_format(vctx *v, const cJSON *schema, const char *s, const char
         return;
     }
     char shown[VALUE_MAX];
-    render_string(s, strlen(s), shown, sizeof(shown));
+    cf_schema_render_string(s, strlen(s), shown, sizeof(shown));
     if (strcmp(format->valuestring, "date-time") == 0) {
-        const cJSON *millis = keyword(schema, "x-millis");
+        const cJSON *millis = cf_schema_keyword(schema, "x-millis");
         if (millis && !cJSON_IsBool(millis))
             violation(v, path, "malformed schema: \"x-millis\" must be a boolean");
         if (!cf_time_parse_rfc3339(s, strlen(s), NULL))
@@ -412,7 +396,7 @@ static void check_format(vctx *v, const cJSON *schema, const char *s, const char
                       "%s is not in the millisecond form yyyy-MM-ddThh:mm:ss.SSSZ (x-millis)",
                       shown);
     } else if (strcmp(format->valuestring, "uri") == 0) {
-        const cJSON *https = keyword(schema, "x-https");
+        const cJSON *https = cf_schema_keyword(schema, "x-https");
         if (https && !cJSON_IsBool(https))
             violation(v, path, "malformed schema: \"x-https\" must be a boolean");
         if (!uri_is_absolute(s))
@@ -423,7 +407,8 @@ static void check_format(vctx *v, const cJSON *schema, const char *s, const char
             violation(v, path, "%s has no host after \"https://\"", shown);
     } else {
         char name[VALUE_MAX];
-        render_string(format->valuestring, strlen(format->valuestring), name, sizeof(name));
+        cf_schema_render_string(format->valuestring, strlen(format->valuestring), name,
+                                sizeof(name));
         violation(v, path, "malformed schema: unknown format %s", name);
     }
 }
@@ -431,13 +416,13 @@ static void check_format(vctx *v, const cJSON *schema, const char *s, const char
 static void check_string(vctx *v, const cJSON *schema, const cJSON *inst, const char *path)
 {
     const char *s = inst->valuestring ? inst->valuestring : "";
-    const cJSON *min = keyword(schema, "minLength");
-    const cJSON *max = keyword(schema, "maxLength");
-    if (min && !is_count(min)) {
+    const cJSON *min = cf_schema_keyword(schema, "minLength");
+    const cJSON *max = cf_schema_keyword(schema, "maxLength");
+    if (min && !cf_schema_is_count(min)) {
         violation(v, path, "malformed schema: \"minLength\" must be a non-negative integer");
         min = NULL;
     }
-    if (max && !is_count(max)) {
+    if (max && !cf_schema_is_count(max)) {
         violation(v, path, "malformed schema: \"maxLength\" must be a non-negative integer");
         max = NULL;
     }
@@ -447,10 +432,10 @@ static void check_string(vctx *v, const cJSON *schema, const cJSON *inst, const 
         if (length == (size_t)-1) {
             violation(v, path, "string is not valid UTF-8, so its length cannot be checked");
         } else if (min && (double)length < min->valuedouble) {
-            render_number(min->valuedouble, limit, sizeof(limit));
+            cf_schema_render_number(min->valuedouble, limit, sizeof(limit));
             violation(v, path, "length %zu is below minLength %s", length, limit);
         } else if (max && (double)length > max->valuedouble) {
-            render_number(max->valuedouble, limit, sizeof(limit));
+            cf_schema_render_number(max->valuedouble, limit, sizeof(limit));
             violation(v, path, "length %zu exceeds maxLength %s", length, limit);
         }
     }
@@ -459,22 +444,22 @@ static void check_string(vctx *v, const cJSON *schema, const cJSON *inst, const 
 
 static void check_number(vctx *v, const cJSON *schema, const cJSON *inst, const char *path)
 {
-    const cJSON *min = keyword(schema, "minimum");
-    const cJSON *max = keyword(schema, "maximum");
+    const cJSON *min = cf_schema_keyword(schema, "minimum");
+    const cJSON *max = cf_schema_keyword(schema, "maximum");
     double x = inst->valuedouble;
     char got[64];
     char limit[64];
-    render_number(x, got, sizeof(got));
+    cf_schema_render_number(x, got, sizeof(got));
     if (min && !cJSON_IsNumber(min)) {
         violation(v, path, "malformed schema: \"minimum\" must be a number");
     } else if (min && !(x >= min->valuedouble)) { /* NaN fails too */
-        render_number(min->valuedouble, limit, sizeof(limit));
+        cf_schema_render_number(min->valuedouble, limit, sizeof(limit));
         violation(v, path, "value %s is below minimum %s", got, limit);
     }
     if (max && !cJSON_IsNumber(max)) {
         violation(v, path, "malformed schema: \"maximum\" must be a number");
     } else if (max && !(x <= max->valuedouble)) {
-        render_number(max->valuedouble, limit, sizeof(limit));
+        cf_schema_render_number(max->valuedouble, limit, sizeof(limit));
         violation(v, path, "value %s exceeds maximum %s", got, limit);
     }
 }
@@ -482,7 +467,7 @@ static void check_number(vctx *v, const cJSON *schema, const cJSON *inst, const 
 static void check_object(vctx *v, const cJSON *schema, const cJSON *inst, const char *path,
                          int depth)
 {
-    const cJSON *required = keyword(schema, "required");
+    const cJSON *required = cf_schema_keyword(schema, "required");
     if (required) {
         int malformed = !cJSON_IsArray(required);
         for (const cJSON *r = malformed ? NULL : required->child; r; r = r->next) {
@@ -492,7 +477,7 @@ static void check_object(vctx *v, const cJSON *schema, const cJSON *inst, const 
             }
             if (!cJSON_GetObjectItemCaseSensitive(inst, r->valuestring)) {
                 char name[VALUE_MAX];
-                render_string(r->valuestring, strlen(r->valuestring), name, sizeof(name));
+                cf_schema_render_string(r->valuestring, strlen(r->valuestring), name, sizeof(name));
                 violation(v, path, "missing required member %s", name);
             }
         }
@@ -500,12 +485,12 @@ static void check_object(vctx *v, const cJSON *schema, const cJSON *inst, const 
             violation(v, path, "malformed schema: \"required\" must be an array of strings");
     }
 
-    const cJSON *properties = keyword(schema, "properties");
+    const cJSON *properties = cf_schema_keyword(schema, "properties");
     if (properties && !cJSON_IsObject(properties)) {
         violation(v, path, "malformed schema: \"properties\" must be an object");
         properties = NULL;
     }
-    const cJSON *additional = keyword(schema, "additionalProperties");
+    const cJSON *additional = cf_schema_keyword(schema, "additionalProperties");
     if (additional && !cJSON_IsBool(additional) && !cJSON_IsObject(additional)) {
         violation(v, path,
                   "malformed schema: \"additionalProperties\" must be a boolean or a schema");
@@ -521,7 +506,7 @@ static void check_object(vctx *v, const cJSON *schema, const cJSON *inst, const 
             validate(v, ps, m, sub, depth + 1);
         } else if (cJSON_IsFalse(additional)) {
             char name[VALUE_MAX];
-            render_string(key, strlen(key), name, sizeof(name));
+            cf_schema_render_string(key, strlen(key), name, sizeof(name));
             violation(v, sub, "unexpected member %s (additionalProperties is false)", name);
         } else if (cJSON_IsObject(additional)) {
             validate(v, additional, m, sub, depth + 1);
@@ -532,7 +517,7 @@ static void check_object(vctx *v, const cJSON *schema, const cJSON *inst, const 
 static void check_array(vctx *v, const cJSON *schema, const cJSON *inst, const char *path,
                         int depth)
 {
-    const cJSON *items = keyword(schema, "items");
+    const cJSON *items = cf_schema_keyword(schema, "items");
     if (!items)
         return;
     if (cJSON_IsArray(items)) {
@@ -567,10 +552,10 @@ static void validate(vctx *v, const cJSON *schema, const cJSON *inst, const char
         violation(v, path, "nesting deeper than %d levels is not validated", CF_MAX_JSON_DEPTH);
         return;
     }
-    const cJSON *type = keyword(schema, "type");
+    const cJSON *type = cf_schema_keyword(schema, "type");
     if (type && !check_type(v, type, inst, path))
         return; /* the other keywords would only repeat the mismatch */
-    const cJSON *values = keyword(schema, "enum");
+    const cJSON *values = cf_schema_keyword(schema, "enum");
     if (values)
         check_enum(v, values, inst, path);
     if (cJSON_IsString(inst))
@@ -596,345 +581,4 @@ size_t cf_schema_validate(const cJSON *schema, const cJSON *instance, const char
     }
     validate(&v, schema, instance, path, 0);
     return v.count;
-}
-
-/* ---- lint -------------------------------------------------------------------------------- */
-
-typedef struct {
-    cf_diags *out; /* may be NULL: only count */
-    const char *file;
-    size_t count;
-} lctx;
-
-static void finding(lctx *l, const char *path, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static void finding(lctx *l, const char *path, const char *fmt, ...)
-{
-    char msg[MESSAGE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    l->count++;
-    if (l->out)
-        cf_diags_add(l->out, l->file, path, "%s", msg);
-}
-
-/* Every keyword the subset knows, with the types it applies to (0: any). */
-static const struct {
-    const char *name;
-    unsigned applies;
-} keywords[] = {
-    {"type", 0},
-    {"required", T_OBJECT},
-    {"properties", T_OBJECT},
-    {"additionalProperties", T_OBJECT},
-    {"items", T_ARRAY},
-    {"minLength", T_STRING},
-    {"maxLength", T_STRING},
-    {"minimum", T_INTEGER | T_NUMBER},
-    {"maximum", T_INTEGER | T_NUMBER},
-    {"enum", 0},
-    {"format", T_STRING},
-    {"x-https", T_STRING},
-    {"x-millis", T_STRING},
-    {"description", 0},
-    {"title", 0},
-};
-#define KEYWORD_COUNT (sizeof(keywords) / sizeof(keywords[0]))
-
-/* Edit distance between short strings, case-insensitive; large when either is too long. */
-static size_t distance(const char *a, const char *b)
-{
-    enum { N = 32 };
-    size_t la = strlen(a), lb = strlen(b);
-    if (la >= N || lb >= N)
-        return (size_t)-1;
-    size_t row[N];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-            size_t best = diag + cost;
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
-static void lint_schema(lctx *l, const cJSON *schema, const char *path, int depth);
-
-static void lint_unknown(lctx *l, const char *key, const char *path)
-{
-    char name[VALUE_MAX];
-    render_string(key, strlen(key), name, sizeof(name));
-    const char *best = NULL;
-    size_t best_d = 3; /* suggest only close names */
-    for (size_t i = 0; i < KEYWORD_COUNT; i++) {
-        size_t d = distance(key, keywords[i].name);
-        if (d < best_d) {
-            best_d = d;
-            best = keywords[i].name;
-        }
-    }
-    if (best)
-        finding(l, path, "unknown keyword %s (did you mean \"%s\"?)", name, best);
-    else
-        finding(l, path, "unknown keyword %s", name);
-}
-
-/* Lints "type"; returns the declared types (0 when absent or malformed). */
-static unsigned lint_type(lctx *l, const cJSON *type, const char *path)
-{
-    char sub[CF_PATH_MAX];
-    char name[VALUE_MAX];
-    if (cJSON_IsString(type)) {
-        unsigned bit = type_bit(type->valuestring);
-        if (!bit) {
-            render_string(type->valuestring, strlen(type->valuestring), name, sizeof(name));
-            finding(l, path,
-                    "unknown type %s (known: object, array, string, integer, number, boolean, "
-                    "null)",
-                    name);
-        }
-        return bit;
-    }
-    if (!cJSON_IsArray(type)) {
-        finding(l, path, "\"type\" must be a type name or an array of type names");
-        return 0;
-    }
-    if (!type->child) {
-        finding(l, path, "\"type\" must not be an empty array");
-        return 0;
-    }
-    unsigned mask = 0;
-    int ok = 1;
-    size_t index = 0;
-    for (const cJSON *t = type->child; t; t = t->next, index++) {
-        cf_path_index(sub, sizeof(sub), path, index);
-        if (!cJSON_IsString(t)) {
-            finding(l, sub, "type names must be strings, got %s", instance_type(t));
-            ok = 0;
-            continue;
-        }
-        unsigned bit = type_bit(t->valuestring);
-        render_string(t->valuestring, strlen(t->valuestring), name, sizeof(name));
-        if (!bit) {
-            finding(l, sub,
-                    "unknown type %s (known: object, array, string, integer, number, boolean, "
-                    "null)",
-                    name);
-            ok = 0;
-        } else if (mask & bit) {
-            finding(l, sub, "duplicate type %s", name);
-        }
-        mask |= bit;
-    }
-    return ok ? mask : 0;
-}
-
-static void lint_count(lctx *l, const cJSON *v, const char *name, const char *path)
-{
-    if (is_count(v))
-        return;
-    char got[VALUE_MAX];
-    render_value(v, got, sizeof(got));
-    finding(l, path, "\"%s\" must be a non-negative integer, got %s", name, got);
-}
-
-static void lint_required(lctx *l, const cJSON *schema, const cJSON *required, const char *path)
-{
-    if (!cJSON_IsArray(required)) {
-        finding(l, path, "\"required\" must be an array of strings");
-        return;
-    }
-    const cJSON *properties = keyword(schema, "properties");
-    int closed = cJSON_IsFalse(keyword(schema, "additionalProperties"));
-    size_t index = 0;
-    for (const cJSON *r = required->child; r; r = r->next, index++) {
-        char sub[CF_PATH_MAX];
-        char name[VALUE_MAX];
-        cf_path_index(sub, sizeof(sub), path, index);
-        if (!cJSON_IsString(r) || !r->valuestring) {
-            finding(l, sub, "\"required\" entries must be strings, got %s", instance_type(r));
-            continue;
-        }
-        render_string(r->valuestring, strlen(r->valuestring), name, sizeof(name));
-        for (const cJSON *p = required->child; p != r; p = p->next) {
-            if (cJSON_IsString(p) && p->valuestring &&
-                strcmp(p->valuestring, r->valuestring) == 0) {
-                finding(l, sub, "duplicate required member %s", name);
-                break;
-            }
-        }
-        if (closed && !cJSON_GetObjectItemCaseSensitive(properties, r->valuestring))
-            finding(l, sub,
-                    "required member %s is not in \"properties\" and additionalProperties is "
-                    "false: no object can pass",
-                    name);
-    }
-}
-
-static void lint_enum(lctx *l, const cJSON *values, unsigned types, const char *path)
-{
-    if (!cJSON_IsArray(values)) {
-        finding(l, path, "\"enum\" must be an array");
-        return;
-    }
-    if (!values->child) {
-        finding(l, path, "\"enum\" is empty: no value can pass");
-        return;
-    }
-    char want[128];
-    render_types(types, want, sizeof(want));
-    size_t index = 0;
-    for (const cJSON *e = values->child; e; e = e->next, index++) {
-        if (!types || type_accepts(types, e))
-            continue;
-        char sub[CF_PATH_MAX];
-        char got[VALUE_MAX];
-        cf_path_index(sub, sizeof(sub), path, index);
-        render_value(e, got, sizeof(got));
-        finding(l, sub, "enum value %s does not have type %s: it can never pass", got, want);
-    }
-}
-
-/* minLength <= maxLength, minimum <= maximum. */
-static void lint_ranges(lctx *l, const cJSON *schema, const char *path)
-{
-    static const char *const pairs[][2] = {{"minLength", "maxLength"}, {"minimum", "maximum"}};
-    for (size_t i = 0; i < 2; i++) {
-        const cJSON *lo = keyword(schema, pairs[i][0]);
-        const cJSON *hi = keyword(schema, pairs[i][1]);
-        if (!cJSON_IsNumber(lo) || !cJSON_IsNumber(hi) || !(lo->valuedouble > hi->valuedouble))
-            continue;
-        char sub[CF_PATH_MAX];
-        char a[64];
-        char b[64];
-        cf_path_key(sub, sizeof(sub), path, pairs[i][0]);
-        render_number(lo->valuedouble, a, sizeof(a));
-        render_number(hi->valuedouble, b, sizeof(b));
-        finding(l, sub, "%s %s exceeds %s %s: no value can pass", pairs[i][0], a, pairs[i][1], b);
-    }
-}
-
-/* Lints one keyword of a schema whose declared types are `types` (0: not declared). */
-static void lint_keyword(lctx *l, const cJSON *schema, const cJSON *kw, unsigned types,
-                         const char *sub, int depth)
-{
-    const char *key = kw->string;
-    if (strcmp(key, "required") == 0) {
-        lint_required(l, schema, kw, sub);
-    } else if (strcmp(key, "properties") == 0) {
-        if (!cJSON_IsObject(kw)) {
-            finding(l, sub, "\"properties\" must be an object of schemas");
-            return;
-        }
-        for (const cJSON *p = kw->child; p; p = p->next) {
-            char psub[CF_PATH_MAX];
-            cf_path_key(psub, sizeof(psub), sub, p->string ? p->string : "");
-            lint_schema(l, p, psub, depth + 1);
-        }
-    } else if (strcmp(key, "additionalProperties") == 0) {
-        if (cJSON_IsObject(kw))
-            lint_schema(l, kw, sub, depth + 1);
-        else if (!cJSON_IsBool(kw))
-            finding(l, sub, "\"additionalProperties\" must be a boolean or a schema");
-    } else if (strcmp(key, "items") == 0) {
-        if (cJSON_IsArray(kw))
-            finding(l, sub, "\"items\" as an array (tuple form) is not supported");
-        else
-            lint_schema(l, kw, sub, depth + 1);
-    } else if (strcmp(key, "minLength") == 0 || strcmp(key, "maxLength") == 0) {
-        lint_count(l, kw, key, sub);
-    } else if (strcmp(key, "minimum") == 0 || strcmp(key, "maximum") == 0) {
-        if (!cJSON_IsNumber(kw) || !isfinite(kw->valuedouble))
-            finding(l, sub, "\"%s\" must be a number, got %s", key, instance_type(kw));
-    } else if (strcmp(key, "enum") == 0) {
-        lint_enum(l, kw, types, sub);
-    } else if (strcmp(key, "format") == 0) {
-        if (!cJSON_IsString(kw)) {
-            finding(l, sub, "\"format\" must be a string, got %s", instance_type(kw));
-        } else if (strcmp(kw->valuestring, "date-time") != 0 &&
-                   strcmp(kw->valuestring, "uri") != 0) {
-            char name[VALUE_MAX];
-            render_string(kw->valuestring, strlen(kw->valuestring), name, sizeof(name));
-            finding(l, sub, "unknown format %s (supported: date-time, uri)", name);
-        }
-    } else if (strcmp(key, "x-https") == 0 || strcmp(key, "x-millis") == 0) {
-        const char *needs = key[2] == 'h' ? "uri" : "date-time";
-        const cJSON *format = keyword(schema, "format");
-        if (!cJSON_IsBool(kw))
-            finding(l, sub, "\"%s\" must be a boolean, got %s", key, instance_type(kw));
-        else if (!cJSON_IsString(format) || strcmp(format->valuestring, needs) != 0)
-            finding(l, sub, "\"%s\" has no effect without \"format\": \"%s\"", key, needs);
-    } else if (strcmp(key, "description") == 0 || strcmp(key, "title") == 0) {
-        if (!cJSON_IsString(kw))
-            finding(l, sub, "\"%s\" must be a string, got %s", key, instance_type(kw));
-    }
-}
-
-static void lint_schema(lctx *l, const cJSON *schema, const char *path, int depth)
-{
-    if (!cJSON_IsObject(schema)) {
-        finding(l, path, "a schema must be an object, got %s", instance_type(schema));
-        return;
-    }
-    if (depth > CF_MAX_JSON_DEPTH) {
-        finding(l, path, "schema nested deeper than %d levels", CF_MAX_JSON_DEPTH);
-        return;
-    }
-    const cJSON *type = keyword(schema, "type");
-    char sub[CF_PATH_MAX];
-    unsigned types = 0;
-    if (type) {
-        cf_path_key(sub, sizeof(sub), path, "type");
-        types = lint_type(l, type, sub);
-    }
-    for (const cJSON *kw = schema->child; kw; kw = kw->next) {
-        const char *key = kw->string ? kw->string : "";
-        cf_path_key(sub, sizeof(sub), path, key);
-        size_t k = 0;
-        while (k < KEYWORD_COUNT && strcmp(keywords[k].name, key) != 0)
-            k++;
-        if (k == KEYWORD_COUNT) {
-            lint_unknown(l, key, sub);
-            continue;
-        }
-        const cJSON *first = keyword(schema, key);
-        if (first != kw) {
-            finding(l, sub, "duplicate keyword \"%s\"", key);
-            continue;
-        }
-        if (types && keywords[k].applies && !(types & keywords[k].applies)) {
-            char declared[128];
-            render_types(types, declared, sizeof(declared));
-            finding(l, sub, "\"%s\" has no effect on type %s", key, declared);
-        }
-        if (strcmp(key, "type") != 0)
-            lint_keyword(l, schema, kw, types, sub, depth);
-    }
-    lint_ranges(l, schema, path);
-}
-
-size_t cf_schema_lint(const cJSON *schema, const char *file, const char *base, cf_diags *out)
-{
-    lctx l = {out, file, 0};
-    if (!schema)
-        return 0;
-    lint_schema(&l, schema, base ? base : "", 0);
-    return l.count;
 }
