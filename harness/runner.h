@@ -23,9 +23,9 @@ typedef struct {
     const char *filter; /* fnmatch glob on case ids; NULL = all */
     unsigned shard_k;   /* run shard k (1-based) of n; n == 0: no sharding */
     unsigned shard_n;
-    unsigned repeat;              /* run the selection this many times (fresh tokens each time,
-                                     result ids "id#k"); 0 or 1 = once */
-    volatile sig_atomic_t *stop;  /* set non-zero (by a signal) to stop early */
+    unsigned repeat;             /* run the selection this many times (fresh tokens each time,
+                                    result ids "id#k"); 0 or 1 = once */
+    volatile sig_atomic_t *stop; /* set non-zero (by a signal) to stop early */
     cf_progress_cb progress;
     void *progress_user;
 } cf_run_opts;
