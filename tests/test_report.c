@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cli_child.h"
 #include "report/report.h"
 #include "result.h"
 
@@ -55,25 +56,6 @@ static char *path_in(const char *dir, const char *name)
     cr_assert_not_null(p);
     snprintf(p, n, "%s/%s", dir, name);
     return p;
-}
-
-/* The whole file as a NUL-terminated string, or NULL when it cannot be read. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    cf_buf b;
-    cf_buf_init(&b, 64u * 1024u * 1024u);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        cr_assert_eq(cf_buf_add(&b, chunk, n), CF_OK);
-    fclose(f);
-    if (len)
-        *len = b.len;
-    char *s = cf_buf_take(&b);
-    return s ? s : dup_or_die("");
 }
 
 /* Names in dir that contain `part`. */
@@ -175,7 +157,7 @@ static cJSON *load_json(const char *dir)
 {
     char *path = path_in(dir, "report.json");
     size_t len = 0;
-    char *text = slurp(path, &len);
+    char *text = cf_test_read_file(path, &len);
     cr_assert_not_null(text, "report.json missing");
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
@@ -429,7 +411,7 @@ Test(report, junit_is_well_formed_with_hostile_strings, .timeout = 10)
                              "'a.b: expected (nothing), got <script>')\n"));
     /* No raw control byte or invalid sequence reached the file. */
     char *path = path_in(dir, "junit.xml");
-    char *xml = slurp(path, NULL);
+    char *xml = cf_test_read_file(path, NULL);
     cr_assert_not_null(xml);
     cr_expect_null(strchr(xml, '\x1b'));
     cr_expect_null(strchr(xml, '\x01'));
@@ -520,7 +502,7 @@ Test(report, rewriting_a_report_replaces_it_whole_and_leaves_no_temp_files, .tim
     chmod(path, 0640);
     cr_assert_eq(cf_atomic_write(path, "new\n", 4, err, sizeof(err)), CF_OK, "%s", err);
     size_t len = 0;
-    char *got = slurp(path, &len);
+    char *got = cf_test_read_file(path, &len);
     cr_assert_not_null(got);
     cr_expect_eq(len, 4);
     cr_expect_str_eq(got, "new\n");
@@ -564,7 +546,7 @@ Test(report, failed_write_midway_keeps_the_old_file_and_removes_the_temp, .timeo
     cr_expect_eq(rc, CF_E_IO);
     cr_expect_not_null(strstr(err, path), "error names the path: %s", err);
     cr_expect_not_null(strstr(err, strerror(EFBIG)), "error says why: %s", err);
-    char *got = slurp(path, NULL);
+    char *got = cf_test_read_file(path, NULL);
     cr_assert_not_null(got);
     cr_expect_str_eq(got, "<old/>");
     free(got);

@@ -167,10 +167,8 @@ void cf_test_remove_tree(const char *path)
 }
 
 /* The whole file as a NUL-terminated string; NULL when it cannot be read. */
-char *cf_test_slurp(const char *dir, const char *name)
+char *cf_test_read_file(const char *path, size_t *len)
 {
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
@@ -182,7 +180,16 @@ char *cf_test_slurp(const char *dir, const char *name)
         cr_assert_eq(cf_buf_add(&b, chunk, got), CF_OK);
     fclose(f);
     cr_assert_eq(cf_buf_adds(&b, ""), CF_OK);
+    if (len)
+        *len = b.len;
     return cf_buf_take(&b);
+}
+
+char *cf_test_slurp(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    return cf_test_read_file(path, NULL);
 }
 
 /* DIR/report.json parsed; fails the test when it is missing or not JSON. */

@@ -35,6 +35,9 @@ void cf_child_cleanup(cf_child *p);
 /* A fresh directory under /tmp; remove it with cf_test_remove_tree(). */
 void cf_test_tmpdir(char *out, size_t n);
 void cf_test_remove_tree(const char *path);
+/* The whole file as a NUL-terminated string (its length in *len when len is given; the file
+ * may hold NUL bytes); NULL when it cannot be read. */
+char *cf_test_read_file(const char *path, size_t *len);
 /* DIR/NAME as a NUL-terminated string; NULL when it cannot be read. */
 char *cf_test_slurp(const char *dir, const char *name);
 /* DIR/report.json parsed; fails the test when it is missing or not JSON. */
