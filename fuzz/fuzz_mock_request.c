@@ -19,14 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cf_limits.h"
+#include "base/limits.h"
 #include "fuzz_specs.h"
-#include "http.h"
-#include "json.h"
+#include "http/http.h"
+#include "base/json.h"
 #include "mock/mock.h"
-#include "response.h"
-#include "spec.h"
-#include "vars.h"
+#include "http/response.h"
+#include "contract/spec.h"
+#include "contract/vars.h"
 
 typedef struct {
     cf_spec *spec;

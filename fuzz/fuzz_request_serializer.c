@@ -23,16 +23,16 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
-#include "cf_limits.h"
+#include "base/buf.h"
+#include "base/limits.h"
 #include "fuzz_specs.h"
-#include "http.h"
-#include "json.h"
-#include "record.h"
-#include "redact.h"
-#include "request.h"
-#include "spec.h"
-#include "template.h"
+#include "http/http.h"
+#include "base/json.h"
+#include "check/record.h"
+#include "base/redact.h"
+#include "http/request.h"
+#include "contract/spec.h"
+#include "contract/template.h"
 
 #define TEXT_MAX 4096u       /* bytes of one generated template or its expansion */
 #define MAX_HEADERS 16u      /* operation headers + step headers modelled */

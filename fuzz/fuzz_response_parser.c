@@ -12,17 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks.h"
-#include "cf_limits.h"
+#include "check/checks.h"
+#include "base/limits.h"
 #include "fuzz_specs.h"
-#include "record.h"
-#include "redact.h"
-#include "request.h"
-#include "response.h"
-#include "result.h"
-#include "spec.h"
-#include "template.h"
-#include "vars.h"
+#include "check/record.h"
+#include "base/redact.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "check/result.h"
+#include "contract/spec.h"
+#include "contract/template.h"
+#include "contract/vars.h"
 
 /* One step of a bundled case with the request the runner would have sent for it. */
 typedef struct {

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cf_limits.h"
-#include "json.h"
-#include "schema.h"
+#include "base/limits.h"
+#include "base/json.h"
+#include "contract/schema.h"
 
 /* A schema sits in a spec file; an instance is a response or request body. */
 #define SCHEMA_MAX CF_MAX_SPEC_FILE

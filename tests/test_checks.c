@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "checks.h"
-#include "timefmt.h"
-#include "vars.h"
+#include "check/checks.h"
+#include "base/timefmt.h"
+#include "contract/vars.h"
 
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant/"
 

@@ -17,11 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "cli_child.h"
 #include "fault_proxy.h"
 #include "http_server.h"
-#include "json.h"
+#include "base/json.h"
 
 #define CONFORM_BIN CF_TEST_CONFORM
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant"

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http.h"
-#include "cf_limits.h"
+#include "http/http.h"
+#include "base/limits.h"
 
 Test(http, add_and_get_ignore_name_case, .timeout = 10)
 {

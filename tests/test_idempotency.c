@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "fault_proxy.h"
 #include "run_fixture.h"
-#include "result.h"
-#include "runner.h"
-#include "spec.h"
+#include "check/result.h"
+#include "run/runner.h"
+#include "contract/spec.h"
 
 /* ---- a conforming server passes ----------------------------------------------------------- */
 

@@ -4,7 +4,7 @@
 
 #include <criterion/criterion.h>
 
-#include "json.h"
+#include "base/json.h"
 
 /* Parses `text` from an exact-size heap copy with no NUL after it, so ASan sees over-reads. */
 static cf_rc parse_exact(const char *text, size_t len, int max_depth, cJSON **out, size_t *off)

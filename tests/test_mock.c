@@ -19,15 +19,15 @@
 
 #include <curl/curl.h>
 
-#include "buf.h"
-#include "json.h"
-#include "cf_limits.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "base/limits.h"
 #include "mock/mock.h"
 #include "mock/store.h"
-#include "schema.h"
-#include "spec.h"
-#include "timefmt.h"
-#include "vars.h"
+#include "contract/schema.h"
+#include "contract/spec.h"
+#include "base/timefmt.h"
+#include "contract/vars.h"
 
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant/"
 #define CONFORM_BIN CONFORM_BINARY_DIR "/conform"

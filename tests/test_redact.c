@@ -2,7 +2,9 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "redact.h"
+#include <cjson/cJSON.h>
+
+#include "base/redact.h"
 
 static char *run(const cf_redactor *r, const char *in)
 {

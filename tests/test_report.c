@@ -16,7 +16,7 @@
 
 #include "cli_child.h"
 #include "report/report.h"
-#include "result.h"
+#include "check/result.h"
 
 #define STARTED_MS 1735689600123LL /* 2025-01-01T00:00:00.123Z */
 

@@ -3,8 +3,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "request.h"
-#include "vars.h"
+#include "http/request.h"
+#include "contract/vars.h"
 
 #define AWS_SPEC CONFORM_SOURCE_DIR "/specs/connect-participant/start-attachment-upload.aws.json"
 

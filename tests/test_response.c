@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cf_limits.h"
-#include "response.h"
+#include "base/limits.h"
+#include "http/response.h"
 
 static cf_rc feed(cf_response *r, const char *line)
 {

@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "fault_proxy.h"
 #include "run_fixture.h"
 #include "http_server.h"
-#include "result.h"
-#include "runner.h"
-#include "spec.h"
+#include "check/result.h"
+#include "run/runner.h"
+#include "contract/spec.h"
 
 static void assert_all_pass(const cf_test_run *r, size_t cases)
 {

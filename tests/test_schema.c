@@ -5,8 +5,8 @@
 
 #include <criterion/criterion.h>
 
-#include "cf_limits.h"
-#include "schema.h"
+#include "base/limits.h"
+#include "contract/schema.h"
 
 /* One validation case: NULL path means the instance is valid; otherwise exactly one
  * diagnostic with that path whose message contains `message`. */

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "mock/mock.h"
-#include "spec.h"
-#include "vars.h"
+#include "contract/spec.h"
+#include "contract/vars.h"
 
 #define AWS_SPEC CONFORM_SOURCE_DIR "/specs/connect-participant/start-attachment-upload.aws.json"
 #define SDK_SRC CONFORM_SOURCE_DIR "/tests/sdk"

@@ -16,15 +16,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "cli_child.h"
 #include "fault_proxy.h"
 #include "http_server.h"
-#include "json.h"
+#include "base/json.h"
 #include "report/report.h"
-#include "result.h"
-#include "runner.h"
-#include "spec.h"
+#include "check/result.h"
+#include "run/runner.h"
+#include "contract/spec.h"
 
 #define CONFORM_BIN CF_TEST_CONFORM
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant"

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runner.h"
-#include "spec.h"
+#include "run/runner.h"
+#include "contract/spec.h"
 
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant/"
 

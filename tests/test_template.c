@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "template.h"
+#include "contract/template.h"
 
 static cf_rc fixed_gen(void *user, const char *name, const char *arg, cf_buf *out)
 {

@@ -4,7 +4,7 @@
 
 #include <criterion/criterion.h>
 
-#include "timefmt.h"
+#include "base/timefmt.h"
 
 /* Parses from an exact-size heap copy (no NUL after it), so ASan sees over-reads. */
 static int parse_exact(const char *text, int64_t *ms)

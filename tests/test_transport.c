@@ -8,8 +8,8 @@
 #include <time.h>
 
 #include "http_server.h"
-#include "cf_limits.h"
-#include "transport.h"
+#include "base/limits.h"
+#include "http/transport.h"
 
 #define OK_RESPONSE                                                                                \
     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n"                  \

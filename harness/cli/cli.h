@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "diag.h"
+#include "base/diag.h"
 
 /* Exit statuses every subcommand uses. */
 enum {

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "spec.h"
+#include "cli/cli.h"
+#include "contract/spec.h"
 
 static const char usage[] =
     "usage: conform lint SPEC|DIR...\n"

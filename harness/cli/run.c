@@ -7,11 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "cf_limits.h"
+#include "cli/cli.h"
+#include "base/limits.h"
 #include "report/report.h"
-#include "runner.h"
-#include "timefmt.h"
+#include "run/runner.h"
+#include "base/timefmt.h"
 
 static volatile sig_atomic_t stop_flag;
 

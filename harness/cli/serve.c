@@ -8,10 +8,10 @@
 
 #include <pthread.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "mock/mock.h"
-#include "spec.h"
-#include "vars.h"
+#include "contract/spec.h"
+#include "contract/vars.h"
 
 enum { OPT_BIND, OPT_FAULT, OPT_HELP, OPT_PORT, OPT_SEED, OPT_SPEC, OPT_VAR };
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 #define MAX_SPEC_FILES 10000u
 #define MAX_DIR_DEPTH 16

@@ -9,12 +9,12 @@
 #include <strings.h>
 #include <time.h>
 
-#include "json.h"
+#include "base/json.h"
 #include "mock/internal.h"
-#include "schema.h"
-#include "str.h"
-#include "timefmt.h"
-#include "uuid.h"
+#include "contract/schema.h"
+#include "base/str.h"
+#include "base/timefmt.h"
+#include "base/uuid.h"
 
 /* ---- answers ------------------------------------------------------------------------------ */
 

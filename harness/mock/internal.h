@@ -6,14 +6,14 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#include "buf.h"
-#include "cf_limits.h"
-#include "diag.h"
-#include "http.h"
+#include "base/buf.h"
+#include "base/limits.h"
+#include "base/diag.h"
+#include "http/http.h"
 #include "mock/mock.h"
 #include "mock/store.h"
-#include "redact.h"
-#include "template.h"
+#include "base/redact.h"
+#include "contract/template.h"
 
 /* Bodies past CF_MAX_REQUEST_BODY are still read (and dropped) up to this many bytes so the
  * client gets its validation answer intact; past it the connection is closed. */

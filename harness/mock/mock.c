@@ -10,11 +10,11 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#include "json.h"
+#include "base/json.h"
 #include "mock/internal.h"
-#include "str.h"
-#include "timefmt.h"
-#include "uuid.h"
+#include "base/str.h"
+#include "base/timefmt.h"
+#include "base/uuid.h"
 
 void cf_mock_answer_cleanup(cf_mock_answer *a)
 {

@@ -5,10 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "http.h"
-#include "rc.h"
-#include "spec.h"
-#include "template.h"
+#include "http/http.h"
+#include "base/rc.h"
+#include "contract/spec.h"
+#include "contract/template.h"
 
 /* What the mock does with a request, in this order:
  *   1. route: another path is a 404 JSON answer, another method a 405 (with Allow);

@@ -1,7 +1,7 @@
 /* store.c - the mock's bounded idempotency store: a hash table plus an age-ordered list. */
 #include "mock/store.h"
-#include "str.h"
-#include "uuid.h"
+#include "base/str.h"
+#include "base/uuid.h"
 
 #include <stdlib.h>
 #include <string.h>

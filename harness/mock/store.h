@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rc.h"
+#include "base/rc.h"
 
 /* Private to harness/mock/. Not thread-safe: the mock holds its lock around every call.
  * Entries are kept in insertion order, so the oldest is always evicted first, whether it

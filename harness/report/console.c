@@ -1,5 +1,5 @@
 /* console.c - a run as text for a person at a terminal or reading a CI log. */
-#include "report.h"
+#include "report/report.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* files.c - the report directory and atomic writes of report files into it. */
-#include "report.h"
+#include "report/report.h"
 
 #include <errno.h>
 #include <fcntl.h>

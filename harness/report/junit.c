@@ -1,11 +1,11 @@
 /* junit.c - junit.xml: a run as Ant/Surefire JUnit XML for the test views of CI services. */
-#include "report.h"
+#include "report/report.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "timefmt.h"
+#include "base/timefmt.h"
 
 #define ATTR (CF_CLEAN_XML | CF_CLEAN_QUOTES | CF_CLEAN_ONE_LINE)
 

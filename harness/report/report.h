@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "buf.h"
-#include "rc.h"
-#include "result.h"
+#include "base/buf.h"
+#include "base/rc.h"
+#include "check/result.h"
 
 /* Memory: nothing here keeps a pointer past the call. cf_report_json(), cf_report_junit() and
  * cf_report_clean() append to a cf_buf the caller initialised and frees; on error the buffer

@@ -1,12 +1,12 @@
 /* report_json.c - report.json: the machine-readable record of a run, built with cJSON. */
-#include "report.h"
+#include "report/report.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 
 #include <cjson/cJSON.h>
 
-#include "timefmt.h"
+#include "base/timefmt.h"
 
 /* Milliseconds rounded to microseconds, so the file does not carry 17 noisy digits. */
 static double ms3(double ms)

@@ -1,5 +1,5 @@
 /* text.c - makes result strings safe for a report: valid UTF-8, XML escaping, terminal-safe. */
-#include "report.h"
+#include "report/report.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -10,7 +10,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "buf.h"
+#include "base/buf.h"
 
 #define CF_TEST_CONFORM CONFORM_BINARY_DIR "/conform"
 

@@ -18,15 +18,15 @@
 #include <curl/curl.h>
 #include <microhttpd.h>
 
-#include "buf.h"
-#include "http.h"
-#include "json.h"
+#include "base/buf.h"
+#include "http/http.h"
+#include "base/json.h"
 #include "mock/mock.h"
-#include "spec.h"
-#include "template.h"
-#include "timefmt.h"
-#include "uuid.h"
-#include "vars.h"
+#include "contract/spec.h"
+#include "contract/template.h"
+#include "base/timefmt.h"
+#include "base/uuid.h"
+#include "contract/vars.h"
 
 #define BODY_MAX (8u * 1024u * 1024u) /* request and answer bodies the proxy carries */
 #define SLOW_MS 2100u                 /* the bundled specs' budget is 2000 ms */

@@ -18,7 +18,7 @@
 
 #include <microhttpd.h>
 
-#include "buf.h"
+#include "base/buf.h"
 
 static void sleep_ms(unsigned ms)
 {

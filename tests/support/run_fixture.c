@@ -4,7 +4,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "buf.h"
+#include "base/buf.h"
 
 const char *cf_test_spec_file(int aws)
 {

@@ -5,9 +5,9 @@
 #define CF_TEST_RUN_FIXTURE_H
 
 #include "fault_proxy.h"
-#include "result.h"
-#include "runner.h"
-#include "spec.h"
+#include "check/result.h"
+#include "run/runner.h"
+#include "contract/spec.h"
 
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant/"
 #define ENVELOPE_SPEC SPEC_DIR "start-attachment-upload.json"

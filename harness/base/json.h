@@ -1,0 +1,36 @@
+/* json.h - bounded JSON parsing and JSON Pointer lookup on top of cJSON. */
+#ifndef CF_JSON_H
+#define CF_JSON_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "base/rc.h"
+
+/* Parses exactly `len` bytes (need not be NUL-terminated) as one JSON value.
+ * Nesting deeper than `max_depth` fails with CF_E_TOO_DEEP before cJSON sees the input;
+ * trailing bytes other than whitespace fail with CF_E_INVALID.
+ * On failure *out is NULL and *err_offset (if given) is the byte offset of the problem.
+ * Memory: the caller frees *out with cJSON_Delete(). */
+CF_WUR cf_rc cf_json_parse(const char *buf, size_t len, int max_depth, cJSON **out,
+                           size_t *err_offset);
+
+/* Deepest array/object nesting in the bytes, strings skipped; stops counting past `stop`. */
+int cf_json_depth(const char *buf, size_t len, int stop);
+
+/* RFC 6901 lookup ("" is the root, "/a/0/b~1c"); NULL when absent or malformed.
+ * Borrows: the result lives as long as `root`. */
+const cJSON *cf_json_pointer(const cJSON *root, const char *pointer);
+
+/* Renders a value compactly into a new string (caller frees); NULL on allocation failure. */
+char *cf_json_print(const cJSON *value);
+
+/* Like cf_json_pointer but creates missing parent objects and replaces the target with
+ * `value` (taken). Fails with CF_E_INVALID when a parent is not an object or array index is
+ * out of range; `value` is then freed. */
+CF_WUR cf_rc cf_json_pointer_set(cJSON *root, const char *pointer, cJSON *value);
+/* Removes the member at `pointer`; CF_E_NOT_FOUND when absent. */
+CF_WUR cf_rc cf_json_pointer_remove(cJSON *root, const char *pointer);
+
+#endif

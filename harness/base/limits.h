@@ -1,0 +1,42 @@
+/* limits.h - every size bound libconform enforces, in one place; fuzz builds may lower them. */
+#ifndef CF_LIMITS_H
+#define CF_LIMITS_H
+
+#ifndef CF_MAX_RESPONSE_BODY
+#define CF_MAX_RESPONSE_BODY (1024u * 1024u) /* bytes of a response body kept; more fails */
+#endif
+#ifndef CF_MAX_RESPONSE_HEADERS
+#define CF_MAX_RESPONSE_HEADERS (64u * 1024u) /* bytes of all response header lines */
+#endif
+#ifndef CF_MAX_HEADER_COUNT
+#define CF_MAX_HEADER_COUNT 128u /* header lines in one message */
+#endif
+#ifndef CF_MAX_REQUEST_BODY
+#define CF_MAX_REQUEST_BODY (1024u * 1024u) /* bytes the mock accepts / the serializer emits */
+#endif
+#ifndef CF_MAX_BATCH_BYTES
+#define CF_MAX_BATCH_BYTES (64u * 1024u * 1024u) /* request bodies the runner holds at once */
+#endif
+#ifndef CF_MAX_SPEC_FILE
+#define CF_MAX_SPEC_FILE (4u * 1024u * 1024u) /* bytes of one spec file */
+#endif
+#ifndef CF_MAX_JSON_DEPTH
+#define CF_MAX_JSON_DEPTH 64 /* nesting accepted in any JSON we parse */
+#endif
+#ifndef CF_MAX_CASES
+#define CF_MAX_CASES 4096u /* cases in one spec */
+#endif
+#ifndef CF_MAX_STEPS
+#define CF_MAX_STEPS 64u /* steps in one scenario */
+#endif
+#ifndef CF_MAX_PARALLEL
+#define CF_MAX_PARALLEL 64u /* copies of one step sent at once */
+#endif
+#ifndef CF_MAX_VARS
+#define CF_MAX_VARS 64u /* variables in one spec */
+#endif
+#ifndef CF_MAX_DIAGS
+#define CF_MAX_DIAGS 200u /* diagnostics kept per operation; more are counted, not stored */
+#endif
+
+#endif

@@ -1,0 +1,433 @@
+/* checks.c - the named checks a response is held against. */
+#include "check/checks.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/json.h"
+#include "base/limits.h"
+#include "contract/schema.h"
+#include "base/timefmt.h"
+
+#define TEXT_MAX 4096u
+
+typedef struct {
+    const cf_check_input *in;
+    cf_case_result *out;
+    cf_rc rc;
+} judge;
+
+/* Records a verdict; `actual` is printf-formatted and redacted before it is stored. */
+static void verdict(judge *j, const char *id, int passed, const char *expected, const char *fmt,
+                    ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+static void verdict(judge *j, const char *id, int passed, const char *expected, const char *fmt,
+                    ...)
+{
+    if (j->rc != CF_OK)
+        return;
+    char *actual = NULL;
+    char *exp = NULL;
+    /* Reports show only the id of a check that held: no text to build or redact for it. */
+    if (!passed) {
+        cf_buf raw;
+        cf_buf_init(&raw, TEXT_MAX * 4);
+        va_list ap;
+        va_start(ap, fmt);
+        cf_rc rc = fmt ? cf_buf_vaddf(&raw, fmt, ap) : CF_OK;
+        va_end(ap);
+        if (rc == CF_E_TOO_LARGE) { /* a very long actual value: keep its start */
+            char head[TEXT_MAX];
+            va_start(ap, fmt);
+            vsnprintf(head, sizeof(head), fmt, ap);
+            va_end(ap);
+            cf_buf_init(&raw, TEXT_MAX * 4);
+            if (cf_buf_adds(&raw, head) != CF_OK || cf_buf_adds(&raw, "...") != CF_OK)
+                cf_buf_init(&raw, TEXT_MAX);
+        }
+        actual = cf_redact_dup(j->in->redactor, cf_buf_str(&raw), raw.len, TEXT_MAX * 8);
+        cf_buf_free(&raw);
+        if (expected)
+            exp = cf_redact_dup(j->in->redactor, expected, strlen(expected), TEXT_MAX * 8);
+    }
+    j->rc = cf_case_add_check(j->out, id, passed, j->in->label, exp, actual);
+    free(actual);
+    free(exp);
+}
+
+char *cf_checks_value_text(const cJSON *root, const char *pointer)
+{
+    const cJSON *v = root ? cf_json_pointer(root, pointer) : NULL;
+    if (!v)
+        return NULL;
+    if (cJSON_IsString(v)) {
+        size_t n = strlen(v->valuestring) + 1;
+        char *s = malloc(n);
+        if (s)
+            memcpy(s, v->valuestring, n);
+        return s;
+    }
+    return cf_json_print(v);
+}
+
+static const char *envelope_name(cf_envelope e)
+{
+    return e == CF_ENVELOPE_SUCCESS ? "success" : e == CF_ENVELOPE_ERROR ? "error" : "neither";
+}
+
+/* Shortened body for messages. The body is redacted before it is cut: cut first, a secret
+ * straddling the cut would survive as a prefix the redactor no longer recognises. */
+static void body_excerpt(const judge *j, char *out, size_t n)
+{
+    const cf_response *r = j->in->response;
+    const cf_redactor *red = j->in->redactor;
+    size_t longest = 0;
+    for (size_t i = 0; red && i < red->count; i++)
+        if (strlen(red->values[i]) > longest)
+            longest = strlen(red->values[i]);
+    /* Every secret that starts inside the excerpt ends inside this window. */
+    size_t window = r->body.len < n + longest ? r->body.len : n + longest;
+    cf_buf clean;
+    cf_buf_init(&clean, window * 16 + 1024);
+    out[0] = '\0';
+    if (cf_redact(red, r->body.ptr ? r->body.ptr : "", window, &clean) != CF_OK) {
+        cf_buf_free(&clean);
+        return;
+    }
+    size_t len = clean.len < n - 4 ? clean.len : n - 4;
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 1 < n; i++) {
+        unsigned char c = (unsigned char)clean.ptr[i];
+        out[o++] = (c < 0x20 || c == 0x7f) ? '.' : (char)c;
+    }
+    if ((clean.len > len || r->body.len > window) && o + 3 < n) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+    cf_buf_free(&clean);
+}
+
+/* A second header of that name whose value differs from the first; NULL when none. A client
+ * picks one of two disagreeing single-valued headers, so the response is ambiguous. */
+static const char *conflicting_header(const cf_headers *h, const char *name)
+{
+    const char *first = NULL;
+    for (size_t i = 0; i < h->count; i++) {
+        if (strcasecmp(h->items[i].name, name) != 0)
+            continue;
+        if (!first)
+            first = h->items[i].value;
+        else if (strcmp(first, h->items[i].value) != 0)
+            return h->items[i].value;
+    }
+    return NULL;
+}
+
+static void check_schema(judge *j, const cJSON *schema, const cJSON *body, const char *what)
+{
+    cf_diags d;
+    cf_diags_init(&d);
+    size_t n = cf_schema_validate(schema, body, "", &d);
+    if (n == 0) {
+        verdict(j, "envelope.shape", 1, NULL, NULL);
+    } else {
+        /* Messages quote at most 64 bytes of a value: a secret cut there would survive
+         * redaction as a prefix, so when the body holds one only the paths are told. */
+        const cf_response *r = j->in->response;
+        int secret = r->body.len && cf_redactor_finds(j->in->redactor, r->body.ptr, r->body.len);
+        cf_buf all;
+        cf_buf_init(&all, TEXT_MAX);
+        for (size_t i = 0; i < d.count; i++)
+            if (cf_buf_addf(&all, "%s%s: %s", i ? "; " : "",
+                            d.items[i].path[0] ? d.items[i].path : "/",
+                            secret ? "(message withheld: the body holds a secret)"
+                                   : d.items[i].message) != CF_OK)
+                break;
+        char expected[128];
+        snprintf(expected, sizeof(expected), "a body matching the %s schema", what);
+        verdict(j, "envelope.shape", 0, expected, "%zu violation%s: %s", n, n == 1 ? "" : "s",
+                cf_buf_str(&all));
+        cf_buf_free(&all);
+    }
+    cf_diags_cleanup(&d);
+}
+
+static void check_rules(judge *j)
+{
+    const cf_spec *spec = j->in->spec;
+    const cJSON *body = j->in->response->json;
+    for (size_t i = 0; i < spec->rule_count; i++) {
+        const cf_rule *rule = &spec->rules[i];
+        const cJSON *a = cf_json_pointer(body, rule->path);
+        if (!a)
+            continue; /* holds vacuously */
+        int64_t ta = 0;
+        int ok_a =
+            cJSON_IsString(a) && cf_time_parse_rfc3339(a->valuestring, strlen(a->valuestring), &ta);
+        if (rule->kind == CF_RULE_FUTURE) {
+            char expected[160];
+            char now[25];
+            cf_time_format_millis(j->in->received_ms, now);
+            snprintf(expected, sizeof(expected), "%s later than the response time %s", rule->path,
+                     now);
+            verdict(j, rule->id, ok_a && ta > j->in->received_ms, expected, "%s = %s", rule->path,
+                    cJSON_IsString(a) ? a->valuestring : "(not a string)");
+            continue;
+        }
+        const cJSON *b = cf_json_pointer(body, rule->than);
+        int64_t tb = 0;
+        if (!b)
+            continue;
+        int ok_b =
+            cJSON_IsString(b) && cf_time_parse_rfc3339(b->valuestring, strlen(b->valuestring), &tb);
+        char expected[160];
+        snprintf(expected, sizeof(expected), "%s later than %s", rule->path, rule->than);
+        verdict(j, rule->id, ok_a && ok_b && ta > tb, expected, "%s = %s, %s = %s", rule->path,
+                cJSON_IsString(a) ? a->valuestring : "(not a timestamp)", rule->than,
+                cJSON_IsString(b) ? b->valuestring : "(not a timestamp)");
+    }
+}
+
+static void check_success(judge *j)
+{
+    const cf_spec *spec = j->in->spec;
+    const cf_response *r = j->in->response;
+    char expected[64];
+    snprintf(expected, sizeof(expected), "HTTP %d", spec->resp.success_status);
+    verdict(j, "status.success", r->status == spec->resp.success_status, expected, "HTTP %ld",
+            r->status);
+    check_schema(j, spec->resp.success_schema, r->json, "success");
+    check_rules(j);
+}
+
+static void check_error(judge *j)
+{
+    const cf_spec *spec = j->in->spec;
+    const cf_response *r = j->in->response;
+    const char *code = r->error_code;
+    const char *other =
+        spec->resp.code.header ? conflicting_header(&r->headers, spec->resp.code.header) : NULL;
+    if (other) {
+        verdict(j, "error.code-present", 0, "one error code", "two %s headers disagree: %s and %s",
+                spec->resp.code.header, cf_headers_get(&r->headers, spec->resp.code.header), other);
+    } else if (!code || !*code) {
+        verdict(j, "error.code-present", 0,
+                spec->resp.code.header ? spec->resp.code.header : spec->resp.code.pointer,
+                "no error code in the response (looked at %s %s)",
+                spec->resp.code.header ? "header" : "body member",
+                spec->resp.code.header ? spec->resp.code.header : spec->resp.code.pointer);
+    } else {
+        verdict(j, "error.code-present", 1, NULL, NULL);
+        int status = cf_spec_code_status(spec, code);
+        verdict(j, "error.code-known", status >= 0, "a code of the catalogue", "\"%s\"", code);
+        if (status >= 0) {
+            char expected[96];
+            snprintf(expected, sizeof(expected), "HTTP %d for %s", status, code);
+            verdict(j, "status.code-mismatch", r->status == status, expected, "HTTP %ld",
+                    r->status);
+        }
+    }
+    const char *msg = r->error_message;
+    verdict(j, "error.message", msg && *msg, "a non-empty error message", "%s",
+            msg ? "an empty message" : "no message");
+    if (r->json)
+        check_schema(j, spec->resp.error_schema, r->json, "error");
+}
+
+/* Whether a decoded string (or key) of the tree holds the secret: escapes hide it from bytes. */
+static int json_holds(const cJSON *v, const char *secret, int depth)
+{
+    if (!v || depth > CF_MAX_JSON_DEPTH + 1)
+        return 0;
+    if (cJSON_IsString(v) && v->valuestring &&
+        cf_secret_in(secret, v->valuestring, strlen(v->valuestring)))
+        return 1;
+    for (const cJSON *c = v->child; c; c = c->next)
+        if ((c->string && cf_secret_in(secret, c->string, strlen(c->string))) ||
+            json_holds(c, secret, depth + 1))
+            return 1;
+    return 0;
+}
+
+/* secrets.echoed: a credential the request carried must not come back anywhere. */
+static void check_echo(judge *j)
+{
+    const cf_request *q = j->in->request;
+    const cf_response *r = j->in->response;
+    const cf_bindings *vars = j->in->vars;
+    const char *auth = j->in->spec->op.auth_header
+                           ? cf_headers_get(&q->headers, j->in->spec->op.auth_header)
+                           : NULL;
+    const char *leaked = NULL;
+    for (size_t i = 0; vars && i <= vars->count && !leaked; i++) {
+        const char *secret =
+            i < vars->count ? (vars->items[i].secret ? vars->items[i].value : NULL) : auth;
+        if (!secret || strlen(secret) < 4)
+            continue;
+        int sent = (q->body && strstr(q->body, secret)) || (auth && strstr(auth, secret));
+        if (!sent)
+            continue;
+        if (r->body.len && cf_secret_in(secret, r->body.ptr, r->body.len))
+            leaked = "the body";
+        else if (json_holds(r->json, secret, 0))
+            leaked = "the body (JSON-escaped)";
+        for (size_t h = 0; h < r->headers.count && !leaked; h++)
+            if (cf_secret_in(secret, r->headers.items[h].value, strlen(r->headers.items[h].value)))
+                leaked = r->headers.items[h].name;
+    }
+    verdict(j, "secrets.echoed", !leaked, "no credential of the request in the response",
+            "a credential the request carried came back in %s", leaked ? leaked : "");
+}
+
+static int code_allowed(const cf_step *s, const char *code)
+{
+    for (size_t i = 0; code && i < s->allow_count; i++)
+        if (strcmp(s->allow_codes[i], code) == 0)
+            return 1;
+    return 0;
+}
+
+static void check_member_compare(judge *j, const cJSON *map, int want_equal)
+{
+    const char *id = j->in->step->check ? j->in->step->check
+                     : want_equal       ? "expect.equal"
+                                        : "expect.not_equal";
+    for (const cJSON *m = map ? map->child : NULL; m; m = m->next) {
+        cf_buf want;
+        cf_buf_init(&want, 1u << 20);
+        char err[256] = "";
+        cf_rc rc = cf_template_expand(m->valuestring, j->in->ctx, &want, err, sizeof(err));
+        char *got = cf_checks_value_text(j->in->response->json, m->string);
+        char expected[TEXT_MAX];
+        snprintf(expected, sizeof(expected), "%s %s %s", m->string,
+                 want_equal ? "==" : "!=", rc == CF_OK ? cf_buf_str(&want) : err);
+        int same = got && rc == CF_OK && strcmp(got, cf_buf_str(&want)) == 0;
+        /* equal needs both sides; not_equal holds when either is missing: an absent member, or
+         * one an earlier answer never had (it is optional), cannot repeat anything. */
+        int held = want_equal ? rc == CF_OK && got && same : !same;
+        verdict(j, id, held, expected, "%s = %s", m->string, got ? got : "(absent)");
+        free(got);
+        cf_buf_free(&want);
+    }
+}
+
+static void check_expectations(judge *j)
+{
+    const cf_spec *spec = j->in->spec;
+    const cf_step *s = j->in->step;
+    const cf_response *r = j->in->response;
+    const char *auth_code = cf_spec_role_code(spec, CF_ROLE_AUTH);
+    int allowed = r->envelope == CF_ENVELOPE_ERROR && code_allowed(s, r->error_code);
+    if (s->outcome == CF_OUTCOME_ERROR && r->status >= 500 &&
+        !(s->code && cf_spec_code_status(spec, s->code) >= 500))
+        verdict(j, "status.5xx-on-bad-request", 0, "a 4xx answer to a bad request", "HTTP %ld",
+                r->status);
+    if (s->outcome == CF_OUTCOME_ERROR && s->code && auth_code && strcmp(s->code, auth_code) == 0)
+        verdict(j, "auth.required",
+                r->envelope != CF_ENVELOPE_SUCCESS && (r->status < 200 || r->status > 299),
+                "a request with missing or bad credentials is refused", "HTTP %ld, %s answer",
+                r->status, envelope_name(r->envelope));
+    if (s->outcome != CF_OUTCOME_ANY) {
+        cf_envelope want =
+            s->outcome == CF_OUTCOME_SUCCESS ? CF_ENVELOPE_SUCCESS : CF_ENVELOPE_ERROR;
+        char expected[256];
+        snprintf(expected, sizeof(expected), "a %s answer%s%s", envelope_name(want),
+                 s->code ? " with code " : "", s->code ? s->code : "");
+        verdict(j, "expect.outcome", r->envelope == want || allowed, expected,
+                "HTTP %ld, %s answer%s%s", r->status, envelope_name(r->envelope),
+                r->error_code ? " with code " : "", r->error_code ? r->error_code : "");
+    }
+    if (s->code && r->envelope == CF_ENVELOPE_ERROR) {
+        int ok = (r->error_code && strcmp(r->error_code, s->code) == 0) || allowed;
+        verdict(j, "expect.code", ok, s->code, "%s", r->error_code ? r->error_code : "(none)");
+    }
+    if (s->status) {
+        char expected[32];
+        snprintf(expected, sizeof(expected), "HTTP %d", s->status);
+        verdict(j, "expect.status", r->status == s->status || allowed, expected, "HTTP %ld",
+                r->status);
+    }
+    if (r->envelope == CF_ENVELOPE_SUCCESS) {
+        check_member_compare(j, s->equal, 1);
+        check_member_compare(j, s->not_equal, 0);
+    }
+}
+
+cf_rc cf_checks_run(const cf_check_input *in, cf_case_result *out)
+{
+    judge j = {in, out, CF_OK};
+    const cf_spec *spec = in->spec;
+    const cf_response *r = in->response;
+    if (r->transport_rc != CF_OK) {
+        verdict(&j, "transport.response", 0, "a complete HTTP response", "%s",
+                r->transport_error[0] ? r->transport_error : cf_strerror(r->transport_rc));
+        if (in->step->outcome != CF_OUTCOME_ANY)
+            verdict(&j, "expect.outcome", 0,
+                    in->step->outcome == CF_OUTCOME_SUCCESS ? "a success answer"
+                                                            : "an error answer",
+                    "no response");
+        return j.rc;
+    }
+    verdict(&j, "transport.response", 1, NULL, NULL);
+    verdict(&j, "response.size", !r->body_truncated && !r->headers_overflow,
+            "body and headers within their bounds", "%s",
+            r->body_truncated ? "the body passed its size bound and was cut off"
+                              : "the headers passed their size bound");
+    char expected[128];
+    snprintf(expected, sizeof(expected), "at most %ld ms", spec->latency_ms);
+    verdict(&j, "latency.budget", r->elapsed_ms <= (double)spec->latency_ms, expected, "%.0f ms",
+            r->elapsed_ms);
+    const char *ct = cf_headers_get(&r->headers, "content-type");
+    const char *other = conflicting_header(&r->headers, "content-type");
+    if (other)
+        verdict(&j, "content-type", 0, spec->resp.content_type,
+                "two content-type headers: %s and %s", ct, other);
+    else
+        verdict(&j, "content-type", ct && cf_http_media_type_is(ct, spec->resp.content_type),
+                spec->resp.content_type, "%s", ct ? ct : "(no content-type header)");
+    for (size_t i = 0; i < spec->resp.required_header_count; i++) {
+        const char *name = spec->resp.required_headers[i];
+        snprintf(expected, sizeof(expected), "header %s present", name);
+        verdict(&j, "headers.required", cf_headers_get(&r->headers, name) != NULL, expected,
+                "no %s header", name);
+    }
+    if (!r->json) {
+        char excerpt[160];
+        body_excerpt(&j, excerpt, sizeof(excerpt));
+        if (r->json_rc == CF_E_TOO_DEEP)
+            verdict(&j, "json.valid", 0, "one complete JSON value", "nested deeper than %d",
+                    CF_MAX_JSON_DEPTH);
+        else if (r->body.len == 0)
+            verdict(&j, "json.valid", 0, "one complete JSON value", "an empty body");
+        else
+            verdict(&j, "json.valid", 0, "one complete JSON value",
+                    "not JSON (error at byte %zu): %s", r->json_err_offset, excerpt);
+    } else if (cf_utf8_length(r->body.ptr, r->body.len) == (size_t)-1) {
+        /* RFC 8259 section 8.1: JSON exchanged between systems is UTF-8; cJSON does not check. */
+        verdict(&j, "json.valid", 0, "one complete JSON value in UTF-8",
+                "the body is not valid UTF-8");
+    } else {
+        verdict(&j, "json.valid", 1, NULL, NULL);
+    }
+    if (r->json) {
+        char excerpt[160];
+        body_excerpt(&j, excerpt, sizeof(excerpt));
+        verdict(&j, "envelope.kind", r->envelope != CF_ENVELOPE_NEITHER,
+                "a success or an error envelope", "%s", excerpt);
+    }
+    if (r->envelope == CF_ENVELOPE_SUCCESS)
+        check_success(&j);
+    else if (r->envelope == CF_ENVELOPE_ERROR)
+        check_error(&j);
+    check_echo(&j);
+    check_expectations(&j);
+    return j.rc;
+}

@@ -1,0 +1,23 @@
+/* record.h - an exchange written down for a report: request and response as text and a curl
+ * line that replays it, all with secrets masked at the source. */
+#ifndef CF_RECORD_H
+#define CF_RECORD_H
+
+#include "base/redact.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "contract/spec.h"
+
+/* Bytes of a body kept in a record; the rest is summarised as "... (N more bytes)". */
+#define CF_RECORD_BODY_MAX 2048u
+
+/* Each returns a new string (caller frees) or NULL on allocation failure. The credential
+ * header (spec->op.auth_header) is always masked, whatever its value; a value equal to a
+ * secret variable appears in the curl line as "${CONFORM_VAR_<NAME>}" so the line replays
+ * without holding the secret. */
+char *cf_record_request(const cf_spec *spec, const cf_request *q, const cf_redactor *r);
+char *cf_record_response(const cf_response *resp, const cf_redactor *r);
+char *cf_record_curl(const cf_spec *spec, const cf_request *q, const cf_bindings *vars,
+                     const cf_redactor *r);
+
+#endif

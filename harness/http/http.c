@@ -1,0 +1,180 @@
+/* http.c - header lists that refuse injection, and media-type comparison. */
+#include "http/http.h"
+#include "base/str.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+
+static int is_ows(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static char ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Case-insensitive (ASCII only, whatever the locale) equality of two byte ranges. */
+static int ascii_ieq(const char *a, size_t alen, const char *b, size_t blen)
+{
+    if (alen != blen)
+        return 0;
+    for (size_t i = 0; i < alen; i++)
+        if (ascii_lower(a[i]) != ascii_lower(b[i]))
+            return 0;
+    return 1;
+}
+
+/* RFC 9110 section 5.6.2: tchar. */
+static int is_tchar(unsigned char c)
+{
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        return 1;
+    return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+int cf_http_is_token(const char *s, size_t len)
+{
+    if (!s || len == 0)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!is_tchar((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* A value may hold anything but the bytes that would end the line or the string. */
+static int value_is_safe(const char *v, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (v[i] == '\r' || v[i] == '\n' || v[i] == '\0')
+            return 0;
+    return 1;
+}
+
+void cf_headers_cleanup(cf_headers *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->count; i++) {
+        free(h->items[i].name);
+        free(h->items[i].value);
+    }
+    free(h->items);
+    h->items = NULL;
+    h->count = 0;
+    h->cap = 0;
+}
+
+/* Stores an already validated pair; the one place the list grows. */
+static cf_rc append(cf_headers *h, const char *name, size_t name_len, const char *value,
+                    size_t value_len)
+{
+    if (h->count >= CF_MAX_HEADER_COUNT)
+        return CF_E_TOO_LARGE;
+    if (h->count == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 8;
+        cf_header *items = realloc(h->items, cap * sizeof(*items));
+        if (!items)
+            return CF_E_NOMEM;
+        h->items = items;
+        h->cap = cap;
+    }
+    char *n = cf_strndup(name, name_len);
+    char *v = cf_strndup(value, value_len);
+    if (!n || !v) {
+        free(n);
+        free(v);
+        return CF_E_NOMEM;
+    }
+    h->items[h->count].name = n;
+    h->items[h->count].value = v;
+    h->count++;
+    return CF_OK;
+}
+
+cf_rc cf_headers_add(cf_headers *h, const char *name, const char *value)
+{
+    if (!name || !value)
+        return CF_E_INVALID;
+    size_t name_len = strlen(name);
+    size_t value_len = strlen(value);
+    if (!cf_http_is_token(name, name_len) || !value_is_safe(value, value_len))
+        return CF_E_INVALID;
+    return append(h, name, name_len, value, value_len);
+}
+
+cf_rc cf_headers_addn(cf_headers *h, const char *name, size_t name_len, const char *value,
+                      size_t value_len)
+{
+    if (!name || (!value && value_len))
+        return CF_E_INVALID;
+    if (!cf_http_is_token(name, name_len))
+        return CF_E_INVALID;
+    while (value_len && is_ows(value[0])) {
+        value++;
+        value_len--;
+    }
+    while (value_len && is_ows(value[value_len - 1]))
+        value_len--;
+    if (!value_is_safe(value, value_len))
+        return CF_E_INVALID;
+    return append(h, name, name_len, value ? value : "", value_len);
+}
+
+void cf_headers_remove(cf_headers *h, const char *name)
+{
+    if (!h || !name)
+        return;
+    size_t len = strlen(name);
+    size_t kept = 0;
+    for (size_t i = 0; i < h->count; i++) {
+        cf_header *it = &h->items[i];
+        if (ascii_ieq(it->name, strlen(it->name), name, len)) {
+            free(it->name);
+            free(it->value);
+            continue;
+        }
+        h->items[kept++] = *it;
+    }
+    h->count = kept;
+}
+
+const char *cf_headers_get(const cf_headers *h, const char *name)
+{
+    if (!h || !name)
+        return NULL;
+    size_t len = strlen(name);
+    for (size_t i = 0; i < h->count; i++)
+        if (ascii_ieq(h->items[i].name, strlen(h->items[i].name), name, len))
+            return h->items[i].value;
+    return NULL;
+}
+
+/* The "type/subtype" part of a media type: before any ';', without surrounding OWS. */
+static void media_type_range(const char *s, const char **start, size_t *len)
+{
+    while (is_ows(*s))
+        s++;
+    const char *end = s;
+    while (*end && *end != ';')
+        end++;
+    while (end > s && is_ows(end[-1]))
+        end--;
+    *start = s;
+    *len = (size_t)(end - s);
+}
+
+int cf_http_media_type_is(const char *content_type, const char *want)
+{
+    if (!content_type || !want)
+        return 0;
+    const char *a, *b;
+    size_t alen, blen;
+    media_type_range(content_type, &a, &alen);
+    media_type_range(want, &b, &blen);
+    return alen > 0 && ascii_ieq(a, alen, b, blen);
+}

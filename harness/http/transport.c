@@ -1,0 +1,432 @@
+/* transport.c - runs exchanges over one libcurl multi handle, at most `jobs` in flight. */
+#include "http/transport.h"
+#include "base/str.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "base/limits.h"
+
+/* One transfer in flight; the easy handle stays with the slot so it is reused. */
+typedef struct {
+    CURL *easy;
+    struct curl_slist *headers; /* request headers, alive until the transfer is done */
+    size_t index;               /* exchange being performed */
+    unsigned attempt;           /* 0 for the first try */
+    int busy;
+    struct timespec start;
+    char errbuf[CURL_ERROR_SIZE];
+} slot;
+
+struct cf_transport {
+    cf_transport_opts opts;
+    char *proxy; /* copies of the caller's strings */
+    char *cacert;
+    CURLM *multi; /* holds the connection cache shared by every transfer */
+    slot *slots;  /* opts.jobs of them */
+};
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc = CURLE_FAILED_INIT;
+
+/* curl_global_init is not thread-safe in older libcurl; run it exactly once. It is never
+ * undone: another transport may still be alive in another thread. */
+static void global_init(void)
+{
+    global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void cf_transport_opts_init(cf_transport_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->jobs = 8;
+    o->timeout_ms = 10000;
+    o->connect_timeout_ms = 5000;
+    o->max_body = CF_MAX_RESPONSE_BODY;
+}
+
+cf_rc cf_transport_new(const cf_transport_opts *opts, cf_transport **out)
+{
+    cf_rc rc = CF_E_NOMEM;
+    *out = NULL;
+    if (!opts || opts->jobs == 0)
+        return CF_E_USAGE;
+    pthread_once(&global_once, global_init);
+    if (global_rc != CURLE_OK)
+        return CF_E_NOMEM;
+    cf_transport *t = calloc(1, sizeof(*t));
+    if (!t)
+        goto out;
+    t->opts = *opts;
+    if (opts->proxy && !(t->proxy = cf_strdup(opts->proxy)))
+        goto out;
+    if (opts->cacert && !(t->cacert = cf_strdup(opts->cacert)))
+        goto out;
+    t->opts.proxy = t->proxy;
+    t->opts.cacert = t->cacert;
+    if (!(t->slots = calloc(opts->jobs, sizeof(*t->slots))))
+        goto out;
+    if (!(t->multi = curl_multi_init()))
+        goto out;
+    *out = t;
+    t = NULL;
+    rc = CF_OK;
+out:
+    cf_transport_free(t);
+    return rc;
+}
+
+void cf_transport_free(cf_transport *t)
+{
+    if (!t)
+        return;
+    if (t->slots) {
+        for (unsigned i = 0; i < t->opts.jobs; i++) {
+            slot *s = &t->slots[i];
+            if (s->easy) {
+                if (s->busy && t->multi)
+                    curl_multi_remove_handle(t->multi, s->easy);
+                curl_easy_cleanup(s->easy);
+            }
+            curl_slist_free_all(s->headers);
+        }
+    }
+    if (t->multi)
+        curl_multi_cleanup(t->multi);
+    free(t->slots);
+    free(t->proxy);
+    free(t->cacert);
+    free(t);
+}
+
+static size_t on_header(char *buffer, size_t size, size_t nitems, void *userdata)
+{
+    cf_response *resp = userdata;
+    size_t len = size * nitems;
+    cf_rc rc = cf_response_header_line(resp, buffer, len);
+    /* A malformed line is the target's problem, recorded by the parser; only running out of
+     * room or memory stops the transfer. */
+    if (rc == CF_E_TOO_LARGE || rc == CF_E_NOMEM)
+        return 0;
+    return len;
+}
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    cf_response *resp = userdata;
+    size_t len = size * nmemb;
+    if (cf_response_body_bytes(resp, ptr, len) != CF_OK)
+        return 0; /* curl ends the transfer with CURLE_WRITE_ERROR */
+    return len;
+}
+
+static int has_header(const cf_headers *h, const char *name)
+{
+    return cf_headers_get(h, name) != NULL;
+}
+
+/* The request's headers, and nothing curl would add on its own but Host and Content-Length. */
+static cf_rc build_headers(const cf_request *req, struct curl_slist **out)
+{
+    struct curl_slist *list = NULL;
+    cf_buf line;
+    cf_rc rc = CF_OK;
+    cf_buf_init(&line, CF_MAX_RESPONSE_HEADERS);
+    for (size_t i = 0; i < req->headers.count; i++) {
+        const cf_header *h = &req->headers.items[i];
+        cf_buf_reset(&line);
+        /* "Name:" would tell curl to drop the header; "Name;" sends it empty. */
+        if (h->value[0])
+            rc = cf_buf_addf(&line, "%s: %s", h->name, h->value);
+        else
+            rc = cf_buf_addf(&line, "%s;", h->name);
+        if (rc != CF_OK)
+            goto out;
+        struct curl_slist *next = curl_slist_append(list, cf_buf_str(&line));
+        if (!next) {
+            rc = CF_E_NOMEM;
+            goto out;
+        }
+        list = next;
+    }
+    static const char *const suppressed[] = {"Expect", "Accept", "Content-Type"};
+    for (size_t i = 0; i < sizeof(suppressed) / sizeof(suppressed[0]); i++) {
+        if (has_header(&req->headers, suppressed[i]))
+            continue;
+        cf_buf_reset(&line);
+        if ((rc = cf_buf_addf(&line, "%s:", suppressed[i])) != CF_OK)
+            goto out;
+        struct curl_slist *next = curl_slist_append(list, cf_buf_str(&line));
+        if (!next) {
+            rc = CF_E_NOMEM;
+            goto out;
+        }
+        list = next;
+    }
+    *out = list;
+    list = NULL;
+out:
+    curl_slist_free_all(list);
+    cf_buf_free(&line);
+    return rc;
+}
+
+static int ok(CURLcode c)
+{
+    return c == CURLE_OK;
+}
+
+/* Sets every option anew on a reset handle; the connection cache lives in the multi handle,
+ * so connections are still reused. */
+static cf_rc configure(const cf_transport *t, slot *s, const cf_exchange *ex)
+{
+    const cf_request *req = ex->request;
+    CURL *e = s->easy;
+    curl_easy_reset(e);
+    curl_slist_free_all(s->headers);
+    s->headers = NULL;
+    s->errbuf[0] = '\0';
+    cf_rc rc = build_headers(req, &s->headers);
+    if (rc != CF_OK)
+        return rc;
+    int good = ok(curl_easy_setopt(e, CURLOPT_URL, req->url)) &&
+               ok(curl_easy_setopt(e, CURLOPT_PRIVATE, (void *)s)) &&
+               ok(curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf)) &&
+               ok(curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L)) &&
+               ok(curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https")) &&
+               ok(curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")) &&
+               ok(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L)) &&
+               ok(curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, t->opts.timeout_ms)) &&
+               ok(curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, t->opts.connect_timeout_ms)) &&
+               ok(curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header)) &&
+               ok(curl_easy_setopt(e, CURLOPT_HEADERDATA, (void *)ex->response)) &&
+               ok(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body)) &&
+               ok(curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)ex->response)) &&
+               ok(curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->headers));
+    if (!good)
+        return CF_E_NOMEM;
+    if (t->proxy) {
+        /* "" overrides NO_PROXY from the environment: everything goes through the proxy. */
+        good = ok(curl_easy_setopt(e, CURLOPT_PROXY, t->proxy)) &&
+               ok(curl_easy_setopt(e, CURLOPT_NOPROXY, "")) &&
+               ok(curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L));
+    } else {
+        good = ok(curl_easy_setopt(e, CURLOPT_NOPROXY, "*"));
+    }
+    if (!good)
+        return CF_E_NOMEM;
+    long verify = t->opts.insecure ? 0L : 1L;
+    good = ok(curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, verify)) &&
+           ok(curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L)) &&
+           ok(curl_easy_setopt(e, CURLOPT_PROXY_SSL_VERIFYPEER, verify)) &&
+           ok(curl_easy_setopt(e, CURLOPT_PROXY_SSL_VERIFYHOST, verify ? 2L : 0L));
+    if (good && t->cacert)
+        good = ok(curl_easy_setopt(e, CURLOPT_CAINFO, t->cacert)) &&
+               ok(curl_easy_setopt(e, CURLOPT_PROXY_CAINFO, t->cacert));
+    if (good && ex->fresh_connection)
+        good = ok(curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L)) &&
+               ok(curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L));
+    if (good && req->body)
+        good = ok(curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len)) &&
+               ok(curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body));
+    /* HEAD has no response body; telling curl keeps it from waiting for one. */
+    if (good && strcmp(req->method, "HEAD") == 0)
+        good = ok(curl_easy_setopt(e, CURLOPT_NOBODY, 1L));
+    if (good)
+        good = ok(curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method));
+    return good ? CF_OK : CF_E_NOMEM;
+}
+
+static void set_error(cf_response *resp, cf_rc rc, const char *text)
+{
+    resp->transport_rc = rc;
+    snprintf(resp->transport_error, sizeof(resp->transport_error), "%s", text);
+}
+
+static double ms_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) * 1000.0 +
+           (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+/* Starts exchange `index` in slot `s`. A request that cannot be set up gets its error on its
+ * response and the slot stays free; the return value is that error. */
+static cf_rc start(cf_transport *t, slot *s, cf_exchange *ex, size_t index, unsigned attempt)
+{
+    cf_response *resp = ex[index].response;
+    const cf_request *req = ex[index].request;
+    if (!req || !req->url || !req->method) {
+        set_error(resp, CF_E_INVALID, "request has no method or URL");
+        return CF_OK; /* the caller's mistake, not a setup failure of curl */
+    }
+    /* curl sends a custom method verbatim: only a token can go on the request line. */
+    if (!cf_http_is_token(req->method, strlen(req->method))) {
+        set_error(resp, CF_E_INVALID, "request method is not an HTTP token");
+        return CF_OK;
+    }
+    /* The tighter of the transport's and the response's bounds applies. */
+    if (t->opts.max_body && (resp->body.max == 0 || t->opts.max_body < resp->body.max))
+        resp->body.max = t->opts.max_body;
+    if (!s->easy && !(s->easy = curl_easy_init())) {
+        set_error(resp, CF_E_NOMEM, "could not create a curl handle");
+        return CF_E_NOMEM;
+    }
+    cf_rc rc = configure(t, s, &ex[index]);
+    if (rc != CF_OK) {
+        set_error(resp, rc, "could not set up the curl transfer");
+        return rc;
+    }
+    s->index = index;
+    s->attempt = attempt;
+    clock_gettime(CLOCK_MONOTONIC, &s->start);
+    if (curl_multi_add_handle(t->multi, s->easy) != CURLM_OK) {
+        set_error(resp, CF_E_NOMEM, "could not add the transfer to curl");
+        return CF_E_NOMEM;
+    }
+    s->busy = 1;
+    return CF_OK;
+}
+
+/* Whether a failure means no HTTP exchange could even start: DNS, connect or TLS. */
+static int never_reached(CURL *easy, CURLcode result)
+{
+    switch (result) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        return 1;
+    case CURLE_OPERATION_TIMEDOUT: {
+        curl_off_t connected = 0;
+        return curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected) == CURLE_OK &&
+               connected == 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* Records how transfer `s` ended; returns 1 when it should be tried again. */
+static int finish(cf_transport *t, slot *s, cf_exchange *ex, CURLcode result)
+{
+    cf_exchange *x = &ex[s->index];
+    cf_response *resp = x->response;
+    resp->elapsed_ms = ms_since(&s->start);
+    if (resp->status == 0) {
+        long code = 0;
+        if (curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK)
+            resp->status = code;
+    }
+    if (result == CURLE_OK) {
+        resp->transport_rc = CF_OK;
+        resp->transport_error[0] = '\0';
+        return 0;
+    }
+    if (resp->body_truncated) {
+        snprintf(resp->transport_error, sizeof(resp->transport_error),
+                 "response body exceeds the %zu-byte limit; transfer aborted", resp->body.max);
+        resp->transport_rc = CF_E_TOO_LARGE;
+        return 0;
+    }
+    if (resp->headers_overflow) {
+        snprintf(resp->transport_error, sizeof(resp->transport_error),
+                 "response headers exceed %u bytes or %u lines; transfer aborted",
+                 (unsigned)CF_MAX_RESPONSE_HEADERS, (unsigned)CF_MAX_HEADER_COUNT);
+        resp->transport_rc = CF_E_TOO_LARGE;
+        return 0;
+    }
+    set_error(resp, result == CURLE_OPERATION_TIMEDOUT ? CF_E_TIMEOUT : CF_E_TRANSPORT,
+              s->errbuf[0] ? s->errbuf : curl_easy_strerror(result));
+    resp->unreachable = never_reached(s->easy, result);
+    return x->retry_safe && s->attempt < t->opts.retries;
+}
+
+/* Abandons every transfer in flight and every exchange not started, giving each `rc`. */
+static void abandon_all(cf_transport *t, cf_exchange *ex, size_t n, size_t next, cf_rc rc,
+                        const char *why)
+{
+    for (unsigned i = 0; i < t->opts.jobs; i++) {
+        slot *s = &t->slots[i];
+        if (!s->busy)
+            continue;
+        curl_multi_remove_handle(t->multi, s->easy);
+        s->busy = 0;
+        ex[s->index].response->elapsed_ms = ms_since(&s->start);
+        set_error(ex[s->index].response, rc, why);
+    }
+    for (size_t i = next; i < n; i++)
+        set_error(ex[i].response, rc, why);
+}
+
+cf_rc cf_transport_perform(cf_transport *t, cf_exchange *ex, size_t n, volatile sig_atomic_t *stop)
+{
+    cf_rc result = CF_OK;
+    size_t next = 0;
+    unsigned active = 0;
+    for (;;) {
+        if (stop && *stop) {
+            abandon_all(t, ex, n, next, CF_E_INTERRUPTED, "interrupted before the response");
+            return CF_E_INTERRUPTED;
+        }
+        for (unsigned i = 0; i < t->opts.jobs && next < n; i++) {
+            slot *s = &t->slots[i];
+            if (s->busy)
+                continue;
+            cf_rc rc = start(t, s, ex, next++, 0);
+            if (rc != CF_OK)
+                result = rc;
+            else if (s->busy)
+                active++;
+        }
+        if (active == 0 && next >= n)
+            break;
+        int running = 0;
+        if (curl_multi_perform(t->multi, &running) != CURLM_OK) {
+            result = CF_E_NOMEM;
+            abandon_all(t, ex, n, next, CF_E_NOMEM, "curl_multi_perform failed");
+            break;
+        }
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(t->multi, &left))) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            char *priv = NULL;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+            slot *s = (slot *)(void *)priv;
+            CURLcode code = msg->data.result; /* msg is invalid once the handle is removed */
+            curl_multi_remove_handle(t->multi, s->easy);
+            s->busy = 0;
+            active--;
+            if (finish(t, s, ex, code)) {
+                size_t index = s->index;
+                unsigned attempt = s->attempt + 1;
+                cf_response_reset(ex[index].response);
+                cf_rc rc = start(t, s, ex, index, attempt);
+                if (rc != CF_OK)
+                    result = rc;
+                else if (s->busy)
+                    active++;
+            }
+        }
+        if (active == 0 && next >= n)
+            break;
+        if (active > 0 && curl_multi_poll(t->multi, NULL, 0, 100, NULL) != CURLM_OK) {
+            result = CF_E_NOMEM;
+            abandon_all(t, ex, n, next, CF_E_NOMEM, "curl_multi_poll failed");
+            break;
+        }
+    }
+    return result;
+}

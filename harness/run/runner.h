@@ -1,0 +1,47 @@
+/* runner.h - runs a spec's cases against a target and collects verdicts. */
+#ifndef CF_RUNNER_H
+#define CF_RUNNER_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "check/result.h"
+#include "contract/spec.h"
+#include "http/transport.h"
+
+/* Called after each case finishes (for a progress line); may be NULL. */
+typedef void (*cf_progress_cb)(void *user, const cf_case_result *c, size_t done, size_t total);
+
+typedef struct {
+    const char *target; /* "mock" (embedded mock), "spec" (the spec's server URL),
+                           or a base URL; NULL = "mock" */
+    cf_transport_opts transport;
+    const char *const *vars; /* "NAME=VALUE" overrides (--var) */
+    size_t var_count;
+    const char *const *tags; /* run only cases with one of these tags; none = all */
+    size_t tag_count;
+    const char *filter; /* fnmatch glob on case ids; NULL = all */
+    unsigned shard_k;   /* run shard k (1-based) of n; n == 0: no sharding */
+    unsigned shard_n;
+    unsigned repeat;             /* run the selection this many times (fresh tokens each time,
+                                    result ids "id#k"); 0 or 1 = once */
+    volatile sig_atomic_t *stop; /* set non-zero (by a signal) to stop early */
+    cf_progress_cb progress;
+    void *progress_user;
+} cf_run_opts;
+
+/* Cannot fail. */
+void cf_run_opts_init(cf_run_opts *o);
+
+/* Runs the selected cases of `spec`, appending one cf_case_result per case to `result` and
+ * adding to its stats. Returns CF_OK when the run completed (checks may have failed: see the
+ * results), CF_E_USAGE for variables/options that do not fit the spec, CF_E_IO when the mock
+ * cannot start, CF_E_TRANSPORT when the target was unreachable (result->unreachable set),
+ * CF_E_INTERRUPTED when *stop was raised (result->incomplete set). `err` says what. */
+CF_WUR cf_rc cf_run_spec(const cf_spec *spec, const cf_run_opts *opts, cf_run_result *result,
+                         char *err, size_t errlen);
+
+/* Whether case `c` (index i in its spec) is selected by tags, filter and shard. */
+int cf_run_selects(const cf_run_opts *o, const cf_case *c, size_t index);
+
+#endif
