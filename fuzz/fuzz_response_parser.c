@@ -33,7 +33,7 @@ typedef struct {
 
 typedef struct {
     cf_spec *spec;
-    cf_secrets redactor; /* the spec's variables, secrets masked */
+    cf_secrets redactor;   /* the spec's variables, secrets masked */
     cf_bindings *captures; /* one per case */
     prepared_step *steps;
     size_t step_count;
@@ -162,8 +162,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cf_run_result run = {0};
     cf_case_result *res = cf_run_result_add_case(&run);
     cf_tmpl_ctx ctx = {cf_secrets_vars(&p->redactor), ps->captures, token_generator, NULL};
-    cf_check_input in = {p->spec, ps->step, &ps->request, &r, &p->redactor, &ctx, "fuzz",
-                         1767225600000LL};
+    cf_check_input in = {p->spec,      ps->step, &ps->request, &r,
+                         &p->redactor, &ctx,     "fuzz",       1767225600000LL};
     if (res && cf_checks_run(&in, res) == CF_OK) {
         /* Every verdict is redacted text: no secret variable's value may remain. */
         for (size_t i = 0; i < res->check_count; i++) {

@@ -212,9 +212,9 @@ Test(secrets, in_process_results_and_rendered_reports_hold_no_secret, .timeout =
         cf_run_opts_init(&o);
         o.transport.jobs = 16;
         cf_vars_sources src = {vars, 2, NULL, 0};
-        cr_assert_eq(cf_cli_target_run(spec, cf_fault_proxy_url(fp), &src, &o, &result, err,
-                                       sizeof(err)),
-                     CF_OK, "%s", err);
+        cr_assert_eq(
+            cf_cli_target_run(spec, cf_fault_proxy_url(fp), &src, &o, &result, err, sizeof(err)),
+            CF_OK, "%s", err);
         cf_spec_free(spec);
         cf_fault_proxy_stop(fp);
     }

@@ -159,7 +159,8 @@ Test(secrets_object, bad_name_value_pairs_say_why_without_the_value, .timeout = 
     static const struct {
         const char *text;
         const char *why;
-    } bad[] = {{"s3cr3t-value", "no '='"}, {"=s3cr3t-value", "NAME before '=' is empty"},
+    } bad[] = {{"s3cr3t-value", "no '='"},
+               {"=s3cr3t-value", "NAME before '=' is empty"},
                {NULL, "longer than 127 bytes"}};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         const char *text = bad[i].text ? bad[i].text : long_pair;
@@ -233,8 +234,8 @@ Test(secrets_object, the_cli_hands_the_environment_in, .timeout = 60)
     static const char *const env[] = {"CONFORM_VAR_BEARER=env-bearer-0123456789", NULL};
     char dir[256];
     cf_test_tmpdir(dir, sizeof(dir));
-    static const char *args[] = {"run", "--quiet", "--filter", "positive.example",
-                                 "--report-dir", NULL, ENVELOPE_SPEC, NULL};
+    static const char *args[] = {"run",          "--quiet", "--filter",    "positive.example",
+                                 "--report-dir", NULL,      ENVELOPE_SPEC, NULL};
     args[5] = dir;
     cf_child p;
     cf_child_run(&p, NULL, env, args);
@@ -331,9 +332,9 @@ Test(secrets_object, the_request_records_its_idempotency_token, .init = load, .f
     cf_tmpl_ctx ctx = {cf_secrets_vars(&secrets), NULL, fixed_token, NULL};
     cf_request q;
     char err[256] = "";
-    cr_assert_eq(cf_request_build(spec, &with->steps[0], "http://127.0.0.1:1", &ctx, &q, err,
-                                  sizeof(err)),
-                 CF_OK, "%s", err);
+    cr_assert_eq(
+        cf_request_build(spec, &with->steps[0], "http://127.0.0.1:1", &ctx, &q, err, sizeof(err)),
+        CF_OK, "%s", err);
     cr_assert_not_null(q.idem_token);
     cr_expect_not_null(strstr(q.body, q.idem_token), "the token is the body's");
     cf_request_cleanup(&q);

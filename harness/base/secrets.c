@@ -102,8 +102,8 @@ cf_rc cf_secrets_init(cf_secrets *s, const cf_bindings *vars)
 {
     memset(s, 0, sizeof(*s));
     for (size_t i = 0; vars && i < vars->count; i++) {
-        cf_rc rc = cf_secrets_set(s, vars->items[i].name, vars->items[i].value,
-                                  vars->items[i].secret);
+        cf_rc rc =
+            cf_secrets_set(s, vars->items[i].name, vars->items[i].value, vars->items[i].secret);
         if (rc != CF_OK) {
             cf_secrets_cleanup(s);
             return rc;

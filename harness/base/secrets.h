@@ -29,11 +29,11 @@ typedef struct cf_secrets {
     char **values; /* longest first, so a secret that contains another is masked whole */
     char **names;
     size_t count;
-    unsigned char starts[256]; /* 1 for a byte that begins some value (of this object or its
-                                  base): the fast path skips every other byte */
-    char start_set[16];        /* the same bytes as a list, while there are few: memchr finds
-                                  the next candidate faster than a byte loop */
-    size_t start_count;        /* > 15: too many for the list, the table is used */
+    unsigned char starts[256];     /* 1 for a byte that begins some value (of this object or its
+                                      base): the fast path skips every other byte */
+    char start_set[16];            /* the same bytes as a list, while there are few: memchr finds
+                                      the next candidate faster than a byte loop */
+    size_t start_count;            /* > 15: too many for the list, the table is used */
     const struct cf_secrets *base; /* a credential layer: the run's secrets, borrowed */
 } cf_secrets;
 

@@ -278,7 +278,8 @@ static void check_echo(judge *j)
         else if (json_holds(r->json, secret, 0))
             leaked = "the body (JSON-escaped)";
         for (size_t h = 0; h < r->headers.count && !leaked; h++)
-            if (cf_secrets_value_in(secret, r->headers.items[h].value, strlen(r->headers.items[h].value)))
+            if (cf_secrets_value_in(secret, r->headers.items[h].value,
+                                    strlen(r->headers.items[h].value)))
                 leaked = r->headers.items[h].name;
     }
     verdict(j, "secrets.echoed", !leaked, "no credential of the request in the response",

@@ -62,7 +62,8 @@ static cf_rc add_header_line(cf_buf *b, const char *name, const char *value, con
  * "onform-..." reads "conform-..."). */
 static char *finish(cf_buf *raw, cf_rc rc, const cf_secrets *r)
 {
-    char *out = rc == CF_OK ? cf_secrets_redact_dup(r, cf_buf_str(raw), raw->len, RECORD_MAX * 2) : NULL;
+    char *out =
+        rc == CF_OK ? cf_secrets_redact_dup(r, cf_buf_str(raw), raw->len, RECORD_MAX * 2) : NULL;
     cf_buf_free(raw);
     return out;
 }

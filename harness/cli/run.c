@@ -316,8 +316,8 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     cf_cli_env_vars(&env, &env_count);
     cf_vars_sources vars = {a->vars, a->var_count, env, env_count};
     for (size_t i = 0; i < n && exit_code == CF_EXIT_OK; i++) {
-        cf_rc rc = cf_cli_target_run(specs[i], a->target, &vars, &a->run, &result, err,
-                                     sizeof(err));
+        cf_rc rc =
+            cf_cli_target_run(specs[i], a->target, &vars, &a->run, &result, err, sizeof(err));
         if (rc == CF_E_INTERRUPTED)
             exit_code = CF_EXIT_INTERRUPTED;
         else if (rc == CF_E_TRANSPORT)

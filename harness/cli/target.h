@@ -20,9 +20,8 @@ typedef struct {
 /* Resolves `target` ("mock" (NULL too), "spec" or a base URL) for `spec`; "mock" starts an
  * embedded mock that knows `secrets`. On failure (the mock cannot start) err says why and
  * *out is zeroed. */
-CF_WUR cf_rc cf_cli_target_open(const char *target, const cf_spec *spec,
-                                const cf_secrets *secrets, cf_cli_target *out, char *err,
-                                size_t errlen);
+CF_WUR cf_rc cf_cli_target_open(const char *target, const cf_spec *spec, const cf_secrets *secrets,
+                                cf_cli_target *out, char *err, size_t errlen);
 void cf_cli_target_close(cf_cli_target *t);
 
 /* The environment's CONFORM_VAR_<NAME>=VALUE entries, for cf_vars_sources.env: the library
@@ -34,8 +33,7 @@ void cf_cli_env_vars(const char ***out, size_t *n);
  * cases run with `opts` (whose base_url and secrets this sets for the call), the target closed.
  * Sets result->target on the first call. Returns what cf_vars_resolve, cf_cli_target_open or
  * cf_run_spec returned; err says what. */
-CF_WUR cf_rc cf_cli_target_run(const cf_spec *spec, const char *target,
-                               const cf_vars_sources *vars, cf_run_opts *opts,
-                               cf_run_result *result, char *err, size_t errlen);
+CF_WUR cf_rc cf_cli_target_run(const cf_spec *spec, const char *target, const cf_vars_sources *vars,
+                               cf_run_opts *opts, cf_run_result *result, char *err, size_t errlen);
 
 #endif

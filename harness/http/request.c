@@ -204,7 +204,8 @@ cf_rc cf_request_build(const cf_spec *spec, const cf_step *step, const char *bas
             out->body_len = strlen(out->body);
         /* A raw body is text the case wrote; when it happens to be JSON, its token counts. */
         cJSON *raw = NULL;
-        if (out->body && cf_json_parse(out->body, out->body_len, CF_MAX_JSON_DEPTH, &raw, NULL) == CF_OK)
+        if (out->body &&
+            cf_json_parse(out->body, out->body_len, CF_MAX_JSON_DEPTH, &raw, NULL) == CF_OK)
             rc = note_token(spec, raw, out);
         cJSON_Delete(raw);
         goto out;

@@ -54,7 +54,7 @@ typedef struct {
     const cf_spec *spec;       /* borrowed: must outlive the mock */
     const cf_secrets *secrets; /* resolved variables (cf_vars_resolve); copied at start */
     const char *bind;          /* address or host name to listen on; NULL = "127.0.0.1" */
-    unsigned port;           /* 0 = any free port (see cf_mock_port) */
+    unsigned port;             /* 0 = any free port (see cf_mock_port) */
     cf_mock_faults faults;
     uint64_t seed;            /* seed of the error-rate draws when seed_set */
     int seed_set;             /* 0: seeded from the random source */

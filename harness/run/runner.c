@@ -216,8 +216,8 @@ static cf_rc judge_slot(run_ctx *rc, slot *s)
     if (r != CF_OK)
         goto out;
     cf_tmpl_ctx ctx = {cf_secrets_vars(rc->secrets), &s->cs->captures, runner_generator, s->cs};
-    cf_check_input in = {rc->spec, s->step, &s->request,     &s->response, red,
-                         &ctx,     label,   s->received_ms};
+    cf_check_input in = {rc->spec, s->step, &s->request, &s->response,
+                         red,      &ctx,    label,       s->received_ms};
     r = cf_checks_run(&in, res);
     if (r == CF_OK && s->response.envelope == CF_ENVELOPE_SUCCESS)
         r = capture(rc, s);
@@ -295,7 +295,8 @@ static cf_rc run_batch(run_ctx *rc, cf_transport *t, case_state **states, size_t
             const cf_response *responses[CF_MAX_PARALLEL];
             for (size_t k = 0; k < copies && k < CF_MAX_PARALLEL; k++)
                 responses[k] = &first[k].response;
-            r = cf_checks_consistent(st, responses, copies < CF_MAX_PARALLEL ? copies : CF_MAX_PARALLEL,
+            r = cf_checks_consistent(st, responses,
+                                     copies < CF_MAX_PARALLEL ? copies : CF_MAX_PARALLEL,
                                      rc->secrets, result_of(rc, cs));
         }
         int transport_failed = 0;
