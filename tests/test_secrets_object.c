@@ -227,25 +227,44 @@ Test(secrets_object, var_beats_environment_beats_default, .init = load, .fini = 
     cf_secrets_cleanup(&s);
 }
 
-Test(secrets_object, the_cli_hands_the_environment_in, .timeout = 60)
+/* `conform run` of positive.example against `url` with `env` and maybe a --var; its exit
+ * status. The report must not hold the credential. */
+static int cli_run(const char *url, const char *const *env, const char *var)
 {
-    /* The environment's credential is not the spec's default: only the CLI's hand-off makes
-     * the embedded mock and the runner agree on it. */
-    static const char *const env[] = {"CONFORM_VAR_BEARER=env-bearer-0123456789", NULL};
     char dir[256];
     cf_test_tmpdir(dir, sizeof(dir));
-    static const char *args[] = {"run",          "--quiet", "--filter",    "positive.example",
-                                 "--report-dir", NULL,      ENVELOPE_SPEC, NULL};
-    args[5] = dir;
+    const char *args[] = {"run", "--quiet",  "--filter", "positive.example", "--report-dir",
+                          dir,   "--target", url,        ENVELOPE_SPEC,      var ? "--var" : NULL,
+                          var,   NULL};
     cf_child p;
     cf_child_run(&p, NULL, env, args);
-    cr_expect_eq(p.status, 0, "%s", cf_buf_str(&p.err));
+    int status = p.status;
     char *report = cf_test_slurp(dir, "report.json");
-    cr_assert_not_null(report);
-    cr_expect_null(strstr(report, "env-bearer-0123456789"), "the secret is masked");
+    cr_assert_not_null(report, "%s", cf_buf_str(&p.err));
+    cr_expect_null(strstr(report, "cli-bearer-0123456789"), "the credential is masked");
     free(report);
     cf_child_cleanup(&p);
     cf_test_remove_tree(dir);
+    return status;
+}
+
+Test(secrets_object, the_cli_hands_the_environment_in_under_var, .timeout = 90)
+{
+    /* A server that accepts only this credential: the run passes only when the CLI sends it. */
+    static const char *const vars[] = {"bearer=cli-bearer-0123456789"};
+    char err[512] = "";
+    cf_fault_proxy_opts po = {ENVELOPE_SPEC, NULL, vars, 1};
+    cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
+    cr_assert_not_null(fp, "%s", err);
+    const char *url = cf_fault_proxy_url(fp);
+    static const char *const right[] = {"CONFORM_VAR_BEARER=cli-bearer-0123456789", NULL};
+    static const char *const wrong[] = {"CONFORM_VAR_BEARER=not-the-bearer-987654", NULL};
+    cr_expect_eq(cli_run(url, NULL, NULL), 1, "the spec's default is refused");
+    cr_expect_eq(cli_run(url, right, NULL), 0, "CONFORM_VAR_BEARER beats the default");
+    cr_expect_eq(cli_run(url, wrong, NULL), 1);
+    cr_expect_eq(cli_run(url, wrong, "bearer=cli-bearer-0123456789"), 0, "--var beats the env");
+    cr_expect_eq(cli_run(url, right, "bearer=not-the-bearer-987654"), 1, "--var beats the env");
+    cf_fault_proxy_stop(fp);
 }
 
 /* ---- expect.consistent, a check of check/ -------------------------------------------------- */

@@ -41,7 +41,8 @@ typedef struct cf_secrets {
  * left empty. */
 CF_WUR cf_rc cf_secrets_init(cf_secrets *s, const cf_bindings *vars);
 void cf_secrets_cleanup(cf_secrets *s);
-/* Adds or replaces variable `name`; a secret value is masked from now on. */
+/* Adds or replaces variable `name`; a secret value is masked from now on (a value it
+ * replaces stays masked: masking too much is safe). */
 CF_WUR cf_rc cf_secrets_set(cf_secrets *s, const char *name, const char *value, int secret);
 /* Masks one more value (and its JSON-escaped form), labelled `name`, without a variable. */
 CF_WUR cf_rc cf_secrets_mask(cf_secrets *s, const char *name, const char *value);
