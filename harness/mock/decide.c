@@ -59,9 +59,9 @@ void cf_mock_message_set(const cf_mock *m, outcome *o, const char *presented, si
     cf_rc rc = cf_buf_vaddf(&raw, fmt, ap);
     va_end(ap);
     cf_secrets cred;
-    cf_rc lrc = cf_secrets_with_credential(&m->secrets, presented, presented_len, &cred);
+    cf_rc made = cf_secrets_with_credential(&m->secrets, presented, presented_len, &cred);
     if (rc == CF_OK)
-        rc = lrc;
+        rc = made;
     if (rc == CF_OK)
         rc = cf_secrets_redact(&cred, cf_buf_str(&raw), raw.len, &clean);
     const char *text = rc == CF_OK ? cf_buf_str(&clean) : "invalid request";

@@ -292,12 +292,12 @@ static cf_rc run_batch(run_ctx *rc, cf_transport *t, case_state **states, size_t
         if (cs->done)
             continue;
         if (st->parallel > 1 && st->consistent) {
+            /* The spec loader keeps parallel within CF_MAX_PARALLEL. */
             const cf_response *responses[CF_MAX_PARALLEL];
-            for (size_t k = 0; k < copies && k < CF_MAX_PARALLEL; k++)
+            size_t judged = copies < CF_MAX_PARALLEL ? copies : CF_MAX_PARALLEL;
+            for (size_t k = 0; k < judged; k++)
                 responses[k] = &first[k].response;
-            r = cf_checks_consistent(st, responses,
-                                     copies < CF_MAX_PARALLEL ? copies : CF_MAX_PARALLEL,
-                                     rc->secrets, result_of(rc, cs));
+            r = cf_checks_consistent(st, responses, judged, rc->secrets, result_of(rc, cs));
         }
         int transport_failed = 0;
         for (size_t k = 0; k < copies; k++)
