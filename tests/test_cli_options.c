@@ -77,19 +77,20 @@ typedef struct {
     char trace[512];
     char *err; /* what went to p->err */
     size_t err_len;
-    int last; /* CF_CLI_END or CF_CLI_ERROR */
+    int last;      /* CF_CLI_END or CF_CLI_ERROR */
+    char *argv[8]; /* the parser gathers arguments in it */
     cf_cli_parser p;
 } parse_run;
 
-static void parse(parse_run *r, char **args)
+static void parse(parse_run *r, const char *const *args)
 {
-    int argc = 0;
-    while (args[argc])
-        argc++;
     memset(r, 0, sizeof(*r));
+    int argc = 0;
+    for (; args[argc] && argc < 7; argc++)
+        r->argv[argc] = (char *)args[argc];
     FILE *err = open_memstream(&r->err, &r->err_len);
     cr_assert_not_null(err);
-    cf_cli_parser_init(&r->p, &test_command, argc, args);
+    cf_cli_parser_init(&r->p, &test_command, argc, r->argv);
     r->p.err = err;
     int id;
     while ((id = cf_cli_parser_next(&r->p)) != CF_CLI_END && id != CF_CLI_ERROR) {
@@ -123,11 +124,8 @@ Test(cli_options, options_and_arguments_come_in_command_line_order, .timeout = 5
         {{"t", "--"}, "", ""},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char *args[8] = {0};
-        for (size_t k = 0; cases[i].args[k]; k++)
-            args[k] = (char *)cases[i].args[k];
         parse_run r;
-        parse(&r, args);
+        parse(&r, cases[i].args);
         cr_expect_eq(r.last, CF_CLI_END, "case %zu: ended with %d: %s", i, r.last, r.err);
         cr_expect_str_eq(r.trace, cases[i].trace, "case %zu", i);
         char gathered[128] = "";
@@ -156,11 +154,8 @@ Test(cli_options, usage_errors_name_the_flag_and_point_to_help, .timeout = 5)
         {{"t", "--ver"}, "ambiguous option --ver (--verbose, --version)\n"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char *args[6] = {0};
-        for (size_t k = 0; cases[i].args[k]; k++)
-            args[k] = (char *)cases[i].args[k];
         parse_run r;
-        parse(&r, args);
+        parse(&r, cases[i].args);
         cr_expect_eq(r.last, CF_CLI_ERROR, "case %zu: ended with %d", i, r.last);
         cr_expect(r.err && strstr(r.err, cases[i].says), "case %zu: \"%s\" not in %s", i,
                   cases[i].says, r.err);

@@ -6,9 +6,8 @@
 
 #include "cli/options.h"
 
-/* Why: 23 is the column the help texts start at ("  " + 20 + " "). */
+/* Width of the "--name VALUE" column of the help; the texts start 3 columns further on. */
 #define HELP_LEFT_WIDTH 20
-#define HELP_INDENT "                       "
 
 void cf_cli_parser_init(cf_cli_parser *p, const cf_cli_command *cmd, int argc, char **argv)
 {
@@ -157,7 +156,7 @@ void cf_cli_help_print(const cf_cli_command *cmd, FILE *f)
         for (const char *h = o->help; *h; h++) {
             fputc(*h, f);
             if (*h == '\n')
-                fputs(HELP_INDENT, f);
+                fprintf(f, "%*s", HELP_LEFT_WIDTH + 3, "");
         }
         fputc('\n', f);
     }
