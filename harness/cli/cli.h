@@ -5,15 +5,7 @@
 #include <stddef.h>
 
 #include "base/diag.h"
-
-/* Exit statuses every subcommand uses. */
-enum {
-    CF_EXIT_OK = 0,          /* every check held / all specs valid */
-    CF_EXIT_FAILED = 1,      /* a check failed */
-    CF_EXIT_USAGE = 2,       /* bad flags or a bad spec */
-    CF_EXIT_UNREACHABLE = 3, /* the target could not be reached */
-    CF_EXIT_INTERRUPTED = 130
-};
+#include "cli/options.h" /* the exit statuses, CF_EXIT_* */
 
 int cf_cli_lint(int argc, char **argv);
 int cf_cli_run(int argc, char **argv);
@@ -27,7 +19,7 @@ typedef struct {
     size_t count;
 } cf_cli_paths;
 
-int cf_cli_collect_specs(char **args, size_t n, cf_cli_paths *out);
+int cf_cli_collect_specs(const char *const *args, size_t n, cf_cli_paths *out);
 void cf_cli_paths_free(cf_cli_paths *p);
 
 /* Prints diagnostics as "file:path: message" lines on stderr. */
