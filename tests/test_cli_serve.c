@@ -75,20 +75,24 @@ Test(cli_serve, serve_rejects_bad_flags_with_status_2, .timeout = 20)
         const char *says;
     } cases[] = {
         {{"serve", NULL}, "--spec FILE is required"},
-        {{"serve", "--spec", CF_TEST_SPEC_DIR "start-attachment-upload.json", "--fault", "jitter=3", NULL},
-         "unknown fault 'jitter'"},
-        {{"serve", "--spec", CF_TEST_SPEC_DIR "start-attachment-upload.json", "--fault", "error-rate=2",
+        {{"serve", "--spec", CF_TEST_SPEC_DIR "start-attachment-upload.json", "--fault", "jitter=3",
           NULL},
+         "unknown fault 'jitter'"},
+        {{"serve", "--spec", CF_TEST_SPEC_DIR "start-attachment-upload.json", "--fault",
+          "error-rate=2", NULL},
          "probability"},
-        {{"serve", "--spec", CF_TEST_SPEC_DIR "start-attachment-upload.json", "--fault=throttle=abc", NULL},
+        {{"serve", "--spec", CF_TEST_SPEC_DIR "start-attachment-upload.json",
+          "--fault=throttle=abc", NULL},
          "per second"},
-        {{"serve", "--spec", CF_TEST_SPEC_DIR "start-attachment-upload.json", "--port", "70000", NULL},
+        {{"serve", "--spec", CF_TEST_SPEC_DIR "start-attachment-upload.json", "--port", "70000",
+          NULL},
          "0..65535"},
         {{"serve", "--spec", CF_TEST_SPEC_DIR "start-attachment-upload.json", "--port", NULL},
          "needs a value"},
         {{"serve", "--spec", CF_TEST_SPEC_DIR "start-attachment-upload.json", "--frobnicate", NULL},
          "unknown option --frobnicate"},
-        {{"serve", "--spec", CF_TEST_SPEC_DIR "start-attachment-upload.json", "--var", "nope", NULL},
+        {{"serve", "--spec", CF_TEST_SPEC_DIR "start-attachment-upload.json", "--var", "nope",
+          NULL},
          "NAME=VALUE"},
         {{"serve", "--spec", CF_TEST_SPEC_DIR "start-attachment-upload.json", "--fault",
           "error-rate=1:NOT_IN_CATALOGUE", "--port", "0", NULL},
@@ -99,8 +103,7 @@ Test(cli_serve, serve_rejects_bad_flags_with_status_2, .timeout = 20)
         cf_child r;
         cf_child_run(&r, NULL, NULL, cases[i].args);
         cr_assert_eq(r.status, 2, "case %zu: exit %d, stderr %s", i, r.status, r.err.ptr);
-        cr_assert_not_null(strstr(r.err.ptr, cases[i].says), "case %zu: stderr '%s'", i,
-                           r.err.ptr);
+        cr_assert_not_null(strstr(r.err.ptr, cases[i].says), "case %zu: stderr '%s'", i, r.err.ptr);
         cf_child_cleanup(&r);
     }
     cf_child r;
@@ -138,11 +141,17 @@ static const struct {
     const char *refused[2];
 } precedence[] = {
     {"CONFORM_VAR_BEARER", NULL, DEFAULT_BEARER, {"precedence-env", "precedence-var"}},
-    {"CONFORM_VAR_BEARER=precedence-env", NULL, "precedence-env",
+    {"CONFORM_VAR_BEARER=precedence-env",
+     NULL,
+     "precedence-env",
      {DEFAULT_BEARER, "precedence-var"}},
-    {"CONFORM_VAR_BEARER=precedence-env", "bearer=precedence-var", "precedence-var",
+    {"CONFORM_VAR_BEARER=precedence-env",
+     "bearer=precedence-var",
+     "precedence-var",
      {DEFAULT_BEARER, "precedence-env"}},
-    {"CONFORM_VAR_BEARER", "bearer=precedence-var", "precedence-var",
+    {"CONFORM_VAR_BEARER",
+     "bearer=precedence-var",
+     "precedence-var",
      {DEFAULT_BEARER, "precedence-env"}},
 };
 

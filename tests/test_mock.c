@@ -81,10 +81,10 @@ Test(mock, sigv4_headers_and_charset_are_accepted, .timeout = 20)
         char *tok = cf_test_token_lit("sig");
         char *b = cf_test_mock_body("\"image/png\"", "5", "\"p.png\"", tok);
         cf_test_mock_request q = {.bearer = s.bearer,
-                          .content_type = "application/json; charset=utf-8",
-                          .body = b,
-                          .extra = "Authorization: AWS4-HMAC-SHA256 Credential=x/20250101/"
-                                   "us-east-1/execute-api/aws4_request, Signature=abc"};
+                                  .content_type = "application/json; charset=utf-8",
+                                  .body = b,
+                                  .extra = "Authorization: AWS4-HMAC-SHA256 Credential=x/20250101/"
+                                           "us-east-1/execute-api/aws4_request, Signature=abc"};
         cf_test_reply r;
         cf_test_mock_send(&s, &q, &r);
         cf_test_mock_assert_success(&s, &r, "sigv4 + charset");
@@ -136,7 +136,8 @@ Test(mock, each_validation_rule_with_boundaries, .timeout = 20)
             char *tok = c->token ? cf_test_token_lit("v") : NULL;
             char *b = cf_test_mock_body(c->content_type, c->size, c->name, tok);
             cf_test_reply r;
-            cf_test_mock_request q = {.bearer = s.bearer, .content_type = "application/json", .body = b};
+            cf_test_mock_request q = {
+                .bearer = s.bearer, .content_type = "application/json", .body = b};
             cf_test_mock_send(&s, &q, &r);
             if (c->ok)
                 cf_test_mock_assert_success(&s, &r, c->what);
@@ -167,7 +168,8 @@ Test(mock, string_length_boundaries_count_code_points, .timeout = 20)
             char *tok = cf_test_token_lit("len");
             char *b = cases[k].member == 0 ? cf_test_mock_body("\"text/plain\"", "3", lit, tok)
                                            : cf_test_mock_body("\"text/plain\"", "3", "\"n\"", lit);
-            cf_test_mock_request q = {.bearer = s.bearer, .content_type = "application/json", .body = b};
+            cf_test_mock_request q = {
+                .bearer = s.bearer, .content_type = "application/json", .body = b};
             cf_test_reply r;
             cf_test_mock_send(&s, &q, &r);
             char what[64];
@@ -191,7 +193,8 @@ Test(mock, string_length_boundaries_count_code_points, .timeout = 20)
         cr_assert_eq(cf_buf_adds(&name, "\""), CF_OK);
         char *tok = cf_test_token_lit("utf8");
         char *b = cf_test_mock_body("\"text/plain\"", "3", cf_buf_str(&name), tok);
-        cf_test_mock_request q = {.bearer = s.bearer, .content_type = "application/json", .body = b};
+        cf_test_mock_request q = {
+            .bearer = s.bearer, .content_type = "application/json", .body = b};
         cf_test_reply r;
         cf_test_mock_send(&s, &q, &r);
         cf_test_mock_assert_success(&s, &r, "256 two-byte characters");
@@ -227,8 +230,8 @@ Test(mock, content_type_json_and_object_are_required, .timeout = 20)
         char *valid = cf_test_mock_body("\"text/plain\"", "3", "\"n\"", tok);
         for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
             cf_test_mock_request q = {.bearer = s.bearer,
-                              .content_type = cases[k].content_type,
-                              .body = cases[k].body ? cases[k].body : valid};
+                                      .content_type = cases[k].content_type,
+                                      .body = cases[k].body ? cases[k].body : valid};
             if (cases[k].body && !cases[k].body[0])
                 q.body = NULL;
             cf_test_reply r;
@@ -242,8 +245,7 @@ Test(mock, content_type_json_and_object_are_required, .timeout = 20)
     }
 }
 
-Test(mock, body_over_the_bound_is_a_validation_error_and_server_goes_on,
-     .timeout = 20)
+Test(mock, body_over_the_bound_is_a_validation_error_and_server_goes_on, .timeout = 20)
 {
     for (size_t i = 0; i < CF_TEST_MOCK_SPECS; i++) {
         cf_test_mock s;
@@ -270,10 +272,10 @@ Test(mock, body_over_the_bound_is_a_validation_error_and_server_goes_on,
         cr_assert_not_null(big);
         memset(big, ' ', n);
         q = (cf_test_mock_request){.bearer = s.bearer,
-                           .content_type = "application/json",
-                           .body = big,
-                           .body_len = n,
-                           .expect_continue = 1};
+                                   .content_type = "application/json",
+                                   .body = big,
+                                   .body_len = n,
+                                   .expect_continue = 1};
         cf_test_mock_send(&s, &q, &r);
         cf_test_mock_assert_error(&s, &r, CF_ROLE_VALIDATION, "20 MiB with Expect: 100-continue");
         cf_test_reply_free(&r);
@@ -355,7 +357,8 @@ Test(mock, auth_is_checked_before_validation, .timeout = 20)
     for (size_t i = 0; i < CF_TEST_MOCK_SPECS; i++) {
         cf_test_mock s;
         cf_test_mock_start(&s, cf_test_mock_specs[i], NULL);
-        cf_test_mock_request q = {.bearer = "unknown-token", .content_type = "text/plain", .body = "[1"};
+        cf_test_mock_request q = {
+            .bearer = "unknown-token", .content_type = "text/plain", .body = "[1"};
         cf_test_reply r;
         cf_test_mock_send(&s, &q, &r);
         cf_test_mock_assert_error(&s, &r, CF_ROLE_AUTH, "unknown token and a bad body");
@@ -378,7 +381,8 @@ Test(mock, messages_never_repeat_a_secret, .timeout = 20)
         snprintf(lit, sizeof(lit), "\"%s\"", s.bearer);
         char *tok = cf_test_token_lit("echo");
         char *b = cf_test_mock_body(lit, "3", lit, tok);
-        cf_test_mock_request q = {.bearer = s.bearer, .content_type = "application/json", .body = b};
+        cf_test_mock_request q = {
+            .bearer = s.bearer, .content_type = "application/json", .body = b};
         cf_test_reply r;
         cf_test_mock_send(&s, &q, &r);
         cf_test_mock_assert_error(&s, &r, CF_ROLE_VALIDATION, "credential as ContentType");
@@ -581,8 +585,7 @@ Test(mock, handle_answers_without_a_socket_like_a_connection, .timeout = 10)
 
 /* ---- routing ------------------------------------------------------------------------------- */
 
-Test(mock, unknown_path_is_404_and_wrong_method_405_in_json,
-     .timeout = 20)
+Test(mock, unknown_path_is_404_and_wrong_method_405_in_json, .timeout = 20)
 {
     cf_test_mock s;
     cf_test_mock_start(&s, cf_test_mock_specs[1], NULL);

@@ -29,8 +29,7 @@ Test(mock_fault, fault_latency_delays_each_answer, .timeout = 20)
     cf_test_mock_stop(&s);
 }
 
-Test(mock_fault, fault_error_rate_one_always_fails_valid_requests,
-     .timeout = 20)
+Test(mock_fault, fault_error_rate_one_always_fails_valid_requests, .timeout = 20)
 {
     for (size_t i = 0; i < CF_TEST_MOCK_SPECS; i++) {
         const char *faults[] = {"error-rate=1", NULL};
@@ -45,7 +44,8 @@ Test(mock_fault, fault_error_rate_one_always_fails_valid_requests,
             free(tok);
         }
         /* a bad request still gets its 4xx, never the injected 5xx */
-        cf_test_mock_request q = {.bearer = s.bearer, .content_type = "application/json", .body = "[]"};
+        cf_test_mock_request q = {
+            .bearer = s.bearer, .content_type = "application/json", .body = "[]"};
         cf_test_reply r;
         cf_test_mock_send(&s, &q, &r);
         cf_test_mock_assert_error(&s, &r, CF_ROLE_VALIDATION, "bad request under error-rate");

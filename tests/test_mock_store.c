@@ -18,8 +18,7 @@ static char *dup_s(const char *s)
     return p;
 }
 
-Test(mock_store, replay_returns_the_same_resource_with_a_fresh_signature,
-     .timeout = 20)
+Test(mock_store, replay_returns_the_same_resource_with_a_fresh_signature, .timeout = 20)
 {
     for (size_t i = 0; i < CF_TEST_MOCK_SPECS; i++) {
         cf_test_mock s;
@@ -49,8 +48,7 @@ Test(mock_store, replay_returns_the_same_resource_with_a_fresh_signature,
     }
 }
 
-Test(mock_store, reused_token_with_other_parameters_is_a_mismatch,
-     .timeout = 20)
+Test(mock_store, reused_token_with_other_parameters_is_a_mismatch, .timeout = 20)
 {
     for (size_t i = 0; i < CF_TEST_MOCK_SPECS; i++) {
         cf_test_mock s;
@@ -65,7 +63,8 @@ Test(mock_store, reused_token_with_other_parameters_is_a_mismatch,
             cf_test_mock_assert_success(&s, &a, "first");
             char *first_id = dup_s(cf_test_mock_id(&s, &a));
             char *body = cf_test_mock_body(variants[k][0], variants[k][1], variants[k][2], tok);
-            cf_test_mock_request q = {.bearer = s.bearer, .content_type = "application/json", .body = body};
+            cf_test_mock_request q = {
+                .bearer = s.bearer, .content_type = "application/json", .body = body};
             cf_test_mock_send(&s, &q, &b);
             const char *want = s.spec->idem.mismatch_code;
             char code[128];
@@ -87,8 +86,7 @@ Test(mock_store, reused_token_with_other_parameters_is_a_mismatch,
     }
 }
 
-Test(mock_store, other_caller_and_other_tokens_get_independent_resources,
-     .timeout = 20)
+Test(mock_store, other_caller_and_other_tokens_get_independent_resources, .timeout = 20)
 {
     for (size_t i = 0; i < CF_TEST_MOCK_SPECS; i++) {
         cf_test_mock s;
@@ -108,7 +106,8 @@ Test(mock_store, other_caller_and_other_tokens_get_independent_resources,
         /* and a rejected request does not use up a token */
         char *tok3 = cf_test_token_lit("rejected");
         char *bad = cf_test_mock_body("\"text/plain\"", "0", "\"a.txt\"", tok3);
-        cf_test_mock_request q = {.bearer = s.bearer, .content_type = "application/json", .body = bad};
+        cf_test_mock_request q = {
+            .bearer = s.bearer, .content_type = "application/json", .body = bad};
         cf_test_reply d;
         cf_test_mock_send(&s, &q, &d);
         cf_test_mock_assert_error(&s, &d, CF_ROLE_VALIDATION, "size 0");
@@ -189,8 +188,7 @@ Test(mock_store, concurrent_duplicates_share_one_id, .timeout = 20)
     }
 }
 
-Test(mock_store, two_hundred_concurrent_connections_all_answered,
-     .timeout = 20)
+Test(mock_store, two_hundred_concurrent_connections_all_answered, .timeout = 20)
 {
     cf_test_mock s;
     cf_test_mock_start(&s, cf_test_mock_specs[1], NULL);
@@ -231,7 +229,8 @@ Test(mock_store, full_store_forgets_the_oldest_token, .timeout = 20)
     cf_mock_opts_init(&o);
     o.idem_capacity = 2;
     cf_test_mock_start_opts(&s, cf_test_mock_specs[0], &o);
-    char *t1 = cf_test_token_lit("e1"), *t2 = cf_test_token_lit("e2"), *t3 = cf_test_token_lit("e3");
+    char *t1 = cf_test_token_lit("e1"), *t2 = cf_test_token_lit("e2"),
+         *t3 = cf_test_token_lit("e3");
     cf_test_reply a, b;
     cf_test_mock_post_valid(&s, s.bearer, t1, &a);
     cf_test_mock_post_valid(&s, s.bearer, t2, &b);

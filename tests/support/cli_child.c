@@ -155,10 +155,10 @@ void cf_child_await(cf_child *p, const char *needle, unsigned timeout_ms)
     for (;;) {
         if (strstr(cf_buf_str(&p->out), needle) || strstr(cf_buf_str(&p->err), needle))
             return;
-        cr_assert_gt(left_ms(deadline), 0, "no '%s' from the child within %u ms\n%s\n%s",
-                     needle, timeout_ms, cf_buf_str(&p->out), cf_buf_str(&p->err));
-        cr_assert_gt(pump(p, left_ms(deadline)), 0, "the child ended without '%s'\n%s\n%s",
-                     needle, cf_buf_str(&p->out), cf_buf_str(&p->err));
+        cr_assert_gt(left_ms(deadline), 0, "no '%s' from the child within %u ms\n%s\n%s", needle,
+                     timeout_ms, cf_buf_str(&p->out), cf_buf_str(&p->err));
+        cr_assert_gt(pump(p, left_ms(deadline)), 0, "the child ended without '%s'\n%s\n%s", needle,
+                     cf_buf_str(&p->out), cf_buf_str(&p->err));
     }
 }
 

@@ -36,8 +36,8 @@ typedef struct {
     long status;      /* 0: no answer yet */
     cf_headers resp_headers;
     cf_buf resp_body;
-    int answered;       /* 1: a before-hook answered; nothing is forwarded */
-    char *in_flight;    /* concurrent-duplicates: key registered while forwarding */
+    int answered;    /* 1: a before-hook answered; nothing is forwarded */
+    char *in_flight; /* concurrent-duplicates: key registered while forwarding */
 } exchange;
 
 /* A fault: `before` may rewrite the request or answer it; `after` rewrites the answer. Each
@@ -61,7 +61,7 @@ struct cf_fault_proxy {
     cf_bindings vars;
     cf_mock *mock;
     struct MHD_Daemon *daemon;
-    cf_mhd_opts mhd; /* borrowed by the daemon */
+    cf_mhd_opts mhd;    /* borrowed by the daemon */
     const fault *fault; /* NULL: conforming */
     int aws;            /* 1: status-classified (AWS) profile */
     const char *bearer; /* borrowed from vars */

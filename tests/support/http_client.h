@@ -17,11 +17,11 @@ typedef struct {
      * curl from sending its own. */
     const char *const *headers;
     size_t header_count;
-    const char *body;     /* NULL: no body at all */
-    size_t body_len;      /* 0: strlen(body) */
-    int expect_continue;  /* 1: let curl send "Expect: 100-continue" for big bodies */
-    long timeout_ms;      /* 0: 15 s */
-    size_t body_max;      /* bytes of answer body kept; 0: 16 MiB */
+    const char *body;    /* NULL: no body at all */
+    size_t body_len;     /* 0: strlen(body) */
+    int expect_continue; /* 1: let curl send "Expect: 100-continue" for big bodies */
+    long timeout_ms;     /* 0: 15 s */
+    size_t body_max;     /* bytes of answer body kept; 0: 16 MiB */
 } cf_test_request;
 
 typedef struct {

@@ -57,8 +57,7 @@ struct MHD_Daemon *cf_mhd_start(const cf_mhd_opts *o, unsigned short *port)
     struct MHD_OptionItem items[6];
     size_t n = 0;
     items[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &addr};
-    items[n++] =
-        (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL};
+    items[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL};
     if (o->on_connection)
         items[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION,
                                              (intptr_t)o->on_connection, o->connection_cls};
@@ -72,8 +71,7 @@ struct MHD_Daemon *cf_mhd_start(const cf_mhd_opts *o, unsigned short *port)
     struct MHD_Daemon *d =
         MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | o->flags, 0, NULL, NULL, on_request,
                          (void *)o, MHD_OPTION_ARRAY, items, MHD_OPTION_END);
-    const union MHD_DaemonInfo *info =
-        d ? MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT) : NULL;
+    const union MHD_DaemonInfo *info = d ? MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT) : NULL;
     if (!info || !info->port) {
         if (d)
             MHD_stop_daemon(d);

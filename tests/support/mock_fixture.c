@@ -102,7 +102,7 @@ void cf_test_mock_send(const cf_test_mock *s, const cf_test_mock_request *q, cf_
 
 /* A request body from its four members; NULL leaves one out, values are JSON text. */
 char *cf_test_mock_body(const char *content_type, const char *size, const char *name,
-                     const char *token)
+                        const char *token)
 {
     cf_buf b;
     cf_buf_init(&b, 8u * 1024u * 1024u);
@@ -132,7 +132,8 @@ char *cf_test_token_lit(const char *label)
 }
 
 /* POSTs a valid body with the given token as the first caller. */
-void cf_test_mock_post_valid(const cf_test_mock *s, const char *bearer, const char *token_json, cf_test_reply *r)
+void cf_test_mock_post_valid(const cf_test_mock *s, const char *bearer, const char *token_json,
+                             cf_test_reply *r)
 {
     char *b = cf_test_mock_body("\"text/plain\"", "1024", "\"a.txt\"", token_json);
     cf_test_mock_request q = {.bearer = bearer, .content_type = "application/json", .body = b};
@@ -168,7 +169,8 @@ const char *cf_test_mock_id(const cf_test_mock *s, const cf_test_reply *r)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-void cf_test_mock_assert_error(const cf_test_mock *s, const cf_test_reply *r, cf_role role, const char *what)
+void cf_test_mock_assert_error(const cf_test_mock *s, const cf_test_reply *r, cf_role role,
+                               const char *what)
 {
     const char *want = cf_spec_role_code(s->spec, role);
     char code[128];
