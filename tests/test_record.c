@@ -45,6 +45,16 @@ static char *dup_or_die(const char *s)
     return p;
 }
 
+/* `n` bytes of `c`, NUL-terminated (caller frees). */
+static char *repeat(char c, size_t n)
+{
+    char *s = malloc(n + 1);
+    cr_assert_not_null(s);
+    memset(s, c, n);
+    s[n] = '\0';
+    return s;
+}
+
 /* A request as the serializer would make it; body NULL: none. */
 static void request_of(cf_request *q, const char *bearer, const char *body)
 {
@@ -109,11 +119,7 @@ Test(record, credential_header_is_masked_whatever_its_value, .timeout = 10)
 
 Test(record, long_bodies_are_cut_and_say_how_much_was_left_out, .timeout = 10)
 {
-    size_t n = CF_RECORD_BODY_MAX + 500;
-    char *body = malloc(n + 1);
-    cr_assert_not_null(body);
-    memset(body, 'b', n);
-    body[n] = '\0';
+    char *body = repeat('b', CF_RECORD_BODY_MAX + 500);
     cf_request q;
     request_of(&q, SECRET, body);
     char *text = cf_record_request(spec, &q, &red);
@@ -132,11 +138,8 @@ Test(record, a_secret_straddling_the_cut_is_still_masked, .timeout = 10)
     /* the secret starts 10 bytes before the cut: its kept prefix must not survive */
     size_t n = CF_RECORD_BODY_MAX - 10;
     size_t total = n + strlen(SECRET) + 100;
-    char *body = malloc(total + 1);
-    cr_assert_not_null(body);
-    memset(body, 'a', total);
+    char *body = repeat('a', total);
     memcpy(body + n, SECRET, strlen(SECRET));
-    body[total] = '\0';
     cf_request q;
     request_of(&q, NULL, body);
     char *text = cf_record_request(spec, &q, &red);
@@ -228,16 +231,10 @@ Test(record, curl_line_replays_with_the_secret_from_the_environment, .timeout = 
 Test(record, curl_line_masks_an_unknown_credential_and_elides_big_parts, .timeout = 10)
 {
     size_t n = CF_RECORD_BODY_MAX + 1;
-    char *body = malloc(n + 1);
-    cr_assert_not_null(body);
-    memset(body, 'z', n);
-    body[n] = '\0';
+    char *body = repeat('z', n);
     cf_request q;
     request_of(&q, "literal-credential-not-a-variable", body);
-    char *big = malloc(5000);
-    cr_assert_not_null(big);
-    memset(big, 'h', 4999);
-    big[4999] = '\0';
+    char *big = repeat('h', 4999);
     cr_assert_eq(cf_headers_add(&q.headers, "X-Big", big), CF_OK);
     char *line = cf_record_curl(spec, &q, &vars, &red);
     cr_assert_not_null(line);
