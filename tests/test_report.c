@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -43,9 +42,7 @@ static char *make_tmpdir(void)
 
 static void remove_tree(char *dir)
 {
-    char cmd[512];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
+    cf_test_remove_tree(dir);
     free(dir);
 }
 
@@ -79,12 +76,17 @@ static int python_ok(const char *dir, const char *script)
     cr_assert_not_null(f);
     fputs(script, f);
     fclose(f);
-    char cmd[1024];
-    snprintf(cmd, sizeof(cmd), "python3 '%s' '%s'", py, dir);
-    int st = system(cmd);
+    const char *args[] = {py, dir, NULL};
+    cf_child p;
+    cf_child_spawn(&p, "python3", NULL, NULL, args);
+    cf_child_finish(&p);
+    if (p.status != 0)
+        cr_log_error("python3 %s: exit %d\n%s%s", py, p.status, p.out.ptr, p.err.ptr);
+    int ok = p.status == 0;
+    cf_child_cleanup(&p);
     unlink(py);
     free(py);
-    return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    return ok;
 }
 
 static cf_case_result *add_case(cf_run_result *r, const char *file, const char *title,
