@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/str.h"
 #include "http/http.h"
 
 /* Generated texts are far below their buffers' bounds; a failed add only shortens a text on
@@ -19,15 +20,6 @@ static void ignore(cf_rc rc)
 static int has_line_break(const char *s)
 {
     return strpbrk(s, "\r\n") != NULL;
-}
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
 }
 
 /* ---- the model of the body --------------------------------------------------------------- */
@@ -159,7 +151,7 @@ static int gen_headers(cf_fuzz_case *c, cf_fuzz_input *in, const cf_fuzz_values 
             cf_buf_reset(&c->want);
             cf_fuzz_gen_text(in, v, &c->tmpl, &c->want);
             item = cJSON_CreateString(cf_buf_str(&c->tmpl));
-            step_want[i] = dup_str(cf_buf_str(&c->want));
+            step_want[i] = cf_strdup(cf_buf_str(&c->want));
             ok = step_want[i] != NULL;
         }
         if (!item || !ok) {
@@ -181,7 +173,7 @@ static int gen_headers(cf_fuzz_case *c, cf_fuzz_input *in, const cf_fuzz_values 
         if (cf_template_expand(h->valuestring, ctx, &c->want, err, sizeof(err)) != CF_OK)
             ok = 0;
         c->m.headers[c->m.header_count].name = h->string;
-        c->m.headers[c->m.header_count++].value = dup_str(cf_buf_str(&c->want));
+        c->m.headers[c->m.header_count++].value = cf_strdup(cf_buf_str(&c->want));
     }
     unsigned i = 0;
     for (const cJSON *s = c->headers->child; ok && s; s = s->next, i++) {
