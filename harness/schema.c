@@ -660,6 +660,9 @@ static void closest(const vctx *v, cf_schema_node *const *branches, size_t count
     for (size_t i = 0; i < count; i++) {
         vctx q = {NULL, v->base, 0, 0, v->dir};
         size_t c = validate(&q, branches[i], inst, ip, idepth, rdepth);
+        const cf_schema_node *b = branches[i]->ref ? branches[i]->ref : branches[i];
+        if ((b->has & CF_K_TYPE) && !cf_schema_type_accepts(b->types, inst))
+            c += 1000; /* a branch for another type is the farthest */
         if (c && c < best_count) {
             best = i;
             best_count = c;
