@@ -50,4 +50,4 @@ endfunction()
 
 # The targets, each fuzz/<name>.c; fuzz_cjson_baseline is a speed yardstick, not a replay test.
 set(CONFORM_FUZZ_TARGETS fuzz_response_parser fuzz_request_serializer fuzz_spec_loader
-    fuzz_schema_validator fuzz_mock_request)
+    fuzz_schema_validator fuzz_mock_request fuzz_schema_pattern)
