@@ -14,9 +14,6 @@
 #ifndef CF_MAX_REQUEST_BODY
 #define CF_MAX_REQUEST_BODY (1024u * 1024u) /* bytes the mock accepts / the serializer emits */
 #endif
-#ifndef CF_MAX_BATCH_BYTES
-#define CF_MAX_BATCH_BYTES (64u * 1024u * 1024u) /* request bodies the runner holds at once */
-#endif
 #ifndef CF_MAX_SPEC_FILE
 #define CF_MAX_SPEC_FILE (4u * 1024u * 1024u) /* bytes of one spec file */
 #endif
@@ -37,6 +34,13 @@
 #endif
 #ifndef CF_MAX_DIAGS
 #define CF_MAX_DIAGS 200u /* diagnostics kept per operation; more are counted, not stored */
+#endif
+
+#ifndef CF_MAX_KEPT_FAILURES
+#define CF_MAX_KEPT_FAILURES 256u /* failed cases a bounded run keeps whole for the console */
+#endif
+#ifndef CF_MAX_KEPT_CASES
+#define CF_MAX_KEPT_CASES 2048u /* cases a bounded run keeps in memory at all */
 #endif
 
 #endif

@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void case_cleanup(cf_case_result *c)
+void cf_case_result_cleanup(cf_case_result *c)
 {
+    if (!c)
+        return;
     free(c->spec_file);
     free(c->spec_title);
     free(c->id);
@@ -29,6 +31,39 @@ static void case_cleanup(cf_case_result *c)
     }
     free(c->exchanges);
     free(c->replay);
+    memset(c, 0, sizeof(*c));
+}
+
+void cf_case_result_compact(cf_case_result *c)
+{
+    for (size_t i = 0; i < c->exchange_count; i++) {
+        free(c->exchanges[i].step);
+        free(c->exchanges[i].request);
+        free(c->exchanges[i].response);
+        free(c->exchanges[i].curl);
+    }
+    free(c->exchanges);
+    c->exchanges = NULL;
+    c->exchange_count = c->exchange_cap = 0;
+    for (size_t i = 0; i < c->check_count; i++) {
+        cf_check_result *k = &c->checks[i];
+        if (!k->passed)
+            continue;
+        free(k->step);
+        free(k->expected);
+        free(k->actual);
+        k->step = k->expected = k->actual = NULL;
+    }
+}
+
+cf_rc cf_run_result_take_case(cf_run_result *r, cf_case_result *c)
+{
+    cf_case_result *slot = cf_run_result_add_case(r);
+    if (!slot)
+        return CF_E_NOMEM;
+    *slot = *c;
+    memset(c, 0, sizeof(*c));
+    return CF_OK;
 }
 
 void cf_run_result_cleanup(cf_run_result *r)
@@ -36,7 +71,7 @@ void cf_run_result_cleanup(cf_run_result *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->count; i++)
-        case_cleanup(&r->cases[i]);
+        cf_case_result_cleanup(&r->cases[i]);
     free(r->cases);
     free(r->unreachable_why);
     free(r->target);
@@ -99,6 +134,6 @@ cf_rc cf_case_add_exchange(cf_case_result *c, char *step, char *request, char *r
         c->exchange_cap = cap;
     }
     c->exchanges[c->exchange_count++] =
-        (cf_exchange_record){step, request, response, curl, status, elapsed_ms, 0};
+        (cf_exchange_record){step, request, response, curl, status, elapsed_ms, 0, 0};
     return CF_OK;
 }

@@ -21,8 +21,9 @@ typedef struct {
     char *response; /* status line, headers and body as text (redacted, bounded) */
     char *curl;     /* a curl command line that replays the request (secrets as env refs) */
     long status;
-    double elapsed_ms;
-    int unreachable; /* the target could not be reached (DNS, connect, TLS) */
+    double elapsed_ms; /* sent to last byte, libcurl's own clock */
+    int unreachable;   /* the target could not be reached (DNS, connect, TLS) */
+    double sent_ms;    /* wall clock (epoch ms) when the request left; 0: unknown */
 } cf_exchange_record;
 
 typedef struct {
@@ -38,10 +39,10 @@ typedef struct {
     cf_exchange_record *exchanges;
     size_t exchange_count;
     size_t exchange_cap;
-    int passed; /* every check held */
-    int ran;    /* 0: not run (interrupted before it started) */
-    double duration_ms;
-    char *replay; /* conform command line that reruns just this case */
+    int passed;         /* every check held */
+    int ran;            /* 0: not run (interrupted before it started) */
+    double duration_ms; /* the sum of its steps' times (a parallel step: its slowest copy) */
+    char *replay;       /* conform command line that reruns just this case */
 } cf_case_result;
 
 typedef struct {
@@ -60,9 +61,24 @@ typedef struct {
     char *unreachable_why; /* curl's words and the URL */
     char *target;          /* what was tested */
     long long started_ms;  /* wall clock at start, epoch ms */
+    /* Cases a bounded run (cf_run_opts.keep) handed to its sink but did not keep in `cases`;
+     * they are in the streamed reports. Counts over `cases` plus these are the run's. */
+    size_t dropped_passed;
+    size_t dropped_failed;
+    size_t dropped_not_run;
+    size_t kept_failed; /* failed cases kept whole in `cases` */
 } cf_run_result;
 
+/* Memory: a cf_run_result owns its cases and every string in them; cf_run_result_cleanup()
+ * frees all and zeroes (accepts NULL). A cf_case_result owns its strings, checks and
+ * exchanges; cf_case_result_cleanup() frees them and zeroes. */
 void cf_run_result_cleanup(cf_run_result *r);
+void cf_case_result_cleanup(cf_case_result *c);
+/* Drops what a passing case does not need to be listed: its exchanges and the step,
+ * expected and actual texts of its checks that held (ids and verdicts stay). Cannot fail. */
+void cf_case_result_compact(cf_case_result *c);
+/* Appends `c` to `r`, taking its contents (`c` is zeroed); CF_E_NOMEM leaves `c` as it was. */
+CF_WUR cf_rc cf_run_result_take_case(cf_run_result *r, cf_case_result *c);
 /* Appends a new zeroed case result and returns it; NULL on allocation failure. */
 cf_case_result *cf_run_result_add_case(cf_run_result *r);
 /* Records a check on a case (copies strings; NULL allowed for expected/actual). */

@@ -26,7 +26,8 @@ typedef struct {
     size_t header_bytes;
     int body_truncated;   /* 1: the body passed its bound and was cut off */
     int headers_overflow; /* 1: header lines passed CF_MAX_RESPONSE_HEADERS / count */
-    double elapsed_ms;    /* request start to last byte */
+    double elapsed_ms;    /* request start to last byte (libcurl's total time) */
+    double sent_ms;       /* wall clock (epoch ms, fractional) when the request left */
     /* transport outcome */
     cf_rc transport_rc;        /* CF_OK when a complete response arrived */
     char transport_error[256]; /* curl's words when transport_rc != CF_OK */

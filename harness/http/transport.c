@@ -16,10 +16,10 @@
 typedef struct {
     CURL *easy;
     struct curl_slist *headers; /* request headers, alive until the transfer is done */
-    size_t index;               /* exchange being performed */
+    cf_exchange *ex;            /* exchange being performed */
     unsigned attempt;           /* 0 for the first try */
     int busy;
-    struct timespec start;
+    struct timespec start; /* monotonic, at the first attempt (retries included) */
     char errbuf[CURL_ERROR_SIZE];
 } slot;
 
@@ -29,6 +29,10 @@ struct cf_transport {
     char *cacert;
     CURLM *multi; /* holds the connection cache shared by every transfer */
     slot *slots;  /* opts.jobs of them */
+    unsigned active;
+    cf_exchange **done; /* finished, not yet handed back: a ring of opts.jobs */
+    unsigned done_head;
+    unsigned done_count;
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -71,6 +75,8 @@ cf_rc cf_transport_new(const cf_transport_opts *opts, cf_transport **out)
     t->opts.cacert = t->cacert;
     if (!(t->slots = calloc(opts->jobs, sizeof(*t->slots))))
         goto out;
+    if (!(t->done = calloc(opts->jobs, sizeof(*t->done))))
+        goto out;
     if (!(t->multi = curl_multi_init()))
         goto out;
     *out = t;
@@ -99,6 +105,7 @@ void cf_transport_free(cf_transport *t)
     if (t->multi)
         curl_multi_cleanup(t->multi);
     free(t->slots);
+    free(t->done);
     free(t->proxy);
     free(t->cacert);
     free(t);
@@ -256,20 +263,36 @@ static double ms_since(const struct timespec *start)
            (double)(now.tv_nsec - start->tv_nsec) / 1e6;
 }
 
-/* Starts exchange `index` in slot `s`. A request that cannot be set up gets its error on its
- * response and the slot stays free; the return value is that error. */
-static cf_rc start(cf_transport *t, slot *s, cf_exchange *ex, size_t index, unsigned attempt)
+/* Wall clock in epoch milliseconds with the sub-millisecond part kept. */
+static double wall_ms(void)
 {
-    cf_response *resp = ex[index].response;
-    const cf_request *req = ex[index].request;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (double)now.tv_sec * 1000.0 + (double)now.tv_nsec / 1e6;
+}
+
+/* Hands a finished exchange to the ring cf_transport_next() reads; it has room for one per
+ * slot, and each slot finishes at most one exchange before it is read back. */
+static void push_done(cf_transport *t, cf_exchange *ex)
+{
+    t->done[(t->done_head + t->done_count) % t->opts.jobs] = ex;
+    t->done_count++;
+}
+
+/* Starts exchange `ex` in slot `s`. A request that cannot be set up gets its error on its
+ * response and the slot stays free; the return value is that error. */
+static cf_rc start(cf_transport *t, slot *s, cf_exchange *ex, unsigned attempt)
+{
+    cf_response *resp = ex->response;
+    const cf_request *req = ex->request;
     if (!req || !req->url || !req->method) {
         set_error(resp, CF_E_INVALID, "request has no method or URL");
-        return CF_OK; /* the caller's mistake, not a setup failure of curl */
+        return CF_E_INVALID;
     }
     /* curl sends a custom method verbatim: only a token can go on the request line. */
     if (!cf_http_is_token(req->method, strlen(req->method))) {
         set_error(resp, CF_E_INVALID, "request method is not an HTTP token");
-        return CF_OK;
+        return CF_E_INVALID;
     }
     /* The tighter of the transport's and the response's bounds applies. */
     if (t->opts.max_body && (resp->body.max == 0 || t->opts.max_body < resp->body.max))
@@ -278,19 +301,23 @@ static cf_rc start(cf_transport *t, slot *s, cf_exchange *ex, size_t index, unsi
         set_error(resp, CF_E_NOMEM, "could not create a curl handle");
         return CF_E_NOMEM;
     }
-    cf_rc rc = configure(t, s, &ex[index]);
+    cf_rc rc = configure(t, s, ex);
     if (rc != CF_OK) {
         set_error(resp, rc, "could not set up the curl transfer");
         return rc;
     }
-    s->index = index;
+    s->ex = ex;
     s->attempt = attempt;
-    clock_gettime(CLOCK_MONOTONIC, &s->start);
+    if (attempt == 0) {
+        clock_gettime(CLOCK_MONOTONIC, &s->start);
+        resp->sent_ms = wall_ms();
+    }
     if (curl_multi_add_handle(t->multi, s->easy) != CURLM_OK) {
         set_error(resp, CF_E_NOMEM, "could not add the transfer to curl");
         return CF_E_NOMEM;
     }
     s->busy = 1;
+    t->active++;
     return CF_OK;
 }
 
@@ -318,11 +345,17 @@ static int never_reached(CURL *easy, CURLcode result)
 }
 
 /* Records how transfer `s` ended; returns 1 when it should be tried again. */
-static int finish(cf_transport *t, slot *s, cf_exchange *ex, CURLcode result)
+static int finish(cf_transport *t, slot *s, CURLcode result)
 {
-    cf_exchange *x = &ex[s->index];
+    cf_exchange *x = s->ex;
     cf_response *resp = x->response;
-    resp->elapsed_ms = ms_since(&s->start);
+    /* libcurl's own clock for this transfer (queueing in the multi handle excluded); a retried
+     * exchange counts from its first attempt. */
+    curl_off_t total = 0;
+    if (s->attempt == 0 && curl_easy_getinfo(s->easy, CURLINFO_TOTAL_TIME_T, &total) == CURLE_OK)
+        resp->elapsed_ms = (double)total / 1000.0;
+    else
+        resp->elapsed_ms = ms_since(&s->start);
     if (resp->status == 0) {
         long code = 0;
         if (curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK)
@@ -352,9 +385,28 @@ static int finish(cf_transport *t, slot *s, cf_exchange *ex, CURLcode result)
     return x->retry_safe && s->attempt < t->opts.retries;
 }
 
-/* Abandons every transfer in flight and every exchange not started, giving each `rc`. */
-static void abandon_all(cf_transport *t, cf_exchange *ex, size_t n, size_t next, cf_rc rc,
-                        const char *why)
+unsigned cf_transport_active(const cf_transport *t)
+{
+    return t->active + t->done_count;
+}
+
+unsigned cf_transport_room(const cf_transport *t)
+{
+    return t->opts.jobs - t->active - t->done_count;
+}
+
+cf_rc cf_transport_add(cf_transport *t, cf_exchange *ex)
+{
+    for (unsigned i = 0; i < t->opts.jobs; i++) {
+        slot *s = &t->slots[i];
+        if (!s->busy)
+            return start(t, s, ex, 0);
+    }
+    set_error(ex->response, CF_E_USAGE, "no free transfer slot");
+    return CF_E_USAGE;
+}
+
+void cf_transport_abandon(cf_transport *t, cf_rc rc, const char *why)
 {
     for (unsigned i = 0; i < t->opts.jobs; i++) {
         slot *s = &t->slots[i];
@@ -362,71 +414,104 @@ static void abandon_all(cf_transport *t, cf_exchange *ex, size_t n, size_t next,
             continue;
         curl_multi_remove_handle(t->multi, s->easy);
         s->busy = 0;
-        ex[s->index].response->elapsed_ms = ms_since(&s->start);
-        set_error(ex[s->index].response, rc, why);
+        s->ex->response->elapsed_ms = ms_since(&s->start);
+        set_error(s->ex->response, rc, why);
     }
-    for (size_t i = next; i < n; i++)
-        set_error(ex[i].response, rc, why);
+    t->active = 0;
+    t->done_count = 0;
+}
+
+/* Reads what curl finished: done exchanges go to the ring, retries start again. */
+static cf_rc harvest(cf_transport *t)
+{
+    cf_rc result = CF_OK;
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(t->multi, &left))) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        char *priv = NULL;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+        slot *s = (slot *)(void *)priv;
+        CURLcode code = msg->data.result; /* msg is invalid once the handle is removed */
+        curl_multi_remove_handle(t->multi, s->easy);
+        s->busy = 0;
+        t->active--;
+        if (finish(t, s, code)) {
+            double sent = s->ex->response->sent_ms; /* a retry keeps the first send time */
+            cf_response_reset(s->ex->response);
+            s->ex->response->sent_ms = sent;
+            cf_rc rc = start(t, s, s->ex, s->attempt + 1);
+            if (rc == CF_OK)
+                continue;
+            if (rc == CF_E_NOMEM)
+                result = rc;
+        }
+        push_done(t, s->ex);
+    }
+    return result;
+}
+
+cf_rc cf_transport_next(cf_transport *t, int timeout_ms, cf_exchange **done)
+{
+    *done = NULL;
+    for (int waited = 0;; waited = 1) {
+        if (t->done_count) {
+            *done = t->done[t->done_head];
+            t->done_head = (t->done_head + 1) % t->opts.jobs;
+            t->done_count--;
+            return CF_OK;
+        }
+        if (t->active == 0 || waited)
+            return CF_OK; /* nothing out, or the wait is over */
+        int running = 0;
+        if (curl_multi_perform(t->multi, &running) != CURLM_OK)
+            return CF_E_NOMEM;
+        cf_rc rc = harvest(t);
+        if (rc != CF_OK)
+            return rc;
+        if (t->done_count)
+            continue;
+        if (curl_multi_poll(t->multi, NULL, 0, timeout_ms, NULL) != CURLM_OK)
+            return CF_E_NOMEM;
+        if (curl_multi_perform(t->multi, &running) != CURLM_OK)
+            return CF_E_NOMEM;
+        if ((rc = harvest(t)) != CF_OK)
+            return rc;
+    }
 }
 
 cf_rc cf_transport_perform(cf_transport *t, cf_exchange *ex, size_t n, volatile sig_atomic_t *stop)
 {
     cf_rc result = CF_OK;
-    size_t next = 0;
-    unsigned active = 0;
-    for (;;) {
+    size_t next = 0, finished = 0;
+    while (finished < n) {
         if (stop && *stop) {
-            abandon_all(t, ex, n, next, CF_E_INTERRUPTED, "interrupted before the response");
+            cf_transport_abandon(t, CF_E_INTERRUPTED, "interrupted before the response");
+            for (size_t i = next; i < n; i++)
+                set_error(ex[i].response, CF_E_INTERRUPTED, "interrupted before the response");
             return CF_E_INTERRUPTED;
         }
-        for (unsigned i = 0; i < t->opts.jobs && next < n; i++) {
-            slot *s = &t->slots[i];
-            if (s->busy)
-                continue;
-            cf_rc rc = start(t, s, ex, next++, 0);
-            if (rc != CF_OK)
-                result = rc;
-            else if (s->busy)
-                active++;
-        }
-        if (active == 0 && next >= n)
-            break;
-        int running = 0;
-        if (curl_multi_perform(t->multi, &running) != CURLM_OK) {
-            result = CF_E_NOMEM;
-            abandon_all(t, ex, n, next, CF_E_NOMEM, "curl_multi_perform failed");
-            break;
-        }
-        CURLMsg *msg;
-        int left;
-        while ((msg = curl_multi_info_read(t->multi, &left))) {
-            if (msg->msg != CURLMSG_DONE)
-                continue;
-            char *priv = NULL;
-            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
-            slot *s = (slot *)(void *)priv;
-            CURLcode code = msg->data.result; /* msg is invalid once the handle is removed */
-            curl_multi_remove_handle(t->multi, s->easy);
-            s->busy = 0;
-            active--;
-            if (finish(t, s, ex, code)) {
-                size_t index = s->index;
-                unsigned attempt = s->attempt + 1;
-                cf_response_reset(ex[index].response);
-                cf_rc rc = start(t, s, ex, index, attempt);
-                if (rc != CF_OK)
+        while (next < n && cf_transport_room(t) > 0) {
+            cf_rc rc = cf_transport_add(t, &ex[next++]);
+            if (rc != CF_OK) {
+                finished++; /* not started: its error is on its response */
+                if (rc == CF_E_NOMEM)
                     result = rc;
-                else if (s->busy)
-                    active++;
             }
         }
-        if (active == 0 && next >= n)
+        if (finished >= n)
             break;
-        if (active > 0 && curl_multi_poll(t->multi, NULL, 0, 100, NULL) != CURLM_OK) {
-            result = CF_E_NOMEM;
-            abandon_all(t, ex, n, next, CF_E_NOMEM, "curl_multi_poll failed");
-            break;
+        cf_exchange *done = NULL;
+        cf_rc rc = cf_transport_next(t, 100, &done);
+        if (rc != CF_OK) {
+            cf_transport_abandon(t, rc, "curl_multi_perform failed");
+            for (size_t i = next; i < n; i++)
+                set_error(ex[i].response, rc, "curl_multi_perform failed");
+            return rc;
         }
+        if (done)
+            finished++;
     }
     return result;
 }

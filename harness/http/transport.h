@@ -39,6 +39,27 @@ typedef struct {
     int retry_safe;
 } cf_exchange;
 
+/* Streaming use: exchanges go in one by one and come back one by one as they finish, so a
+ * caller keeps `jobs` in flight at all times. Memory: an added exchange (and its request and
+ * response) is borrowed until cf_transport_next() hands it back or cf_transport_abandon().
+ *
+ * cf_transport_add() starts `ex` now. Returns CF_OK when it is in flight; otherwise it never
+ * left and its response says why: CF_E_INVALID (no method or URL, a method that is not a
+ * token), CF_E_USAGE (no room: see cf_transport_room()), CF_E_NOMEM (curl could not be set
+ * up). Exchanges added in one go before the next cf_transport_next() leave together. */
+CF_WUR cf_rc cf_transport_add(cf_transport *t, cf_exchange *ex);
+/* Exchanges that may still be added (opts.jobs less those in flight or finished unread). */
+unsigned cf_transport_room(const cf_transport *t);
+/* Exchanges added and not yet handed back (in flight, or finished and unread). */
+unsigned cf_transport_active(const cf_transport *t);
+/* Drives the transfers and hands back one finished exchange in *done (its response filled:
+ * sent_ms, elapsed_ms from libcurl's CURLINFO_TOTAL_TIME_T, status or transport error), or
+ * NULL when none finished within about `timeout_ms` or none is in flight. Returns CF_E_NOMEM
+ * when curl's multi interface failed (then abandon the rest). */
+CF_WUR cf_rc cf_transport_next(cf_transport *t, int timeout_ms, cf_exchange **done);
+/* Stops every transfer in flight, giving each response `rc` and `why`; none is handed back. */
+void cf_transport_abandon(cf_transport *t, cf_rc rc, const char *why);
+
 /* Performs all `n` exchanges, at most opts.jobs at once, and returns when every one has a
  * response or a transport error (in response->transport_rc / transport_error: a refused
  * connection, DNS or TLS failure, timeout or a reset mid-body never fails the call).

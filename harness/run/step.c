@@ -1,0 +1,321 @@
+/* step.c - one case's steps: builds a step's requests, judges its responses, records the
+ * exchanges and moves the scenario on. The scheduler decides when; this file decides what. */
+#include "run/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/str.h"
+#include "base/uuid.h"
+#include "check/checks.h"
+#include "check/record.h"
+
+static cf_rc runner_generator(void *user, const char *name, const char *arg, cf_buf *out)
+{
+    run_case *cs = user;
+    if (strcmp(name, "token") != 0)
+        return CF_E_NOT_FOUND;
+    const char *label = arg[0] ? arg : "default";
+    const char *have = cf_bindings_get(&cs->tokens, label);
+    if (!have) {
+        char token[64];
+        char id[37];
+        cf_uuid_v4(id);
+        snprintf(token, sizeof(token), "conform-%s", id);
+        cf_rc rc = cf_bindings_set(&cs->tokens, label, token, 0);
+        if (rc != CF_OK)
+            return rc;
+        have = cf_bindings_get(&cs->tokens, label);
+    }
+    return cf_buf_adds(out, have);
+}
+
+/* The names of the case's result; `round` > 0 marks a repetition: the id becomes "id#round". */
+static cf_rc name_result(run_ctx *rc, run_case *cs)
+{
+    const cf_case *c = cs->c;
+    cf_case_result *res = &cs->res;
+    res->spec_file = cf_strdup(rc->spec->file);
+    res->spec_title = cf_strdup(rc->spec->title ? rc->spec->title : "");
+    if (cs->round) {
+        size_t idn = strlen(c->id) + 16;
+        res->id = malloc(idn);
+        if (res->id)
+            snprintf(res->id, idn, "%s#%u", c->id, cs->round);
+    } else {
+        res->id = cf_strdup(c->id);
+    }
+    res->summary = c->summary ? cf_strdup(c->summary) : NULL;
+    size_t n = strlen(c->id) + strlen(rc->spec->file) + 64;
+    res->replay = malloc(n);
+    if (res->replay)
+        snprintf(res->replay, n, "conform run --filter '%s' %s", c->id, rc->spec->file);
+    if (c->tag_count) {
+        res->tags = calloc(c->tag_count, sizeof(*res->tags));
+        if (!res->tags)
+            return CF_E_NOMEM;
+        for (size_t t = 0; t < c->tag_count; t++)
+            if ((res->tags[res->tag_count++] = cf_strdup(c->tags[t])) == NULL)
+                return CF_E_NOMEM;
+    }
+    if (!res->spec_file || !res->spec_title || !res->id || !res->replay ||
+        (c->summary && !res->summary))
+        return CF_E_NOMEM;
+    return CF_OK;
+}
+
+run_case *run_case_new(run_ctx *rc, const cf_case *c, unsigned round, size_t ordinal)
+{
+    run_case *cs = calloc(1, sizeof(*cs));
+    if (!cs)
+        return NULL;
+    cs->c = c;
+    cs->round = round;
+    cs->ordinal = ordinal;
+    if (name_result(rc, cs) != CF_OK) {
+        run_case_free(cs);
+        return NULL;
+    }
+    return cs;
+}
+
+void run_step_drop(run_case *cs)
+{
+    for (unsigned k = 0; k < cs->copy_count; k++) {
+        cf_request_cleanup(&cs->copies[k].request);
+        cf_response_cleanup(&cs->copies[k].response);
+    }
+    free(cs->copies);
+    cs->copies = NULL;
+    cs->copy_count = cs->pending = 0;
+}
+
+void run_case_free(run_case *cs)
+{
+    if (!cs)
+        return;
+    run_step_drop(cs);
+    cf_bindings_cleanup(&cs->captures);
+    cf_bindings_cleanup(&cs->tokens);
+    cf_case_result_cleanup(&cs->res);
+    free(cs);
+}
+
+static const cf_step *current(const run_case *cs)
+{
+    return &cs->c->steps[cs->step];
+}
+
+static void step_label(const run_case *cs, unsigned copy, char *out, size_t n)
+{
+    const cf_step *st = current(cs);
+    if (st->parallel > 1)
+        snprintf(out, n, "%s#%u", st->name ? st->name : "?", copy + 1);
+    else
+        snprintf(out, n, "%s", st->name ? st->name : (cs->c->id ? cs->c->id : "?"));
+}
+
+cf_rc run_step_build(run_ctx *rc, run_case *cs)
+{
+    const cf_step *st = current(cs);
+    unsigned n = st->parallel ? st->parallel : 1;
+    cs->copies = calloc(n, sizeof(*cs->copies));
+    if (!cs->copies)
+        return CF_E_NOMEM;
+    cs->copy_count = n;
+    for (unsigned k = 0; k < n; k++)
+        cf_response_init(&cs->copies[k].response, rc->opts->transport.max_body);
+    cf_tmpl_ctx ctx = {cf_secrets_vars(rc->secrets), &cs->captures, runner_generator, cs};
+    for (unsigned k = 0; k < n; k++) {
+        run_copy *cp = &cs->copies[k];
+        char err[512] = "";
+        cf_rc r =
+            cf_request_build(rc->spec, st, rc->base_url, &ctx, &cp->request, err, sizeof(err));
+        if (r == CF_E_NOMEM)
+            return r;
+        if (r != CF_OK) {
+            /* None of the copies leaves: the case ends with what the builder said. */
+            char label[160];
+            step_label(cs, k, label, sizeof(label));
+            char *text = cf_secrets_redact_dup(rc->secrets, err, strlen(err), 4096);
+            cf_rc a = cf_case_add_check(&cs->res, "request.build", 0, label,
+                                        "a request the case can describe", text ? text : err);
+            free(text);
+            run_step_drop(cs);
+            cs->done = 1;
+            return a;
+        }
+        cp->cs = cs;
+        cp->copy = k;
+        cp->ex.request = &cp->request;
+        cp->ex.response = &cp->response;
+        cp->ex.fresh_connection = n > 1;
+        /* Sent again after a transport failure only with an idempotency token: the server then
+         * answers a duplicate with the same resource, never a second one. */
+        cp->ex.retry_safe = cp->request.idem_token != NULL;
+    }
+    cs->pending = n;
+    return CF_OK;
+}
+
+/* Records captures of a step from its first successful copy. */
+static cf_rc capture(run_case *cs, const run_copy *cp)
+{
+    const cf_step *st = current(cs);
+    for (const cJSON *m = st->capture ? st->capture->child : NULL; m; m = m->next) {
+        if (cf_bindings_get(&cs->captures, m->string))
+            continue;
+        char *value = NULL;
+        if (strncmp(m->valuestring, "header:", 7) == 0) {
+            const char *h = cf_headers_get(&cp->response.headers, m->valuestring + 7);
+            value = h ? cf_strdup(h) : NULL;
+        } else {
+            value = cf_checks_value_text(cp->response.json, m->valuestring);
+        }
+        if (!value)
+            continue; /* an expectation that uses it will fail and say so */
+        cf_rc r = cf_bindings_set(&cs->captures, m->string, value, 0);
+        free(value);
+        if (r != CF_OK)
+            return r;
+    }
+    return CF_OK;
+}
+
+/* Whether this copy's exchange must be written down: always when asked to, when the case is
+ * kept whole, when a later step or the parallel check may still fail the case, and when this
+ * copy's checks failed. A passing single exchange is judged and forgotten. */
+static int worth_recording(const run_ctx *rc, const run_case *cs, const run_copy *cp,
+                           size_t failed_before)
+{
+    const cf_step *st = current(cs);
+    if (rc->opts->record_exchanges || rc->opts->keep == CF_RUN_KEEP_ALL || st->parallel > 1 ||
+        cs->step + 1 < cs->c->step_count || cp->response.transport_rc != CF_OK)
+        return 1;
+    for (size_t i = failed_before; i < cs->res.check_count; i++)
+        if (!cs->res.checks[i].passed)
+            return 1;
+    return 0;
+}
+
+static cf_rc record(run_ctx *rc, run_case *cs, run_copy *cp, const cf_secrets *red,
+                    const char *label)
+{
+    char *req = cf_record_request(rc->spec, &cp->request, red);
+    char *resp = cf_record_response(&cp->response, red);
+    char *curl = cf_record_curl(rc->spec, &cp->request, red);
+    char *lab = cf_strdup(label);
+    if (!req || !resp || !curl || !lab) {
+        free(req);
+        free(resp);
+        free(curl);
+        free(lab);
+        return CF_E_NOMEM;
+    }
+    cf_case_result *res = &cs->res;
+    cf_rc r = cf_case_add_exchange(res, lab, req, resp, curl, cp->response.status,
+                                   cp->response.elapsed_ms);
+    if (r == CF_OK) {
+        res->exchanges[res->exchange_count - 1].unreachable = cp->response.unreachable;
+        res->exchanges[res->exchange_count - 1].sent_ms = cp->response.sent_ms;
+    }
+    return r;
+}
+
+/* The first unreachable exchange's reason, from the response's fields (never from text). */
+static cf_rc note_unreachable(run_ctx *rc, const cf_response *resp, const cf_secrets *red)
+{
+    if (!resp->unreachable || rc->unreachable_why)
+        return CF_OK;
+    cf_buf why;
+    cf_buf_init(&why, 1024);
+    cf_rc r = cf_buf_adds(&why, "(no response: ");
+    if (r == CF_OK)
+        r = cf_secrets_redact(red, resp->transport_error, strlen(resp->transport_error), &why);
+    if (r == CF_OK)
+        r = cf_buf_addc(&why, ')');
+    rc->unreachable_why = r == CF_OK ? cf_buf_take(&why) : NULL;
+    cf_buf_free(&why);
+    return rc->unreachable_why ? CF_OK : CF_E_NOMEM;
+}
+
+static cf_rc judge_copy(run_ctx *rc, run_case *cs, run_copy *cp)
+{
+    char label[160];
+    step_label(cs, cp->copy, label, sizeof(label));
+    rc->result->requests++;
+    cf_response_finish(&cp->response, rc->spec);
+    /* Everything recorded about this exchange masks the credential it carried, too. */
+    cf_secrets own;
+    const char *cred = rc->spec->op.auth_header
+                           ? cf_headers_get(&cp->request.headers, rc->spec->op.auth_header)
+                           : NULL;
+    cf_rc r = cf_secrets_with_credential(rc->secrets, cred, cred ? strlen(cred) : 0, &own);
+    if (r != CF_OK)
+        return r;
+    r = note_unreachable(rc, &cp->response, &own);
+    size_t before = cs->res.check_count;
+    cf_tmpl_ctx ctx = {cf_secrets_vars(rc->secrets), &cs->captures, runner_generator, cs};
+    /* rule.future compares with this exchange's own arrival, not with when it was judged. */
+    int64_t received = (int64_t)(cp->response.sent_ms + cp->response.elapsed_ms);
+    cf_check_input in = {rc->spec, current(cs), &cp->request, &cp->response,
+                         &own,     &ctx,        label,        received};
+    if (r == CF_OK)
+        r = cf_checks_run(&in, &cs->res);
+    if (r == CF_OK && worth_recording(rc, cs, cp, before))
+        r = record(rc, cs, cp, &own, label);
+    if (r == CF_OK && cp->response.envelope == CF_ENVELOPE_SUCCESS)
+        r = capture(cs, cp);
+    cf_secrets_cleanup(&own);
+    return r;
+}
+
+cf_rc run_step_judge(run_ctx *rc, run_case *cs)
+{
+    const cf_step *st = current(cs);
+    cf_rc r = CF_OK;
+    double slowest = 0;
+    int transport_failed = 0;
+    for (unsigned k = 0; k < cs->copy_count && r == CF_OK; k++) {
+        run_copy *cp = &cs->copies[k];
+        r = judge_copy(rc, cs, cp);
+        if (cp->response.elapsed_ms > slowest)
+            slowest = cp->response.elapsed_ms;
+        transport_failed |= cp->response.transport_rc != CF_OK;
+    }
+    if (r == CF_OK && st->parallel > 1 && st->consistent) {
+        /* The spec loader keeps parallel within CF_MAX_PARALLEL. */
+        const cf_response *responses[CF_MAX_PARALLEL];
+        size_t judged = cs->copy_count < CF_MAX_PARALLEL ? cs->copy_count : CF_MAX_PARALLEL;
+        for (size_t k = 0; k < judged; k++)
+            responses[k] = &cs->copies[k].response;
+        r = cf_checks_consistent(st, responses, judged, rc->secrets, &cs->res);
+    }
+    /* A case's time is its own: the sum of its steps, each as long as its slowest copy. */
+    cs->res.duration_ms += slowest;
+    run_step_drop(cs);
+    cs->step++;
+    if (cs->step >= cs->c->step_count || transport_failed)
+        cs->done = 1;
+    return r;
+}
+
+void run_case_finish(run_ctx *rc, run_case *cs)
+{
+    cf_case_result *res = &cs->res;
+    res->ran = 1;
+    res->passed = 1;
+    for (size_t i = 0; i < res->check_count; i++) {
+        rc->result->checks++;
+        if (!res->checks[i].passed) {
+            res->passed = 0;
+            rc->result->checks_failed++;
+        }
+    }
+    if (res->passed)
+        rc->result->passed++;
+    else
+        rc->result->failed++;
+}
