@@ -45,6 +45,8 @@ static const char usage_tail[] =
       "largest response body accepted (default 1048576)")                                          \
     X(PROXY, "proxy", 0, required_argument, "URL", "send everything through this HTTP(S) proxy")   \
     X(QUIET, "quiet", 0, no_argument, NULL, "print only failures and the summary")                 \
+    X(RECORD_ALL, "record-all", 0, required_argument, "FILE",                                      \
+      "also write every exchange, passing ones too, to FILE (NDJSON)")                             \
     X(REPEAT, "repeat", 0, required_argument, "N",                                                 \
       "run the selection N times, 1..1000, each with fresh tokens")                                \
     X(REPORT_DIR, "report-dir", 0, required_argument, "DIR",                                       \
@@ -70,6 +72,7 @@ typedef struct {
     cf_run_opts run;
     const char *target; /* --target: mock (NULL too), spec or a base URL */
     const char *report_dir;
+    const char *record_all; /* --record-all FILE, or NULL */
     int quiet;
     int verbose;
     const char **vars;
@@ -148,6 +151,9 @@ static cf_cli_status parse_args(int argc, char **argv, run_args *a)
         case OPT_QUIET:
             a->quiet = 1;
             break;
+        case OPT_RECORD_ALL:
+            a->record_all = val;
+            break;
         case OPT_REPEAT:
             if (!cf_cli_uint(&p, 1, 1000, &v))
                 return CF_CLI_EXIT_USAGE;
@@ -207,6 +213,8 @@ typedef struct {
     int tty;
     size_t total;
     size_t done;
+    cf_report_stream *stream; /* the report files, appended as cases end */
+    char err[1024];           /* the stream's first error */
 } progress;
 
 static void on_progress(void *user, const cf_case_result *c, size_t done, size_t total)
@@ -218,6 +226,14 @@ static void on_progress(void *user, const cf_case_result *c, size_t done, size_t
     if (p->tty)
         fprintf(stderr, "\r\033[K[%zu/%zu] %s %.60s", p->done, p->total,
                 c->passed ? "ok  " : "FAIL", c->id);
+}
+
+/* The run's sink: each case goes to the report files the moment it ends. */
+static cf_rc on_case(void *user, const cf_case_result *c)
+{
+    progress *p = user;
+    cf_rc rc = cf_report_stream_case(p->stream, c, p->err, sizeof(p->err));
+    return rc;
 }
 
 static int is_ci(void)
@@ -248,16 +264,26 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     cf_run_result result = {0};
     result.started_ms = cf_time_now_ms();
     double t0 = cf_time_mono_ms();
-    progress prog = {isatty(STDERR_FILENO) && !is_ci() && !a->quiet, 0, 0};
+    progress prog = {isatty(STDERR_FILENO) && !is_ci() && !a->quiet, 0, 0, NULL, ""};
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < specs[i]->case_count; k++)
             prog.total += (size_t)cf_run_selects(&a->run, &specs[i]->cases[k], k) *
                           (a->run.repeat > 1 ? a->run.repeat : 1);
     a->run.progress = on_progress;
     a->run.progress_user = &prog;
+    a->run.on_case = on_case;
+    a->run.on_case_user = &prog;
+    a->run.keep = CF_RUN_KEEP_DIGEST;
+    a->run.record_exchanges = a->record_all != NULL;
     a->run.stop = &stop_flag;
     int exit_code = CF_EXIT_OK;
     char err[1024] = "";
+    char werr[1024] = "";
+    if (cf_report_stream_open(a->report_dir, &result, a->record_all, &prog.stream, werr,
+                              sizeof(werr)) != CF_OK) {
+        fprintf(stderr, "conform run: cannot write reports: %s\n", werr);
+        return CF_EXIT_USAGE;
+    }
     const char **env = NULL;
     size_t env_count = 0;
     cf_cli_env_vars(&env, &env_count);
@@ -267,7 +293,11 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
             cf_cli_target_run(specs[i], a->target, &vars, &a->run, &result, err, sizeof(err));
         if (rc == CF_E_INTERRUPTED)
             exit_code = CF_EXIT_INTERRUPTED;
-        else if (rc == CF_E_TRANSPORT)
+        else if (prog.err[0]) {
+            fprintf(stderr, "conform run: cannot write reports: %s\n", prog.err);
+            exit_code = CF_EXIT_USAGE;
+            continue;
+        } else if (rc == CF_E_TRANSPORT)
             exit_code = CF_EXIT_UNREACHABLE;
         else if (rc != CF_OK)
             exit_code = CF_EXIT_USAGE;
@@ -289,13 +319,15 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     const char *no_color = getenv("NO_COLOR");
     int color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
     cf_report_console(&result, stdout, color, a->verbose && !a->quiet);
-    char werr[1024] = "";
-    if (cf_report_write_all(&result, a->report_dir, werr, sizeof(werr)) != CF_OK) {
+    cf_rc closed = cf_report_stream_close(prog.stream, werr, sizeof(werr));
+    cf_report_stream_free(prog.stream);
+    if (closed != CF_OK) {
         fprintf(stderr, "conform run: cannot write reports: %s\n", werr);
         if (exit_code == CF_EXIT_OK)
             exit_code = CF_EXIT_USAGE;
     } else if (!a->quiet) {
-        printf("reports: %s/report.json, %s/junit.xml%s\n", a->report_dir, a->report_dir,
+        printf("reports: %s/report.json, %s/junit.xml%s%s%s\n", a->report_dir, a->report_dir,
+               a->record_all ? ", " : "", a->record_all ? a->record_all : "",
                result.incomplete ? " (marked incomplete)" : "");
     }
     if (exit_code == CF_EXIT_OK && result.failed)

@@ -64,65 +64,114 @@ static void sync_parent(const char *path)
     free(dir);
 }
 
-cf_rc cf_atomic_write(const char *path, const char *data, size_t len, char *err, size_t errlen)
+cf_rc cf_atomic_open(cf_atomic_file *f, const char *path, char *err, size_t errlen)
 {
     static const char suffix[] = ".tmp.XXXXXX";
-    if (!path || !*path || (!data && len)) {
-        set_err(err, errlen, "cannot write a report: no path or no data");
+    memset(f, 0, sizeof(*f));
+    f->fd = -1;
+    if (!path || !*path) {
+        set_err(err, errlen, "cannot write a report: no path");
         return CF_E_INVALID;
     }
     size_t plen = strlen(path);
-    char *tmp = malloc(plen + sizeof(suffix));
-    if (!tmp) {
+    f->path = malloc(plen + 1);
+    f->tmp = malloc(plen + sizeof(suffix));
+    if (!f->path || !f->tmp) {
+        cf_atomic_abort(f);
         set_err(err, errlen, "cannot write %s: %s", path, cf_strerror(CF_E_NOMEM));
         return CF_E_NOMEM;
     }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, suffix, sizeof(suffix));
-
-    cf_rc rc = CF_E_IO;
-    const char *step = "write failed";
-    int closed;
+    memcpy(f->path, path, plen + 1);
+    memcpy(f->tmp, path, plen);
+    memcpy(f->tmp + plen, suffix, sizeof(suffix));
     struct stat st;
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        set_err(err, errlen, "cannot write %s: cannot create temporary file %s: %s", path, tmp,
+    f->fd = mkstemp(f->tmp);
+    if (f->fd < 0) {
+        set_err(err, errlen, "cannot write %s: cannot create temporary file %s: %s", path, f->tmp,
                 strerror(errno));
-        free(tmp);
+        free(f->tmp);
+        f->tmp = NULL; /* nothing to remove */
+        cf_atomic_abort(f);
         return CF_E_IO;
     }
     mode_t mode = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? st.st_mode & 07777 : 0644;
-    if (fchmod(fd, mode) != 0) {
-        step = "fchmod failed";
-        goto fail;
+    if (fchmod(f->fd, mode) != 0) {
+        set_err(err, errlen, "cannot write %s: fchmod failed (temporary file %s): %s", path, f->tmp,
+                strerror(errno));
+        cf_atomic_abort(f);
+        return CF_E_IO;
     }
-    if (write_all(fd, data, len) != 0)
-        goto fail;
-    if (fsync(fd) != 0) {
-        step = "fsync failed";
-        goto fail;
+    return CF_OK;
+}
+
+cf_rc cf_atomic_add(cf_atomic_file *f, const char *data, size_t len, char *err, size_t errlen)
+{
+    if (f->fd < 0)
+        return CF_E_IO;
+    if (write_all(f->fd, data, len) != 0) {
+        set_err(err, errlen, "cannot write %s: write failed (temporary file %s): %s", f->path,
+                f->tmp, strerror(errno));
+        return CF_E_IO;
     }
-    closed = close(fd);
-    fd = -1;
+    return CF_OK;
+}
+
+cf_rc cf_atomic_commit(cf_atomic_file *f, char *err, size_t errlen)
+{
+    const char *step = "fsync failed";
+    if (f->fd < 0)
+        return CF_E_IO;
+    if (fsync(f->fd) != 0)
+        goto fail;
+    int closed = close(f->fd);
+    f->fd = -1;
     if (closed != 0) {
         step = "close failed";
         goto fail;
     }
-    if (rename(tmp, path) != 0) {
+    if (rename(f->tmp, f->path) != 0) {
         step = "rename failed";
         goto fail;
     }
-    sync_parent(path);
-    rc = CF_OK;
-    goto out;
+    sync_parent(f->path);
+    free(f->tmp);
+    f->tmp = NULL; /* renamed: nothing to remove */
+    cf_atomic_abort(f);
+    return CF_OK;
 fail:
-    set_err(err, errlen, "cannot write %s: %s (temporary file %s): %s", path, step, tmp,
+    set_err(err, errlen, "cannot write %s: %s (temporary file %s): %s", f->path, step, f->tmp,
             strerror(errno));
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-out:
-    free(tmp);
+    cf_atomic_abort(f);
+    return CF_E_IO;
+}
+
+void cf_atomic_abort(cf_atomic_file *f)
+{
+    if (!f)
+        return;
+    if (f->path && f->fd >= 0) /* a zeroed struct's fd 0 is not ours */
+        close(f->fd);
+    if (f->tmp)
+        unlink(f->tmp);
+    free(f->tmp);
+    free(f->path);
+    memset(f, 0, sizeof(*f));
+    f->fd = -1;
+}
+
+cf_rc cf_atomic_write(const char *path, const char *data, size_t len, char *err, size_t errlen)
+{
+    if (!path || !*path || (!data && len)) {
+        set_err(err, errlen, "cannot write a report: no path or no data");
+        return CF_E_INVALID;
+    }
+    cf_atomic_file f;
+    cf_rc rc = cf_atomic_open(&f, path, err, errlen);
+    if (rc == CF_OK)
+        rc = cf_atomic_add(&f, data, len, err, errlen);
+    if (rc == CF_OK)
+        return cf_atomic_commit(&f, err, errlen);
+    cf_atomic_abort(&f);
     return rc;
 }
 
@@ -173,8 +222,7 @@ cf_rc cf_report_dir_prepare(const char *dir, char *err, size_t errlen)
     return rc;
 }
 
-/* Joins dir and name with one slash; NULL when out of memory. */
-static char *join(const char *dir, const char *name)
+char *cf_report_path(const char *dir, const char *name)
 {
     size_t dl = strlen(dir), nl = strlen(name);
     while (dl > 1 && dir[dl - 1] == '/')
@@ -198,7 +246,7 @@ static cf_rc write_one(const cf_run_result *r, const char *dir, const char *name
 {
     cf_buf b;
     cf_buf_init(&b, CF_REPORT_MAX);
-    char *path = join(dir, name);
+    char *path = cf_report_path(dir, name);
     cf_rc rc = path ? render(r, &b) : CF_E_NOMEM;
     if (rc != CF_OK)
         set_err(err, errlen, "cannot build %s/%s: %s", dir, name, cf_strerror(rc));

@@ -184,7 +184,7 @@ static cf_rc failure_body(cf_buf *out, const cf_case_result *c)
     return rc;
 }
 
-static cf_rc add_testcase(cf_buf *out, const cf_run_result *r, const cf_case_result *c)
+cf_rc cf_report_junit_testcase(cf_buf *out, const cf_run_result *r, const cf_case_result *c)
 {
     cf_rc rc = cf_buf_adds(out, "    <testcase");
     if (rc == CF_OK)
@@ -235,12 +235,7 @@ static cf_rc add_properties(cf_buf *out, const cf_run_result *r)
     return rc == CF_OK ? cf_buf_adds(out, "/>\n    </properties>\n") : rc;
 }
 
-typedef struct {
-    size_t tests, failures, errors, skipped;
-    double ms;
-} tally;
-
-static void count(tally *t, const cf_case_result *c)
+void cf_report_junit_count(cf_junit_tally *t, const cf_case_result *c)
 {
     t->tests++;
     t->ms += c->duration_ms;
@@ -252,19 +247,9 @@ static void count(tally *t, const cf_case_result *c)
         t->failures++;
 }
 
-/* One <testsuite> holding the cases whose suite[] index is `s` (none for an empty run). */
-static cf_rc add_testsuite(cf_buf *out, const cf_run_result *r, const size_t *suite, size_t s,
-                           const cf_case_result *first, const char *timestamp)
+cf_rc cf_report_junit_suite_head(cf_buf *out, const cf_run_result *r, const char *name,
+                                 const cf_junit_tally *t, double ms, const char *timestamp)
 {
-    tally t = {0};
-    for (size_t i = 0; i < r->count; i++)
-        if (suite[i] == s)
-            count(&t, &r->cases[i]);
-    const char *name = "conform";
-    if (first && first->spec_title && *first->spec_title)
-        name = first->spec_title;
-    else if (first && first->spec_file && *first->spec_file)
-        name = first->spec_file;
     cf_rc rc = cf_buf_adds(out, "  <testsuite");
     if (rc == CF_OK)
         rc = attr(out, "name", name, CF_REPORT_MESSAGE_MAX);
@@ -272,12 +257,47 @@ static cf_rc add_testsuite(cf_buf *out, const cf_run_result *r, const size_t *su
         rc = cf_buf_addf(out,
                          " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\""
                          " time=\"%.3f\" timestamp=\"%s\">\n",
-                         t.tests, t.failures, t.errors, t.skipped, t.ms / 1000.0, timestamp);
-    if (rc == CF_OK)
-        rc = add_properties(out, r);
+                         t->tests, t->failures, t->errors, t->skipped, ms / 1000.0, timestamp);
+    return rc == CF_OK ? add_properties(out, r) : rc;
+}
+
+const char *cf_report_junit_suite_name(const cf_case_result *first)
+{
+    if (first && first->spec_title && *first->spec_title)
+        return first->spec_title;
+    if (first && first->spec_file && *first->spec_file)
+        return first->spec_file;
+    return "conform";
+}
+
+cf_rc cf_report_junit_head(cf_buf *out, const cf_junit_tally *all, double ms)
+{
+    return cf_buf_addf(out,
+                       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                       "<testsuites name=\"conform\" tests=\"%zu\" failures=\"%zu\""
+                       " errors=\"%zu\" time=\"%.3f\">\n",
+                       all->tests, all->failures, all->errors, ms / 1000.0);
+}
+
+void cf_report_junit_stamp(const cf_run_result *r, char out[25])
+{
+    cf_time_format_millis((int64_t)r->started_ms, out);
+    out[19] = '\0'; /* the schema's timestamp has no fraction and no zone; it is UTC */
+}
+
+/* One <testsuite> holding the cases whose suite[] index is `s` (none for an empty run). */
+static cf_rc add_testsuite(cf_buf *out, const cf_run_result *r, const size_t *suite, size_t s,
+                           const cf_case_result *first, const char *timestamp)
+{
+    cf_junit_tally t = {0};
+    for (size_t i = 0; i < r->count; i++)
+        if (suite[i] == s)
+            cf_report_junit_count(&t, &r->cases[i]);
+    cf_rc rc =
+        cf_report_junit_suite_head(out, r, cf_report_junit_suite_name(first), &t, t.ms, timestamp);
     for (size_t i = 0; rc == CF_OK && i < r->count; i++)
         if (suite[i] == s)
-            rc = add_testcase(out, r, &r->cases[i]);
+            rc = cf_report_junit_testcase(out, r, &r->cases[i]);
     return rc == CF_OK ? cf_buf_adds(out, "  </testsuite>\n") : rc;
 }
 
@@ -292,7 +312,7 @@ cf_rc cf_report_junit(const cf_run_result *r, cf_buf *out)
         return CF_E_NOMEM;
     }
     size_t suites = 0;
-    tally all = {0};
+    cf_junit_tally all = {0};
     for (size_t i = 0; i < r->count; i++) {
         size_t s = 0;
         while (s < suites && !same(r->cases[firsts[s]].spec_file, r->cases[i].spec_file))
@@ -300,17 +320,14 @@ cf_rc cf_report_junit(const cf_run_result *r, cf_buf *out)
         if (s == suites)
             firsts[suites++] = i;
         suite[i] = s;
-        count(&all, &r->cases[i]);
+        cf_report_junit_count(&all, &r->cases[i]);
     }
+    /* Cases a bounded run did not keep count in the totals, though they are not listed. */
+    all.tests += r->dropped_passed + r->dropped_failed + r->dropped_not_run;
+    all.failures += r->dropped_failed;
     char stamp[25];
-    cf_time_format_millis((int64_t)r->started_ms, stamp);
-    stamp[19] = '\0'; /* the schema's timestamp has no fraction and no zone; it is UTC */
-
-    cf_rc rc = cf_buf_addf(out,
-                           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                           "<testsuites name=\"conform\" tests=\"%zu\" failures=\"%zu\""
-                           " errors=\"%zu\" time=\"%.3f\">\n",
-                           all.tests, all.failures, all.errors, r->duration_ms / 1000.0);
+    cf_report_junit_stamp(r, stamp);
+    cf_rc rc = cf_report_junit_head(out, &all, r->duration_ms);
     if (rc == CF_OK && suites == 0)
         rc = add_testsuite(out, r, suite, 0, NULL, stamp);
     for (size_t s = 0; rc == CF_OK && s < suites; s++)

@@ -38,21 +38,74 @@
 CF_WUR cf_rc cf_atomic_write(const char *path, const char *data, size_t len, char *err,
                              size_t errlen);
 
+/* The same, written piece by piece: cf_atomic_open() creates the temporary file,
+ * cf_atomic_add() appends, cf_atomic_commit() fsyncs and renames it over `path`,
+ * cf_atomic_abort() removes it. Memory: open (on failure), commit and abort free the struct's
+ * contents; after a failed add, call abort. Abort accepts a zeroed or finished struct. */
+typedef struct {
+    char *path;
+    char *tmp; /* the temporary file until it is renamed or removed */
+    int fd;
+} cf_atomic_file;
+CF_WUR cf_rc cf_atomic_open(cf_atomic_file *f, const char *path, char *err, size_t errlen);
+CF_WUR cf_rc cf_atomic_add(cf_atomic_file *f, const char *data, size_t len, char *err,
+                           size_t errlen);
+CF_WUR cf_rc cf_atomic_commit(cf_atomic_file *f, char *err, size_t errlen);
+void cf_atomic_abort(cf_atomic_file *f);
+
+/* DIR/NAME with one slash between; a new string (free() it), NULL when out of memory. */
+char *cf_report_path(const char *dir, const char *name);
+
 /* Creates `dir` and its missing parents (mode 0777 less the umask). Fails with CF_E_IO and a
  * message when a component is not a directory or `dir` is not writable by this process. */
 CF_WUR cf_rc cf_report_dir_prepare(const char *dir, char *err, size_t errlen);
 
-/* Appends report.json: run metadata, stats, every case with its checks (expected/actual only
- * for failed checks) and, for failed cases, the exchanges. Strings are cut to
+/* Appends report.json: run metadata, every case on one line with its checks (a passed case:
+ * the ids of its checks; otherwise check objects, expected/actual only for failed checks) and,
+ * for failed cases, the exchanges; then complete, unreachable and stats. Strings are cut to
  * CF_REPORT_FIELD_MAX and invalid UTF-8 becomes U+FFFD, so the file is always valid JSON.
- * Case and check counts are computed from the cases; requests and duration come from `r`. */
+ * Case and check counts are computed from the cases (plus r->dropped_*); requests and
+ * duration come from `r`. */
 CF_WUR cf_rc cf_report_json(const cf_run_result *r, cf_buf *out);
+
+/* report.json piece by piece, for writers that stream: the head (version, target, start),
+ * each case on one line (separated by ",\n" by the caller), the tail (complete, unreachable,
+ * stats from `t` and r->requests/duration). cf_report_json() is head, cases, tail. */
+typedef struct {
+    size_t passed, failed, not_run, checks, checks_failed;
+} cf_report_tally;
+void cf_report_tally_add(cf_report_tally *t, const cf_case_result *c);
+CF_WUR cf_rc cf_report_json_head(const cf_run_result *r, cf_buf *out);
+CF_WUR cf_rc cf_report_json_case(const cf_case_result *c, cf_buf *out);
+CF_WUR cf_rc cf_report_json_tail(const cf_run_result *r, const cf_report_tally *t, cf_buf *out);
+/* One exchange of case `c` as a one-line JSON object (report.json's exchange fields plus
+ * "spec" and "case"), for the --record-all stream. */
+CF_WUR cf_rc cf_report_json_exchange(const cf_case_result *c, const cf_exchange_record *e,
+                                     cf_buf *out);
 
 /* Appends junit.xml (Ant/Surefire schema as read by Jenkins, GitLab and GitHub): one
  * <testsuite> per spec file in order of first appearance, one <testcase> per case. A failed
  * case carries <failure> (or <error> when the target could not be reached) whose text holds
  * every failed check, the exchanges and the replay command; a case not run is <skipped>. */
 CF_WUR cf_rc cf_report_junit(const cf_run_result *r, cf_buf *out);
+
+/* junit.xml piece by piece, for writers that stream. A tally counts cases as JUnit does
+ * (a case whose target was unreachable is an error; ms sums case times). The head opens
+ * <testsuites>, a suite head opens one <testsuite> with its properties (closed by the caller
+ * with "  </testsuite>\n", the file with "</testsuites>\n"); a testcase is one case. */
+typedef struct {
+    size_t tests, failures, errors, skipped;
+    double ms;
+} cf_junit_tally;
+void cf_report_junit_count(cf_junit_tally *t, const cf_case_result *c);
+CF_WUR cf_rc cf_report_junit_head(cf_buf *out, const cf_junit_tally *all, double ms);
+CF_WUR cf_rc cf_report_junit_suite_head(cf_buf *out, const cf_run_result *r, const char *name,
+                                        const cf_junit_tally *t, double ms, const char *timestamp);
+CF_WUR cf_rc cf_report_junit_testcase(cf_buf *out, const cf_run_result *r, const cf_case_result *c);
+/* The suite's name from its first case: the spec's title, else its file, else "conform". */
+const char *cf_report_junit_suite_name(const cf_case_result *first);
+/* The run's start as the schema's timestamp (UTC, no fraction). */
+void cf_report_junit_stamp(const cf_run_result *r, char out[25]);
 
 /* Prints failed cases (checks, exchanges, curl and rerun lines), in verbose mode a line per
  * passed and skipped case, and a summary line. color=1 adds ANSI colours. Control characters
@@ -63,6 +116,21 @@ void cf_report_console(const cf_run_result *r, FILE *out, int color, int verbose
 /* cf_report_dir_prepare(dir), then DIR/report.json and DIR/junit.xml, each atomically. Both
  * files are attempted; returns the first error and its message. */
 CF_WUR cf_rc cf_report_write_all(const cf_run_result *r, const char *dir, char *err, size_t errlen);
+
+/* Reports written while the run goes (stream.c): DIR/report.json and DIR/junit.xml, and
+ * with `record_all` every exchange as NDJSON in that file. Open before the run (`r` is
+ * borrowed and read again at each case and at close: set its target before the first case and
+ * its flags, requests and duration before close); hand each case to cf_report_stream_case()
+ * as it ends; cf_report_stream_close() writes the summaries and renames the files into place
+ * (all attempted; the first error is returned). Until then readers see the previous files.
+ * Memory: cf_report_stream_free() removes what was not closed and frees (accepts NULL). */
+typedef struct cf_report_stream cf_report_stream;
+CF_WUR cf_rc cf_report_stream_open(const char *dir, const cf_run_result *r, const char *record_all,
+                                   cf_report_stream **out, char *err, size_t errlen);
+CF_WUR cf_rc cf_report_stream_case(cf_report_stream *s, const cf_case_result *c, char *err,
+                                   size_t errlen);
+CF_WUR cf_rc cf_report_stream_close(cf_report_stream *s, char *err, size_t errlen);
+void cf_report_stream_free(cf_report_stream *s);
 
 /* Flags of cf_report_clean(). */
 #define CF_CLEAN_XML 1u      /* escape & < > \r; replace what XML 1.0 forbids */

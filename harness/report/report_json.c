@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 
@@ -86,6 +87,11 @@ static cf_rc add_exchange(cJSON *arr, const cf_exchange_record *e)
         rc = add_num(o, "status", (double)e->status);
     if (rc == CF_OK)
         rc = add_num(o, "elapsed_ms", ms3(e->elapsed_ms));
+    if (rc == CF_OK && e->sent_ms > 0) {
+        char sent[25];
+        cf_time_format_millis((int64_t)e->sent_ms, sent);
+        rc = add_str(o, "sent_at", sent);
+    }
     if (rc == CF_OK)
         rc = add_str(o, "request", e->request);
     if (rc == CF_OK)
@@ -128,8 +134,20 @@ static cf_rc add_case(cJSON *arr, const cf_case_result *c)
     cJSON *checks = rc == CF_OK ? cJSON_AddArrayToObject(o, "checks") : NULL;
     if (rc == CF_OK && !checks)
         rc = CF_E_NOMEM;
-    for (size_t i = 0; rc == CF_OK && i < c->check_count; i++)
-        rc = add_check(checks, &c->checks[i]);
+    /* A passed case lists the ids of the checks it held, no more: a few hundred bytes per
+     * case however long the run. A failed or unrun case lists each check in full. */
+    int brief = c->ran && c->passed;
+    for (size_t i = 0; rc == CF_OK && i < c->check_count; i++) {
+        if (!brief) {
+            rc = add_check(checks, &c->checks[i]);
+            continue;
+        }
+        cJSON *id = new_str(c->checks[i].id);
+        if (!id || !cJSON_AddItemToArray(checks, id)) {
+            cJSON_Delete(id);
+            rc = CF_E_NOMEM;
+        }
+    }
     if (rc == CF_OK && c->ran && !c->passed) {
         cJSON *ex = cJSON_AddArrayToObject(o, "exchanges");
         if (!ex)
@@ -140,37 +158,83 @@ static cf_rc add_case(cJSON *arr, const cf_case_result *c)
     return rc;
 }
 
-cf_rc cf_report_json(const cf_run_result *r, cf_buf *out)
+void cf_report_tally_add(cf_report_tally *t, const cf_case_result *c)
 {
-    size_t passed = 0, failed = 0, not_run = 0, checks = 0, checks_failed = 0;
-    for (size_t i = 0; i < r->count; i++) {
-        const cf_case_result *c = &r->cases[i];
-        if (!c->ran)
-            not_run++;
-        else if (c->passed)
-            passed++;
-        else
-            failed++;
-        checks += c->check_count;
-        for (size_t k = 0; k < c->check_count; k++)
-            checks_failed += !c->checks[k].passed;
-    }
+    if (!c->ran)
+        t->not_run++;
+    else if (c->passed)
+        t->passed++;
+    else
+        t->failed++;
+    t->checks += c->check_count;
+    for (size_t k = 0; k < c->check_count; k++)
+        t->checks_failed += !c->checks[k].passed;
+}
+
+/* Appends `o` printed on one line; with `open_end` its closing brace left off, with
+ * `open_start` its opening one (head and tail of the file around the cases). */
+static cf_rc print_obj(const cJSON *o, int skip_first, int skip_last, cf_buf *out)
+{
+    char *text = cJSON_PrintUnformatted(o);
+    if (!text)
+        return CF_E_NOMEM;
+    size_t len = strlen(text);
+    size_t from = skip_first && len ? 1 : 0;
+    size_t to = skip_last && len ? len - 1 : len;
+    cf_rc rc = to > from ? cf_buf_add(out, text + from, to - from) : CF_OK;
+    cJSON_free(text);
+    return rc;
+}
+
+cf_rc cf_report_json_head(const cf_run_result *r, cf_buf *out)
+{
     char started[25];
     cf_time_format_millis((int64_t)r->started_ms, started);
-
-    cf_rc rc = CF_E_NOMEM;
-    char *text = NULL;
     cJSON *root = cJSON_CreateObject();
-    cJSON *stats = NULL, *cases = NULL;
-    if (!root)
-        goto out;
-    rc = add_str(root, "conform_version", CONFORM_VERSION);
+    cf_rc rc = root ? add_str(root, "conform_version", CONFORM_VERSION) : CF_E_NOMEM;
     if (rc == CF_OK)
         rc = add_str(root, "target", r->target);
     if (rc == CF_OK)
         rc = add_str(root, "started_at", started);
     if (rc == CF_OK)
-        rc = add_bool(root, "complete", !r->incomplete);
+        rc = print_obj(root, 0, 1, out);
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, ",\"cases\":[\n");
+    cJSON_Delete(root);
+    return rc;
+}
+
+cf_rc cf_report_json_case(const cf_case_result *c, cf_buf *out)
+{
+    cJSON *arr = cJSON_CreateArray();
+    cf_rc rc = arr ? add_case(arr, c) : CF_E_NOMEM;
+    if (rc == CF_OK)
+        rc = print_obj(arr->child, 0, 0, out);
+    cJSON_Delete(arr);
+    return rc;
+}
+
+cf_rc cf_report_json_exchange(const cf_case_result *c, const cf_exchange_record *e, cf_buf *out)
+{
+    cJSON *arr = cJSON_CreateArray();
+    cf_rc rc = arr ? add_exchange(arr, e) : CF_E_NOMEM;
+    cJSON *o = arr ? arr->child : NULL;
+    if (rc == CF_OK)
+        rc = add_str(o, "spec", c->spec_file);
+    if (rc == CF_OK)
+        rc = add_str(o, "case", c->id);
+    if (rc == CF_OK)
+        rc = print_obj(o, 0, 0, out);
+    cJSON_Delete(arr);
+    return rc;
+}
+
+cf_rc cf_report_json_tail(const cf_run_result *r, const cf_report_tally *t, cf_buf *out)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *stats = NULL;
+    size_t cases = t->passed + t->failed + t->not_run;
+    cf_rc rc = root ? add_bool(root, "complete", !r->incomplete) : CF_E_NOMEM;
     if (rc == CF_OK)
         rc = add_bool(root, "unreachable", r->unreachable);
     if (rc == CF_OK && r->unreachable_why)
@@ -182,33 +246,40 @@ cf_rc cf_report_json(const cf_run_result *r, cf_buf *out)
     if (rc == CF_OK)
         rc = add_num(stats, "duration_ms", ms3(r->duration_ms));
     if (rc == CF_OK)
-        rc = add_num(stats, "cases", (double)r->count);
+        rc = add_num(stats, "cases", (double)cases);
     if (rc == CF_OK)
-        rc = add_num(stats, "passed", (double)passed);
+        rc = add_num(stats, "passed", (double)t->passed);
     if (rc == CF_OK)
-        rc = add_num(stats, "failed", (double)failed);
+        rc = add_num(stats, "failed", (double)t->failed);
     if (rc == CF_OK)
-        rc = add_num(stats, "not_run", (double)not_run);
+        rc = add_num(stats, "not_run", (double)t->not_run);
     if (rc == CF_OK)
-        rc = add_num(stats, "checks", (double)checks);
+        rc = add_num(stats, "checks", (double)t->checks);
     if (rc == CF_OK)
-        rc = add_num(stats, "checks_failed", (double)checks_failed);
-    if (rc == CF_OK && !(cases = cJSON_AddArrayToObject(root, "cases")))
-        rc = CF_E_NOMEM;
-    for (size_t i = 0; rc == CF_OK && i < r->count; i++)
-        rc = add_case(cases, &r->cases[i]);
-    if (rc != CF_OK)
-        goto out;
-    text = cJSON_Print(root);
-    if (!text) {
-        rc = CF_E_NOMEM;
-        goto out;
-    }
-    rc = cf_buf_adds(out, text);
+        rc = add_num(stats, "checks_failed", (double)t->checks_failed);
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, "\n],");
+    if (rc == CF_OK)
+        rc = print_obj(root, 1, 0, out);
     if (rc == CF_OK)
         rc = cf_buf_addc(out, '\n');
-out:
-    cJSON_free(text);
     cJSON_Delete(root);
+    return rc;
+}
+
+cf_rc cf_report_json(const cf_run_result *r, cf_buf *out)
+{
+    /* Cases a bounded run did not keep count in the stats, though they are not listed. */
+    cf_report_tally t = {r->dropped_passed, r->dropped_failed, r->dropped_not_run, 0, 0};
+    cf_rc rc = cf_report_json_head(r, out);
+    for (size_t i = 0; rc == CF_OK && i < r->count; i++) {
+        cf_report_tally_add(&t, &r->cases[i]);
+        if (i)
+            rc = cf_buf_adds(out, ",\n");
+        if (rc == CF_OK)
+            rc = cf_report_json_case(&r->cases[i], out);
+    }
+    if (rc == CF_OK)
+        rc = cf_report_json_tail(r, &t, out);
     return rc;
 }
