@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include "cli/cli.h"
 #include "cli/target.h"
@@ -168,6 +169,13 @@ int cf_cli_serve(int argc, char **argv)
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* Why: a server holds a socket per client; the soft descriptor limit (often 1024) would
+     * refuse clients long before the mock's own connection limit. */
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &files);
+    }
 
     rc = cf_mock_start(&a.mock, &mock, err, sizeof(err));
     if (rc != CF_OK) {

@@ -52,15 +52,25 @@ struct cf_mock {
     pthread_mutex_t wait_lock; /* latency waits sleep on `wake`; stop broadcasts it */
     pthread_cond_t wake;
     int stopping;
+    struct request *waiting; /* answers held for the latency fault (delay.c), under wait_lock */
+    pthread_t waker;         /* resumes them when due */
+    int waker_started;
 };
 
 /* One request as it arrives. */
-typedef struct {
+typedef struct request {
     cf_buf body;
     size_t received; /* body bytes seen, kept or not */
     int too_large;
     int nomem;
     int answered;
+    /* the latency fault: the answer is made at once and sent when due, the connection
+     * suspended meanwhile so that no pool thread sleeps */
+    cf_mock_answer held;
+    int holding;
+    double due_ms; /* monotonic */
+    struct MHD_Connection *conn;
+    struct request *wait_next;
 } request;
 
 /* What the mock decided to answer. */
@@ -110,7 +120,17 @@ const char *cf_mock_role_code(const cf_mock *m, cf_role role);
 /* answer.c: the answer's headers and body from the spec's mock templates. */
 CF_WUR cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, char **body,
                             size_t *body_len, char *err, size_t errlen);
-/* answer.c: sleeps for the latency fault; cut short when the mock stops. */
+/* answer.c: sleeps for the latency fault; cut short when the mock stops. For cf_mock_handle()
+ * only: served connections use delay.c instead. */
 void cf_mock_latency_wait(cf_mock *m);
+
+/* delay.c: starts the thread that resumes held answers (when the latency fault is on). */
+CF_WUR cf_rc cf_mock_delay_start(cf_mock *m);
+/* delay.c: suspends `conn` (call from its request callback) until the latency has passed;
+ * libmicrohttpd then calls the request callback again, which sends r->held. */
+void cf_mock_delay_hold(cf_mock *m, request *r, struct MHD_Connection *conn);
+/* delay.c: resumes every held connection at once and joins the thread (before the daemon
+ * stops). Safe when it never started. */
+void cf_mock_delay_stop(cf_mock *m);
 
 #endif

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "base/json.h"
 #include "mock/internal.h"
@@ -25,8 +26,8 @@ void cf_mock_answer_cleanup(cf_mock_answer *a)
     memset(a, 0, sizeof(*a));
 }
 
-/* Routes, checks and renders one request into *out (after the latency fault). */
-static cf_rc respond(cf_mock *m, const incoming *in, cf_mock_answer *out)
+/* Routes, checks and renders one request into *out (after the latency fault when `wait`). */
+static cf_rc respond(cf_mock *m, const incoming *in, int wait, cf_mock_answer *out)
 {
     const cf_spec *spec = m->spec;
     outcome o;
@@ -49,7 +50,8 @@ static cf_rc respond(cf_mock *m, const incoming *in, cf_mock_answer *out)
     } else {
         cf_mock_decide(m, in, &o, &json);
     }
-    cf_mock_latency_wait(m);
+    if (wait)
+        cf_mock_latency_wait(m);
     char err[256] = "";
     out->status = o.status;
     cf_rc rc = cf_mock_render(m, &o, &out->headers, &out->body, &out->body_len, err, sizeof(err));
@@ -85,10 +87,28 @@ cf_rc cf_mock_handle(cf_mock *m, const char *method, const char *path, const cf_
         in.too_large = 1;
         in.body_len = 0;
     }
-    return respond(m, &in, out);
+    return respond(m, &in, 1, out);
 }
 
-/* Answers a libmicrohttpd request from its collected body. */
+/* Queues answer `a` on `conn` and frees it. */
+static enum MHD_Result send_answer(struct MHD_Connection *conn, cf_mock_answer *a)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(a->body_len, a->body, MHD_RESPMEM_MUST_COPY);
+    if (!resp) {
+        cf_mock_answer_cleanup(a);
+        return MHD_NO;
+    }
+    for (size_t i = 0; i < a->headers.count; i++)
+        (void)MHD_add_response_header(resp, a->headers.items[i].name, a->headers.items[i].value);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)a->status, resp);
+    MHD_destroy_response(resp);
+    cf_mock_answer_cleanup(a);
+    return ret;
+}
+
+/* Answers a libmicrohttpd request from its collected body: at once, or held for the latency
+ * fault (the connection suspended, no thread asleep). */
 static enum MHD_Result answer(cf_mock *m, struct MHD_Connection *conn, const char *url,
                               const char *method, request *r)
 {
@@ -97,20 +117,14 @@ static enum MHD_Result answer(cf_mock *m, struct MHD_Connection *conn, const cha
     incoming in = {&h,          method,       url,     strlen(url), r->body.ptr ? r->body.ptr : "",
                    r->body.len, r->too_large, r->nomem};
     cf_mock_answer a;
-    if (respond(m, &in, &a) != CF_OK)
+    if (respond(m, &in, 0, &a) != CF_OK)
         return MHD_NO;
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(a.body_len, a.body, MHD_RESPMEM_MUST_COPY);
-    if (!resp) {
-        cf_mock_answer_cleanup(&a);
-        return MHD_NO;
+    if (m->faults.latency_ms > 0 && m->waker_started) {
+        r->held = a;
+        cf_mock_delay_hold(m, r, conn);
+        return MHD_YES;
     }
-    for (size_t i = 0; i < a.headers.count; i++)
-        (void)MHD_add_response_header(resp, a.headers.items[i].name, a.headers.items[i].value);
-    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)a.status, resp);
-    MHD_destroy_response(resp);
-    cf_mock_answer_cleanup(&a);
-    return ret;
+    return send_answer(conn, &a);
 }
 
 /* ---- libmicrohttpd callbacks -------------------------------------------------------------- */
@@ -168,6 +182,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         return MHD_YES;
     }
+    if (r->holding) {
+        /* Resumed by delay.c: the latency has passed (or the mock is stopping). */
+        r->holding = 0;
+        return send_answer(conn, &r->held);
+    }
     if (r->answered)
         return MHD_YES;
     return answer(m, conn, url, method, r);
@@ -183,6 +202,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (!r)
         return;
     cf_buf_free(&r->body);
+    cf_mock_answer_cleanup(&r->held);
     free(r);
     *req_cls = NULL;
 }
@@ -194,6 +214,7 @@ void cf_mock_opts_init(cf_mock_opts *o)
     memset(o, 0, sizeof(*o));
     o->bind = "127.0.0.1";
     o->max_connections = CF_MOCK_DEFAULT_CONNECTIONS;
+    o->per_ip_connections = CF_MOCK_DEFAULT_PER_IP;
     o->timeout_s = CF_MOCK_DEFAULT_TIMEOUT_S;
     o->idem_capacity = CF_MOCK_DEFAULT_IDEM_CAPACITY;
 }
@@ -426,17 +447,30 @@ cf_rc cf_mock_start(const cf_mock_opts *opts, cf_mock **out, char *err, size_t e
         cf_mock_stop(m);
         return rc;
     }
-    unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
-    if (addr.ss_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
     unsigned conns = opts->max_connections ? opts->max_connections : CF_MOCK_DEFAULT_CONNECTIONS;
+    unsigned per_ip = opts->per_ip_connections ? opts->per_ip_connections : CF_MOCK_DEFAULT_PER_IP;
     unsigned timeout = opts->timeout_s ? opts->timeout_s : CF_MOCK_DEFAULT_TIMEOUT_S;
-    m->daemon = MHD_start_daemon(
-        flags, (uint16_t)opts->port, NULL, NULL, on_request, m, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT, conns, MHD_OPTION_CONNECTION_TIMEOUT,
-        timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_LIMIT,
-        MHD_OPTION_THREAD_STACK_SIZE, (size_t)THREAD_STACK, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, (void *)m, MHD_OPTION_END);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned pool = opts->threads ? opts->threads : cores > 0 ? (unsigned)cores : 1;
+    if (cf_mock_delay_start(m) != CF_OK) {
+        cf_mock_stop(m);
+        return CF_E_NOMEM;
+    }
+    /* epoll and a pool of one thread per core: an idle connection costs a socket, not a
+     * thread, so thousands held open leave room for everyone else. Where epoll is missing,
+     * libmicrohttpd's best poller. */
+    unsigned base = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME;
+    if (addr.ss_family == AF_INET6)
+        base |= MHD_USE_IPv6;
+    const unsigned pollers[] = {MHD_USE_EPOLL, MHD_USE_AUTO};
+    for (size_t i = 0; i < 2 && !m->daemon; i++)
+        m->daemon = MHD_start_daemon(
+            base | pollers[i], (uint16_t)opts->port, NULL, NULL, on_request, m,
+            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, pool,
+            MHD_OPTION_CONNECTION_LIMIT, conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+            MHD_OPTION_CONNECTION_TIMEOUT, timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+            (size_t)MEMORY_LIMIT, MHD_OPTION_THREAD_STACK_SIZE, (size_t)THREAD_STACK,
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)m, MHD_OPTION_END);
     if (!m->daemon) {
         snprintf(err, errlen, "cannot listen on %s port %u: %s", bind, opts->port,
                  errno ? strerror(errno) : "address in use or not permitted");
@@ -476,10 +510,9 @@ void cf_mock_stop(cf_mock *m)
 {
     if (!m)
         return;
-    pthread_mutex_lock(&m->wait_lock);
-    m->stopping = 1;
-    pthread_cond_broadcast(&m->wake);
-    pthread_mutex_unlock(&m->wait_lock);
+    /* Held answers are released first: a suspended connection would keep the daemon from
+     * stopping. */
+    cf_mock_delay_stop(m);
     if (m->daemon)
         MHD_stop_daemon(m->daemon);
     cf_mock_store_free(m->store);

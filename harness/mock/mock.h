@@ -46,7 +46,8 @@ typedef struct {
 CF_WUR cf_rc cf_mock_fault_parse(const char *text, cf_mock_faults *faults, char *err,
                                  size_t errlen);
 
-#define CF_MOCK_DEFAULT_CONNECTIONS 1024u
+#define CF_MOCK_DEFAULT_CONNECTIONS 16384u /* open at once; the process's fd limit also applies */
+#define CF_MOCK_DEFAULT_PER_IP 4096u       /* open at once from one client address */
 #define CF_MOCK_DEFAULT_TIMEOUT_S 30u
 #define CF_MOCK_DEFAULT_IDEM_CAPACITY 100000u
 
@@ -58,8 +59,12 @@ typedef struct {
     cf_mock_faults faults;
     uint64_t seed;            /* seed of the error-rate draws when seed_set */
     int seed_set;             /* 0: seeded from the random source */
-    unsigned max_connections; /* 0 = CF_MOCK_DEFAULT_CONNECTIONS */
-    unsigned timeout_s;       /* idle connections are closed after it; 0 = default */
+    unsigned max_connections;    /* 0 = CF_MOCK_DEFAULT_CONNECTIONS */
+    unsigned per_ip_connections; /* 0 = CF_MOCK_DEFAULT_PER_IP; past it a client's new
+                                    connections are closed at once, others still served */
+    unsigned threads;            /* serving threads (epoll each); 0 = one per core */
+    unsigned timeout_s; /* a connection idle or sending its request this long is closed;
+                           0 = default */
     size_t idem_capacity;     /* tokens remembered at most (oldest evicted); 0 = default */
     int no_listen;            /* 1: open no socket; only cf_mock_handle() answers (fuzzing) */
 } cf_mock_opts;
@@ -76,7 +81,8 @@ typedef struct {
     unsigned long created;   /* new resources (replays not counted) */
 } cf_mock_stats;
 
-/* Starts listening and serving on background threads (one per connection).
+/* Starts listening and serving on a pool of threads (epoll; idle connections cost no
+ * thread; latency-fault answers wait with their connection suspended).
  * Errors: CF_E_USAGE for options that do not fit the spec (a fault code not in the catalogue,
  * a role the spec lacks, an auth variable without a value, a bad bind address),
  * CF_E_INVALID for a mock template that cannot be expanded, CF_E_IO when the address cannot
