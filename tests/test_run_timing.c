@@ -1,0 +1,114 @@
+/* test_run_timing.c - what the reports say about time: each case its own duration (the sum of
+ * its steps), never its neighbours' or a batch's; suite and testsuites times that agree. The
+ * test asserts recorded durations, not the wall clock of the test itself. */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli_child.h"
+#include "mhd_util.h"
+
+#define SPEC CONFORM_SOURCE_DIR "/specs/connect-participant/start-attachment-upload.json"
+#define SLOW_CASE "positive.unknown-member-ignored"
+#define SLOW_MARK "ConformUnknownMember" /* only that case's body carries it */
+
+static const char answer_json[] = "{\"success\":true,\"data\":{\"id\":\"x\","
+                                  "\"created_at\":\"2025-01-01T00:00:00.000Z\"}}";
+
+/* Answers every request at once, the slow case's after one second. */
+static enum MHD_Result delay_one(void *cls, struct MHD_Connection *c, const char *url,
+                                 const char *method, cf_buf *body)
+{
+    (void)cls;
+    (void)url;
+    (void)method;
+    if (body->len && strstr(cf_buf_str(body), SLOW_MARK))
+        nanosleep(&(struct timespec){1, 0}, NULL);
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        sizeof(answer_json) - 1, (void *)answer_json, MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return MHD_NO;
+    (void)MHD_add_response_header(r, "Content-Type", "application/json");
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static double num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    cr_assert(cJSON_IsNumber(v), "%s missing", key);
+    return v->valuedouble;
+}
+
+/* The time="..." attribute after `from` in junit.xml, in seconds. */
+static double time_attr(const char *from)
+{
+    const char *t = strstr(from, " time=\"");
+    cr_assert_not_null(t, "no time attribute after %.80s", from);
+    return strtod(t + 7, NULL);
+}
+
+Test(run_timing, each_case_reports_its_own_time_in_report_json_and_junit, .timeout = 60)
+{
+    cf_mhd_opts mo = {
+        .flags = MHD_USE_THREAD_PER_CONNECTION, .handler = delay_one, .body_max = 65536};
+    unsigned short port = 0;
+    struct MHD_Daemon *d = cf_mhd_start(&mo, &port);
+    cr_assert_not_null(d);
+    char target[64], dir[64];
+    snprintf(target, sizeof(target), "http://127.0.0.1:%u", port);
+    cf_test_tmpdir(dir, sizeof(dir));
+    const char *args[] = {"run",        "--target",     target, "--jobs",  "4",  "--filter",
+                          "positive.*", "--report-dir", dir,    "--quiet", SPEC, NULL};
+    cf_child p;
+    cf_child_run(&p, NULL, NULL, args);
+    cr_assert(p.status == 0 || p.status == 1, "exit %d: %s", p.status, cf_buf_str(&p.err));
+
+    cJSON *report = cf_test_load_report(dir);
+    const cJSON *c;
+    size_t cases = 0, slow = 0;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(report, "cases"))
+    {
+        const char *id = cJSON_GetObjectItemCaseSensitive(c, "id")->valuestring;
+        double ms = num(c, "duration_ms");
+        cases++;
+        if (strcmp(id, SLOW_CASE) == 0) {
+            slow++;
+            cr_expect_geq(ms, 1000.0, "%s took %.1f ms", id, ms);
+        } else {
+            cr_expect_lt(ms, 200.0, "%s reported %.1f ms: another case's time", id, ms);
+        }
+    }
+    cr_assert_eq(slow, 1);
+    cr_assert_geq(cases, 4);
+
+    char *junit = cf_test_slurp(dir, "junit.xml");
+    cr_assert_not_null(junit);
+    size_t seen = 0;
+    for (const char *at = strstr(junit, "<testcase "); at; at = strstr(at + 1, "<testcase ")) {
+        double s = time_attr(at);
+        const char *name = strstr(at, " name=\"");
+        cr_assert_not_null(name);
+        seen++;
+        if (strncmp(name + 7, SLOW_CASE "\"", strlen(SLOW_CASE) + 1) == 0)
+            cr_expect_geq(s, 1.0, "junit time of the slow case: %.3f", s);
+        else
+            cr_expect_lt(s, 0.2, "junit time %.3f of %.60s", s, name + 7);
+    }
+    cr_expect_eq(seen, cases);
+    /* One suite: its time and the whole's are the same wall time, not a sum of cases. */
+    double whole = time_attr(strstr(junit, "<testsuites "));
+    double suite = time_attr(strstr(junit, "<testsuite "));
+    cr_expect_eq(whole, suite, "testsuites %.3f, testsuite %.3f", whole, suite);
+    cr_expect_geq(suite, 1.0);
+
+    free(junit);
+    cJSON_Delete(report);
+    cf_child_cleanup(&p);
+    cf_test_remove_tree(dir);
+    MHD_stop_daemon(d);
+}
