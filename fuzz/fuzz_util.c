@@ -229,8 +229,8 @@ cf_rc cf_fuzz_checks_run(const cf_fuzz_spec *s, const cf_fuzz_step *ps, const cf
 {
     cf_tmpl_ctx ctx = {cf_secrets_vars(&s->secrets), ps->captures, cf_fuzz_token, NULL};
     /* A fixed clock (2026-01-01) keeps verdicts on timestamps reproducible. */
-    cf_check_input in = {s->spec,     ps->step, &ps->request, r,
-                         &s->secrets, &ctx,     "fuzz",       1767225600000LL};
+    cf_check_input in = {s->spec, ps->step, &ps->request,    r,    &s->secrets,
+                         &ctx,    "fuzz",   1767225600000LL, NULL, NULL};
     return cf_checks_run(&in, out);
 }
 

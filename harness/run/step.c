@@ -260,8 +260,8 @@ static cf_rc judge_copy(run_ctx *rc, run_case *cs, run_copy *cp)
     cf_tmpl_ctx ctx = {cf_secrets_vars(rc->secrets), &cs->captures, runner_generator, cs};
     /* rule.future compares with this exchange's own arrival, not with when it was judged. */
     int64_t received = (int64_t)(cp->response.sent_ms + cp->response.elapsed_ms);
-    cf_check_input in = {rc->spec, current(cs), &cp->request, &cp->response,
-                         &own,     &ctx,        label,        received};
+    cf_check_input in = {rc->spec, current(cs), &cp->request, &cp->response,      &own,
+                         &ctx,     label,       received,     rc->success_schema, rc->error_schema};
     if (r == CF_OK)
         r = cf_checks_run(&in, &cs->res);
     if (r == CF_OK && worth_recording(rc, cs, cp, before))
