@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh - prints conform's speed figures: wall time of the main job, and requests/s of
-# the runner against the embedded mock at several --jobs levels. Figures only; nothing asserts.
+# the runner against the embedded mock at several --jobs levels, then bench/scale.sh (the runner
+# and the mock at the machine's limit; BENCH_SCALE=0 skips it). Figures only; nothing asserts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 conform=build/conform
@@ -30,6 +31,11 @@ print(f"--jobs {sys.argv[2]:>2}: {s['requests']} requests in {s['duration_ms']:.
       f"({s['passed']} passed, {s['failed']} failed)")
 PY
 done
+
+if [ "${BENCH_SCALE:-1}" = 1 ]; then
+  echo
+  bench/scale.sh
+fi
 
 if [ -x bench/fuzz_speed.sh ] && [ "${BENCH_FUZZ:-0}" = 1 ]; then
   echo

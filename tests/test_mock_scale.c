@@ -50,6 +50,22 @@ static int ask(int fd, unsigned ms)
     return 0;
 }
 
+/* The status a new client from `source` gets within 1 s (0: closed or nothing). */
+static int status_from(const char *source, unsigned short port)
+{
+    int fd = connect_from(source, port);
+    int status = ask(fd, 1000);
+    close(fd);
+    return status;
+}
+
+/* Starts the mock with `o` on a free port and returns the port. */
+static unsigned short start(cf_test_mock *s, cf_mock_opts *o)
+{
+    cf_test_mock_start_opts(s, cf_test_mock_specs[0], o);
+    return (unsigned short)cf_mock_port(s->mock);
+}
+
 /* Opens `n` idle connections from 127.0.0.1 into fds. */
 static void hold_idle(int *fds, size_t n, unsigned short port)
 {
@@ -69,18 +85,13 @@ Test(mock_scale, idle_connections_of_one_client_do_not_lock_out_another, .timeou
     cf_mock_opts o;
     cf_mock_opts_init(&o);
     cf_test_mock s;
-    cf_test_mock_start_opts(&s, cf_test_mock_specs[0], &o);
-    unsigned short port = (unsigned short)cf_mock_port(s.mock);
+    unsigned short port = start(&s, &o);
     int fds[IDLE];
     hold_idle(fds, IDLE, port);
     /* With the defaults every idle one is accepted, and a new client, even from the same
      * address, is answered at once: an idle connection costs a socket, not a thread. */
-    int same = connect_from("127.0.0.1", port);
-    cr_expect_eq(ask(same, 1000), 404, "a new client from the same address is served");
-    close(same);
-    int other = connect_from("127.0.0.2", port);
-    cr_expect_eq(ask(other, 1000), 404, "a new client from another address is served");
-    close(other);
+    cr_expect_eq(status_from("127.0.0.1", port), 404, "a new client, same address, is served");
+    cr_expect_eq(status_from("127.0.0.2", port), 404, "a client from another address is served");
     /* The idle ones are still open and still served. */
     cr_expect_eq(ask(fds[0], 1000), 404);
     release(fds, IDLE);
@@ -94,16 +105,11 @@ Test(mock_scale, a_client_past_its_address_limit_is_turned_away_others_are_not, 
     o.per_ip_connections = 100;
     o.max_connections = 250;
     cf_test_mock s;
-    cf_test_mock_start_opts(&s, cf_test_mock_specs[0], &o);
-    unsigned short port = (unsigned short)cf_mock_port(s.mock);
+    unsigned short port = start(&s, &o);
     int fds[IDLE];
     hold_idle(fds, IDLE, port); /* 100 accepted, 200 closed by the per-address limit */
-    int over = connect_from("127.0.0.1", port);
-    cr_expect_eq(ask(over, 1000), 0, "the 301st connection of one address is closed");
-    close(over);
-    int other = connect_from("127.0.0.2", port);
-    cr_expect_eq(ask(other, 1000), 404, "another client is served");
-    close(other);
+    cr_expect_eq(status_from("127.0.0.1", port), 0, "the 301st of one address is closed");
+    cr_expect_eq(status_from("127.0.0.2", port), 404, "another client is served");
     release(fds, IDLE);
     cf_test_mock_stop(&s);
 }
@@ -114,8 +120,7 @@ Test(mock_scale, idle_and_half_sent_requests_are_closed_after_the_timeout, .time
     cf_mock_opts_init(&o);
     o.timeout_s = 1;
     cf_test_mock s;
-    cf_test_mock_start_opts(&s, cf_test_mock_specs[0], &o);
-    unsigned short port = (unsigned short)cf_mock_port(s.mock);
+    unsigned short port = start(&s, &o);
     int idle = connect_from("127.0.0.1", port);
     int half = connect_from("127.0.0.1", port);
     static const char part[] =

@@ -5,6 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void free_exchanges(cf_case_result *c)
+{
+    for (size_t i = 0; i < c->exchange_count; i++) {
+        free(c->exchanges[i].step);
+        free(c->exchanges[i].request);
+        free(c->exchanges[i].response);
+        free(c->exchanges[i].curl);
+    }
+    free(c->exchanges);
+}
+
 void cf_case_result_cleanup(cf_case_result *c)
 {
     if (!c)
@@ -23,26 +34,14 @@ void cf_case_result_cleanup(cf_case_result *c)
         free(c->checks[i].actual);
     }
     free(c->checks);
-    for (size_t i = 0; i < c->exchange_count; i++) {
-        free(c->exchanges[i].step);
-        free(c->exchanges[i].request);
-        free(c->exchanges[i].response);
-        free(c->exchanges[i].curl);
-    }
-    free(c->exchanges);
+    free_exchanges(c);
     free(c->replay);
     memset(c, 0, sizeof(*c));
 }
 
 void cf_case_result_compact(cf_case_result *c)
 {
-    for (size_t i = 0; i < c->exchange_count; i++) {
-        free(c->exchanges[i].step);
-        free(c->exchanges[i].request);
-        free(c->exchanges[i].response);
-        free(c->exchanges[i].curl);
-    }
-    free(c->exchanges);
+    free_exchanges(c);
     c->exchanges = NULL;
     c->exchange_count = c->exchange_cap = 0;
     for (size_t i = 0; i < c->check_count; i++) {

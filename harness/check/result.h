@@ -45,6 +45,13 @@ typedef struct {
     char *replay;       /* conform command line that reruns just this case */
 } cf_case_result;
 
+/* A run's results. After a CF_RUN_KEEP_ALL run `cases` holds every case whole, in selection
+ * order. After a bounded run (CF_RUN_KEEP_DIGEST, what `conform run` does) it is a digest in
+ * the order cases ended: failed cases whole (exchanges included) up to CF_MAX_KEPT_FAILURES,
+ * then every other case as a compact record (id, outcome, duration, check ids, the failed
+ * checks' texts) up to CF_MAX_KEPT_CASES; the rest are only counted in dropped_*. An
+ * end-of-run writer reads `cases` as it is and adds dropped_* to its counts; the full list is
+ * in the streamed report.json. */
 typedef struct {
     cf_case_result *cases;
     size_t count;

@@ -86,7 +86,10 @@ CF_WUR cf_rc cf_report_json_exchange(const cf_case_result *c, const cf_exchange_
 /* Appends junit.xml (Ant/Surefire schema as read by Jenkins, GitLab and GitHub): one
  * <testsuite> per spec file in order of first appearance, one <testcase> per case. A failed
  * case carries <failure> (or <error> when the target could not be reached) whose text holds
- * every failed check, the exchanges and the replay command; a case not run is <skipped>. */
+ * every failed check, the exchanges and the replay command; a case not run is <skipped>.
+ * From memory a suite's time is the sum of its cases' and the whole's is r->duration_ms; the
+ * streamed writer (cf_report_stream_*) gives each suite its wall time instead, so that the
+ * suites add up to the whole however many cases ran at once. */
 CF_WUR cf_rc cf_report_junit(const cf_run_result *r, cf_buf *out);
 
 /* junit.xml piece by piece, for writers that stream. A tally counts cases as JUnit does

@@ -1,6 +1,7 @@
-/* test_run_timing.c - what the reports say about time: each case its own duration (the sum of
- * its steps), never its neighbours' or a batch's; suite and testsuites times that agree. The
- * test asserts recorded durations, not the wall clock of the test itself. */
+/* test_run_stream.c - the reports `conform run` streams: each case its own duration (the sum of
+ * its steps), never its neighbours' or a batch's, suite and testsuites times that agree (the
+ * tests assert recorded durations, not the wall clock of the test itself); and --record-all,
+ * every exchange as one NDJSON line. */
 #include <criterion/criterion.h>
 
 #include <stdio.h>
@@ -52,7 +53,7 @@ static double time_attr(const char *from)
     return strtod(t + 7, NULL);
 }
 
-Test(run_timing, each_case_reports_its_own_time_in_report_json_and_junit, .timeout = 60)
+Test(run_stream, each_case_reports_its_own_time_in_report_json_and_junit, .timeout = 60)
 {
     cf_mhd_opts mo = {
         .flags = MHD_USE_THREAD_PER_CONNECTION, .handler = delay_one, .body_max = 65536};
@@ -111,4 +112,44 @@ Test(run_timing, each_case_reports_its_own_time_in_report_json_and_junit, .timeo
     cf_child_cleanup(&p);
     cf_test_remove_tree(dir);
     MHD_stop_daemon(d);
+}
+
+Test(run_stream, record_all_writes_every_exchange_as_one_json_line, .timeout = 60)
+{
+    char dir[64], file[128];
+    cf_test_tmpdir(dir, sizeof(dir));
+    snprintf(file, sizeof(file), "%s/all.ndjson", dir);
+    const char *args[] = {"run", "--filter", "idempotency.replay*", "--report-dir",
+                          dir,   "--quiet",  "--record-all",        file,
+                          SPEC,  NULL};
+    cf_child p;
+    cf_child_run(&p, NULL, NULL, args);
+    cr_assert_eq(p.status, 0, "exit %d: %s", p.status, cf_buf_str(&p.err));
+    cJSON *report = cf_test_load_report(dir);
+    double requests = num(cJSON_GetObjectItemCaseSensitive(report, "stats"), "requests");
+    cr_assert_gt(requests, num(cJSON_GetObjectItemCaseSensitive(report, "stats"), "cases"),
+                 "scenarios: more exchanges than cases");
+    char *all = cf_test_read_file(file, NULL);
+    cr_assert_not_null(all);
+    size_t lines = 0;
+    for (char *line = all, *end; *line; line = end + 1) {
+        end = strchr(line, '\n');
+        cr_assert_not_null(end, "the last line is not ended");
+        *end = '\0';
+        cJSON *e = cJSON_Parse(line);
+        cr_assert_not_null(e, "not JSON: %.120s", line);
+        static const char *const keys[] = {"spec",     "case", "step",   "request",
+                                           "response", "curl", "sent_at"};
+        for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+            cr_expect(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, keys[k])), "%s in %.120s",
+                      keys[k], line);
+        cr_expect_eq(num(e, "status"), 200);
+        cJSON_Delete(e);
+        lines++;
+    }
+    cr_expect_eq((double)lines, requests, "every exchange, passing ones too");
+    free(all);
+    cJSON_Delete(report);
+    cf_child_cleanup(&p);
+    cf_test_remove_tree(dir);
 }
