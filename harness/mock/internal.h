@@ -13,6 +13,7 @@
 #include "mock/mock.h"
 #include "mock/store.h"
 #include "base/secrets.h"
+#include "contract/schema.h"
 #include "contract/template.h"
 
 /* Bodies past CF_MAX_REQUEST_BODY are still read (and dropped) up to this many bytes so the
@@ -38,6 +39,7 @@ struct cf_mock {
     cf_mock_faults faults;
     const char *fault_code;         /* code answered by error-rate */
     char size_pointer[CF_PATH_MAX]; /* request member {$size} reads; "" when none */
+    cf_schema *body_schema;         /* op.body_schema compiled once; NULL: none or failed */
     struct MHD_Daemon *daemon;
     unsigned port;
     char url[128];

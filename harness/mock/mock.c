@@ -377,6 +377,10 @@ static cf_rc setup(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errle
     if (rc != CF_OK)
         return rc;
     find_size_member(m);
+    /* Best effort: when it does not compile here, each request compiles it (and says why). */
+    if (spec->op.body_schema &&
+        cf_schema_compile(spec->op.body_schema, NULL, &m->body_schema) != CF_OK)
+        m->body_schema = NULL;
     return dry_run(m, err, errlen);
 }
 
@@ -516,6 +520,7 @@ void cf_mock_stop(cf_mock *m)
     if (m->daemon)
         MHD_stop_daemon(m->daemon);
     cf_mock_store_free(m->store);
+    cf_schema_free(m->body_schema);
     for (size_t i = 0; i < m->cred_count; i++)
         free(m->creds[i]);
     free(m->creds);

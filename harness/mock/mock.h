@@ -57,16 +57,16 @@ typedef struct {
     const char *bind;          /* address or host name to listen on; NULL = "127.0.0.1" */
     unsigned port;             /* 0 = any free port (see cf_mock_port) */
     cf_mock_faults faults;
-    uint64_t seed;            /* seed of the error-rate draws when seed_set */
-    int seed_set;             /* 0: seeded from the random source */
+    uint64_t seed;               /* seed of the error-rate draws when seed_set */
+    int seed_set;                /* 0: seeded from the random source */
     unsigned max_connections;    /* 0 = CF_MOCK_DEFAULT_CONNECTIONS */
     unsigned per_ip_connections; /* 0 = CF_MOCK_DEFAULT_PER_IP; past it a client's new
                                     connections are closed at once, others still served */
     unsigned threads;            /* serving threads (epoll each); 0 = one per core */
-    unsigned timeout_s; /* a connection idle or sending its request this long is closed;
-                           0 = default */
-    size_t idem_capacity;     /* tokens remembered at most (oldest evicted); 0 = default */
-    int no_listen;            /* 1: open no socket; only cf_mock_handle() answers (fuzzing) */
+    unsigned timeout_s;          /* a connection idle or sending its request this long is closed;
+                                    0 = default */
+    size_t idem_capacity;        /* tokens remembered at most (oldest evicted); 0 = default */
+    int no_listen;               /* 1: open no socket; only cf_mock_handle() answers (fuzzing) */
 } cf_mock_opts;
 
 /* Zeroes and sets the defaults. Cannot fail. */
