@@ -1,12 +1,32 @@
 /* uuid.c - random identifiers from getrandom(2). */
 #include "base/uuid.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/random.h>
 #include <time.h>
 
-static void fill_random(unsigned char *p, size_t n)
+#define POOL_BYTES 256u /* random bytes fetched per getrandom(2) call, per thread */
+
+/* Bytes not yet handed out, per thread; a forked child starts afresh (atfork) so parent and
+ * child never hand out the same bytes. */
+static _Thread_local unsigned char pool[POOL_BYTES];
+static _Thread_local size_t pool_left;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void forget_pool(void)
+{
+    pool_left = 0;
+}
+
+static void register_atfork(void)
+{
+    (void)pthread_atfork(NULL, NULL, forget_pool);
+}
+
+static void fill_random_direct(unsigned char *p, size_t n)
 {
     size_t got = 0;
     while (got < n) {
@@ -30,15 +50,41 @@ static void fill_random(unsigned char *p, size_t n)
     }
 }
 
+/* Why a pool: a busy mock makes ids for every answer, and a syscall per id cost more than
+ * the rest of the id's work. */
+static void fill_random(unsigned char *p, size_t n)
+{
+    pthread_once(&atfork_once, register_atfork);
+    while (n) {
+        if (pool_left == 0) {
+            fill_random_direct(pool, sizeof(pool));
+            pool_left = sizeof(pool);
+        }
+        size_t take = n < pool_left ? n : pool_left;
+        unsigned char *from = pool + sizeof(pool) - pool_left;
+        memcpy(p, from, take);
+        memset(from, 0, take); /* handed out: not kept */
+        pool_left -= take;
+        p += take;
+        n -= take;
+    }
+}
+
 void cf_uuid_v4(char out[37])
 {
+    static const char digits[] = "0123456789abcdef";
     unsigned char b[16];
     fill_random(b, sizeof(b));
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-             b[14], b[15]);
+    size_t at = 0;
+    for (size_t i = 0; i < sizeof(b); i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[at++] = '-';
+        out[at++] = digits[b[i] >> 4];
+        out[at++] = digits[b[i] & 0x0f];
+    }
+    out[at] = '\0';
 }
 
 void cf_random_hex(char *out, size_t n)
