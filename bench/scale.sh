@@ -58,23 +58,28 @@ path=/participant/start-attachment-upload
 python3 bench/make_load_spec.py "$spec" 300 positive.example >"$work/load.json"
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
+# One wrk run: prints "req/s client_cpu_us_per_request".
 wrk_rate() {
-  wrk -t1 -c"$jobs" -d"${seconds}s" -s "$work/req.lua" "http://127.0.0.1:$1$path" |
-    awk '/Requests\/sec/ {print $2}'
+  /usr/bin/time -f "%U %S" -o "$work/wcpu" \
+    wrk -t1 -c"$jobs" -d"${seconds}s" -s "$work/req.lua" "http://127.0.0.1:$1$path" >"$work/wrk.out"
+  awk -v cpu="$(cat "$work/wcpu")" '/^ +[0-9]+ requests in/ {n = $1}
+    /Requests\/sec/ {r = $2} END {split(cpu, c, " "); printf "%s %.1f\n", r, (c[1] + c[2]) * 1e6 / n}' \
+    "$work/wrk.out"
 }
-# One conform run: prints "req/s peak_rss_kib report_bytes requests".
+# One conform run: prints "req/s peak_rss_kib report_bytes requests cpu_us_per_request".
 run_once() {
   local dir="$work/r$1"
-  /usr/bin/time -f "%M" -o "$work/rss" "$conform" run --quiet --jobs "$jobs" \
+  /usr/bin/time -f "%M %U %S" -o "$work/rss" "$conform" run --quiet --jobs "$jobs" \
     --target "http://127.0.0.1:$serve_port" --repeat "$1" --report-dir "$dir" "$work/load.json" \
     >/dev/null 2>&1 || true
-  python3 - "$dir/report.json" "$(cat "$work/rss")" <<'PY'
+  python3 - "$dir/report.json" $(cat "$work/rss") <<'PY'
 import json, os, sys
 d = json.load(open(sys.argv[1]))
 s = d["stats"]
 rate = s["requests"] / (s["duration_ms"] / 1000.0)
 assert s["failed"] == 0 and s["passed"] == s["cases"], s
-print(f"{rate:.0f} {sys.argv[2]} {os.path.getsize(sys.argv[1])} {s['requests']}")
+cpu = (float(sys.argv[3]) + float(sys.argv[4])) * 1e6 / s["requests"]
+print(f"{rate:.0f} {sys.argv[2]} {os.path.getsize(sys.argv[1])} {s['requests']} {cpu:.1f}")
 PY
 }
 # Holds 2,000 idle connections to the mock and times a new client's request.
@@ -110,8 +115,10 @@ for i in 1 2 3; do
 done
 
 col() { local k=$1; shift; printf '%s\n' "$@" | awk -v k="$k" '{print $k}'; }
-wrk_serve=$(printf '%s\n' "${serve_rates[@]}" | median)
-wrk_const=$(printf '%s\n' "${const_rates[@]}" | median)
+wrk_serve=$(col 1 "${serve_rates[@]}" | median)
+wrk_const=$(col 1 "${const_rates[@]}" | median)
+wrk_cpu=$(col 2 "${serve_rates[@]}" | median)
+run_cpu=$(col 5 "${run30[@]}" | median)
 run_rate=$(col 1 "${run30[@]}" | median)
 rss30=$(col 2 "${run30[@]}" | median)
 rss300=$(col 2 "${run300[@]}" | median)
@@ -121,11 +128,13 @@ idle_ms=$(col 1 "${idle[@]}" | median)
 idle_ok=$(col 2 "${idle[@]}" | awk '{s += $1} END {print s}')
 
 python3 - "$wrk_serve" "$wrk_const" "$run_rate" "$rss30" "$rss300" "$bytes" "$reqs" "$idle_ms" \
-  "$idle_ok" "$jobs" "$seconds" "${serve_rates[*]}" "${const_rates[*]}" "$(col 1 "${run30[@]}" | tr '\n' ' ')" \
+  "$idle_ok" "$jobs" "$seconds" "$wrk_cpu" "$run_cpu" \
+  "$(col 1 "${serve_rates[@]}" | tr '\n' ' ')" "$(col 1 "${const_rates[@]}" | tr '\n' ' ')" \
+  "$(col 1 "${run30[@]}" | tr '\n' ' ')" \
   "$(col 2 "${run30[@]}" | tr '\n' ' ')" "$(col 2 "${run300[@]}" | tr '\n' ' ')" "$(col 1 "${idle[@]}" | tr '\n' ' ')" <<'PY'
 import sys
-(ws, wc, rr, r30, r300, b, n, ims, iok, jobs, secs) = sys.argv[1:12]
-raw = sys.argv[12:]
+(ws, wc, rr, r30, r300, b, n, ims, iok, jobs, secs, wcpu, rcpu) = sys.argv[1:14]
+raw = sys.argv[14:]
 ws, wc, rr, r30, r300, b, n, ims = map(float, (ws, wc, rr, r30, r300, b, n, ims))
 ok = lambda c: "met" if c else "NOT met"
 print(f"== conform at the machine's limit (medians of 3; --jobs / wrk -c {jobs}, wrk -t1 {secs} s)")
@@ -135,6 +144,8 @@ print(f"{'wrk -> minimal libmicrohttpd server (req/s)':<52} {wc:>14,.0f}")
 print(f"{'conform serve / minimal server':<52} {ws / wc:>14.2f}  >= 0.70 {ok(ws / wc >= 0.7)}")
 print(f"{'conform run -> conform serve (req/s, 30k run)':<52} {rr:>14,.0f}")
 print(f"{'conform run / wrk on the same mock':<52} {rr / ws:>14.2f}  >= 0.50 {ok(rr / ws >= 0.5)}")
+print(f"{'client CPU per request, wrk / conform run (us)':<52} {float(wcpu):>6.1f} / {float(rcpu):<6.1f}"
+      "  (load-independent: what each client spends)")
 print(f"{'peak RSS, 30,000 requests (MiB)':<52} {r30 / 1024:>14.1f}  <= 64 {ok(r30 / 1024 <= 64)}")
 print(f"{'peak RSS, 300,000 requests (MiB)':<52} {r300 / 1024:>14.1f}  within 10% of 30k "
       f"{ok(r300 <= r30 * 1.10)}")
