@@ -259,11 +259,7 @@ static void render_ipath(const vctx *v, const ipath *ip, char *out, size_t n)
 }
 
 static void violation(vctx *v, const cf_schema_node *n, const char *keyword, const ipath *ip,
-                      const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 5, 6)))
-#endif
-    ;
+                      const char *fmt, ...) CF_PRINTF(5, 6);
 
 static void violation(vctx *v, const cf_schema_node *n, const char *keyword, const ipath *ip,
                       const char *fmt, ...)

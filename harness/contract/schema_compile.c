@@ -51,10 +51,7 @@ static char *dup_str(cctx *c, const char *s)
 
 /* Records a keyword the validator cannot evaluate; validation reports it. */
 static void problem(cctx *c, cf_schema_node *n, const char *keyword, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
+    CF_PRINTF(4, 5);
 
 static void problem(cctx *c, cf_schema_node *n, const char *keyword, const char *fmt, ...)
 {

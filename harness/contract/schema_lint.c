@@ -20,11 +20,7 @@ typedef struct {
     int draft4;
 } lctx;
 
-static void finding(lctx *l, const char *path, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+static void finding(lctx *l, const char *path, const char *fmt, ...) CF_PRINTF(3, 4);
 
 static void finding(lctx *l, const char *path, const char *fmt, ...)
 {
@@ -39,11 +35,7 @@ static void finding(lctx *l, const char *path, const char *fmt, ...)
 }
 
 /* A finding that does not fail the lint: the schema is legal but no value can pass it. */
-static void warning(lctx *l, const char *path, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+static void warning(lctx *l, const char *path, const char *fmt, ...) CF_PRINTF(3, 4);
 
 static void warning(lctx *l, const char *path, const char *fmt, ...)
 {
