@@ -66,7 +66,7 @@ size_t cf_diags_total(const cf_diags *d)
     return d->count + d->dropped;
 }
 
-char *cf_path_key(char *out, size_t n, const char *base, const char *key)
+char *cf_diag_path_key(char *out, size_t n, const char *base, const char *key)
 {
     size_t at = (size_t)snprintf(out, n, "%s/", base ? base : "");
     for (const char *k = key; *k && at + 3 < n; k++) {
@@ -86,7 +86,7 @@ char *cf_path_key(char *out, size_t n, const char *base, const char *key)
     return out;
 }
 
-char *cf_path_index(char *out, size_t n, const char *base, size_t index)
+char *cf_diag_path_index(char *out, size_t n, const char *base, size_t index)
 {
     snprintf(out, n, "%s/%zu", base ? base : "", index);
     return out;

@@ -2,6 +2,9 @@
 #ifndef CF_LIMITS_H
 #define CF_LIMITS_H
 
+/* Compile-time constants only (no memory of their own); each bound is checked where the input
+ * is read, and exceeding it is an error naming the limit, never a silent cut. */
+
 #ifndef CF_MAX_RESPONSE_BODY
 #define CF_MAX_RESPONSE_BODY (1024u * 1024u) /* bytes of a response body kept; more fails */
 #endif

@@ -12,6 +12,7 @@
 #include "base/limits.h"
 #include "contract/schema.h"
 #include "base/timefmt.h"
+#include "base/utf8.h"
 
 #define TEXT_MAX 4096u
 

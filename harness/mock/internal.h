@@ -9,7 +9,7 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "base/diag.h"
-#include "http/http.h"
+#include "http/headers.h"
 #include "mock/mock.h"
 #include "mock/store.h"
 #include "base/secrets.h"

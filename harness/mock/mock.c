@@ -231,7 +231,7 @@ static void find_size_member(cf_mock *m)
                                               strcmp(type->valuestring, "number") != 0))
                     continue;
             }
-            cf_path_key(m->size_pointer, sizeof(m->size_pointer), "", p->string);
+            cf_diag_path_key(m->size_pointer, sizeof(m->size_pointer), "", p->string);
             return;
         }
     }
@@ -312,12 +312,12 @@ static cf_rc setup(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errle
     m->faults = opts->faults;
     if (m->faults.error_rate > 0) {
         const char *want = m->faults.error_code;
-        int role = want[0] ? cf_role_from_name(want) : CF_ROLE_INTERNAL;
+        int role = want[0] ? cf_spec_role_from_name(want) : CF_ROLE_INTERNAL;
         if (!want[0] || role >= 0) {
             m->fault_code = cf_spec_role_code(spec, (cf_role)role);
             if (!m->fault_code) {
                 snprintf(err, errlen, "fault error-rate: the spec names no code for the %s role",
-                         cf_role_name((cf_role)role));
+                         cf_spec_role_name((cf_role)role));
                 return CF_E_USAGE;
             }
         } else {

@@ -1,5 +1,5 @@
-/* http.c - header lists that refuse injection, and media-type comparison. */
-#include "http/http.h"
+/* headers.c - header lists that refuse injection, and media-type comparison. */
+#include "http/headers.h"
 #include "base/str.h"
 
 #include <stdlib.h>
