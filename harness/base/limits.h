@@ -38,6 +38,12 @@
 #ifndef CF_MAX_VARS
 #define CF_MAX_VARS 64u /* variables in one spec */
 #endif
+#ifndef CF_ERR_MAX
+#define CF_ERR_MAX 1024u /* bytes of an error message a library call writes for the CLI */
+#endif
+#ifndef CF_MAX_MOCK_MESSAGE
+#define CF_MAX_MOCK_MESSAGE 480u /* bytes of the message in a mock's error answer */
+#endif
 #ifndef CF_MAX_DIAGS
 #define CF_MAX_DIAGS 200u /* diagnostics kept per operation; more are counted, not stored */
 #endif

@@ -257,7 +257,7 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     a->run.progress_user = &prog;
     a->run.stop = &stop_flag;
     int exit_code = CF_EXIT_OK;
-    char err[1024] = "";
+    char err[CF_ERR_MAX] = "";
     const char **env = NULL;
     size_t env_count = 0;
     cf_cli_env_vars(&env, &env_count);
@@ -289,7 +289,7 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     const char *no_color = getenv("NO_COLOR");
     int color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
     cf_report_console(&result, stdout, color, a->verbose && !a->quiet);
-    char werr[1024] = "";
+    char werr[CF_ERR_MAX] = "";
     if (cf_report_write_all(&result, a->report_dir, werr, sizeof(werr)) != CF_OK) {
         fprintf(stderr, "conform run: cannot write reports: %s\n", werr);
         if (exit_code == CF_EXIT_OK)

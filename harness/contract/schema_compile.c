@@ -243,7 +243,7 @@ static void type_kw(cctx *c, cf_schema_node *n, const cJSON *type)
 static void regex_kw(cctx *c, cf_schema_node *n, const char *keyword, const char *pattern,
                      cf_schema_regex **out)
 {
-    char err[256];
+    char err[CF_ERR_MAX];
     cf_rc rc = cf_schema_regex_compile(pattern, strlen(pattern), out, err, sizeof(err));
     if (rc == CF_E_NOMEM)
         c->rc = rc;

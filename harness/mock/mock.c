@@ -15,6 +15,7 @@
 #include "base/str.h"
 #include "base/timefmt.h"
 #include "base/uuid.h"
+#include "base/limits.h"
 
 void cf_mock_answer_cleanup(cf_mock_answer *a)
 {
@@ -50,7 +51,7 @@ static cf_rc respond(cf_mock *m, const incoming *in, cf_mock_answer *out)
         cf_mock_decide(m, in, &o, &json);
     }
     cf_mock_latency_wait(m);
-    char err[256] = "";
+    char err[CF_ERR_MAX] = "";
     out->status = o.status;
     cf_rc rc = cf_mock_render(m, &o, &out->headers, &out->body, &out->body_len, err, sizeof(err));
     cJSON_Delete(json);
@@ -253,7 +254,7 @@ static cf_rc dry_run(cf_mock *m, char *err, size_t errlen)
         cf_headers h = {0};
         char *body = NULL;
         size_t len = 0;
-        char why[256] = "";
+        char why[CF_ERR_MAX] = "";
         cf_rc rc = cf_mock_render(m, &o, &h, &body, &len, why, sizeof(why));
         cf_headers_cleanup(&h);
         free(body);
