@@ -239,19 +239,10 @@ static void check_error(judge *j)
         check_schema(j, spec->resp.error_schema, r->json, "error");
 }
 
-/* Whether a decoded string (or key) of the tree holds the secret: escapes hide it from bytes. */
-static int json_holds(const cJSON *v, const char *secret, int depth)
+/* A decoded string (or key) holding the secret: escapes hide it from byte matching. */
+static int holds_secret(void *secret, const char *s, size_t len)
 {
-    if (!v || depth > CF_MAX_JSON_DEPTH + 1)
-        return 0;
-    if (cJSON_IsString(v) && v->valuestring &&
-        cf_secrets_value_in(secret, v->valuestring, strlen(v->valuestring)))
-        return 1;
-    for (const cJSON *c = v->child; c; c = c->next)
-        if ((c->string && cf_secrets_value_in(secret, c->string, strlen(c->string))) ||
-            json_holds(c, secret, depth + 1))
-            return 1;
-    return 0;
+    return cf_secrets_value_in(secret, s, len);
 }
 
 /* secrets.echoed: a credential the request carried must not come back anywhere. */
@@ -274,7 +265,7 @@ static void check_echo(judge *j)
             continue;
         if (r->body.len && cf_secrets_value_in(secret, r->body.ptr, r->body.len))
             leaked = "the body";
-        else if (json_holds(r->json, secret, 0))
+        else if (cf_json_any_string(r->json, holds_secret, (void *)secret, CF_MAX_JSON_DEPTH + 1))
             leaked = "the body (JSON-escaped)";
         for (size_t h = 0; h < r->headers.count && !leaked; h++)
             if (cf_secrets_value_in(secret, r->headers.items[h].value,
