@@ -1,5 +1,6 @@
 /* diag.c - storage of diagnostics and JSON path helpers. */
 #include "base/diag.h"
+#include "base/array.h"
 #include "base/str.h"
 
 #include <stdarg.h>
@@ -34,16 +35,12 @@ void cf_diags_add(cf_diags *d, const char *file, const char *path, const char *f
         d->dropped++;
         return;
     }
-    if (d->count == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 8;
-        cf_diag *items = realloc(d->items, cap * sizeof(*items));
-        if (!items) {
-            d->dropped++;
-            return;
-        }
-        d->items = items;
-        d->cap = cap;
+    cf_diag *items = cf_array_reserve(d->items, &d->cap, d->count, sizeof(*items), 8);
+    if (!items) {
+        d->dropped++;
+        return;
     }
+    d->items = items;
     cf_buf msg;
     cf_buf_init(&msg, 4096);
     va_list ap;
