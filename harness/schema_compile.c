@@ -617,6 +617,8 @@ static cf_schema_node *compile(cctx *c, const cJSON *src, const char *spath, int
         return n;
     }
     keywords(c, n, src, depth);
+    if (cf_schema_props_index(n) != CF_OK)
+        c->rc = CF_E_NOMEM;
     return n;
 }
 
@@ -836,6 +838,8 @@ void cf_schema_free(cf_schema *s)
         free(n->one_of);
         cf_schema_regex_free(n->pattern);
         free(n->props);
+        free(n->prop_slots);
+        free(n->required_at);
         for (size_t i = 0; i < n->n_pattern_props; i++)
             cf_schema_regex_free(n->pattern_props[i].re);
         free(n->pattern_props);
