@@ -92,6 +92,8 @@ static cf_rc add_exchange(cJSON *arr, const cf_exchange_record *e)
         rc = add_str(o, "response", e->response);
     if (rc == CF_OK)
         rc = add_str(o, "curl", e->curl);
+    if (rc == CF_OK && e->error_code)
+        rc = add_str(o, "error_code", e->error_code);
     return rc;
 }
 
@@ -109,6 +111,8 @@ static cf_rc add_case(cJSON *arr, const cf_case_result *c)
         rc = add_str(o, "id", c->id);
     if (rc == CF_OK)
         rc = add_str(o, "summary", c->summary);
+    if (rc == CF_OK && c->operation)
+        rc = add_str(o, "operation", c->operation);
     cJSON *tags = rc == CF_OK ? cJSON_AddArrayToObject(o, "tags") : NULL;
     if (rc == CF_OK && !tags)
         rc = CF_E_NOMEM;
@@ -137,6 +141,62 @@ static cf_rc add_case(cJSON *arr, const cf_case_result *c)
         for (size_t i = 0; rc == CF_OK && i < c->exchange_count; i++)
             rc = add_exchange(ex, &c->exchanges[i]);
     }
+    return rc;
+}
+
+/* percent (one decimal), exercised and items of a coverage figure. */
+static cf_rc add_figures(cJSON *o, double percent, size_t hit, size_t total)
+{
+    cf_rc rc = add_num(o, "percent", (double)(long long)(percent * 10.0 + 0.5) / 10.0);
+    if (rc == CF_OK)
+        rc = add_num(o, "exercised", (double)hit);
+    return rc == CF_OK ? add_num(o, "items", (double)total) : rc;
+}
+
+static cf_rc add_op_coverage(cJSON *arr, const cf_op_coverage *op)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        return CF_E_NOMEM;
+    }
+    size_t hit = 0;
+    double p = cf_report_op_coverage(op, &hit);
+    cf_rc rc = add_str(o, "operation", op->operation);
+    if (rc == CF_OK)
+        rc = add_str(o, "spec", op->spec_file);
+    if (rc == CF_OK)
+        rc = add_figures(o, p, hit, op->count);
+    cJSON *ex = rc == CF_OK ? cJSON_AddArrayToObject(o, "exercised_items") : NULL;
+    cJSON *missing = ex ? cJSON_AddArrayToObject(o, "missing_items") : NULL;
+    if (rc == CF_OK && !missing)
+        rc = CF_E_NOMEM;
+    for (size_t i = 0; rc == CF_OK && i < op->count; i++) {
+        cJSON *s = new_str(op->items[i]);
+        if (!s || !cJSON_AddItemToArray(op->hit[i] ? ex : missing, s)) {
+            cJSON_Delete(s);
+            rc = CF_E_NOMEM;
+        }
+    }
+    return rc;
+}
+
+/* "coverage": overall and per operation; absent when coverage was not computed. */
+static cf_rc add_coverage(cJSON *root, const cf_run_result *r)
+{
+    if (!r->coverage_count)
+        return CF_OK;
+    cJSON *cov = cJSON_AddObjectToObject(root, "coverage");
+    if (!cov)
+        return CF_E_NOMEM;
+    size_t hit, total;
+    double p = cf_report_coverage_percent(r, &hit, &total);
+    cf_rc rc = add_figures(cov, p, hit, total);
+    cJSON *ops = rc == CF_OK ? cJSON_AddArrayToObject(cov, "operations") : NULL;
+    if (rc == CF_OK && !ops)
+        rc = CF_E_NOMEM;
+    for (size_t i = 0; rc == CF_OK && i < r->coverage_count; i++)
+        rc = add_op_coverage(ops, &r->coverage[i]);
     return rc;
 }
 
@@ -193,6 +253,8 @@ cf_rc cf_report_json(const cf_run_result *r, cf_buf *out)
         rc = add_num(stats, "checks", (double)checks);
     if (rc == CF_OK)
         rc = add_num(stats, "checks_failed", (double)checks_failed);
+    if (rc == CF_OK)
+        rc = add_coverage(root, r);
     if (rc == CF_OK && !(cases = cJSON_AddArrayToObject(root, "cases")))
         rc = CF_E_NOMEM;
     for (size_t i = 0; rc == CF_OK && i < r->count; i++)

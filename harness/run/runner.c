@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check/checks.h"
+#include "check/coverage.h"
 #include "base/json.h"
 #include "base/limits.h"
 #include "mock/mock.h"
@@ -210,6 +211,21 @@ static cf_rc check_consistent(run_ctx *rc, slot *slots, size_t n)
     return CF_OK;
 }
 
+/* What reports group and count by: the error code the response carried (redacted: it is the
+ * server's text) and the contract items it exercised. */
+static cf_rc note_exchange(cf_exchange_record *e, const cf_spec *spec, const cf_response *resp,
+                           const cf_redactor *red)
+{
+    const char *code = resp->error_code_owned ? resp->error_code_owned : resp->error_code;
+    if (code && !(e->error_code = cf_redact_dup(red, code, strlen(code), 256)))
+        return CF_E_NOMEM;
+    cf_buf cov;
+    cf_buf_init(&cov, CF_COVERAGE_MAX);
+    cf_rc r = cf_coverage_observe(spec, resp, &cov);
+    e->covered = cf_buf_take(&cov);
+    return r;
+}
+
 static cf_rc judge_slot(run_ctx *rc, slot *s)
 {
     cf_case_result *res = result_of(rc, s->cs);
@@ -248,6 +264,8 @@ static cf_rc judge_slot(run_ctx *rc, slot *s)
     r = cf_case_add_exchange(res, lab, req, resp, curl, s->response.status, s->response.elapsed_ms);
     if (r == CF_OK)
         res->exchanges[res->exchange_count - 1].unreachable = s->response.unreachable;
+    if (r == CF_OK)
+        r = note_exchange(&res->exchanges[res->exchange_count - 1], rc->spec, &s->response, red);
     if (r != CF_OK)
         goto out;
     cf_tmpl_ctx ctx = {&rc->vars, &s->cs->captures, runner_generator, s->cs};
@@ -395,6 +413,7 @@ static cf_rc add_case_result(run_ctx *rc, const cf_case *c, unsigned round, size
         res->id = cf_strdup(c->id);
     }
     res->summary = c->summary ? cf_strdup(c->summary) : NULL;
+    res->operation = rc->spec->op.name ? cf_strdup(rc->spec->op.name) : NULL;
     size_t n = strlen(c->id) + strlen(rc->spec->file) + 64;
     res->replay = malloc(n);
     if (res->replay)
