@@ -4,7 +4,10 @@
 
 #include <stddef.h>
 
+#include <stdio.h>
+
 #include "base/diag.h"
+#include "check/result.h"
 
 /* Exit statuses every subcommand uses. */
 enum {
@@ -29,6 +32,10 @@ typedef struct {
 
 int cf_cli_collect_specs(char **args, size_t n, cf_cli_paths *out);
 void cf_cli_paths_free(cf_cli_paths *p);
+
+/* When GITHUB_ACTIONS=true: prints an error annotation per failure group on `out` and appends a
+ * Markdown summary to $GITHUB_STEP_SUMMARY (when set). Problems are reported on stderr. */
+void cf_cli_github(const cf_run_result *r, FILE *out);
 
 /* Prints diagnostics as "file:path: message" lines on stderr. */
 void cf_cli_print_diags(const cf_diags *d);

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "base/limits.h"
+#include "check/coverage.h"
 #include "report/report.h"
 #include "run/runner.h"
 #include "base/timefmt.h"
@@ -328,6 +329,8 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
                         "check the spelling (conform lint lists the cases' specs)\n");
         exit_code = CF_EXIT_USAGE;
     }
+    if (cf_coverage_compute((const cf_spec *const *)specs, n, &result) != CF_OK)
+        fprintf(stderr, "conform run: spec coverage not computed: out of memory\n");
     const char *no_color = getenv("NO_COLOR");
     int color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
     cf_report_console(&result, stdout, color, a->verbose && !a->quiet);
@@ -337,9 +340,10 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
         if (exit_code == CF_EXIT_OK)
             exit_code = CF_EXIT_USAGE;
     } else if (!a->quiet) {
-        printf("reports: %s/report.json, %s/junit.xml%s\n", a->report_dir, a->report_dir,
+        printf("reports: %s/report.json, junit.xml, report.html, report.sarif%s\n", a->report_dir,
                result.incomplete ? " (marked incomplete)" : "");
     }
+    cf_cli_github(&result, stdout);
     if (exit_code == CF_EXIT_OK && result.failed)
         exit_code = CF_EXIT_FAILED;
     if (exit_code == CF_EXIT_INTERRUPTED)

@@ -152,7 +152,6 @@ static void print_failed(FILE *out, const palette *k, const cf_case_result *c)
         put(out, c->replay, CONSOLE_FIELD_MAX, "          ");
         fputc('\n', out);
     }
-    fputc('\n', out);
 }
 
 /* " same failure in N more cases: a, b, ..." under a group's case. */
@@ -170,7 +169,7 @@ static void print_others(FILE *out, const cf_run_result *r, const cf_report_grou
             fputs(", ", out);
         put(out, r->cases[g->cases[i]].id, CONSOLE_FIELD_MAX, "");
     }
-    fputs("\n\n", out);
+    fputc('\n', out);
 }
 
 /* Cases passed / failed / not run per operation, as a table. */
@@ -226,13 +225,16 @@ void cf_report_console(const cf_run_result *r, FILE *out, int color, int verbose
             }
         } else {
             failed++;
-            if (!grouped)
+            if (!grouped) {
                 print_failed(out, k, c);
+                fputc('\n', out);
+            }
         }
     }
     for (size_t g = 0; grouped && g < groups.count; g++) {
         print_failed(out, k, groups.items[g].first);
         print_others(out, r, &groups.items[g]);
+        fputc('\n', out);
     }
     if (grouped && groups.count < failed)
         fprintf(out, "%zu failed case%s, %zu distinct failure%s (--verbose shows every case)\n\n",

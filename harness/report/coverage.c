@@ -1,6 +1,8 @@
 /* coverage.c - spec coverage as figures: in report.json and on the console. */
 #include "report/report.h"
 
+#include <string.h>
+
 #define CONSOLE_MISSING_MAX 8u /* items not exercised named per operation (verbose: all) */
 
 static double percent(size_t hit, size_t total)
@@ -61,6 +63,10 @@ void cf_report_coverage_console(const cf_run_result *r, FILE *out, int verbose)
         size_t h = hits(op);
         fputs("  ", out);
         put_item(out, op->operation);
+        const char *slash = strrchr(op->spec_file, '/');
+        fputs(" (", out);
+        put_item(out, slash ? slash + 1 : op->spec_file);
+        fputc(')', out);
         fprintf(out, ": %.1f%% (%zu/%zu)", percent(h, op->count), h, op->count);
         size_t named = 0;
         for (size_t k = 0; k < op->count; k++) {

@@ -9,6 +9,8 @@
 
 #include "base/limits.h"
 
+#define MESSAGE_IDS 10u /* case ids named in one group's message */
+
 const char *cf_report_case_operation(const cf_case_result *c)
 {
     if (c->operation && *c->operation)
@@ -99,6 +101,31 @@ void cf_report_groups_cleanup(cf_report_groups *g)
     free(g->items);
     g->items = NULL;
     g->count = 0;
+}
+
+cf_rc cf_report_group_message(const cf_run_result *r, const cf_report_group *g, cf_buf *m)
+{
+    const cf_check_result *k = g->check;
+    cf_rc rc = cf_buf_addf(m, "%s: ", g->operation);
+    if (rc == CF_OK)
+        rc = cf_buf_addf(m, "%s failed", k ? k->id : "the case");
+    if (rc == CF_OK && k)
+        rc = cf_buf_addf(m, ": expected %.*s, got %.*s", (int)CF_REPORT_MESSAGE_MAX,
+                         k->expected ? k->expected : "(nothing)", (int)CF_REPORT_MESSAGE_MAX,
+                         k->actual ? k->actual : "(nothing)");
+    if (rc == CF_OK && g->exchange)
+        rc = cf_buf_addf(m, " (HTTP %ld%s%s)", g->exchange->status,
+                         g->exchange->error_code ? ", " : "",
+                         g->exchange->error_code ? g->exchange->error_code : "");
+    if (rc == CF_OK)
+        rc = cf_buf_addf(m, ". %zu case%s: ", g->count, g->count == 1 ? "" : "s");
+    for (size_t i = 0; rc == CF_OK && i < g->count && i < MESSAGE_IDS; i++)
+        rc = cf_buf_addf(m, "%s%s", i ? ", " : "", r->cases[g->cases[i]].id);
+    if (rc == CF_OK && g->count > MESSAGE_IDS)
+        rc = cf_buf_addf(m, " and %zu more", g->count - MESSAGE_IDS);
+    if (rc == CF_OK && g->first->replay)
+        rc = cf_buf_addf(m, ". Rerun: %s", g->first->replay);
+    return rc;
 }
 
 cf_rc cf_report_ops(const cf_run_result *r, cf_report_op **items, size_t *count)

@@ -85,6 +85,11 @@ typedef struct {
 CF_WUR cf_rc cf_report_groups_build(const cf_run_result *r, cf_report_groups *out);
 void cf_report_groups_cleanup(cf_report_groups *g);
 
+/* Appends one line about group `g` of `r`: operation, check, expected and got (each cut to
+ * CF_REPORT_MESSAGE_MAX), status and code, the cases (the first few ids) and the rerun line.
+ * The text is raw: each writer escapes it for its format. */
+CF_WUR cf_rc cf_report_group_message(const cf_run_result *r, const cf_report_group *g, cf_buf *out);
+
 /* Cases per operation, in order of first appearance. Memory: `name` borrows from the
  * result; free `items` with free(). */
 typedef struct {
