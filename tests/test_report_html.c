@@ -1,0 +1,268 @@
+/* test_report_html.c - report.html: escaping of everything a server, spec or variable wrote,
+ * and the page in a real browser (headless Chromium): it renders, its script runs without a
+ * console message, the filters work, and no injected markup becomes an element. */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli_child.h"
+#include "report/report.h"
+#include "result_builder.h"
+
+#define CHROMIUM "/usr/bin/chromium"
+#define SCREENSHOT CONFORM_BINARY_DIR "/report-html-test.png"
+
+/* What a hostile server (or spec, or variable) may put in any string a report shows. */
+#define SCRIPT "<script>document.body.setAttribute('data-pwned','1')</script>"
+#define IMG "\"><img src=x onerror=\"document.body.setAttribute('data-pwned','2')\">"
+#define HOSTILE SCRIPT IMG "'><svg onload=alert(1)>&amp;\x01\xC0\xAF"
+
+/* A run where every string a report shows is hostile, with a passed, a failed (twice, one
+ * cause) and a not-run case, and coverage. */
+static void hostile_run(cf_run_result *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->target = cf_test_dup("https://api.test/" HOSTILE);
+    r->started_ms = 1735689600123LL;
+    r->requests = 3;
+    r->duration_ms = 20.0;
+    cf_case_result *c =
+        cf_test_add_case(r, "specs/a.json", "A " HOSTILE, "ok " HOSTILE, HOSTILE, 1, 1, 1.0);
+    cf_test_add_check(c, "status.success", 1, "s", NULL, NULL);
+    for (int i = 0; i < 2; i++) {
+        c = cf_test_add_case(r, "specs/a.json", "A", i ? "bad-2" : "bad-1 " HOSTILE, HOSTILE, 1, 0,
+                             2.0);
+        c->operation = cf_test_dup("Op " HOSTILE);
+        cf_test_add_check(c, "envelope.shape " HOSTILE, 0, "s " HOSTILE, "expected " HOSTILE,
+                          "got " HOSTILE);
+        cf_exchange_record *e = cf_test_add_exchange(c, "s " HOSTILE, "POST /x\n\n" HOSTILE,
+                                                     "HTTP 500\n\n{\"m\":\"" HOSTILE "\"}",
+                                                     "curl '" HOSTILE "'", 500, 1.0);
+        e->error_code = cf_test_dup("E" HOSTILE);
+        free(c->tags[1]);
+        c->tags[1] = cf_test_dup("tag " HOSTILE);
+    }
+    cf_test_add_case(r, "specs/b.json", "B", "later", NULL, 0, 0, 0.0);
+    r->coverage = calloc(1, sizeof(*r->coverage));
+    cr_assert_not_null(r->coverage);
+    r->coverage_count = 1;
+    cf_op_coverage *op = &r->coverage[0];
+    op->operation = cf_test_dup("Op " HOSTILE);
+    op->spec_file = cf_test_dup("specs/a.json");
+    op->items = calloc(2, sizeof(*op->items));
+    op->hit = calloc(2, 1);
+    cr_assert(op->items && op->hit);
+    op->items[0] = cf_test_dup("status 200");
+    op->items[1] = cf_test_dup("success #/kind = \"" HOSTILE "\"");
+    op->hit[0] = 1;
+    op->count = 2;
+}
+
+static char *render(const cf_run_result *r)
+{
+    cf_buf b;
+    cf_buf_init(&b, CF_REPORT_MAX);
+    cr_assert_eq(cf_report_html(r, &b), CF_OK);
+    char *s = cf_buf_take(&b);
+    cr_assert_not_null(s);
+    return s;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* Runs a shell command; its exit status, -1 when it did not exit. */
+static int sh(const char *cmd)
+{
+    int st = system(cmd);
+    return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Parses `html` with Python's HTML parser (a browser's tokenizer rules) and fails unless every
+ * element is one the writer emits and no attribute is an event handler. */
+static int only_our_markup(const char *dir, const char *html_path)
+{
+    char script[600], cmd[1024];
+    snprintf(script, sizeof(script), "%s/check.py", dir);
+    FILE *f = fopen(script, "w");
+    cr_assert_not_null(f);
+    fputs("import sys\nfrom html.parser import HTMLParser\n"
+          "ok = set('html head meta title style body header h1 h2 h3 p b i main section div "
+          "span table tr th td label select option details summary ul li code pre br "
+          "script'.split())\n"
+          "bad = []\nscripts = []\n"
+          "class P(HTMLParser):\n"
+          "    def handle_starttag(self, tag, attrs):\n"
+          "        if tag not in ok: bad.append(tag)\n"
+          "        bad.extend(a for a, v in attrs if a.startswith('on'))\n"
+          "        if tag == 'script': scripts.append(dict(attrs))\n"
+          "P().feed(open(sys.argv[1], encoding='utf-8').read())\n"
+          "assert not bad, bad\n"
+          "assert len(scripts) == 1 and 'nonce' in scripts[0], scripts\n",
+          f);
+    fclose(f);
+    snprintf(cmd, sizeof(cmd), "python3 '%s' '%s'", script, html_path);
+    return sh(cmd) == 0;
+}
+
+Test(report_html, every_string_from_a_server_spec_or_variable_is_escaped, .timeout = 30)
+{
+    cf_run_result r;
+    hostile_run(&r);
+    char *html = render(&r);
+    cr_expect_eq(count(html, "<script"), 1, "one script, ours");
+    cr_expect_null(strstr(html, "<img"), "markup from a response became an element");
+    cr_expect_null(strstr(html, "<svg"));
+    cr_expect_null(strstr(html, "\"><img"), "an attribute value was closed by data");
+    cr_expect_null(strstr(html, "\x01"), "a control byte passed");
+    cr_expect_geq(count(html, "&lt;script&gt;document.body"), 8, "the text is shown, escaped");
+    cr_expect_geq(count(html, "&quot;&gt;&lt;img src=x onerror="), 8);
+    cr_expect_not_null(strstr(html, "&amp;amp;"), "& escaped once more");
+    cr_expect_not_null(strstr(html, "Content-Security-Policy"));
+    cr_expect_null(strstr(html, "src=\""), "something is fetched");
+    cr_expect_null(strstr(html, "href=\""), "something is linked");
+
+    char dir[64];
+    cf_test_tmpdir(dir, sizeof(dir));
+    char path[128];
+    snprintf(path, sizeof(path), "%s/report.html", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(html, f);
+    fclose(f);
+    cr_expect(only_our_markup(dir, path), "foreign markup or an event handler in the page");
+    cf_test_remove_tree(dir);
+    free(html);
+    cf_run_result_cleanup(&r);
+}
+
+Test(report_html, nonce_differs_per_page_and_filters_list_each_value_once, .timeout = 30)
+{
+    cf_run_result r;
+    hostile_run(&r);
+    char *a = render(&r);
+    char *b = render(&r);
+    const char *na = strstr(a, "'nonce-"), *nb = strstr(b, "'nonce-");
+    cr_assert(na && nb);
+    cr_expect_neq(strncmp(na, nb, 40), 0, "the script nonce is guessable");
+    cr_expect_eq(count(a, "<option value=\"Op "), 1, "operation listed once:\n%s", a);
+    cr_expect_eq(count(a, "<option value=\"envelope.shape "), 1);
+    cr_expect_eq(count(a, "<option value=\"smoke\">"), 1);
+    cr_expect_not_null(strstr(a, "Failures (1 distinct)"));
+    cr_expect_not_null(strstr(a, "also in 1 more case: <code>bad-2</code>"), "%s", a);
+    cr_expect_not_null(strstr(a, "50.0% (1/2)"), "coverage figure");
+    free(a);
+    free(b);
+    cf_run_result_cleanup(&r);
+}
+
+/* Opens `url` in headless Chromium; the DOM after scripts ran and what Chromium logged (console
+ * messages included) go to DIR/dom.html and DIR/log.txt. A screenshot too when `png`. */
+static void chromium(const char *dir, const char *url, const char *png)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof(cmd),
+             "timeout 120 " CHROMIUM " --headless --no-sandbox --disable-gpu --no-first-run "
+             "--user-data-dir='%s/profile' --enable-logging=stderr --v=0 --dump-dom '%s' "
+             ">'%s/dom.html' 2>'%s/log.txt'",
+             dir, url, dir, dir);
+    cr_assert_eq(sh(cmd), 0, "chromium --dump-dom failed (see %s/log.txt)", dir);
+    if (!png)
+        return;
+    snprintf(cmd, sizeof(cmd),
+             "timeout 120 " CHROMIUM " --headless --no-sandbox --disable-gpu --no-first-run "
+             "--user-data-dir='%s/profile' --hide-scrollbars --window-size=1280,1400 "
+             "--screenshot='%s' '%s' >/dev/null 2>&1",
+             dir, png, url);
+    cr_assert_eq(sh(cmd), 0, "chromium --screenshot failed");
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+    char *s = cf_test_slurp(dir, name);
+    cr_assert_not_null(s, "%s/%s missing", dir, name);
+    return s;
+}
+
+/* Whether the first case row with this outcome carries the hidden attribute; -1: no such row. */
+static int row_hidden(const char *dom, const char *outcome)
+{
+    char start[96];
+    snprintf(start, sizeof(start), "<tr class=\"case\" data-outcome=\"%s\"", outcome);
+    const char *row = strstr(dom, start);
+    if (!row)
+        return -1;
+    const char *end = strchr(row, '>');
+    const char *h = strstr(row, " hidden");
+    return h && end && h < end;
+}
+
+Test(report_html, renders_in_headless_chromium_with_no_console_message, .timeout = 300)
+{
+    if (access(CHROMIUM, X_OK) != 0)
+        cr_skip_test("%s is not installed (make deps installs it)", CHROMIUM);
+    cf_run_result r;
+    hostile_run(&r);
+    char dir[64], err[512] = "";
+    cf_test_tmpdir(dir, sizeof(dir));
+    cr_assert_eq(cf_report_write_all(&r, dir, err, sizeof(err)), CF_OK, "%s", err);
+    char url[256];
+    snprintf(url, sizeof(url), "file://%s/report.html", dir);
+    unlink(SCREENSHOT);
+    chromium(dir, url, SCREENSHOT);
+    char *dom = slurp(dir, "dom.html");
+    char *log = slurp(dir, "log.txt");
+    cr_expect_not_null(strstr(dom, "<body data-ready=\"1\""), "the page's script did not finish");
+    cr_expect_null(strstr(dom, "data-pwned=\""), "an injected script or handler ran");
+    cr_expect_null(strstr(dom, "<img"), "an injected element exists");
+    cr_expect_eq(count(dom, "<script"), 1, "one script element, ours");
+    cr_expect_null(strstr(log, ":CONSOLE"), "the page logged to the console:\n%s", log);
+    cr_expect_not_null(strstr(dom, "4 shown"), "every case row shown without a filter");
+    char *png = cf_test_read_file(SCREENSHOT, NULL);
+    cr_expect(png && memcmp(png, "\x89PNG", 4) == 0, "no screenshot at " SCREENSHOT);
+    free(png);
+    free(dom);
+    free(log);
+    cf_test_remove_tree(dir);
+    cf_run_result_cleanup(&r);
+}
+
+Test(report_html, a_link_selects_filters_and_the_page_hides_the_rest, .timeout = 300)
+{
+    if (access(CHROMIUM, X_OK) != 0)
+        cr_skip_test("%s is not installed (make deps installs it)", CHROMIUM);
+    cf_run_result r;
+    hostile_run(&r);
+    char dir[64], err[512] = "";
+    cf_test_tmpdir(dir, sizeof(dir));
+    cr_assert_eq(cf_report_write_all(&r, dir, err, sizeof(err)), CF_OK, "%s", err);
+    char url[256];
+    snprintf(url, sizeof(url), "file://%s/report.html#outcome=failed&tag=smoke", dir);
+    chromium(dir, url, NULL);
+    char *dom = slurp(dir, "dom.html");
+    cr_expect_not_null(strstr(dom, "2 shown"), "two failed cases:\n%s", dom);
+    cr_expect_eq(row_hidden(dom, "passed"), 1, "the passed row is shown");
+    cr_expect_eq(row_hidden(dom, "not_run"), 1, "the row not run is shown");
+    cr_expect_eq(row_hidden(dom, "failed"), 0, "a failed row is hidden");
+    free(dom);
+    /* A malformed link selects nothing and breaks nothing. */
+    snprintf(url, sizeof(url), "file://%s/report.html#outcome=%%E0%%A4%%A&op", dir);
+    chromium(dir, url, NULL);
+    dom = slurp(dir, "dom.html");
+    char *log = slurp(dir, "log.txt");
+    cr_expect_not_null(strstr(dom, "4 shown"), "a malformed link filtered something");
+    cr_expect_null(strstr(log, ":CONSOLE"), "%s", log);
+    free(dom);
+    free(log);
+    cf_test_remove_tree(dir);
+    cf_run_result_cleanup(&r);
+}
