@@ -463,6 +463,12 @@ Test(cli_run, sigint_during_a_run_exits_130_with_reports_marked_incomplete, .tim
     cr_assert_not_null(junit);
     cr_assert_not_null(strstr(junit, "name=\"incomplete\" value=\"true\""), "%s", junit);
     free(junit);
+    char *html = cf_test_slurp(dir, "report.html");
+    cr_assert(html && strstr(html, "<b>INCOMPLETE</b>") && strstr(html, "</html>\n"));
+    free(html);
+    char *sarif = cf_test_slurp(dir, "report.sarif");
+    cr_assert(sarif && strstr(sarif, "\"executionSuccessful\":\tfalse"), "%s", sarif);
+    free(sarif);
     cJSON_Delete(report);
     cf_child_cleanup(&p);
     cf_test_remove_tree(dir);
