@@ -11,7 +11,7 @@
 #include "check/coverage.h"
 #include "cli_child.h"
 #include "report/report.h"
-#include "result_builder.h"
+#include "report_test.h"
 
 #define SPEC CONFORM_SOURCE_DIR "/specs/connect-participant/start-attachment-upload.json"
 

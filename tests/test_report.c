@@ -15,7 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli_child.h"
-#include "result_builder.h"
+#include "report_test.h"
 #include "report/report.h"
 #include "check/result.h"
 
@@ -68,17 +68,7 @@ static int count_entries(const char *dir, const char *part)
 /* Runs a Python 3 script with the report directory as argv[1]; 1 when it exits with 0. */
 static int python_ok(const char *dir, const char *script)
 {
-    char *py = path_in(dir, "check.py");
-    FILE *f = fopen(py, "w");
-    cr_assert_not_null(f);
-    fputs(script, f);
-    fclose(f);
-    char cmd[1024];
-    snprintf(cmd, sizeof(cmd), "python3 '%s' '%s'", py, dir);
-    int st = system(cmd);
-    unlink(py);
-    free(py);
-    return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    return cf_test_python(dir, script, dir);
 }
 
 #define REQUEST "POST https://api.test/v1/upload\ncontent-type: application/json\n\n{\"a\":1}"
@@ -137,18 +127,6 @@ static const char *str(const cJSON *o, const char *key)
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     cr_assert(cJSON_IsString(v), "%s is not a string", key);
     return v->valuestring;
-}
-
-static char *console_text(const cf_run_result *r, int color, int verbose)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    cr_assert_not_null(f);
-    cf_report_console(r, f, color, verbose);
-    cr_assert_eq(fclose(f), 0);
-    cr_assert_not_null(text);
-    return text;
 }
 
 static void write_reports(const cf_run_result *r, const char *dir)
@@ -604,7 +582,7 @@ Test(report, console_shows_failed_check_exchange_and_replay_without_color, .time
 {
     cf_run_result r;
     sample_run(&r);
-    char *out = console_text(&r, 0, 0);
+    char *out = cf_test_console(&r, 0, 0);
     static const char *const want[] = {
         "FAIL specs/a.json bad-1 \xE2\x80\x94 rejects junk\n",
         "  \xE2\x9C\x97 status.code-mismatch [create]: expected 200, got 400\n",
@@ -636,11 +614,11 @@ Test(report, console_colors_only_when_asked_and_lists_passes_when_verbose, .time
 {
     cf_run_result r;
     sample_run(&r);
-    char *colored = console_text(&r, 1, 1);
+    char *colored = cf_test_console(&r, 1, 1);
     cr_expect_not_null(strstr(colored, "\033[31m"), "no red:\n%s", colored);
     cr_expect_not_null(strstr(colored, "\033[0m"));
     cr_expect_not_null(strstr(colored, "PASS\033[0m ok-1\n"), "%s", colored);
-    char *verbose = console_text(&r, 0, 1);
+    char *verbose = cf_test_console(&r, 0, 1);
     cr_expect_null(strchr(verbose, '\033'));
     cr_expect_not_null(strstr(verbose, "PASS ok-1\n"), "%s", verbose);
     cr_expect_not_null(strstr(verbose, "PASS ok-2\n"), "%s", verbose);
@@ -658,7 +636,7 @@ Test(report, console_neutralises_terminal_escapes_in_results, .timeout = 10)
                       "\x1b]0;pwned\x07\x1b[2J\r\x9b\xC2\x9B\xE2\x80\xAE");
     cf_test_add_exchange(c, "s", "GET /\r\n\r\n", "HTTP 200\r\n\r\n\x1b[31mred", "curl '\x1b'", 200,
                          1.0);
-    char *out = console_text(&r, 0, 0);
+    char *out = cf_test_console(&r, 0, 0);
     cr_expect_null(strchr(out, '\033'), "escape reached the terminal:\n%s", out);
     cr_expect_null(strchr(out, '\r'));
     cr_expect_null(strchr(out, '\x07'));
@@ -677,7 +655,7 @@ Test(report, console_summary_names_incomplete_and_unreachable_runs, .timeout = 1
     r.incomplete = 1;
     r.unreachable = 1;
     r.unreachable_why = cf_test_dup("(no response: Connection refused)");
-    char *out = console_text(&r, 0, 0);
+    char *out = cf_test_console(&r, 0, 0);
     cr_expect_not_null(strstr(out, "INCOMPLETE: the run stopped before every case ran\n"), "%s",
                        out);
     cr_expect_not_null(strstr(out, "UNREACHABLE: (no response: Connection refused)\n"), "%s", out);

@@ -9,28 +9,9 @@
 #include "cli_child.h"
 #include "fault_proxy.h"
 #include "report/report.h"
-#include "result_builder.h"
+#include "report_test.h"
 
 #define SPEC CONFORM_SOURCE_DIR "/specs/connect-participant/start-attachment-upload.json"
-
-static char *annotations(const cf_run_result *r)
-{
-    cf_buf b;
-    cf_buf_init(&b, CF_REPORT_MAX);
-    cr_assert_eq(cf_report_github_annotations(r, &b), CF_OK);
-    char *s = cf_buf_take(&b);
-    return s ? s : cf_test_dup("");
-}
-
-static char *summary(const cf_run_result *r)
-{
-    cf_buf b;
-    cf_buf_init(&b, CF_REPORT_MAX);
-    cr_assert_eq(cf_report_github_summary(r, &b), CF_OK);
-    char *s = cf_buf_take(&b);
-    cr_assert_not_null(s);
-    return s;
-}
 
 static size_t lines(const char *s)
 {
@@ -51,7 +32,7 @@ Test(report_github, one_error_annotation_per_failure_group_with_file_and_line, .
                           "HTTP 500");
         cf_test_add_exchange(c, "s", "POST /", "HTTP 500", "curl x", 500, 1.0);
     }
-    char *out = annotations(&r);
+    char *out = cf_test_render(cf_report_github_annotations, &r);
     cr_expect_eq(lines(out), 2, "one line per cause:\n%s", out);
     char want[1024];
     snprintf(want, sizeof(want),
@@ -74,7 +55,7 @@ Test(report_github, escapes_percent_cr_lf_everywhere_and_colon_comma_in_properti
     cf_test_add_check(c, "rule.a:b,c", 0, "s", "100%\r\nok",
                       "line1\nline2\r::warning::injected\x1b[2J");
     cf_test_add_exchange(c, "s", "POST /", "HTTP 500", "curl x", 500, 1.0);
-    char *out = annotations(&r);
+    char *out = cf_test_render(cf_report_github_annotations, &r);
     cr_expect_eq(lines(out), 1, "a CR or LF started a new command:\n%s", out);
     cr_expect_str_eq(
         out, "::error file=specs/a%2Cb%3Ac%25d.json,title=rule.a%3Ab%2Cc (Op%3A1%2C2%25%2C 1 "
@@ -91,9 +72,9 @@ Test(report_github, no_failures_no_annotations_and_a_green_summary, .timeout = 3
     r.target = cf_test_dup("mock");
     cf_case_result *c = cf_test_add_case(&r, SPEC, "T", "ok", NULL, 1, 1, 1.0);
     c->operation = cf_test_dup("Op");
-    char *out = annotations(&r);
+    char *out = cf_test_render(cf_report_github_annotations, &r);
     cr_expect_str_eq(out, "");
-    char *md = summary(&r);
+    char *md = cf_test_render(cf_report_github_summary, &r);
     cr_expect_not_null(strstr(md, "## conform: \xE2\x9C\x85 0 of 1 cases failed"), "%s", md);
     cr_expect_not_null(strstr(md, "| Op | 1 | 0 | 0 |"), "%s", md);
     cr_expect_null(strstr(md, "### Failures"));
@@ -110,7 +91,7 @@ Test(report_github, summary_cells_cannot_break_the_table_or_hold_markup, .timeou
     cf_test_add_check(c, "expect.code", 0, "s", "X", "<img src=x>|`code`\n[link](http://e)");
     cf_test_add_exchange(c, "s", "POST /", "HTTP 400", "curl x", 400, 1.0)->error_code =
         cf_test_dup("E_1");
-    char *md = summary(&r);
+    char *md = cf_test_render(cf_report_github_summary, &r);
     cr_expect_not_null(strstr(md, "| expect.code | Op | 400 | E\\_1 | 1 | a\\|b | X | "
                                   "&lt;img src=x&gt;\\|\\`code\\` \\[link\\](http://e) |\n"),
                        "%s", md);
@@ -119,30 +100,16 @@ Test(report_github, summary_cells_cannot_break_the_table_or_hold_markup, .timeou
     cf_run_result_cleanup(&r);
 }
 
-static size_t count(const char *hay, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
-        n++;
-    return n;
-}
-
 Test(report_github, cli_annotates_and_appends_the_step_summary_only_in_actions, .timeout = 120)
 {
-    char err[512] = "";
-    cf_fault_proxy_opts po = {SPEC, "content-type-html", NULL, 0};
-    cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
-    cr_assert_not_null(fp, "%s", err);
+    cf_fault_proxy *fp = cf_test_fault_proxy(SPEC, "content-type-html");
     char dir[64];
     cf_test_tmpdir(dir, sizeof(dir));
     char summary_path[128], env_summary[160], reports[128];
     snprintf(summary_path, sizeof(summary_path), "%s/summary.md", dir);
     snprintf(env_summary, sizeof(env_summary), "GITHUB_STEP_SUMMARY=%s", summary_path);
     snprintf(reports, sizeof(reports), "%s/reports", dir);
-    FILE *f = fopen(summary_path, "w");
-    cr_assert_not_null(f);
-    fputs("earlier step\n", f);
-    fclose(f);
+    cf_test_write_file(summary_path, "earlier step\n");
     const char *env[] = {"GITHUB_ACTIONS=true", env_summary, NULL};
     const char *args[] = {
         "run", "--quiet", "--report-dir", reports, "--target", cf_fault_proxy_url(fp), SPEC, NULL};
@@ -150,10 +117,12 @@ Test(report_github, cli_annotates_and_appends_the_step_summary_only_in_actions, 
     cf_child_run(&p, NULL, env, args);
     cr_expect_eq(p.status, 1, "%s", cf_buf_str(&p.err));
     const char *out = cf_buf_str(&p.out);
-    size_t n = count(out, "\n::error file=" SPEC ",line=") + (strncmp(out, "::error", 7) == 0);
+    size_t n =
+        cf_test_count(out, "\n::error file=" SPEC ",line=") + (strncmp(out, "::error", 7) == 0);
     cr_expect_geq(n, 1, "no annotation:\n%s", out);
     cr_expect_lt(n, 10, "failures not grouped:\n%s", out);
-    cr_expect_eq(count(out, "::error "), n, "an annotation without file and line:\n%s", out);
+    cr_expect_eq(cf_test_count(out, "::error "), n, "an annotation without file and line:\n%s",
+                 out);
     char *md = cf_test_slurp(dir, "summary.md");
     cr_assert_not_null(md);
     static const char head[] = "earlier step\n## conform: \xE2\x9D\x8C 84 of 84 cases failed\n";
@@ -164,9 +133,9 @@ Test(report_github, cli_annotates_and_appends_the_step_summary_only_in_actions, 
     /* Outside Actions: no annotation, nothing appended. */
     const char *env_off[] = {"GITHUB_ACTIONS=false", env_summary, NULL};
     cf_child_run(&p, NULL, env_off, args);
-    cr_expect_eq(count(cf_buf_str(&p.out), "::error"), 0);
+    cr_expect_eq(cf_test_count(cf_buf_str(&p.out), "::error"), 0);
     md = cf_test_slurp(dir, "summary.md");
-    cr_expect_eq(count(md, "## conform"), 1, "appended outside Actions");
+    cr_expect_eq(cf_test_count(md, "## conform"), 1, "appended outside Actions");
     free(md);
     cf_child_cleanup(&p);
     cf_test_remove_tree(dir);

@@ -9,17 +9,9 @@
 #include "cli_child.h"
 #include "fault_proxy.h"
 #include "report/report.h"
-#include "result_builder.h"
+#include "report_test.h"
 
 #define SPEC CONFORM_SOURCE_DIR "/specs/connect-participant/start-attachment-upload.json"
-
-static size_t count(const char *hay, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
-        n++;
-    return n;
-}
 
 static cf_case_result *failed(cf_run_result *r, const char *op, const char *id, const char *check,
                               long status, const char *code)
@@ -52,17 +44,6 @@ static void sample(cf_run_result *r)
     c->operation = cf_test_dup("Delete");
 }
 
-static char *console_text(const cf_run_result *r, int verbose)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    cr_assert_not_null(f);
-    cf_report_console(r, f, 0, verbose);
-    cr_assert_eq(fclose(f), 0);
-    return text;
-}
-
 Test(report_group, groups_by_operation_check_status_and_code, .timeout = 30)
 {
     cf_run_result r;
@@ -86,9 +67,9 @@ Test(report_group, console_shows_one_case_per_cause_with_the_count_and_the_other
 {
     cf_run_result r;
     sample(&r);
-    char *out = console_text(&r, 0);
-    cr_expect_eq(count(out, "FAIL "), 5, "%s", out);
-    cr_expect_eq(count(out, "  exchange ["), 5);
+    char *out = cf_test_console(&r, 0, 0);
+    cr_expect_eq(cf_test_count(out, "FAIL "), 5, "%s", out);
+    cr_expect_eq(cf_test_count(out, "  exchange ["), 5);
     cr_expect_not_null(strstr(out, "  same failure in 24 more cases: same-01, same-02,"), "%s",
                        out);
     cr_expect_not_null(strstr(out, "same-20, ... (4 more: --verbose or report.json)\n"), "%s", out);
@@ -99,8 +80,8 @@ Test(report_group, console_shows_one_case_per_cause_with_the_count_and_the_other
                                    "Create          1      28        0\n"
                                    "Delete          0       1        1\n"),
                        "%s", out);
-    char *verbose = console_text(&r, 1);
-    cr_expect_eq(count(verbose, "FAIL "), 29, "verbose prints every failed case");
+    char *verbose = cf_test_console(&r, 0, 1);
+    cr_expect_eq(cf_test_count(verbose, "FAIL "), 29, "verbose prints every failed case");
     cr_expect_null(strstr(verbose, "same failure in"));
     free(out);
     free(verbose);
@@ -109,10 +90,7 @@ Test(report_group, console_shows_one_case_per_cause_with_the_count_and_the_other
 
 Test(report_group, a_server_failing_everything_prints_a_page_not_a_book, .timeout = 120)
 {
-    char err[512] = "";
-    cf_fault_proxy_opts po = {SPEC, "content-type-html", NULL, 0};
-    cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
-    cr_assert_not_null(fp, "%s", err);
+    cf_fault_proxy *fp = cf_test_fault_proxy(SPEC, "content-type-html");
     char dir[64];
     cf_test_tmpdir(dir, sizeof(dir));
     const char *args[] = {"run", "--report-dir", dir, "--target", cf_fault_proxy_url(fp), SPEC,
@@ -121,32 +99,32 @@ Test(report_group, a_server_failing_everything_prints_a_page_not_a_book, .timeou
     cf_child_run(&p, NULL, NULL, args);
     const char *out = cf_buf_str(&p.out);
     cr_expect_eq(p.status, 1);
-    cr_expect_eq(count(out, "FAIL "), 3, "one per status (200, 400, 403):\n%s", out);
-    cr_expect_lt(count(out, "\n"), 120, "%zu lines", count(out, "\n"));
+    cr_expect_eq(cf_test_count(out, "FAIL "), 3, "one per status (200, 400, 403):\n%s", out);
+    cr_expect_lt(cf_test_count(out, "\n"), 120, "%zu lines", cf_test_count(out, "\n"));
     cr_expect_not_null(strstr(out, "84 failed cases, 3 distinct failures"), "%s", out);
     cf_child_cleanup(&p);
     const char *verbose[] = {
         "run", "--verbose", "--report-dir", dir, "--target", cf_fault_proxy_url(fp), SPEC, NULL};
     cf_child_run(&p, NULL, NULL, verbose);
-    cr_expect_eq(count(cf_buf_str(&p.out), "FAIL "), 84);
+    cr_expect_eq(cf_test_count(cf_buf_str(&p.out), "FAIL "), 84);
     cf_child_cleanup(&p);
     cf_test_remove_tree(dir);
     cf_fault_proxy_stop(fp);
 }
 
-static int python_junit(const char *dir, const char *script)
+/* Writes every report of `r` and runs `script` on junit.xml (as `root`) in Python. */
+static int junit_holds(const cf_run_result *r, const char *script)
 {
-    char path[128], cmd[512];
-    snprintf(path, sizeof(path), "%s/check.py", dir);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs("import sys, xml.etree.ElementTree as E\n"
-          "root = E.parse(sys.argv[1] + '/junit.xml').getroot()\n",
-          f);
-    fputs(script, f);
-    fclose(f);
-    snprintf(cmd, sizeof(cmd), "python3 '%s' '%s'", path, dir);
-    return system(cmd) == 0;
+    char dir[64], err[512] = "", text[4096];
+    cf_test_tmpdir(dir, sizeof(dir));
+    cr_assert_eq(cf_report_write_all(r, dir, err, sizeof(err)), CF_OK, "%s", err);
+    snprintf(text, sizeof(text),
+             "import sys, xml.etree.ElementTree as E\n"
+             "root = E.parse(sys.argv[1] + '/junit.xml').getroot()\n%s",
+             script);
+    int ok = cf_test_python(dir, text, dir);
+    cf_test_remove_tree(dir);
+    return ok;
 }
 
 Test(report_group, junit_counts_cases_left_by_an_unreachable_target_as_errors, .timeout = 30)
@@ -159,18 +137,14 @@ Test(report_group, junit_counts_cases_left_by_an_unreachable_target_as_errors, .
     cf_test_add_exchange(c, "s", "POST /", "(no response)", "curl x", 0, 1.0)->unreachable = 1;
     for (int i = 0; i < 3; i++)
         cf_test_add_case(&r, "specs/a.json", "A", i ? "b" : "a", NULL, 0, 0, 0.0);
-    char dir[64], err[512] = "";
-    cf_test_tmpdir(dir, sizeof(dir));
-    cr_assert_eq(cf_report_write_all(&r, dir, err, sizeof(err)), CF_OK, "%s", err);
-    cr_expect(python_junit(dir, "assert (root.get('tests'), root.get('failures'), "
-                                "root.get('errors')) == ('4', '0', '4'), root.attrib\n"
-                                "s = root.find('testsuite')\n"
-                                "assert s.get('errors') == '4' and s.get('skipped') == '0'\n"
-                                "e = s.findall('testcase/error')\n"
-                                "assert len(e) == 4\n"
-                                "assert 'Connection refused' in e[1].get('message'), e[1].attrib\n"
-                                "assert s.find('testcase/skipped') is None\n"));
-    cf_test_remove_tree(dir);
+    cr_expect(junit_holds(&r, "assert (root.get('tests'), root.get('failures'), "
+                              "root.get('errors')) == ('4', '0', '4'), root.attrib\n"
+                              "s = root.find('testsuite')\n"
+                              "assert s.get('errors') == '4' and s.get('skipped') == '0'\n"
+                              "e = s.findall('testcase/error')\n"
+                              "assert len(e) == 4\n"
+                              "assert 'Connection refused' in e[1].get('message'), e[1].attrib\n"
+                              "assert s.find('testcase/skipped') is None\n"));
     cf_run_result_cleanup(&r);
 }
 
@@ -184,15 +158,11 @@ Test(report_group, junit_counts_a_transport_error_as_an_error_not_a_failure, .ti
     c = cf_test_add_case(&r, "specs/a.json", "A", "bad", NULL, 1, 0, 1.0);
     cf_test_add_check(c, "status.success", 0, "s", "200", "500");
     cf_test_add_case(&r, "specs/a.json", "A", "interrupted", NULL, 0, 0, 0.0);
-    char dir[64], err[512] = "";
-    cf_test_tmpdir(dir, sizeof(dir));
-    cr_assert_eq(cf_report_write_all(&r, dir, err, sizeof(err)), CF_OK, "%s", err);
-    cr_expect(python_junit(dir, "assert (root.get('failures'), root.get('errors')) == ('1', "
-                                "'1'), root.attrib\n"
-                                "cases = root.findall('testsuite/testcase')\n"
-                                "assert cases[0].find('error') is not None\n"
-                                "assert cases[1].find('failure') is not None\n"
-                                "assert cases[2].find('skipped') is not None\n"));
-    cf_test_remove_tree(dir);
+    cr_expect(junit_holds(&r, "assert (root.get('failures'), root.get('errors')) == ('1', "
+                              "'1'), root.attrib\n"
+                              "cases = root.findall('testsuite/testcase')\n"
+                              "assert cases[0].find('error') is not None\n"
+                              "assert cases[1].find('failure') is not None\n"
+                              "assert cases[2].find('skipped') is not None\n"));
     cf_run_result_cleanup(&r);
 }

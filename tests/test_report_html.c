@@ -11,7 +11,7 @@
 
 #include "cli_child.h"
 #include "report/report.h"
-#include "result_builder.h"
+#include "report_test.h"
 
 #define CHROMIUM "/usr/bin/chromium"
 #define SCREENSHOT CONFORM_BINARY_DIR "/report-html-test.png"
@@ -62,24 +62,6 @@ static void hostile_run(cf_run_result *r)
     op->count = 2;
 }
 
-static char *render(const cf_run_result *r)
-{
-    cf_buf b;
-    cf_buf_init(&b, CF_REPORT_MAX);
-    cr_assert_eq(cf_report_html(r, &b), CF_OK);
-    char *s = cf_buf_take(&b);
-    cr_assert_not_null(s);
-    return s;
-}
-
-static size_t count(const char *hay, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
-        n++;
-    return n;
-}
-
 /* Runs a shell command; its exit status, -1 when it did not exit. */
 static int sh(const char *cmd)
 {
@@ -91,41 +73,37 @@ static int sh(const char *cmd)
  * element is one the writer emits and no attribute is an event handler. */
 static int only_our_markup(const char *dir, const char *html_path)
 {
-    char script[600], cmd[1024];
-    snprintf(script, sizeof(script), "%s/check.py", dir);
-    FILE *f = fopen(script, "w");
-    cr_assert_not_null(f);
-    fputs("import sys\nfrom html.parser import HTMLParser\n"
-          "ok = set('html head meta title style body header h1 h2 h3 p b i main section div "
-          "span table tr th td label select option details summary ul li code pre br "
-          "script'.split())\n"
-          "bad = []\nscripts = []\n"
-          "class P(HTMLParser):\n"
-          "    def handle_starttag(self, tag, attrs):\n"
-          "        if tag not in ok: bad.append(tag)\n"
-          "        bad.extend(a for a, v in attrs if a.startswith('on'))\n"
-          "        if tag == 'script': scripts.append(dict(attrs))\n"
-          "P().feed(open(sys.argv[1], encoding='utf-8').read())\n"
-          "assert not bad, bad\n"
-          "assert len(scripts) == 1 and 'nonce' in scripts[0], scripts\n",
-          f);
-    fclose(f);
-    snprintf(cmd, sizeof(cmd), "python3 '%s' '%s'", script, html_path);
-    return sh(cmd) == 0;
+    return cf_test_python(
+        dir,
+        "import sys\nfrom html.parser import HTMLParser\n"
+        "ok = set('html head meta title style body header h1 h2 h3 p b i main section div "
+        "span table tr th td label select option details summary ul li code pre br "
+        "script'.split())\n"
+        "bad = []\nscripts = []\n"
+        "class P(HTMLParser):\n"
+        "    def handle_starttag(self, tag, attrs):\n"
+        "        if tag not in ok: bad.append(tag)\n"
+        "        bad.extend(a for a, v in attrs if a.startswith('on'))\n"
+        "        if tag == 'script': scripts.append(dict(attrs))\n"
+        "P().feed(open(sys.argv[1], encoding='utf-8').read())\n"
+        "assert not bad, bad\n"
+        "assert len(scripts) == 1 and 'nonce' in scripts[0], scripts\n",
+        html_path);
 }
 
 Test(report_html, every_string_from_a_server_spec_or_variable_is_escaped, .timeout = 30)
 {
     cf_run_result r;
     hostile_run(&r);
-    char *html = render(&r);
-    cr_expect_eq(count(html, "<script"), 1, "one script, ours");
+    char *html = cf_test_render(cf_report_html, &r);
+    cr_expect_eq(cf_test_count(html, "<script"), 1, "one script, ours");
     cr_expect_null(strstr(html, "<img"), "markup from a response became an element");
     cr_expect_null(strstr(html, "<svg"));
     cr_expect_null(strstr(html, "\"><img"), "an attribute value was closed by data");
     cr_expect_null(strstr(html, "\x01"), "a control byte passed");
-    cr_expect_geq(count(html, "&lt;script&gt;document.body"), 8, "the text is shown, escaped");
-    cr_expect_geq(count(html, "&quot;&gt;&lt;img src=x onerror="), 8);
+    cr_expect_geq(cf_test_count(html, "&lt;script&gt;document.body"), 8,
+                  "the text is shown, escaped");
+    cr_expect_geq(cf_test_count(html, "&quot;&gt;&lt;img src=x onerror="), 8);
     cr_expect_not_null(strstr(html, "&amp;amp;"), "& escaped once more");
     cr_expect_not_null(strstr(html, "Content-Security-Policy"));
     cr_expect_null(strstr(html, "src=\""), "something is fetched");
@@ -135,10 +113,7 @@ Test(report_html, every_string_from_a_server_spec_or_variable_is_escaped, .timeo
     cf_test_tmpdir(dir, sizeof(dir));
     char path[128];
     snprintf(path, sizeof(path), "%s/report.html", dir);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(html, f);
-    fclose(f);
+    cf_test_write_file(path, html);
     cr_expect(only_our_markup(dir, path), "foreign markup or an event handler in the page");
     cf_test_remove_tree(dir);
     free(html);
@@ -149,14 +124,14 @@ Test(report_html, nonce_differs_per_page_and_filters_list_each_value_once, .time
 {
     cf_run_result r;
     hostile_run(&r);
-    char *a = render(&r);
-    char *b = render(&r);
+    char *a = cf_test_render(cf_report_html, &r);
+    char *b = cf_test_render(cf_report_html, &r);
     const char *na = strstr(a, "'nonce-"), *nb = strstr(b, "'nonce-");
     cr_assert(na && nb);
     cr_expect_neq(strncmp(na, nb, 40), 0, "the script nonce is guessable");
-    cr_expect_eq(count(a, "<option value=\"Op "), 1, "operation listed once:\n%s", a);
-    cr_expect_eq(count(a, "<option value=\"envelope.shape "), 1);
-    cr_expect_eq(count(a, "<option value=\"smoke\">"), 1);
+    cr_expect_eq(cf_test_count(a, "<option value=\"Op "), 1, "operation listed once:\n%s", a);
+    cr_expect_eq(cf_test_count(a, "<option value=\"envelope.shape "), 1);
+    cr_expect_eq(cf_test_count(a, "<option value=\"smoke\">"), 1);
     cr_expect_not_null(strstr(a, "Failures (1 distinct)"));
     cr_expect_not_null(strstr(a, "also in 1 more case: <code>bad-2</code>"), "%s", a);
     cr_expect_not_null(strstr(a, "50.0% (1/2)"), "coverage figure");
@@ -193,6 +168,20 @@ static char *slurp(const char *dir, const char *name)
     return s;
 }
 
+/* Every report of hostile_run() in a fresh directory; `url` opens report.html with `hash`. */
+static void write_hostile_reports(char *dir, size_t n, char *url, size_t urln, const char *hash)
+{
+    if (access(CHROMIUM, X_OK) != 0)
+        cr_skip_test("%s is not installed (make deps installs it)", CHROMIUM);
+    cf_run_result r;
+    hostile_run(&r);
+    char err[512] = "";
+    cf_test_tmpdir(dir, n);
+    cr_assert_eq(cf_report_write_all(&r, dir, err, sizeof(err)), CF_OK, "%s", err);
+    cf_run_result_cleanup(&r);
+    snprintf(url, urln, "file://%s/report.html%s", dir, hash);
+}
+
 /* Whether the first case row with this outcome carries the hidden attribute; -1: no such row. */
 static int row_hidden(const char *dom, const char *outcome)
 {
@@ -208,15 +197,8 @@ static int row_hidden(const char *dom, const char *outcome)
 
 Test(report_html, renders_in_headless_chromium_with_no_console_message, .timeout = 300)
 {
-    if (access(CHROMIUM, X_OK) != 0)
-        cr_skip_test("%s is not installed (make deps installs it)", CHROMIUM);
-    cf_run_result r;
-    hostile_run(&r);
-    char dir[64], err[512] = "";
-    cf_test_tmpdir(dir, sizeof(dir));
-    cr_assert_eq(cf_report_write_all(&r, dir, err, sizeof(err)), CF_OK, "%s", err);
-    char url[256];
-    snprintf(url, sizeof(url), "file://%s/report.html", dir);
+    char dir[64], url[256];
+    write_hostile_reports(dir, sizeof(dir), url, sizeof(url), "");
     unlink(SCREENSHOT);
     chromium(dir, url, SCREENSHOT);
     char *dom = slurp(dir, "dom.html");
@@ -224,7 +206,7 @@ Test(report_html, renders_in_headless_chromium_with_no_console_message, .timeout
     cr_expect_not_null(strstr(dom, "<body data-ready=\"1\""), "the page's script did not finish");
     cr_expect_null(strstr(dom, "data-pwned=\""), "an injected script or handler ran");
     cr_expect_null(strstr(dom, "<img"), "an injected element exists");
-    cr_expect_eq(count(dom, "<script"), 1, "one script element, ours");
+    cr_expect_eq(cf_test_count(dom, "<script"), 1, "one script element, ours");
     cr_expect_null(strstr(log, ":CONSOLE"), "the page logged to the console:\n%s", log);
     cr_expect_not_null(strstr(dom, "4 shown"), "every case row shown without a filter");
     char *png = cf_test_read_file(SCREENSHOT, NULL);
@@ -233,20 +215,12 @@ Test(report_html, renders_in_headless_chromium_with_no_console_message, .timeout
     free(dom);
     free(log);
     cf_test_remove_tree(dir);
-    cf_run_result_cleanup(&r);
 }
 
 Test(report_html, a_link_selects_filters_and_the_page_hides_the_rest, .timeout = 300)
 {
-    if (access(CHROMIUM, X_OK) != 0)
-        cr_skip_test("%s is not installed (make deps installs it)", CHROMIUM);
-    cf_run_result r;
-    hostile_run(&r);
-    char dir[64], err[512] = "";
-    cf_test_tmpdir(dir, sizeof(dir));
-    cr_assert_eq(cf_report_write_all(&r, dir, err, sizeof(err)), CF_OK, "%s", err);
-    char url[256];
-    snprintf(url, sizeof(url), "file://%s/report.html#outcome=failed&tag=smoke", dir);
+    char dir[64], url[256];
+    write_hostile_reports(dir, sizeof(dir), url, sizeof(url), "#outcome=failed&tag=smoke");
     chromium(dir, url, NULL);
     char *dom = slurp(dir, "dom.html");
     cr_expect_not_null(strstr(dom, "2 shown"), "two failed cases:\n%s", dom);
@@ -264,5 +238,4 @@ Test(report_html, a_link_selects_filters_and_the_page_hides_the_rest, .timeout =
     free(dom);
     free(log);
     cf_test_remove_tree(dir);
-    cf_run_result_cleanup(&r);
 }

@@ -14,7 +14,7 @@
 
 #include "cli_child.h"
 #include "report/report.h"
-#include "result_builder.h"
+#include "report_test.h"
 
 #define SPEC CONFORM_SOURCE_DIR "/specs/connect-participant/start-attachment-upload.json"
 #define SARIF_SRC CONFORM_SOURCE_DIR "/tests/sarif"

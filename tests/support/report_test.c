@@ -1,11 +1,16 @@
-/* result_builder.c - run results assembled by hand for report tests. */
-#include "result_builder.h"
+/* report_test.c - what report tests share (see report_test.h). */
+#include "report_test.h"
 
 #include <criterion/criterion.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fault_proxy.h"
+#include "report/report.h"
 
 char *cf_test_dup(const char *s)
 {
@@ -51,4 +56,61 @@ cf_exchange_record *cf_test_add_exchange(cf_case_result *c, const char *step, co
                                       cf_test_dup(response), cf_test_dup(curl), status, ms),
                  CF_OK);
     return &c->exchanges[c->exchange_count - 1];
+}
+
+char *cf_test_render(cf_rc (*writer)(const cf_run_result *, cf_buf *), const cf_run_result *r)
+{
+    cf_buf b;
+    cf_buf_init(&b, CF_REPORT_MAX);
+    cr_assert_eq(writer(r, &b), CF_OK);
+    char *s = cf_buf_take(&b);
+    return s ? s : cf_test_dup("");
+}
+
+char *cf_test_console(const cf_run_result *r, int color, int verbose)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_not_null(f);
+    cf_report_console(r, f, color, verbose);
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_not_null(text);
+    return text;
+}
+
+size_t cf_test_count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+void cf_test_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+}
+
+int cf_test_python(const char *dir, const char *script, const char *arg)
+{
+    char path[512], cmd[1536];
+    snprintf(path, sizeof(path), "%s/check.py", dir);
+    cf_test_write_file(path, script);
+    snprintf(cmd, sizeof(cmd), "python3 '%s' '%s'", path, arg);
+    int st = system(cmd);
+    unlink(path);
+    return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+cf_fault_proxy *cf_test_fault_proxy(const char *spec, const char *fault)
+{
+    char err[512] = "";
+    cf_fault_proxy_opts po = {spec, fault, NULL, 0};
+    cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
+    cr_assert_not_null(fp, "%s", err);
+    return fp;
 }
