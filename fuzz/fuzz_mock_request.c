@@ -30,7 +30,7 @@
 
 typedef struct {
     cf_spec *spec;
-    cf_bindings vars;
+    cf_secrets vars;
     cf_mock *mock;
 } served;
 
@@ -59,12 +59,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         }
         cf_diags_cleanup(&d);
         char err[512] = "";
-        if (cf_vars_resolve(s->spec, NULL, 0, &s->vars, err, sizeof(err)) != CF_OK)
+        if (cf_vars_resolve(s->spec, NULL, &s->vars, err, sizeof(err)) != CF_OK)
             die(cf_fuzz_specs[i].name, err);
         cf_mock_opts o;
         cf_mock_opts_init(&o);
         o.spec = s->spec;
-        o.vars = &s->vars;
+        o.secrets = &s->vars;
         o.no_listen = 1;
         o.seed = 1;
         o.seed_set = 1;
@@ -122,8 +122,8 @@ static void check_answer(const served *s, const cf_mock_answer *a)
         if (!cf_http_is_token(h->name, strlen(h->name)) || strpbrk(h->value, "\r\n"))
             die("a malformed answer header", h->name);
     }
-    for (size_t i = 0; i < s->vars.count; i++) {
-        const cf_binding *v = &s->vars.items[i];
+    for (size_t i = 0; i < s->vars.vars.count; i++) {
+        const cf_binding *v = &s->vars.vars.items[i];
         if (!v->secret)
             continue;
         if (contains(a->body, a->body_len, v->value))

@@ -29,7 +29,7 @@
 #include "http/http.h"
 #include "base/json.h"
 #include "check/record.h"
-#include "base/redact.h"
+#include "base/secrets.h"
 #include "http/request.h"
 #include "contract/spec.h"
 #include "contract/template.h"
@@ -473,7 +473,7 @@ typedef struct {
     cJSON *headers, *set, *remove, *body;
     cf_buf tmpl, want, raw;
     cf_request q;
-    cf_redactor red;
+    cf_secrets red;
     model m;
     char *record, *curl;
 } fuzz_case;
@@ -481,7 +481,7 @@ typedef struct {
 static void case_cleanup(fuzz_case *c)
 {
     cf_request_cleanup(&c->q);
-    cf_redactor_cleanup(&c->red);
+    cf_secrets_cleanup(&c->red);
     for (size_t i = 0; i < c->m.header_count; i++)
         free(c->m.headers[i].value);
     cJSON_Delete(c->m.body);
@@ -693,7 +693,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cf_bindings_set(&c.vars, "bearer", c.bearer, 1) != CF_OK ||
         cf_bindings_set(&c.vars, "bearer_alt", c.bearer_alt, 1) != CF_OK ||
         cf_bindings_set(&c.caps, "cap", c.cap, 0) != CF_OK ||
-        cf_redactor_init(&c.red, &c.vars) != CF_OK)
+        cf_secrets_init(&c.red, &c.vars) != CF_OK)
         goto out;
     values v = {c.region, c.bearer, c.bearer_alt, c.cap};
     cf_tmpl_ctx ctx = {&c.vars, &c.caps, token_generator, NULL};
@@ -740,7 +740,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_request(spec, &c.m, &c.q, mode);
 
     c.record = cf_record_request(spec, &c.q, &c.red);
-    c.curl = cf_record_curl(spec, &c.q, &c.vars, &c.red);
+    c.curl = cf_record_curl(spec, &c.q, &c.red);
     if (!c.record || !c.curl)
         abort(); /* requests this small always have a record */
     if (getenv("CONFORM_FUZZ_SHOW"))

@@ -16,7 +16,7 @@
 #include "base/limits.h"
 #include "fuzz_specs.h"
 #include "check/record.h"
-#include "base/redact.h"
+#include "base/secrets.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "check/result.h"
@@ -33,8 +33,7 @@ typedef struct {
 
 typedef struct {
     cf_spec *spec;
-    cf_bindings vars;
-    cf_redactor redactor;
+    cf_secrets redactor;   /* the spec's variables, secrets masked */
     cf_bindings *captures; /* one per case */
     prepared_step *steps;
     size_t step_count;
@@ -69,10 +68,8 @@ static void prepare(prepared_spec *p, const char *name, const char *bytes, size_
     }
     cf_diags_cleanup(&d);
     char err[512];
-    if (cf_vars_resolve(p->spec, NULL, 0, &p->vars, err, sizeof(err)) != CF_OK)
+    if (cf_vars_resolve(p->spec, NULL, &p->redactor, err, sizeof(err)) != CF_OK)
         die(err, name);
-    if (cf_redactor_init(&p->redactor, &p->vars) != CF_OK)
-        die("out of memory", name);
     size_t total = 0;
     for (size_t c = 0; c < p->spec->case_count; c++)
         total += p->spec->cases[c].step_count;
@@ -89,7 +86,7 @@ static void prepare(prepared_spec *p, const char *name, const char *bytes, size_
                 if (cf_bindings_set(&p->captures[c], cap->string, "conform-fuzz-capture", 0) !=
                     CF_OK)
                     die("out of memory", name);
-        cf_tmpl_ctx ctx = {&p->vars, &p->captures[c], token_generator, NULL};
+        cf_tmpl_ctx ctx = {cf_secrets_vars(&p->redactor), &p->captures[c], token_generator, NULL};
         cf_buf url;
         cf_buf_init(&url, sizeof(base));
         if (cf_template_expand(p->spec->server_url, &ctx, &url, err, sizeof(err)) != CF_OK)
@@ -164,15 +161,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     cf_run_result run = {0};
     cf_case_result *res = cf_run_result_add_case(&run);
-    cf_tmpl_ctx ctx = {&p->vars, ps->captures, token_generator, NULL};
-    cf_check_input in = {p->spec, ps->step, &ps->request,   &r, &p->redactor, &p->vars,
-                         &ctx,    "fuzz",   1767225600000LL};
+    cf_tmpl_ctx ctx = {cf_secrets_vars(&p->redactor), ps->captures, token_generator, NULL};
+    cf_check_input in = {p->spec,      ps->step, &ps->request, &r,
+                         &p->redactor, &ctx,     "fuzz",       1767225600000LL};
     if (res && cf_checks_run(&in, res) == CF_OK) {
         /* Every verdict is redacted text: no secret variable's value may remain. */
         for (size_t i = 0; i < res->check_count; i++) {
             const cf_check_result *c = &res->checks[i];
-            if ((c->actual && cf_redactor_finds(&p->redactor, c->actual, strlen(c->actual))) ||
-                (c->expected && cf_redactor_finds(&p->redactor, c->expected, strlen(c->expected))))
+            if ((c->actual && cf_secrets_finds(&p->redactor, c->actual, strlen(c->actual))) ||
+                (c->expected && cf_secrets_finds(&p->redactor, c->expected, strlen(c->expected))))
                 abort();
         }
     }
@@ -182,7 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "fuzz_response_parser: no record for a response within the bounds\n");
         abort();
     }
-    if (cf_redactor_finds(&p->redactor, record, strlen(record)))
+    if (cf_secrets_finds(&p->redactor, record, strlen(record)))
         abort();
     free(record);
     cf_run_result_cleanup(&run);

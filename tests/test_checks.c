@@ -11,8 +11,7 @@
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant/"
 
 static cf_spec *spec;
-static cf_bindings vars;
-static cf_redactor redactor;
+static cf_secrets redactor;
 
 static void load(const char *file)
 {
@@ -21,8 +20,7 @@ static void load(const char *file)
     cr_assert_eq(cf_spec_load_file(file, &spec, &d), CF_OK);
     cf_diags_cleanup(&d);
     char err[256];
-    cr_assert_eq(cf_vars_resolve(spec, NULL, 0, &vars, err, sizeof(err)), CF_OK);
-    cr_assert_eq(cf_redactor_init(&redactor, &vars), CF_OK);
+    cr_assert_eq(cf_vars_resolve(spec, NULL, &redactor, err, sizeof(err)), CF_OK);
 }
 
 static void envelope(void)
@@ -32,8 +30,7 @@ static void envelope(void)
 
 static void teardown(void)
 {
-    cf_redactor_cleanup(&redactor);
-    cf_bindings_cleanup(&vars);
+    cf_secrets_cleanup(&redactor);
     cf_spec_free(spec);
 }
 
@@ -65,7 +62,7 @@ static void judge(const char *id, size_t step, const char *raw, const char *capt
         cr_assert_eq(cf_bindings_set(&caps, name, eq + 1, 0), CF_OK);
     }
     cf_request q = {0};
-    cr_assert_eq(cf_headers_add(&q.headers, "X-Amz-Bearer", cf_bindings_get(&vars, "bearer")),
+    cr_assert_eq(cf_headers_add(&q.headers, "X-Amz-Bearer", cf_secrets_get(&redactor, "bearer")),
                  CF_OK);
     q.body = strdup("{\"ClientToken\":\"t\"}");
     q.body_len = strlen(q.body);
@@ -73,8 +70,8 @@ static void judge(const char *id, size_t step, const char *raw, const char *capt
     cf_response_init(&r, 1u << 20);
     cr_assert_eq(cf_response_parse_raw(&r, raw, strlen(raw)), CF_OK);
     cf_response_finish(&r, spec);
-    cf_tmpl_ctx ctx = {&vars, &caps, NULL, NULL};
-    cf_check_input in = {spec, st, &q, &r, &redactor, &vars, &ctx, "step", cf_time_now_ms()};
+    cf_tmpl_ctx ctx = {cf_secrets_vars(&redactor), &caps, NULL, NULL};
+    cf_check_input in = {spec, st, &q, &r, &redactor, &ctx, "step", cf_time_now_ms()};
     cr_assert_eq(cf_checks_run(&in, out), CF_OK);
     cf_response_cleanup(&r);
     cf_request_cleanup(&q);
@@ -134,7 +131,7 @@ Test(checks, an_unauthenticated_2xx_without_json_is_not_a_refusal)
 
 Test(checks, a_json_escaped_echo_of_the_credential_is_caught)
 {
-    const char *bearer = cf_bindings_get(&vars, "bearer");
+    const char *bearer = cf_secrets_get(&redactor, "bearer");
     char escaped[512] = "";
     for (const char *p = bearer; *p; p++)
         snprintf(escaped + strlen(escaped), sizeof(escaped) - strlen(escaped), "\\u%04x",
@@ -153,7 +150,7 @@ Test(checks, a_json_escaped_echo_of_the_credential_is_caught)
 Test(checks, a_truncated_echo_of_the_credential_is_caught)
 {
     char cut[256];
-    snprintf(cut, sizeof(cut), "%s", cf_bindings_get(&vars, "bearer"));
+    snprintf(cut, sizeof(cut), "%s", cf_secrets_get(&redactor, "bearer"));
     cut[strlen(cut) - 2] = '\0';
     char raw[1024];
     snprintf(raw, sizeof(raw),

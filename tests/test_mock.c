@@ -42,7 +42,7 @@ static const char *const spec_files[] = {
 
 typedef struct {
     cf_spec *spec;
-    cf_bindings vars;
+    cf_secrets vars;
     cf_mock *mock;
     char url[256]; /* the operation's URL on the mock */
     const char *bearer;
@@ -60,14 +60,14 @@ static void server_start_opts(server *s, const char *file, cf_mock_opts *o)
     cf_diags_cleanup(&d);
     cr_assert_eq(rc, CF_OK, "loading %s: %s", file, cf_strerror(rc));
     char err[512] = "";
-    rc = cf_vars_resolve(s->spec, NULL, 0, &s->vars, err, sizeof(err));
+    rc = cf_vars_resolve(s->spec, NULL, &s->vars, err, sizeof(err));
     cr_assert_eq(rc, CF_OK, "vars: %s", err);
-    s->bearer = cf_bindings_get(&s->vars, "bearer");
-    s->bearer_alt = cf_bindings_get(&s->vars, "bearer_alt");
+    s->bearer = cf_secrets_get(&s->vars, "bearer");
+    s->bearer_alt = cf_secrets_get(&s->vars, "bearer_alt");
     cr_assert_not_null(s->bearer);
     cr_assert_not_null(s->bearer_alt);
     o->spec = s->spec;
-    o->vars = &s->vars;
+    o->secrets = &s->vars;
     o->bind = "127.0.0.1";
     o->port = 0;
     rc = cf_mock_start(o, &s->mock, err, sizeof(err));
@@ -94,7 +94,7 @@ static void server_start(server *s, const char *file, const char *const *faults)
 static void server_stop(server *s)
 {
     cf_mock_stop(s->mock);
-    cf_bindings_cleanup(&s->vars);
+    cf_secrets_cleanup(&s->vars);
     cf_spec_free(s->spec);
     memset(s, 0, sizeof(*s));
 }
@@ -736,13 +736,13 @@ Test(mock, size_placeholder_becomes_the_requested_number, .init = init, .fini = 
                         "/mock/success/body/data/text",  "bytes={$size}",
                         "/mock/success/body/data/named", "{$size:/AttachmentSizeInBytes}"};
     cf_spec *spec = spec_with_success_members(kv, 6);
-    cf_bindings vars = {0};
+    cf_secrets vars = {0};
     char err[512] = "";
-    cr_assert_eq(cf_vars_resolve(spec, NULL, 0, &vars, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_vars_resolve(spec, NULL, &vars, err, sizeof(err)), CF_OK, "%s", err);
     cf_mock_opts o;
     cf_mock_opts_init(&o);
     o.spec = spec;
-    o.vars = &vars;
+    o.secrets = &vars;
     o.port = 0;
     server s;
     memset(&s, 0, sizeof(s));
@@ -751,7 +751,7 @@ Test(mock, size_placeholder_becomes_the_requested_number, .init = init, .fini = 
     char *tok = token_lit("size");
     char *b = body_of("\"text/plain\"", "20971520", "\"a\"", tok);
     request_opts q = {
-        .bearer = cf_bindings_get(&vars, "bearer"), .content_type = "application/json", .body = b};
+        .bearer = cf_secrets_get(&vars, "bearer"), .content_type = "application/json", .body = b};
     reply r;
     send_req(&s, &q, &r);
     cr_assert_eq(r.status, 200, "%s", cf_buf_str(&r.body));
@@ -765,7 +765,7 @@ Test(mock, size_placeholder_becomes_the_requested_number, .init = init, .fini = 
     free(b);
     free(tok);
     cf_mock_stop(s.mock);
-    cf_bindings_cleanup(&vars);
+    cf_secrets_cleanup(&vars);
     cf_spec_free(spec);
 }
 
@@ -793,19 +793,19 @@ Test(mock, broken_answer_template_fails_the_start, .timeout = 10)
         cr_assert_null(spec);
         return;
     }
-    cf_bindings vars = {0};
+    cf_secrets vars = {0};
     char err[512] = "";
-    cr_assert_eq(cf_vars_resolve(spec, NULL, 0, &vars, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_vars_resolve(spec, NULL, &vars, err, sizeof(err)), CF_OK, "%s", err);
     cf_mock_opts o;
     cf_mock_opts_init(&o);
     o.spec = spec;
-    o.vars = &vars;
+    o.secrets = &vars;
     o.port = 0;
     cf_mock *m = NULL;
     cr_assert_eq(cf_mock_start(&o, &m, err, sizeof(err)), CF_E_INVALID);
     cr_assert_null(m);
     cr_assert_not_null(strstr(err, "no_such_variable"), "%s", err);
-    cf_bindings_cleanup(&vars);
+    cf_secrets_cleanup(&vars);
     cf_spec_free(spec);
 }
 
@@ -818,13 +818,13 @@ Test(mock, handle_answers_without_a_socket_like_a_connection, .timeout = 10)
     cf_diags_init(&d);
     cr_assert_eq(cf_spec_load_file(spec_files[1], &spec, &d), CF_OK);
     cf_diags_cleanup(&d);
-    cf_bindings vars = {0};
+    cf_secrets vars = {0};
     char err[512] = "";
-    cr_assert_eq(cf_vars_resolve(spec, NULL, 0, &vars, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_vars_resolve(spec, NULL, &vars, err, sizeof(err)), CF_OK, "%s", err);
     cf_mock_opts o;
     cf_mock_opts_init(&o);
     o.spec = spec;
-    o.vars = &vars;
+    o.secrets = &vars;
     o.no_listen = 1;
     cf_mock *m = NULL;
     cr_assert_eq(cf_mock_start(&o, &m, err, sizeof(err)), CF_OK, "%s", err);
@@ -832,7 +832,7 @@ Test(mock, handle_answers_without_a_socket_like_a_connection, .timeout = 10)
     cr_assert_str_eq(cf_mock_url(m), "");
 
     cf_headers h = {0};
-    cr_assert_eq(cf_headers_add(&h, "x-amz-bearer", cf_bindings_get(&vars, "bearer")), CF_OK);
+    cr_assert_eq(cf_headers_add(&h, "x-amz-bearer", cf_secrets_get(&vars, "bearer")), CF_OK);
     cr_assert_eq(cf_headers_add(&h, "content-type", "application/json"), CF_OK);
     const char *body = "{\"ContentType\":\"text/csv\",\"AttachmentSizeInBytes\":2,"
                        "\"AttachmentName\":\"h\",\"ClientToken\":\"handle-1\"}";
@@ -883,7 +883,7 @@ Test(mock, handle_answers_without_a_socket_like_a_connection, .timeout = 10)
     cr_assert_eq(st.created, 1);
     cf_headers_cleanup(&h);
     cf_mock_stop(m);
-    cf_bindings_cleanup(&vars);
+    cf_secrets_cleanup(&vars);
     cf_spec_free(spec);
 }
 
@@ -1357,13 +1357,13 @@ Test(mock, start_refuses_faults_the_spec_cannot_answer, .timeout = 10)
     cf_diags d;
     cf_diags_init(&d);
     cr_assert_eq(cf_spec_load_file(spec_files[1], &spec, &d), CF_OK);
-    cf_bindings vars = {0};
+    cf_secrets vars = {0};
     char err[512];
-    cr_assert_eq(cf_vars_resolve(spec, NULL, 0, &vars, err, sizeof(err)), CF_OK);
+    cr_assert_eq(cf_vars_resolve(spec, NULL, &vars, err, sizeof(err)), CF_OK);
     cf_mock_opts o;
     cf_mock_opts_init(&o);
     o.spec = spec;
-    o.vars = &vars;
+    o.secrets = &vars;
     o.port = 0;
     cr_assert_eq(cf_mock_fault_parse("error-rate=1:NO_SUCH_CODE", &o.faults, err, sizeof(err)),
                  CF_OK);
@@ -1385,7 +1385,7 @@ Test(mock, start_refuses_faults_the_spec_cannot_answer, .timeout = 10)
     cr_assert_not_null(strstr(err, "cannot listen"), "%s", err);
     cf_mock_stop(first);
     cf_mock_stop(NULL);
-    cf_bindings_cleanup(&vars);
+    cf_secrets_cleanup(&vars);
     cf_spec_free(spec);
     cf_diags_cleanup(&d);
 }

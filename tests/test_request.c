@@ -9,7 +9,7 @@
 #define AWS_SPEC CONFORM_SOURCE_DIR "/specs/connect-participant/start-attachment-upload.aws.json"
 
 static cf_spec *spec;
-static cf_bindings vars;
+static cf_secrets vars;
 
 static void setup(void)
 {
@@ -19,12 +19,13 @@ static void setup(void)
     cf_diags_cleanup(&d);
     char err[256];
     const char *over[] = {"bearer=caller-a-token"};
-    cr_assert_eq(cf_vars_resolve(spec, over, 1, &vars, err, sizeof(err)), CF_OK, "%s", err);
+    cf_vars_sources src = {over, 1, NULL, 0};
+    cr_assert_eq(cf_vars_resolve(spec, &src, &vars, err, sizeof(err)), CF_OK, "%s", err);
 }
 
 static void teardown(void)
 {
-    cf_bindings_cleanup(&vars);
+    cf_secrets_cleanup(&vars);
     cf_spec_free(spec);
 }
 
@@ -57,7 +58,7 @@ static cf_rc build(const char *request_json, cf_request *out, char *err, size_t 
     const cJSON *raw = cJSON_GetObjectItemCaseSensitive(*keep, "raw_body");
     step.raw_body = raw ? raw->valuestring : NULL;
     step.no_body = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(*keep, "no_body"));
-    cf_tmpl_ctx ctx = {&vars, NULL, token_gen, NULL};
+    cf_tmpl_ctx ctx = {cf_secrets_vars(&vars), NULL, token_gen, NULL};
     return cf_request_build(spec, &step, "http://127.0.0.1:1/", &ctx, out, err, errlen);
 }
 
@@ -156,11 +157,12 @@ Test(request, header_values_with_cr_or_lf_are_refused)
 
 Test(request, variable_values_with_crlf_cannot_reach_a_header)
 {
-    cf_bindings bad = {0};
+    cf_secrets bad = {0};
     char err[256];
     const char *over[] = {"bearer=a\r\nX-Evil: 1"};
-    cr_expect_eq(cf_vars_resolve(spec, over, 1, &bad, err, sizeof(err)), CF_E_USAGE);
+    cf_vars_sources src = {over, 1, NULL, 0};
+    cr_expect_eq(cf_vars_resolve(spec, &src, &bad, err, sizeof(err)), CF_E_USAGE);
     cr_expect(strstr(err, "CR/LF") != NULL, "%s", err);
     cr_expect(strstr(err, "X-Evil") == NULL, "the value must not be echoed: %s", err);
-    cf_bindings_cleanup(&bad);
+    cf_secrets_cleanup(&bad);
 }

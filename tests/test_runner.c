@@ -12,6 +12,7 @@
 #include "run_fixture.h"
 #include "http_server.h"
 #include "check/result.h"
+#include "cli/target.h"
 #include "run/runner.h"
 #include "contract/spec.h"
 
@@ -391,8 +392,7 @@ static cf_raw_server *run_against_raw(cf_test_run *r, const cf_raw_server_opts *
     cf_raw_server_url(srv, NULL, url, sizeof(url));
     memset(r, 0, sizeof(*r));
     r->spec = cf_test_load_spec(ENVELOPE_SPEC);
-    o->target = url;
-    r->rc = cf_run_spec(r->spec, o, &r->result, r->err, sizeof(r->err));
+    r->rc = cf_cli_target_run(r->spec, url, NULL, o, &r->result, r->err, sizeof(r->err));
     cr_assert_eq(r->rc, CF_OK, "%s: %s", cf_strerror(r->rc), r->err);
     return srv;
 }
@@ -422,7 +422,7 @@ Test(runner, raised_stop_flag_interrupts_and_marks_the_run_incomplete, .timeout 
     cf_run_opts o;
     cf_run_opts_init(&o);
     o.stop = &stop;
-    r.rc = cf_run_spec(r.spec, &o, &r.result, r.err, sizeof(r.err));
+    r.rc = cf_cli_target_run(r.spec, NULL, NULL, &o, &r.result, r.err, sizeof(r.err));
     cr_assert_eq(r.rc, CF_E_INTERRUPTED, "%s", cf_strerror(r.rc));
     cr_assert_eq(r.result.incomplete, 1);
     for (size_t i = 0; i < r.result.count; i++)
@@ -438,9 +438,8 @@ Test(runner, unknown_variable_override_is_a_usage_error, .timeout = 60)
     const char *vars[] = {"no_such_variable=1"};
     cf_run_opts o;
     cf_run_opts_init(&o);
-    o.vars = vars;
-    o.var_count = 1;
-    r.rc = cf_run_spec(r.spec, &o, &r.result, r.err, sizeof(r.err));
+    cf_vars_sources src = {vars, 1, NULL, 0};
+    r.rc = cf_cli_target_run(r.spec, NULL, &src, &o, &r.result, r.err, sizeof(r.err));
     cr_assert_eq(r.rc, CF_E_USAGE, "%s", cf_strerror(r.rc));
     cr_assert_not_null(strstr(r.err, "no_such_variable"), "%s", r.err);
     cr_assert_eq(r.result.count, 0);
@@ -461,19 +460,17 @@ Test(runner, other_credentials_given_as_variables_are_used_end_to_end, .timeout 
     r.spec = cf_test_load_spec(AWS_SPEC);
     cf_run_opts o;
     cf_run_opts_init(&o);
-    o.target = cf_fault_proxy_url(r.proxy);
     o.filter = "positive.*";
-    o.vars = vars;
-    o.var_count = 2;
-    r.rc = cf_run_spec(r.spec, &o, &r.result, r.err, sizeof(r.err));
+    cf_vars_sources src = {vars, 2, NULL, 0};
+    r.rc = cf_cli_target_run(r.spec, cf_fault_proxy_url(r.proxy), &src, &o, &r.result, r.err,
+                             sizeof(r.err));
     cr_assert_eq(r.rc, CF_OK, "%s", r.err);
     cr_assert_eq(r.result.failed, 0);
     cf_run_result_cleanup(&r.result);
     memset(&r.result, 0, sizeof(r.result));
     /* The runner with the default credentials is refused by that server. */
-    o.vars = NULL;
-    o.var_count = 0;
-    r.rc = cf_run_spec(r.spec, &o, &r.result, r.err, sizeof(r.err));
+    r.rc = cf_cli_target_run(r.spec, cf_fault_proxy_url(r.proxy), NULL, &o, &r.result, r.err,
+                             sizeof(r.err));
     cr_assert_eq(r.rc, CF_OK, "%s", r.err);
     cr_assert_eq(r.result.passed, 0);
     cr_assert_not_null(
@@ -500,7 +497,8 @@ Test(runner, repeat_runs_each_case_again_with_fresh_tokens, .timeout = 60)
     opts.repeat = 3;
     cf_run_result result = {0};
     char err[512] = "";
-    cr_assert_eq(cf_run_spec(spec, &opts, &result, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_cli_target_run(spec, NULL, NULL, &opts, &result, err, sizeof(err)), CF_OK, "%s",
+                 err);
     cr_assert_eq(result.count, 3);
     char tokens[3][128];
     for (size_t i = 0; i < 3; i++) {

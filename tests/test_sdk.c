@@ -95,12 +95,12 @@ typedef struct {
     char url[128];
 } running;
 
-static void start(const cf_spec *spec, const cf_bindings *vars, const char *fault, running *r)
+static void start(const cf_spec *spec, const cf_secrets *vars, const char *fault, running *r)
 {
     cf_mock_opts o;
     cf_mock_opts_init(&o);
     o.spec = spec;
-    o.vars = vars;
+    o.secrets = vars;
     o.port = 0;
     o.seed = 1;
     o.seed_set = 1;
@@ -122,10 +122,10 @@ Test(sdk, aws_sdk_v3_sees_typed_results_and_exceptions, .timeout = 300)
     cf_diags_init(&d);
     cr_assert_eq(cf_spec_load_file(AWS_SPEC, &spec, &d), CF_OK);
     cf_diags_cleanup(&d);
-    cf_bindings vars = {0};
+    cf_secrets vars = {0};
     char err[512] = "";
-    cr_assert_eq(cf_vars_resolve(spec, NULL, 0, &vars, err, sizeof(err)), CF_OK, "%s", err);
-    const char *bearer = cf_bindings_get(&vars, "bearer");
+    cr_assert_eq(cf_vars_resolve(spec, NULL, &vars, err, sizeof(err)), CF_OK, "%s", err);
+    const char *bearer = cf_secrets_get(&vars, "bearer");
     cr_assert_not_null(bearer);
 
     running plain, throttle, quota, internal;
@@ -153,7 +153,7 @@ Test(sdk, aws_sdk_v3_sees_typed_results_and_exceptions, .timeout = 300)
     cf_mock_stop(throttle.mock);
     cf_mock_stop(quota.mock);
     cf_mock_stop(internal.mock);
-    cf_bindings_cleanup(&vars);
+    cf_secrets_cleanup(&vars);
     cf_spec_free(spec);
     cr_assert_eq(status, 0, "sdk_check.mjs failed (exit %d); its lines are above", status);
 }

@@ -24,6 +24,7 @@
 #include "base/json.h"
 #include "report/report.h"
 #include "check/result.h"
+#include "cli/target.h"
 #include "run/runner.h"
 #include "contract/spec.h"
 
@@ -214,11 +215,11 @@ Test(secrets, in_process_results_and_rendered_reports_hold_no_secret, .timeout =
         cf_diags_cleanup(&d);
         cf_run_opts o;
         cf_run_opts_init(&o);
-        o.target = cf_fault_proxy_url(fp);
-        o.vars = vars;
-        o.var_count = 2;
         o.transport.jobs = 16;
-        cr_assert_eq(cf_run_spec(spec, &o, &result, err, sizeof(err)), CF_OK, "%s", err);
+        cf_vars_sources src = {vars, 2, NULL, 0};
+        cr_assert_eq(
+            cf_cli_target_run(spec, cf_fault_proxy_url(fp), &src, &o, &result, err, sizeof(err)),
+            CF_OK, "%s", err);
         cf_spec_free(spec);
         cf_fault_proxy_stop(fp);
     }
@@ -301,14 +302,13 @@ static void assert_body_leaks_no_prefix(const cf_spec *spec, const char *body, s
     cf_test_server_url(srv, NULL, url, sizeof(url));
     cf_run_opts o;
     cf_run_opts_init(&o);
-    o.target = url;
-    o.vars = vars;
-    o.var_count = 2;
     o.filter = "positive.example";
     cf_run_result result;
     memset(&result, 0, sizeof(result));
     char err[512] = "";
-    cr_assert_eq(cf_run_spec(spec, &o, &result, err, sizeof(err)), CF_OK, "%s", err);
+    cf_vars_sources src = {vars, 2, NULL, 0};
+    cr_assert_eq(cf_cli_target_run(spec, url, &src, &o, &result, err, sizeof(err)), CF_OK, "%s",
+                 err);
     cr_assert_eq(result.failed, 1, "the answer with a secret at %zu passed", offset);
     scan_prefix(&result, "SeCrEt-b", offset);
     cf_run_result_cleanup(&result);

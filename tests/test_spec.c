@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/target.h"
 #include "run/runner.h"
 #include "contract/spec.h"
 
@@ -261,7 +262,8 @@ Test(spec, readme_worked_example_lints_and_passes_against_its_mock, .timeout = 3
     cf_run_opts_init(&opts);
     cf_run_result result = {0};
     char err[512] = "";
-    cr_assert_eq(cf_run_spec(spec, &opts, &result, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_cli_target_run(spec, NULL, NULL, &opts, &result, err, sizeof(err)), CF_OK, "%s",
+                 err);
     cr_expect_eq(result.count, 4);
     cr_expect_eq(result.failed, 0);
     for (size_t i = 0; i < result.count; i++)

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "base/json.h"
+#include "base/str.h"
 #include "base/limits.h"
 #include "contract/schema.h"
 #include "base/timefmt.h"
@@ -52,10 +53,10 @@ static void verdict(judge *j, const char *id, int passed, const char *expected, 
             if (cf_buf_adds(&raw, head) != CF_OK || cf_buf_adds(&raw, "...") != CF_OK)
                 cf_buf_init(&raw, TEXT_MAX);
         }
-        actual = cf_redact_dup(j->in->redactor, cf_buf_str(&raw), raw.len, TEXT_MAX * 8);
+        actual = cf_secrets_redact_dup(j->in->secrets, cf_buf_str(&raw), raw.len, TEXT_MAX * 8);
         cf_buf_free(&raw);
         if (expected)
-            exp = cf_redact_dup(j->in->redactor, expected, strlen(expected), TEXT_MAX * 8);
+            exp = cf_secrets_redact_dup(j->in->secrets, expected, strlen(expected), TEXT_MAX * 8);
     }
     j->rc = cf_case_add_check(j->out, id, passed, j->in->label, exp, actual);
     free(actual);
@@ -87,17 +88,14 @@ static const char *envelope_name(cf_envelope e)
 static void body_excerpt(const judge *j, char *out, size_t n)
 {
     const cf_response *r = j->in->response;
-    const cf_redactor *red = j->in->redactor;
-    size_t longest = 0;
-    for (size_t i = 0; red && i < red->count; i++)
-        if (strlen(red->values[i]) > longest)
-            longest = strlen(red->values[i]);
+    const cf_secrets *red = j->in->secrets;
+    size_t longest = cf_secrets_longest(red);
     /* Every secret that starts inside the excerpt ends inside this window. */
     size_t window = r->body.len < n + longest ? r->body.len : n + longest;
     cf_buf clean;
     cf_buf_init(&clean, window * 16 + 1024);
     out[0] = '\0';
-    if (cf_redact(red, r->body.ptr ? r->body.ptr : "", window, &clean) != CF_OK) {
+    if (cf_secrets_redact(red, r->body.ptr ? r->body.ptr : "", window, &clean) != CF_OK) {
         cf_buf_free(&clean);
         return;
     }
@@ -142,7 +140,7 @@ static void check_schema(judge *j, const cJSON *schema, const cJSON *body, const
         /* Messages quote at most 64 bytes of a value: a secret cut there would survive
          * redaction as a prefix, so when the body holds one only the paths are told. */
         const cf_response *r = j->in->response;
-        int secret = r->body.len && cf_redactor_finds(j->in->redactor, r->body.ptr, r->body.len);
+        int secret = r->body.len && cf_secrets_finds(j->in->secrets, r->body.ptr, r->body.len);
         cf_buf all;
         cf_buf_init(&all, TEXT_MAX);
         for (size_t i = 0; i < d.count; i++)
@@ -248,10 +246,10 @@ static int json_holds(const cJSON *v, const char *secret, int depth)
     if (!v || depth > CF_MAX_JSON_DEPTH + 1)
         return 0;
     if (cJSON_IsString(v) && v->valuestring &&
-        cf_secret_in(secret, v->valuestring, strlen(v->valuestring)))
+        cf_secrets_value_in(secret, v->valuestring, strlen(v->valuestring)))
         return 1;
     for (const cJSON *c = v->child; c; c = c->next)
-        if ((c->string && cf_secret_in(secret, c->string, strlen(c->string))) ||
+        if ((c->string && cf_secrets_value_in(secret, c->string, strlen(c->string))) ||
             json_holds(c, secret, depth + 1))
             return 1;
     return 0;
@@ -262,7 +260,7 @@ static void check_echo(judge *j)
 {
     const cf_request *q = j->in->request;
     const cf_response *r = j->in->response;
-    const cf_bindings *vars = j->in->vars;
+    const cf_bindings *vars = cf_secrets_vars(j->in->secrets);
     const char *auth = j->in->spec->op.auth_header
                            ? cf_headers_get(&q->headers, j->in->spec->op.auth_header)
                            : NULL;
@@ -275,12 +273,13 @@ static void check_echo(judge *j)
         int sent = (q->body && strstr(q->body, secret)) || (auth && strstr(auth, secret));
         if (!sent)
             continue;
-        if (r->body.len && cf_secret_in(secret, r->body.ptr, r->body.len))
+        if (r->body.len && cf_secrets_value_in(secret, r->body.ptr, r->body.len))
             leaked = "the body";
         else if (json_holds(r->json, secret, 0))
             leaked = "the body (JSON-escaped)";
         for (size_t h = 0; h < r->headers.count && !leaked; h++)
-            if (cf_secret_in(secret, r->headers.items[h].value, strlen(r->headers.items[h].value)))
+            if (cf_secrets_value_in(secret, r->headers.items[h].value,
+                                    strlen(r->headers.items[h].value)))
                 leaked = r->headers.items[h].name;
     }
     verdict(j, "secrets.echoed", !leaked, "no credential of the request in the response",
@@ -430,4 +429,43 @@ cf_rc cf_checks_run(const cf_check_input *in, cf_case_result *out)
     check_echo(&j);
     check_expectations(&j);
     return j.rc;
+}
+
+cf_rc cf_checks_consistent(const cf_step *st, const cf_response *const *responses, size_t n,
+                           const cf_secrets *secrets, cf_case_result *out)
+{
+    for (const cJSON *p = st->consistent ? st->consistent->child : NULL; p; p = p->next) {
+        char *first = NULL;
+        int same = 1;
+        size_t successes = 0;
+        cf_buf seen;
+        cf_buf_init(&seen, TEXT_MAX);
+        for (size_t i = 0; i < n; i++) {
+            if (responses[i]->envelope != CF_ENVELOPE_SUCCESS)
+                continue;
+            successes++;
+            char *v = cf_checks_value_text(responses[i]->json, p->valuestring);
+            if (cf_buf_addf(&seen, "%s#%zu=%s ", st->name, i + 1, v ? v : "(absent)") != CF_OK)
+                cf_buf_init(&seen, TEXT_MAX);
+            if (!first)
+                first = v ? v : cf_strdup("");
+            else {
+                if (!v || strcmp(first, v) != 0)
+                    same = 0;
+                free(v);
+            }
+        }
+        free(first);
+        char expected[256];
+        snprintf(expected, sizeof(expected), "%s identical in all %zu successful copies",
+                 p->valuestring, successes);
+        char *actual = cf_secrets_redact_dup(secrets, cf_buf_str(&seen), seen.len, TEXT_MAX * 4);
+        cf_rc r = cf_case_add_check(out, st->check ? st->check : "expect.consistent", same,
+                                    st->name, expected, same ? NULL : actual);
+        free(actual);
+        cf_buf_free(&seen);
+        if (r != CF_OK)
+            return r;
+    }
+    return CF_OK;
 }

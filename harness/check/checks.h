@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "base/redact.h"
+#include "base/secrets.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "check/result.h"
@@ -31,23 +31,35 @@
  *   status.5xx-on-bad-request  a request the case expects to fail never gets a 5xx
  *   auth.required           a request with bad credentials never succeeds
  *   expect.outcome / expect.code / expect.status / expect.equal / expect.not_equal
- *                           the case's own expectations */
+ *                           the case's own expectations
+ *   expect.consistent       members equal across every successful copy of a parallel step
+ *                           (cf_checks_consistent; a step's own `check` id replaces it)
+ *
+ * Memory: the checks borrow their input; verdicts are copied onto the case result, which owns
+ * them. */
 
 typedef struct {
     const cf_spec *spec;
     const cf_step *step;
     const cf_request *request;
     const cf_response *response;
-    const cf_redactor *redactor; /* every text recorded passes through it */
-    const cf_bindings *vars;     /* to find the secrets this request carried */
-    const cf_tmpl_ctx *ctx;      /* expands equal / not_equal templates */
-    const char *label;           /* step label for the records */
-    int64_t received_ms;         /* wall clock when the response arrived */
+    const cf_secrets *secrets; /* every text recorded passes through it; its variables say
+                                  which secrets this request carried */
+    const cf_tmpl_ctx *ctx;    /* expands equal / not_equal templates */
+    const char *label;         /* step label for the records */
+    int64_t received_ms;       /* wall clock when the response arrived */
 } cf_check_input;
 
 /* Runs every applicable check, recording each verdict on `out`. Returns CF_E_NOMEM only when a
  * verdict could not be recorded; a bad response is a failed check, never an error. */
 CF_WUR cf_rc cf_checks_run(const cf_check_input *in, cf_case_result *out);
+
+/* expect.consistent: each member (JSON pointer) of step->consistent must be identical in every
+ * successful response among the `n` copies of a parallel step (in copy order). One verdict per
+ * member on `out`, its failure text redacted with `secrets`. CF_E_NOMEM only when a verdict
+ * could not be recorded. */
+CF_WUR cf_rc cf_checks_consistent(const cf_step *step, const cf_response *const *responses,
+                                  size_t n, const cf_secrets *secrets, cf_case_result *out);
 
 /* Text form of a JSON member for comparisons: strings as-is, other values as compact JSON.
  * NULL when absent. Caller frees. */

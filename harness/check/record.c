@@ -19,17 +19,14 @@ static int is_auth(const cf_spec *spec, const char *name)
 
 /* Appends text, redacted and then cut to `max` bytes: cut first, a secret straddling the cut
  * would survive as a prefix the final redaction no longer recognises. */
-static cf_rc add_text(cf_buf *b, const char *body, size_t len, size_t max, const cf_redactor *r)
+static cf_rc add_text(cf_buf *b, const char *body, size_t len, size_t max, const cf_secrets *r)
 {
-    size_t longest = 0;
-    for (size_t i = 0; r && i < r->count; i++)
-        if (strlen(r->values[i]) > longest)
-            longest = strlen(r->values[i]);
+    size_t longest = cf_secrets_longest(r);
     /* Every secret that starts inside the kept part ends inside this window. */
     size_t window = len > max + longest ? max + longest : len;
     cf_buf clean;
     cf_buf_init(&clean, window * 16 + 1024);
-    cf_rc rc = cf_redact(r, body, window, &clean);
+    cf_rc rc = cf_secrets_redact(r, body, window, &clean);
     size_t keep = len > max && clean.len > max ? max : clean.len;
     size_t run = 0; /* start of the pending run of bytes that need no escape */
     for (size_t i = 0; i < keep && rc == CF_OK; i++) {
@@ -50,7 +47,7 @@ static cf_rc add_text(cf_buf *b, const char *body, size_t len, size_t max, const
 }
 
 /* "name: value\n" with both cut, so no header can blow up a record. */
-static cf_rc add_header_line(cf_buf *b, const char *name, const char *value, const cf_redactor *r)
+static cf_rc add_header_line(cf_buf *b, const char *name, const char *value, const cf_secrets *r)
 {
     cf_rc rc = add_text(b, name, strlen(name), HEADER_NAME_MAX, r);
     if (rc == CF_OK)
@@ -63,14 +60,15 @@ static cf_rc add_header_line(cf_buf *b, const char *name, const char *value, con
 /* Redacts the assembled text into a new string. Pieces were redacted before their control
  * bytes were escaped; this second pass catches a secret that an escape completes ("\x1c" +
  * "onform-..." reads "conform-..."). */
-static char *finish(cf_buf *raw, cf_rc rc, const cf_redactor *r)
+static char *finish(cf_buf *raw, cf_rc rc, const cf_secrets *r)
 {
-    char *out = rc == CF_OK ? cf_redact_dup(r, cf_buf_str(raw), raw->len, RECORD_MAX * 2) : NULL;
+    char *out =
+        rc == CF_OK ? cf_secrets_redact_dup(r, cf_buf_str(raw), raw->len, RECORD_MAX * 2) : NULL;
     cf_buf_free(raw);
     return out;
 }
 
-char *cf_record_request(const cf_spec *spec, const cf_request *q, const cf_redactor *r)
+char *cf_record_request(const cf_spec *spec, const cf_request *q, const cf_secrets *r)
 {
     cf_buf b;
     cf_buf_init(&b, RECORD_MAX);
@@ -87,7 +85,7 @@ char *cf_record_request(const cf_spec *spec, const cf_request *q, const cf_redac
     return finish(&b, rc, r);
 }
 
-char *cf_record_response(const cf_response *resp, const cf_redactor *r)
+char *cf_record_response(const cf_response *resp, const cf_secrets *r)
 {
     cf_buf b;
     cf_buf_init(&b, RECORD_MAX);
@@ -105,7 +103,7 @@ char *cf_record_response(const cf_response *resp, const cf_redactor *r)
     if (rc == CF_OK && resp->transport_rc == CF_OK && resp->body.len) {
         rc = cf_buf_addc(&b, '\n');
         /* A secret hidden by JSON escapes is masked in a re-printed copy of the body. */
-        cJSON *masked = resp->json ? cf_redact_json(r, resp->json) : NULL;
+        cJSON *masked = resp->json ? cf_secrets_redact_json(r, resp->json) : NULL;
         char *printed = masked ? cJSON_PrintUnformatted(masked) : NULL;
         if (rc == CF_OK && masked && !printed)
             rc = CF_E_NOMEM;
@@ -121,11 +119,11 @@ char *cf_record_response(const cf_response *resp, const cf_redactor *r)
 
 /* Appends s inside single quotes, shell-safe, redacted first: quoting rewrites a secret that
  * holds a quote, so masking afterwards would miss it. */
-static cf_rc add_quoted(cf_buf *b, const char *s, size_t len, const cf_redactor *r)
+static cf_rc add_quoted(cf_buf *b, const char *s, size_t len, const cf_secrets *r)
 {
     cf_buf clean;
     cf_buf_init(&clean, len * 8 + 1024);
-    cf_rc rc = cf_redact(r, s, len, &clean);
+    cf_rc rc = cf_secrets_redact(r, s, len, &clean);
     if (rc == CF_OK)
         rc = cf_buf_addc(b, '\'');
     for (size_t i = 0; rc == CF_OK && i < clean.len; i++)
@@ -143,9 +141,9 @@ static const char *secret_name(const cf_bindings *vars, const char *value)
     return NULL;
 }
 
-char *cf_record_curl(const cf_spec *spec, const cf_request *q, const cf_bindings *vars,
-                     const cf_redactor *r)
+char *cf_record_curl(const cf_spec *spec, const cf_request *q, const cf_secrets *r)
 {
+    const cf_bindings *vars = cf_secrets_vars(r);
     cf_buf b;
     cf_buf_init(&b, RECORD_MAX);
     cf_rc rc = cf_buf_addf(&b, "curl -sS -i -X %s ", q->method ? q->method : "GET");

@@ -3,7 +3,7 @@
 #ifndef CF_RECORD_H
 #define CF_RECORD_H
 
-#include "base/redact.h"
+#include "base/secrets.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "contract/spec.h"
@@ -15,9 +15,8 @@
  * header (spec->op.auth_header) is always masked, whatever its value; a value equal to a
  * secret variable appears in the curl line as "${CONFORM_VAR_<NAME>}" so the line replays
  * without holding the secret. */
-char *cf_record_request(const cf_spec *spec, const cf_request *q, const cf_redactor *r);
-char *cf_record_response(const cf_response *resp, const cf_redactor *r);
-char *cf_record_curl(const cf_spec *spec, const cf_request *q, const cf_bindings *vars,
-                     const cf_redactor *r);
+char *cf_record_request(const cf_spec *spec, const cf_request *q, const cf_secrets *r);
+char *cf_record_response(const cf_response *resp, const cf_secrets *r);
+char *cf_record_curl(const cf_spec *spec, const cf_request *q, const cf_secrets *r);
 
 #endif

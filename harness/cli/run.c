@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/target.h"
 #include "base/limits.h"
 #include "check/coverage.h"
 #include "report/report.h"
@@ -98,6 +99,7 @@ static const struct option options[] = {
 
 typedef struct {
     cf_run_opts run;
+    const char *target; /* --target: mock (NULL too), spec or a base URL */
     const char *report_dir;
     int quiet;
     int verbose;
@@ -218,21 +220,25 @@ static int parse_args(int argc, char **argv, run_args *a)
                         optarg);
                 return CF_EXIT_USAGE;
             }
-            a->run.target = optarg;
+            a->target = optarg;
             break;
         case OPT_TIMEOUT:
             if (!parse_long("--timeout", optarg, 1, 600000, &v))
                 return CF_EXIT_USAGE;
             a->run.transport.timeout_ms = v;
             break;
-        case OPT_VAR:
-            if (!strchr(optarg, '=') || optarg[0] == '=') {
-                fprintf(stderr, "conform run: --var expects NAME=VALUE\n");
+        case OPT_VAR: {
+            char name[CF_VARS_NAME_MAX], err[256];
+            const char *value = NULL;
+            if (cf_vars_parse("--var", optarg, name, sizeof(name), &value, err, sizeof(err)) !=
+                CF_OK) {
+                fprintf(stderr, "conform run: %s\n", err);
                 return CF_EXIT_USAGE;
             }
             if (!push(&a->vars, &a->var_count, optarg))
                 return CF_EXIT_USAGE;
             break;
+        }
         case OPT_VERBOSE:
             a->verbose = 1;
             break;
@@ -306,8 +312,13 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     a->run.stop = &stop_flag;
     int exit_code = CF_EXIT_OK;
     char err[1024] = "";
+    const char **env = NULL;
+    size_t env_count = 0;
+    cf_cli_env_vars(&env, &env_count);
+    cf_vars_sources vars = {a->vars, a->var_count, env, env_count};
     for (size_t i = 0; i < n && exit_code == CF_EXIT_OK; i++) {
-        cf_rc rc = cf_run_spec(specs[i], &a->run, &result, err, sizeof(err));
+        cf_rc rc =
+            cf_cli_target_run(specs[i], a->target, &vars, &a->run, &result, err, sizeof(err));
         if (rc == CF_E_INTERRUPTED)
             exit_code = CF_EXIT_INTERRUPTED;
         else if (rc == CF_E_TRANSPORT)
@@ -346,6 +357,7 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     cf_cli_github(&result, stdout);
     if (exit_code == CF_EXIT_OK && result.failed)
         exit_code = CF_EXIT_FAILED;
+    free(env);
     if (exit_code == CF_EXIT_INTERRUPTED)
         fprintf(stderr, "conform run: interrupted; partial reports written\n");
     cf_run_result_cleanup(&result);
@@ -365,8 +377,6 @@ int cf_cli_run(int argc, char **argv)
         rc = rc < 0 ? CF_EXIT_OK : rc;
         goto out;
     }
-    a.run.vars = a.vars;
-    a.run.var_count = a.var_count;
     a.run.tags = a.tags;
     a.run.tag_count = a.tag_count;
     char *default_dir[] = {"specs"};

@@ -9,6 +9,7 @@
 #include <pthread.h>
 
 #include "cli/cli.h"
+#include "cli/target.h"
 #include "mock/mock.h"
 #include "contract/spec.h"
 #include "contract/vars.h"
@@ -152,11 +153,14 @@ static int parse_args(int argc, char **argv, serve_args *a)
                                    a->spec_path, value);
             a->spec_path = value;
             break;
-        case OPT_VAR:
-            if (!strchr(value, '='))
-                return usage_error("--var expects NAME=VALUE");
+        case OPT_VAR: {
+            char name[CF_VARS_NAME_MAX];
+            const char *v = NULL;
+            if (cf_vars_parse("--var", value, name, sizeof(name), &v, err, sizeof(err)) != CF_OK)
+                return usage_error("%s", err);
             a->overrides[a->override_count++] = value;
             break;
+        }
         }
     }
     return -1;
@@ -187,7 +191,9 @@ int cf_cli_serve(int argc, char **argv)
         return CF_EXIT_FAILED;
     }
     cf_spec *spec = NULL;
-    cf_bindings vars = {0};
+    cf_secrets vars = {0};
+    const char **env = NULL;
+    size_t env_count = 0;
     cf_mock *mock = NULL;
     cf_diags d;
     cf_diags_init(&d);
@@ -212,14 +218,16 @@ int cf_cli_serve(int argc, char **argv)
         status = CF_EXIT_USAGE;
         goto out;
     }
-    rc = cf_vars_resolve(spec, a.overrides, a.override_count, &vars, err, sizeof(err));
+    cf_cli_env_vars(&env, &env_count);
+    cf_vars_sources sources = {a.overrides, a.override_count, env, env_count};
+    rc = cf_vars_resolve(spec, &sources, &vars, err, sizeof(err));
     if (rc != CF_OK) {
         fprintf(stderr, "conform serve: %s\n", err);
         status = CF_EXIT_USAGE;
         goto out;
     }
     a.mock.spec = spec;
-    a.mock.vars = &vars;
+    a.mock.secrets = &vars;
 
     /* Why: blocked before the server's threads exist, so they inherit the mask and only
      * sigwait() below sees the signals. */
@@ -253,7 +261,8 @@ int cf_cli_serve(int argc, char **argv)
     status = CF_EXIT_OK;
 out:
     cf_mock_stop(mock);
-    cf_bindings_cleanup(&vars);
+    cf_secrets_cleanup(&vars);
+    free(env);
     cf_spec_free(spec);
     cf_diags_cleanup(&d);
     free(a.overrides);

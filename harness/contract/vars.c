@@ -3,46 +3,67 @@
 
 #include <ctype.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#define VALUE_MAX 65536u
-
-/* Finds the override for `name`; returns its value or NULL. */
-static const char *find_override(const char *const *overrides, size_t n, const char *name)
+cf_rc cf_vars_parse(const char *what, const char *text, char *name, size_t name_size,
+                    const char **value, char *err, size_t errlen)
 {
-    size_t len = strlen(name);
+    const char *eq = strchr(text, '=');
+    if (!eq) {
+        snprintf(err, errlen, "%s expects NAME=VALUE; the argument has no '='", what);
+        return CF_E_USAGE;
+    }
+    size_t len = (size_t)(eq - text);
+    if (len == 0) {
+        snprintf(err, errlen, "%s expects NAME=VALUE; the NAME before '=' is empty", what);
+        return CF_E_USAGE;
+    }
+    if (len >= name_size) {
+        snprintf(err, errlen, "%s expects NAME=VALUE; the NAME is longer than %zu bytes", what,
+                 name_size ? name_size - 1 : 0);
+        return CF_E_USAGE;
+    }
+    memcpy(name, text, len);
+    name[len] = '\0';
+    *value = eq + 1;
+    return CF_OK;
+}
+
+/* The value `name` has in `list` ("NAME=VALUE" entries, already valid), NULL when absent; the
+ * last entry wins when `last`, else the first. */
+static const char *find(const char *const *list, size_t n, const char *name, int last)
+{
     const char *found = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (strncmp(overrides[i], name, len) == 0 && overrides[i][len] == '=')
-            found = overrides[i] + len + 1; /* the last one given wins */
+    char have[CF_VARS_NAME_MAX + 32];
+    char err[8];
+    for (size_t i = 0; list && i < n && !(found && !last); i++) {
+        const char *value = NULL;
+        if (cf_vars_parse("", list[i], have, sizeof(have), &value, err, sizeof(err)) == CF_OK &&
+            strcmp(have, name) == 0)
+            found = value;
+    }
     return found;
 }
 
 static int value_ok(const char *v)
 {
-    return strpbrk(v, "\r\n") == NULL && strlen(v) <= VALUE_MAX;
+    return strpbrk(v, "\r\n") == NULL && strlen(v) <= CF_VARS_VALUE_MAX;
 }
 
-cf_rc cf_vars_resolve(const cf_spec *spec, const char *const *overrides, size_t n, cf_bindings *out,
-                      char *err, size_t errlen)
+cf_rc cf_vars_resolve(const cf_spec *spec, const cf_vars_sources *src, cf_secrets *out, char *err,
+                      size_t errlen)
 {
-    cf_bindings_cleanup(out);
-    for (size_t i = 0; i < n; i++) {
-        const char *eq = strchr(overrides[i], '=');
-        if (!eq || eq == overrides[i]) {
-            snprintf(err, errlen, "--var expects NAME=VALUE, got \"%.40s\"",
-                     eq ? "=..." : overrides[i]);
-            return CF_E_USAGE;
-        }
-        char name[128];
-        size_t len = (size_t)(eq - overrides[i]);
-        if (len >= sizeof(name)) {
-            snprintf(err, errlen, "--var: variable name too long");
-            return CF_E_USAGE;
-        }
-        memcpy(name, overrides[i], len);
-        name[len] = '\0';
+    static const cf_vars_sources none = {NULL, 0, NULL, 0};
+    if (!src)
+        src = &none;
+    cf_secrets_cleanup(out);
+    for (size_t i = 0; i < src->override_count; i++) {
+        char name[CF_VARS_NAME_MAX];
+        const char *value = NULL;
+        cf_rc rc =
+            cf_vars_parse("--var", src->overrides[i], name, sizeof(name), &value, err, errlen);
+        if (rc != CF_OK)
+            return rc;
         if (!cf_spec_var(spec, name)) {
             snprintf(err, errlen, "--var %s: %s declares no variable \"%s\"", name, spec->file,
                      name);
@@ -51,15 +72,15 @@ cf_rc cf_vars_resolve(const cf_spec *spec, const char *const *overrides, size_t 
     }
     for (size_t i = 0; i < spec->var_count; i++) {
         const cf_var *v = &spec->vars[i];
-        char env_name[160] = "CONFORM_VAR_";
+        char env_name[CF_VARS_NAME_MAX + 32] = "CONFORM_VAR_";
         size_t at = strlen(env_name);
         for (const char *c = v->name; *c && at + 1 < sizeof(env_name); c++)
             env_name[at++] = (char)toupper((unsigned char)*c);
         env_name[at] = '\0';
-        const char *value = find_override(overrides, n, v->name);
+        const char *value = find(src->overrides, src->override_count, v->name, 1);
         const char *source = "--var";
         if (!value) {
-            value = getenv(env_name);
+            value = find(src->env, src->env_count, env_name, 0);
             source = env_name;
         }
         if (!value) {
@@ -71,20 +92,20 @@ cf_rc cf_vars_resolve(const cf_spec *spec, const char *const *overrides, size_t 
                      "variable \"%s\" has no value: set it with --var %s=VALUE or the "
                      "environment variable %s",
                      v->name, v->name, env_name);
-            cf_bindings_cleanup(out);
+            cf_secrets_cleanup(out);
             return CF_E_USAGE;
         }
         if (!value_ok(value)) {
             snprintf(err, errlen,
                      "variable \"%s\" (from %s) contains CR/LF or is longer than %u bytes", v->name,
-                     source, VALUE_MAX);
-            cf_bindings_cleanup(out);
+                     source, CF_VARS_VALUE_MAX);
+            cf_secrets_cleanup(out);
             return CF_E_USAGE;
         }
-        cf_rc rc = cf_bindings_set(out, v->name, value, v->secret);
+        cf_rc rc = cf_secrets_set(out, v->name, value, v->secret);
         if (rc != CF_OK) {
             snprintf(err, errlen, "out of memory");
-            cf_bindings_cleanup(out);
+            cf_secrets_cleanup(out);
             return rc;
         }
     }

@@ -18,6 +18,7 @@ void cf_request_cleanup(cf_request *r)
     free(r->url);
     cf_headers_cleanup(&r->headers);
     free(r->body);
+    free(r->idem_token);
     memset(r, 0, sizeof(*r));
 }
 
@@ -92,6 +93,19 @@ static cf_rc build_headers(const cf_spec *spec, const cf_step *step, const cf_tm
     return CF_OK;
 }
 
+/* Notes the idempotency token the body carries, if the spec has one and it is a non-empty
+ * string: the model knows what it sends, so nobody parses the serialized body to find it. */
+static cf_rc note_token(const cf_spec *spec, const cJSON *body, cf_request *out)
+{
+    if (!spec->idem.enabled || !spec->idem.token || !body)
+        return CF_OK;
+    const cJSON *token = cf_json_pointer(body, spec->idem.token);
+    if (!cJSON_IsString(token) || token->valuestring[0] == '\0')
+        return CF_OK;
+    out->idem_token = cf_strdup(token->valuestring);
+    return out->idem_token ? CF_OK : CF_E_NOMEM;
+}
+
 /* The JSON body: example or `body`, with `set` and `remove` applied, strings expanded. */
 static cf_rc build_json_body(const cf_spec *spec, const cf_step *step, const cf_tmpl_ctx *ctx,
                              cf_request *out, char *err, size_t errlen)
@@ -133,6 +147,8 @@ static cf_rc build_json_body(const cf_spec *spec, const cf_step *step, const cf_
         snprintf(err, errlen, "request body of %zu bytes is too large to send", out->body_len);
         rc = CF_E_TOO_LARGE;
     }
+    if (rc == CF_OK)
+        rc = note_token(spec, body, out);
 out:
     cJSON_Delete(body);
     return rc;
@@ -186,6 +202,12 @@ cf_rc cf_request_build(const cf_spec *spec, const cf_step *step, const char *bas
         out->body = expand(step->raw_body, ctx, CF_MAX_REQUEST_BODY * 2u, err, errlen, &rc);
         if (out->body)
             out->body_len = strlen(out->body);
+        /* A raw body is text the case wrote; when it happens to be JSON, its token counts. */
+        cJSON *raw = NULL;
+        if (out->body &&
+            cf_json_parse(out->body, out->body_len, CF_MAX_JSON_DEPTH, &raw, NULL) == CF_OK)
+            rc = note_token(spec, raw, out);
+        cJSON_Delete(raw);
         goto out;
     }
     rc = build_json_body(spec, step, ctx, out, err, errlen);

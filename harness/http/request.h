@@ -17,6 +17,8 @@ typedef struct {
     cf_headers headers;
     char *body; /* NULL when no body is sent; NUL-terminated copy */
     size_t body_len;
+    char *idem_token; /* the idempotency token the body carries (spec->idem.token), a copy;
+                         NULL when none or empty: only then may a transport retry resend it */
 } cf_request;
 
 void cf_request_cleanup(cf_request *r);

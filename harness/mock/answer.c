@@ -162,7 +162,7 @@ cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, ch
     const cf_spec *spec = m->spec;
     gen_ctx g = {m, o, {0}};
     cf_uuid_v4(g.request_id);
-    cf_tmpl_ctx ctx = {&m->vars, NULL, generate, &g};
+    cf_tmpl_ctx ctx = {cf_secrets_vars(&m->secrets), NULL, generate, &g};
     const cJSON *body_tmpl = o->code ? spec->mock.error_body : spec->mock.success_body;
     cJSON *doc = NULL;
     *body = NULL;

@@ -44,29 +44,26 @@ static int same_secret(const char *want, const char *got, size_t got_len)
     return diff == 0 && want_len > 0;
 }
 
-/* No secret of the mock and no presented credential of 4+ bytes survives (a shorter one would
- * mangle every message), no control character, cut on a UTF-8 boundary. */
+/* No secret of the mock and no presented credential survives (cf_secrets_with_credential: the
+ * rule the runner's records follow too), no control character, cut on a UTF-8 boundary. */
 void cf_mock_message_set(const cf_mock *m, outcome *o, const char *presented, size_t presented_len,
                          const char *fmt, ...)
 {
     /* Whole text first, then redaction, then the cut: a secret cut first would survive as a
      * prefix no redaction recognises. */
-    cf_buf raw, once, clean;
+    cf_buf raw, clean;
     cf_buf_init(&raw, 256u * 1024u);
-    cf_buf_init(&once, 1024u * 1024u);
     cf_buf_init(&clean, 1024u * 1024u);
     va_list ap;
     va_start(ap, fmt);
     cf_rc rc = cf_buf_vaddf(&raw, fmt, ap);
     va_end(ap);
-    cf_redactor cred = {0};
-    char *value = presented && presented_len >= 4 ? cf_strndup(presented, presented_len) : NULL;
-    if (rc == CF_OK && value)
-        rc = cf_redactor_add(&cred, "credential", value);
+    cf_secrets cred;
+    cf_rc made = cf_secrets_with_credential(&m->secrets, presented, presented_len, &cred);
     if (rc == CF_OK)
-        rc = cf_redact(&m->redactor, cf_buf_str(&raw), raw.len, &once);
+        rc = made;
     if (rc == CF_OK)
-        rc = cf_redact(&cred, cf_buf_str(&once), once.len, &clean);
+        rc = cf_secrets_redact(&cred, cf_buf_str(&raw), raw.len, &clean);
     const char *text = rc == CF_OK ? cf_buf_str(&clean) : "invalid request";
     size_t len = 0;
     for (; text[len] && len < MESSAGE_MAX; len++) {
@@ -77,10 +74,8 @@ void cf_mock_message_set(const cf_mock *m, outcome *o, const char *presented, si
         while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
             len--;
     o->message[len] = '\0';
-    free(value);
-    cf_redactor_cleanup(&cred);
+    cf_secrets_cleanup(&cred);
     cf_buf_free(&raw);
-    cf_buf_free(&once);
     cf_buf_free(&clean);
 }
 

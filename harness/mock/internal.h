@@ -12,7 +12,7 @@
 #include "http/http.h"
 #include "mock/mock.h"
 #include "mock/store.h"
-#include "base/redact.h"
+#include "base/secrets.h"
 #include "contract/template.h"
 
 /* Bodies past CF_MAX_REQUEST_BODY are still read (and dropped) up to this many bytes so the
@@ -32,10 +32,9 @@ typedef struct {
 
 struct cf_mock {
     const cf_spec *spec;
-    cf_bindings vars; /* owned copy */
-    char **creds;     /* value of op.auth_vars[i], owned; NULL entries allowed */
+    cf_secrets secrets; /* owned copy of the variables; masks secrets in error messages */
+    char **creds;       /* value of op.auth_vars[i], owned; NULL entries allowed */
     size_t cred_count;
-    cf_redactor redactor; /* masks secret variables in error messages */
     cf_mock_faults faults;
     const char *fault_code;         /* code answered by error-rate */
     char size_pointer[CF_PATH_MAX]; /* request member {$size} reads; "" when none */

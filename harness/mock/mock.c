@@ -274,16 +274,12 @@ static cf_rc setup(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errle
         snprintf(err, errlen, "the spec has no validation role or success status");
         return CF_E_USAGE;
     }
-    if (opts->vars)
-        for (size_t i = 0; i < opts->vars->count; i++) {
-            const cf_binding *b = &opts->vars->items[i];
-            if (cf_bindings_set(&m->vars, b->name, b->value, b->secret) != CF_OK)
-                return CF_E_NOMEM;
-        }
-    for (size_t i = 0; i < m->vars.count; i++) {
-        const cf_var *v = cf_spec_var(spec, m->vars.items[i].name);
-        if ((m->vars.items[i].secret || (v && v->secret)) &&
-            cf_redactor_add(&m->redactor, m->vars.items[i].name, m->vars.items[i].value) != CF_OK)
+    /* A variable the spec declares secret is masked even when the caller did not say so. */
+    const cf_bindings *vars = cf_secrets_vars(opts->secrets);
+    for (size_t i = 0; vars && i < vars->count; i++) {
+        const cf_var *v = cf_spec_var(spec, vars->items[i].name);
+        if (cf_secrets_set(&m->secrets, vars->items[i].name, vars->items[i].value,
+                           vars->items[i].secret || (v && v->secret)) != CF_OK)
             return CF_E_NOMEM;
     }
     m->cred_count = spec->op.auth_header ? spec->op.auth_var_count : 0;
@@ -292,7 +288,7 @@ static cf_rc setup(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errle
         return CF_E_NOMEM;
     size_t valued = 0;
     for (size_t i = 0; i < m->cred_count; i++) {
-        const char *value = cf_bindings_get(&m->vars, spec->op.auth_vars[i]);
+        const char *value = cf_secrets_get(&m->secrets, spec->op.auth_vars[i]);
         if (!value || !value[0])
             continue;
         m->creds[i] = cf_strdup(value);
@@ -490,9 +486,8 @@ void cf_mock_stop(cf_mock *m)
     for (size_t i = 0; i < m->cred_count; i++)
         free(m->creds[i]);
     free(m->creds);
-    cf_redactor_cleanup(&m->redactor);
     free(m->callers);
-    cf_bindings_cleanup(&m->vars);
+    cf_secrets_cleanup(&m->secrets);
     pthread_cond_destroy(&m->wake);
     pthread_mutex_destroy(&m->wait_lock);
     pthread_mutex_destroy(&m->lock);

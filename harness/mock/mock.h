@@ -7,6 +7,7 @@
 
 #include "http/http.h"
 #include "base/rc.h"
+#include "base/secrets.h"
 #include "contract/spec.h"
 #include "contract/template.h"
 
@@ -50,10 +51,10 @@ CF_WUR cf_rc cf_mock_fault_parse(const char *text, cf_mock_faults *faults, char 
 #define CF_MOCK_DEFAULT_IDEM_CAPACITY 100000u
 
 typedef struct {
-    const cf_spec *spec;     /* borrowed: must outlive the mock */
-    const cf_bindings *vars; /* resolved variables (cf_vars_resolve); copied at start */
-    const char *bind;        /* address or host name to listen on; NULL = "127.0.0.1" */
-    unsigned port;           /* 0 = any free port (see cf_mock_port) */
+    const cf_spec *spec;       /* borrowed: must outlive the mock */
+    const cf_secrets *secrets; /* resolved variables (cf_vars_resolve); copied at start */
+    const char *bind;          /* address or host name to listen on; NULL = "127.0.0.1" */
+    unsigned port;             /* 0 = any free port (see cf_mock_port) */
     cf_mock_faults faults;
     uint64_t seed;            /* seed of the error-rate draws when seed_set */
     int seed_set;             /* 0: seeded from the random source */

@@ -8,15 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/checks.h"
-#include "check/coverage.h"
-#include "base/json.h"
 #include "base/limits.h"
-#include "mock/mock.h"
-#include "check/record.h"
 #include "base/timefmt.h"
 #include "base/uuid.h"
-#include "contract/vars.h"
+#include "check/checks.h"
+#include "check/coverage.h"
+#include "check/record.h"
 
 #define BATCH_MIN 64u
 
@@ -70,10 +67,9 @@ typedef struct {
     const cf_spec *spec;
     const cf_run_opts *opts;
     cf_run_result *result;
-    cf_bindings vars;
-    cf_redactor redactor;
+    const cf_secrets *secrets; /* the spec's variables and what to mask */
     const char *base_url;
-    char run_id[9]; /* distinguishes tokens of this run from earlier runs */
+    char *unreachable_why; /* curl's words for the first exchange that never reached the target */
 } run_ctx;
 
 typedef struct {
@@ -126,7 +122,7 @@ static void step_label(const case_state *cs, const slot *s, char *out, size_t n)
 
 static cf_rc build_slot(run_ctx *rc, slot *s)
 {
-    cf_tmpl_ctx ctx = {&rc->vars, &s->cs->captures, runner_generator, s->cs};
+    cf_tmpl_ctx ctx = {cf_secrets_vars(rc->secrets), &s->cs->captures, runner_generator, s->cs};
     char err[512] = "";
     cf_rc r =
         cf_request_build(rc->spec, s->step, rc->base_url, &ctx, &s->request, err, sizeof(err));
@@ -135,7 +131,7 @@ static cf_rc build_slot(run_ctx *rc, slot *s)
     if (r != CF_OK) {
         char label[160];
         step_label(s->cs, s, label, sizeof(label));
-        char *text = cf_redact_dup(&rc->redactor, err, strlen(err), 4096);
+        char *text = cf_secrets_redact_dup(rc->secrets, err, strlen(err), 4096);
         cf_rc a = cf_case_add_check(result_of(rc, s->cs), "request.build", 0, label,
                                     "a request the case can describe", text ? text : err);
         free(text);
@@ -170,54 +166,13 @@ static cf_rc capture(run_ctx *rc, slot *s)
     return CF_OK;
 }
 
-/* expect.consistent: members equal across every successful copy of a parallel step. */
-static cf_rc check_consistent(run_ctx *rc, slot *slots, size_t n)
-{
-    const cf_step *st = slots[0].step;
-    for (const cJSON *p = st->consistent ? st->consistent->child : NULL; p; p = p->next) {
-        char *first = NULL;
-        int same = 1;
-        size_t successes = 0;
-        cf_buf seen;
-        cf_buf_init(&seen, 4096);
-        for (size_t i = 0; i < n; i++) {
-            if (slots[i].response.envelope != CF_ENVELOPE_SUCCESS)
-                continue;
-            successes++;
-            char *v = cf_checks_value_text(slots[i].response.json, p->valuestring);
-            if (cf_buf_addf(&seen, "%s#%zu=%s ", st->name, i + 1, v ? v : "(absent)") != CF_OK)
-                cf_buf_init(&seen, 4096);
-            if (!first)
-                first = v ? v : cf_strdup("");
-            else {
-                if (!v || strcmp(first, v) != 0)
-                    same = 0;
-                free(v);
-            }
-        }
-        free(first);
-        char expected[256];
-        snprintf(expected, sizeof(expected), "%s identical in all %zu successful copies",
-                 p->valuestring, successes);
-        char *actual = cf_redact_dup(&rc->redactor, cf_buf_str(&seen), seen.len, 16384);
-        cf_rc r = cf_case_add_check(result_of(rc, slots[0].cs),
-                                    st->check ? st->check : "expect.consistent", same, st->name,
-                                    expected, same ? NULL : actual);
-        free(actual);
-        cf_buf_free(&seen);
-        if (r != CF_OK)
-            return r;
-    }
-    return CF_OK;
-}
-
 /* What reports group and count by: the error code the response carried (redacted: it is the
  * server's text) and the contract items it exercised. */
 static cf_rc note_exchange(cf_exchange_record *e, const cf_spec *spec, const cf_response *resp,
-                           const cf_redactor *red)
+                           const cf_secrets *red)
 {
     const char *code = resp->error_code_owned ? resp->error_code_owned : resp->error_code;
-    if (code && !(e->error_code = cf_redact_dup(red, code, strlen(code), 256)))
+    if (code && !(e->error_code = cf_secrets_redact_dup(red, code, strlen(code), 256)))
         return CF_E_NOMEM;
     cf_buf cov;
     cf_buf_init(&cov, CF_COVERAGE_MAX);
@@ -233,25 +188,35 @@ static cf_rc judge_slot(run_ctx *rc, slot *s)
     step_label(s->cs, s, label, sizeof(label));
     rc->result->requests++;
     cf_response_finish(&s->response, rc->spec);
-    /* A credential sent literally (an unknown or malformed token, not a secret variable) is
-     * still a credential: mask it in everything recorded about this exchange. */
-    cf_redactor own = {0};
-    const cf_redactor *red = &rc->redactor;
+    /* Everything recorded about this exchange masks the credential it carried, too. */
+    cf_secrets own;
     const char *cred = rc->spec->op.auth_header
                            ? cf_headers_get(&s->request.headers, rc->spec->op.auth_header)
                            : NULL;
-    cf_rc r = CF_OK;
-    if (cred && strlen(cred) >= 4 && !cf_redactor_finds(&rc->redactor, cred, strlen(cred))) {
-        r = cf_redactor_init(&own, &rc->vars);
+    cf_rc r = cf_secrets_with_credential(rc->secrets, cred, cred ? strlen(cred) : 0, &own);
+    if (r != CF_OK)
+        return r;
+    const cf_secrets *red = &own;
+    if (s->response.unreachable && !rc->unreachable_why) {
+        /* The reason comes from the response's fields, never back out of the record's text. */
+        cf_buf why;
+        cf_buf_init(&why, 1024);
+        r = cf_buf_adds(&why, "(no response: ");
         if (r == CF_OK)
-            r = cf_redactor_add(&own, "credential", cred);
-        if (r != CF_OK)
+            r = cf_secrets_redact(red, s->response.transport_error,
+                                  strlen(s->response.transport_error), &why);
+        if (r == CF_OK)
+            r = cf_buf_addc(&why, ')');
+        rc->unreachable_why = r == CF_OK ? cf_buf_take(&why) : NULL;
+        cf_buf_free(&why);
+        if (!rc->unreachable_why) {
+            r = CF_E_NOMEM;
             goto out;
-        red = &own;
+        }
     }
     char *req = cf_record_request(rc->spec, &s->request, red);
     char *resp = cf_record_response(&s->response, red);
-    char *curl = cf_record_curl(rc->spec, &s->request, &rc->vars, red);
+    char *curl = cf_record_curl(rc->spec, &s->request, red);
     char *lab = cf_strdup(label);
     if (!req || !resp || !curl || !lab) {
         free(req);
@@ -268,30 +233,15 @@ static cf_rc judge_slot(run_ctx *rc, slot *s)
         r = note_exchange(&res->exchanges[res->exchange_count - 1], rc->spec, &s->response, red);
     if (r != CF_OK)
         goto out;
-    cf_tmpl_ctx ctx = {&rc->vars, &s->cs->captures, runner_generator, s->cs};
-    cf_check_input in = {rc->spec,  s->step, &s->request, &s->response,  red,
-                         &rc->vars, &ctx,    label,       s->received_ms};
+    cf_tmpl_ctx ctx = {cf_secrets_vars(rc->secrets), &s->cs->captures, runner_generator, s->cs};
+    cf_check_input in = {rc->spec, s->step, &s->request, &s->response,
+                         red,      &ctx,    label,       s->received_ms};
     r = cf_checks_run(&in, res);
     if (r == CF_OK && s->response.envelope == CF_ENVELOPE_SUCCESS)
         r = capture(rc, s);
 out:
-    cf_redactor_cleanup(&own);
+    cf_secrets_cleanup(&own);
     return r;
-}
-
-/* A request may be sent again after a transport failure only when it carries an idempotency
- * token: the server then answers a duplicate with the same resource, never a second one. */
-static int retry_safe(const cf_spec *spec, const cf_request *q)
-{
-    if (!spec->idem.enabled || !spec->idem.token || !q->body)
-        return 0;
-    cJSON *body = NULL;
-    if (cf_json_parse(q->body, q->body_len, CF_MAX_JSON_DEPTH, &body, NULL) != CF_OK)
-        return 0;
-    const cJSON *token = cf_json_pointer(body, spec->idem.token);
-    int safe = cJSON_IsString(token) && token->valuestring[0] != '\0';
-    cJSON_Delete(body);
-    return safe;
 }
 
 /* Runs one batch: the next step of each case in `states` that is not done. */
@@ -330,7 +280,9 @@ static cf_rc run_batch(run_ctx *rc, cf_transport *t, case_state **states, size_t
         ex[m].request = &slots[i].request;
         ex[m].response = &slots[i].response;
         ex[m].fresh_connection = slots[i].step->parallel > 1;
-        ex[m].retry_safe = retry_safe(rc->spec, &slots[i].request);
+        /* Sent again after a transport failure only with an idempotency token: the server then
+         * answers a duplicate with the same resource, never a second one. */
+        ex[m].retry_safe = slots[i].request.idem_token != NULL;
         m++;
     }
     if (r == CF_OK && m) {
@@ -357,8 +309,14 @@ static cf_rc run_batch(run_ctx *rc, cf_transport *t, case_state **states, size_t
         }
         if (cs->done)
             continue;
-        if (st->parallel > 1 && st->consistent)
-            r = check_consistent(rc, first, copies);
+        if (st->parallel > 1 && st->consistent) {
+            /* The spec loader keeps parallel within CF_MAX_PARALLEL. */
+            const cf_response *responses[CF_MAX_PARALLEL];
+            size_t judged = copies < CF_MAX_PARALLEL ? copies : CF_MAX_PARALLEL;
+            for (size_t k = 0; k < judged; k++)
+                responses[k] = &first[k].response;
+            r = cf_checks_consistent(st, responses, judged, rc->secrets, result_of(rc, cs));
+        }
         int transport_failed = 0;
         for (size_t k = 0; k < copies; k++)
             transport_failed |= first[k].response.transport_rc != CF_OK;
@@ -509,12 +467,10 @@ static cf_rc run_cases(run_ctx *rc, case_state *states, size_t n, char *err, siz
             break;
         if (first_batch && !any_response(rc->result, first_result)) {
             /* Nothing reached the target: say so once instead of failing every case. */
-            for (size_t i = first_result; i < rc->result->count; i++)
-                for (size_t k = 0; k < rc->result->cases[i].exchange_count; k++) {
-                    const char *resp = rc->result->cases[i].exchanges[k].response;
-                    if (!rc->result->unreachable_why && resp)
-                        rc->result->unreachable_why = cf_strdup(resp);
-                }
+            if (!rc->result->unreachable_why) {
+                rc->result->unreachable_why = rc->unreachable_why;
+                rc->unreachable_why = NULL;
+            }
             if (rc->result->unreachable_why) {
                 rc->result->unreachable = 1;
                 snprintf(err, errlen, "target %s is unreachable: %s", rc->base_url,
@@ -550,34 +506,14 @@ static cf_rc run_cases(run_ctx *rc, case_state *states, size_t n, char *err, siz
 cf_rc cf_run_spec(const cf_spec *spec, const cf_run_opts *opts, cf_run_result *result, char *err,
                   size_t errlen)
 {
-    run_ctx rc = {spec, opts, result, {0}, {0}, NULL, {0}};
-    cf_mock *mock = NULL;
+    run_ctx rc = {spec, opts, result, opts->secrets, opts->base_url, NULL};
     case_state *states = NULL;
     size_t n = 0;
-    char *base = NULL;
-    cf_rc r = cf_vars_resolve(spec, opts->vars, opts->var_count, &rc.vars, err, errlen);
-    if (r != CF_OK)
-        goto out;
-    r = cf_redactor_init(&rc.redactor, &rc.vars);
-    if (r != CF_OK)
-        goto out;
-    const char *target = opts->target ? opts->target : "mock";
-    if (strcmp(target, "mock") == 0) {
-        cf_mock_opts mo;
-        cf_mock_opts_init(&mo);
-        mo.spec = spec;
-        mo.vars = &rc.vars;
-        r = cf_mock_start(&mo, &mock, err, errlen);
-        if (r != CF_OK)
-            goto out;
-        rc.base_url = cf_mock_url(mock);
-    } else if (strcmp(target, "spec") == 0) {
-        rc.base_url = spec->server_url;
-    } else {
-        rc.base_url = target;
+    cf_rc r = CF_OK;
+    if (!rc.base_url) {
+        snprintf(err, errlen, "no target to send requests to");
+        return CF_E_USAGE;
     }
-    if (!result->target)
-        result->target = cf_strdup(strcmp(target, "mock") == 0 ? "mock (embedded)" : target);
     unsigned repeat = opts->repeat > 1 ? opts->repeat : 1;
     states = calloc(spec->case_count ? spec->case_count * repeat : 1, sizeof(*states));
     if (!states) {
@@ -607,9 +543,6 @@ out:
         cf_bindings_cleanup(&states[i].tokens);
     }
     free(states);
-    free(base);
-    cf_mock_stop(mock);
-    cf_redactor_cleanup(&rc.redactor);
-    cf_bindings_cleanup(&rc.vars);
+    free(rc.unreachable_why);
     return r;
 }

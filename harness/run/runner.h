@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "base/secrets.h"
 #include "check/result.h"
 #include "contract/spec.h"
 #include "http/transport.h"
@@ -12,12 +13,12 @@
 /* Called after each case finishes (for a progress line); may be NULL. */
 typedef void (*cf_progress_cb)(void *user, const cf_case_result *c, size_t done, size_t total);
 
+/* How to run. Memory: borrows every pointer; the caller keeps them alive for the run. */
 typedef struct {
-    const char *target; /* "mock" (embedded mock), "spec" (the spec's server URL),
-                           or a base URL; NULL = "mock" */
+    const char *base_url;      /* where requests go (a URL template); the caller resolves
+                                  --target and starts a mock if one is wanted */
+    const cf_secrets *secrets; /* the spec's variables (cf_vars_resolve); NULL: none */
     cf_transport_opts transport;
-    const char *const *vars; /* "NAME=VALUE" overrides (--var) */
-    size_t var_count;
     const char *const *tags; /* run only cases with one of these tags; none = all */
     size_t tag_count;
     const char *filter; /* fnmatch glob on case ids; NULL = all */
@@ -33,10 +34,11 @@ typedef struct {
 /* Cannot fail. */
 void cf_run_opts_init(cf_run_opts *o);
 
-/* Runs the selected cases of `spec`, appending one cf_case_result per case to `result` and
- * adding to its stats. Returns CF_OK when the run completed (checks may have failed: see the
- * results), CF_E_USAGE for variables/options that do not fit the spec, CF_E_IO when the mock
- * cannot start, CF_E_TRANSPORT when the target was unreachable (result->unreachable set),
+/* Runs the selected cases of `spec` against opts->base_url, appending one cf_case_result per
+ * case to `result` (which owns them; free with cf_run_result_cleanup()) and adding to its
+ * stats. Returns CF_OK when the run completed (checks may have failed: see the results),
+ * CF_E_USAGE without a base URL, CF_E_TRANSPORT when the target was unreachable
+ * (result->unreachable and unreachable_why set),
  * CF_E_INTERRUPTED when *stop was raised (result->incomplete set). `err` says what. */
 CF_WUR cf_rc cf_run_spec(const cf_spec *spec, const cf_run_opts *opts, cf_run_result *result,
                          char *err, size_t errlen);

@@ -26,6 +26,7 @@
 #include "contract/template.h"
 #include "base/timefmt.h"
 #include "base/uuid.h"
+#include "cli/target.h"
 #include "contract/vars.h"
 
 #define BODY_MAX (8u * 1024u * 1024u) /* request and answer bodies the proxy carries */
@@ -71,7 +72,7 @@ typedef struct {
 
 struct cf_fault_proxy {
     cf_spec *spec;
-    cf_bindings vars;
+    cf_secrets vars;
     cf_mock *mock;
     struct MHD_Daemon *daemon;
     const fault *fault; /* NULL: conforming */
@@ -884,16 +885,22 @@ cf_fault_proxy *cf_fault_proxy_start(const cf_fault_proxy_opts *opts, char *err,
                  p->aws ? "AWS" : "envelope");
         goto fail;
     }
-    if (cf_vars_resolve(p->spec, opts->vars, opts->var_count, &p->vars, err, errlen) != CF_OK)
+    const char **env = NULL;
+    size_t env_count = 0;
+    cf_cli_env_vars(&env, &env_count);
+    cf_vars_sources sources = {opts->vars, opts->var_count, env, env_count};
+    cf_rc vrc = cf_vars_resolve(p->spec, &sources, &p->vars, err, errlen);
+    free(env);
+    if (vrc != CF_OK)
         goto fail;
     p->bearer =
-        p->spec->op.auth_var_count ? cf_bindings_get(&p->vars, p->spec->op.auth_vars[0]) : NULL;
+        p->spec->op.auth_var_count ? cf_secrets_get(&p->vars, p->spec->op.auth_vars[0]) : NULL;
     p->bearer_alt =
-        p->spec->op.auth_var_count > 1 ? cf_bindings_get(&p->vars, p->spec->op.auth_vars[1]) : NULL;
+        p->spec->op.auth_var_count > 1 ? cf_secrets_get(&p->vars, p->spec->op.auth_vars[1]) : NULL;
     cf_mock_opts mo;
     cf_mock_opts_init(&mo);
     mo.spec = p->spec;
-    mo.vars = &p->vars;
+    mo.secrets = &p->vars;
     mo.bind = "127.0.0.1";
     if (cf_mock_start(&mo, &p->mock, err, errlen) != CF_OK)
         goto fail;
@@ -930,7 +937,7 @@ void cf_fault_proxy_stop(cf_fault_proxy *p)
         free(p->flights[i].key);
     free(p->flights);
     pthread_mutex_destroy(&p->lock);
-    cf_bindings_cleanup(&p->vars);
+    cf_secrets_cleanup(&p->vars);
     cf_spec_free(p->spec);
     free(p);
 }

@@ -31,11 +31,10 @@ void cf_test_run_target(cf_test_run *r, const char *file, const char *target, co
         r->spec = cf_test_load_spec(file);
     cf_run_opts o;
     cf_run_opts_init(&o);
-    o.target = target;
     o.filter = filter;
     o.transport.jobs = 16;
     o.transport.timeout_ms = 15000;
-    r->rc = cf_run_spec(r->spec, &o, &r->result, r->err, sizeof(r->err));
+    r->rc = cf_cli_target_run(r->spec, target, NULL, &o, &r->result, r->err, sizeof(r->err));
 }
 
 /* Starts a fault proxy for `file` (fault NULL: conforming) and runs against it. */

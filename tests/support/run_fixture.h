@@ -6,6 +6,7 @@
 
 #include "fault_proxy.h"
 #include "check/result.h"
+#include "cli/target.h"
 #include "run/runner.h"
 #include "contract/spec.h"
 

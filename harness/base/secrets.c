@@ -1,5 +1,6 @@
-/* redact.c - secret masking by value and of pre-signed URL signature parameters. */
-#include "base/redact.h"
+/* secrets.c - a run's variables and the masking of secrets by value and of pre-signed URL
+ * signature parameters. */
+#include "base/secrets.h"
 
 #include <cjson/cJSON.h>
 #include "base/str.h"
@@ -11,7 +12,7 @@
 static const char *const signed_params[] = {
     "X-Amz-Signature=", "X-Amz-Credential=", "X-Amz-Security-Token="};
 
-void cf_redactor_cleanup(cf_redactor *r)
+void cf_secrets_cleanup(cf_secrets *r)
 {
     if (!r)
         return;
@@ -21,10 +22,11 @@ void cf_redactor_cleanup(cf_redactor *r)
     }
     free(r->values);
     free(r->names);
+    cf_bindings_cleanup(&r->vars);
     memset(r, 0, sizeof(*r));
 }
 
-static cf_rc add_value(cf_redactor *r, const char *name, const char *value)
+static cf_rc add_value(cf_secrets *r, const char *name, const char *value)
 {
     if (!value || !*value)
         return CF_OK;
@@ -68,7 +70,7 @@ static cf_rc add_value(cf_redactor *r, const char *name, const char *value)
     return CF_OK;
 }
 
-cf_rc cf_redactor_add(cf_redactor *r, const char *name, const char *value)
+cf_rc cf_secrets_mask(cf_secrets *r, const char *name, const char *value)
 {
     cf_rc rc = add_value(r, name, value);
     if (rc != CF_OK || !value)
@@ -88,19 +90,96 @@ cf_rc cf_redactor_add(cf_redactor *r, const char *name, const char *value)
     return rc;
 }
 
-cf_rc cf_redactor_init(cf_redactor *r, const cf_bindings *vars)
+cf_rc cf_secrets_set(cf_secrets *s, const char *name, const char *value, int secret)
 {
-    memset(r, 0, sizeof(*r));
+    cf_rc rc = cf_bindings_set(&s->vars, name, value, secret);
+    if (rc == CF_OK && secret)
+        rc = cf_secrets_mask(s, name, value);
+    return rc;
+}
+
+cf_rc cf_secrets_init(cf_secrets *s, const cf_bindings *vars)
+{
+    memset(s, 0, sizeof(*s));
     for (size_t i = 0; vars && i < vars->count; i++) {
-        if (!vars->items[i].secret)
-            continue;
-        cf_rc rc = cf_redactor_add(r, vars->items[i].name, vars->items[i].value);
+        cf_rc rc =
+            cf_secrets_set(s, vars->items[i].name, vars->items[i].value, vars->items[i].secret);
         if (rc != CF_OK) {
-            cf_redactor_cleanup(r);
+            cf_secrets_cleanup(s);
             return rc;
         }
     }
     return CF_OK;
+}
+
+const cf_bindings *cf_secrets_vars(const cf_secrets *s)
+{
+    if (!s)
+        return NULL;
+    return s->base ? &s->base->vars : &s->vars;
+}
+
+const char *cf_secrets_get(const cf_secrets *s, const char *name)
+{
+    return cf_bindings_get(cf_secrets_vars(s), name);
+}
+
+cf_rc cf_secrets_with_credential(const cf_secrets *base, const char *cred, size_t len,
+                                 cf_secrets *layer)
+{
+    memset(layer, 0, sizeof(*layer));
+    if (base && base->base)
+        return CF_E_INVALID;
+    layer->base = base;
+    if (base) { /* the layer's fast path must stop at the base's values too */
+        memcpy(layer->starts, base->starts, sizeof(layer->starts));
+        memcpy(layer->start_set, base->start_set, sizeof(layer->start_set));
+        layer->start_count = base->start_count;
+    }
+    if (!cred || len < CF_SECRETS_CREDENTIAL_MIN || cf_secrets_finds(base, cred, len))
+        return CF_OK;
+    char *value = cf_strndup(cred, len);
+    if (!value)
+        return CF_E_NOMEM;
+    cf_rc rc = cf_secrets_mask(layer, "credential", value);
+    free(value);
+    if (rc != CF_OK)
+        cf_secrets_cleanup(layer);
+    return rc;
+}
+
+/* Walks the values of an object and its base together, longest first (the base first among
+ * equals, as if the layer's values had been added last). */
+typedef struct {
+    const cf_secrets *own;
+    const cf_secrets *base;
+    size_t i, j;
+} cursor;
+
+static cursor values_of(const cf_secrets *s)
+{
+    return (cursor){s, s ? s->base : NULL, 0, 0};
+}
+
+static int next_value(cursor *c, const char **value, const char **name)
+{
+    const char *a = c->own && c->i < c->own->count ? c->own->values[c->i] : NULL;
+    const char *b = c->base && c->j < c->base->count ? c->base->values[c->j] : NULL;
+    if (!a && !b)
+        return 0;
+    if (b && (!a || strlen(b) >= strlen(a))) {
+        *value = b;
+        *name = c->base->names[c->j++];
+    } else {
+        *value = a;
+        *name = c->own->names[c->i++];
+    }
+    return 1;
+}
+
+static int has_values(const cf_secrets *s)
+{
+    return s && (s->count || (s->base && s->base->count));
 }
 
 /* Length of a signed parameter name starting at p, 0 when none starts there. */
@@ -135,8 +214,8 @@ static size_t secret_prefix_at(const char *secret, const char *p, size_t left)
         m++;
     if (m == n)
         return n;
-    size_t enough = n / 2 > CF_REDACT_PREFIX_MIN ? n / 2 : CF_REDACT_PREFIX_MIN;
-    return n > CF_REDACT_PREFIX_MIN && m >= enough ? m : 0;
+    size_t enough = n / 2 > CF_SECRETS_PREFIX_MIN ? n / 2 : CF_SECRETS_PREFIX_MIN;
+    return n > CF_SECRETS_PREFIX_MIN && m >= enough ? m : 0;
 }
 
 /* Offset of the next byte at or after i that is in `set` (len when none). */
@@ -151,15 +230,16 @@ static size_t next_candidate(const char *in, size_t i, size_t len, const char *s
     return next;
 }
 
-cf_rc cf_redact(const cf_redactor *r, const char *in, size_t len, cf_buf *out)
+cf_rc cf_secrets_redact(const cf_secrets *r, const char *in, size_t len, cf_buf *out)
 {
     size_t i = 0;
     size_t plain = 0; /* start of the pending unmasked run */
     /* Fast path: most bytes can start neither a secret nor "X-Amz-...=". */
     static const unsigned char signed_starts[256] = {['X'] = 1, ['x'] = 1};
-    const unsigned char *starts = r && r->count ? r->starts : signed_starts;
-    const char *set = r && r->count ? r->start_set : "Xx";
-    size_t set_len = r && r->count ? r->start_count : 2;
+    int any = has_values(r);
+    const unsigned char *starts = any ? r->starts : signed_starts;
+    const char *set = any ? r->start_set : "Xx";
+    size_t set_len = any ? r->start_count : 2;
     while (i < len) {
         if (!starts[(unsigned char)in[i]]) {
             i = set_len < sizeof(r->start_set) ? next_candidate(in, i, len, set, set_len) : i + 1;
@@ -168,18 +248,19 @@ cf_rc cf_redact(const cf_redactor *r, const char *in, size_t len, cf_buf *out)
         size_t matched = 0;
         const char *label = NULL;
         /* A whole secret wins over a prefix of a longer one (values are longest first). */
-        for (size_t k = 0; r && k < r->count && !matched; k++) {
-            size_t n = strlen(r->values[k]);
-            if (n && n <= len - i && memcmp(in + i, r->values[k], n) == 0) {
+        const char *value, *name;
+        for (cursor c = values_of(r); !matched && next_value(&c, &value, &name);) {
+            size_t n = strlen(value);
+            if (n && n <= len - i && memcmp(in + i, value, n) == 0) {
                 matched = n;
-                label = r->names[k];
+                label = name;
             }
         }
-        for (size_t k = 0; r && k < r->count && !matched; k++) {
-            size_t m = secret_prefix_at(r->values[k], in + i, len - i);
+        for (cursor c = values_of(r); !matched && next_value(&c, &value, &name);) {
+            size_t m = secret_prefix_at(value, in + i, len - i);
             if (m) {
                 matched = m;
-                label = r->names[k];
+                label = name;
             }
         }
         size_t pname = matched ? 0 : signed_param_at(in + i, len - i);
@@ -207,11 +288,11 @@ cf_rc cf_redact(const cf_redactor *r, const char *in, size_t len, cf_buf *out)
     return cf_buf_add(out, in + plain, len - plain);
 }
 
-char *cf_redact_dup(const cf_redactor *r, const char *in, size_t len, size_t max)
+char *cf_secrets_redact_dup(const cf_secrets *r, const char *in, size_t len, size_t max)
 {
     cf_buf b;
     cf_buf_init(&b, max);
-    if (cf_redact(r, in, len, &b) != CF_OK) {
+    if (cf_secrets_redact(r, in, len, &b) != CF_OK) {
         cf_buf_free(&b);
         return NULL;
     }
@@ -224,7 +305,7 @@ char *cf_redact_dup(const cf_redactor *r, const char *in, size_t len, size_t max
     return s;
 }
 
-int cf_secret_in(const char *secret, const char *text, size_t len)
+int cf_secrets_value_in(const char *secret, const char *text, size_t len)
 {
     if (!secret || !secret[0])
         return 0;
@@ -239,72 +320,21 @@ int cf_secret_in(const char *secret, const char *text, size_t len)
     return 0;
 }
 
-int cf_redactor_finds(const cf_redactor *r, const char *text, size_t len)
+int cf_secrets_finds(const cf_secrets *r, const char *text, size_t len)
 {
-    for (size_t k = 0; r && k < r->count; k++)
-        if (cf_secret_in(r->values[k], text, len))
+    const char *value, *name;
+    for (cursor c = values_of(r); next_value(&c, &value, &name);)
+        if (cf_secrets_value_in(value, text, len))
             return 1;
     return 0;
 }
 
-/* Masks string values (and keys) of a JSON tree in place; returns how many held a secret. */
-static size_t mask_tree(const cf_redactor *r, cJSON *v, int depth)
+size_t cf_secrets_longest(const cf_secrets *s)
 {
-    size_t found = 0;
-    if (!v || depth > 256)
-        return 0;
-    if (cJSON_IsString(v) && v->valuestring) {
-        const char *s = v->valuestring;
-        if (cf_redactor_finds(r, s, strlen(s))) {
-            char *masked = cf_redact_dup(r, s, strlen(s), strlen(s) * 4 + 1024);
-            if (!masked || !cJSON_SetValuestring(v, masked))
-                cJSON_SetValuestring(v, "<redacted>");
-            free(masked);
-            found++;
-        }
-    }
-    for (cJSON *c = v->child; c; c = c->next) {
-        if (c->string && cf_redactor_finds(r, c->string, strlen(c->string))) {
-            /* The copy owns its keys (cJSON_Duplicate never makes them const). */
-            char *masked = cf_redact_dup(r, c->string, strlen(c->string), 4096);
-            if (masked && !(c->type & cJSON_StringIsConst)) {
-                free(c->string);
-                c->string = masked;
-            } else {
-                free(masked);
-            }
-            found++;
-        }
-        found += mask_tree(r, c, depth + 1);
-    }
-    return found;
-}
-
-/* Whether any decoded string or key of the tree holds a secret (no copy made). */
-static int tree_holds(const cf_redactor *r, const cJSON *v, int depth)
-{
-    if (!v || depth > 256)
-        return 0;
-    if (cJSON_IsString(v) && v->valuestring &&
-        cf_redactor_finds(r, v->valuestring, strlen(v->valuestring)))
-        return 1;
-    for (const cJSON *c = v->child; c; c = c->next)
-        if ((c->string && cf_redactor_finds(r, c->string, strlen(c->string))) ||
-            tree_holds(r, c, depth + 1))
-            return 1;
-    return 0;
-}
-
-cJSON *cf_redact_json(const cf_redactor *r, const cJSON *json)
-{
-    if (!r || !r->count || !json || !tree_holds(r, json, 0))
-        return NULL;
-    cJSON *copy = cJSON_Duplicate(json, 1);
-    if (!copy)
-        return NULL;
-    if (mask_tree(r, copy, 0) == 0) {
-        cJSON_Delete(copy);
-        return NULL;
-    }
-    return copy;
+    size_t longest = 0;
+    const char *value, *name;
+    for (cursor c = values_of(s); next_value(&c, &value, &name);)
+        if (strlen(value) > longest)
+            longest = strlen(value);
+    return longest;
 }
