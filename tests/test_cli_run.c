@@ -175,7 +175,7 @@ Test(cli_run, faulty_server_exits_1_naming_the_broken_rule_and_case, .timeout = 
         /* The console names the case and the check and says how to rerun it. */
         cr_assert_not_null(strstr(p.out.ptr, f->case_id), "%s", p.out.ptr);
         cr_assert_not_null(strstr(p.out.ptr, f->check), "%s", p.out.ptr);
-        cr_assert_not_null(strstr(p.out.ptr, "conform run --filter"), "%s", p.out.ptr);
+        cr_assert_not_null(strstr(p.out.ptr, "rerun:  conform run --target '"), "%s", p.out.ptr);
         char *junit = cf_test_slurp(dir, "junit.xml");
         cr_assert_not_null(junit);
         cr_assert_not_null(strstr(junit, "<failure"), "%s", junit);

@@ -35,6 +35,9 @@
 #ifndef CF_MAX_VARS
 #define CF_MAX_VARS 64u /* variables in one spec */
 #endif
+#ifndef CF_RERUN_MAX
+#define CF_RERUN_MAX (64u * 1024u) /* bytes of a rerun or curl line's flags and words */
+#endif
 #ifndef CF_MAX_DIAGS
 #define CF_MAX_DIAGS 200u /* diagnostics kept per operation; more are counted, not stored */
 #endif

@@ -317,8 +317,20 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     cf_cli_env_vars(&env, &env_count);
     cf_vars_sources vars = {a->vars, a->var_count, env, env_count};
     for (size_t i = 0; i < n && exit_code == CF_EXIT_OK; i++) {
-        cf_rc rc =
-            cf_cli_target_run(specs[i], a->target, &vars, &a->run, &result, err, sizeof(err));
+        /* Rerun and curl lines carry what changes the outcome, for this spec's variables. */
+        cf_buf rerun, curl;
+        cf_buf_init(&rerun, CF_RERUN_MAX);
+        cf_buf_init(&curl, CF_RERUN_MAX);
+        cf_rc rc = cf_cli_rerun_flags(a->target, &a->run.transport, &vars, specs[i], &rerun, &curl);
+        a->run.rerun_flags = cf_buf_str(&rerun);
+        a->run.curl_flags = cf_buf_str(&curl);
+        if (rc == CF_OK)
+            rc = cf_cli_target_run(specs[i], a->target, &vars, &a->run, &result, err, sizeof(err));
+        else
+            snprintf(err, sizeof(err), "out of memory");
+        a->run.rerun_flags = a->run.curl_flags = NULL;
+        cf_buf_free(&rerun);
+        cf_buf_free(&curl);
         if (rc == CF_E_INTERRUPTED)
             exit_code = CF_EXIT_INTERRUPTED;
         else if (rc == CF_E_TRANSPORT)
