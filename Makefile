@@ -8,7 +8,7 @@ DEB_PACKAGES := cmake make gcc pkg-config clang libclang-rt-14-dev libcurl4-open
 # SARIF schema validation; machines that already have node/npm keep theirs.
 NODE_PACKAGES := $(if $(shell command -v npm),,nodejs npm)
 
-.PHONY: all deps build build-asan run test test-plain test-asan test-fuzz fuzz bench clean
+.PHONY: all deps build build-asan run test test-plain test-asan test-fuzz fuzz fuzz-speed bench clean
 
 all: build
 
@@ -42,7 +42,7 @@ test-plain: build
 test-asan: build-asan
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
 
-# ~15 s per target. Exit 2 means the fuzz build could not be set up (e.g. Debian's cJSON source
+# ~15 s per target of fuzz/targets.txt. Exit 2 means the fuzz build could not be set up (e.g. Debian's cJSON source
 # package unreachable): then retry against the packaged, uninstrumented libcjson.
 test-fuzz: deps
 	@FUZZ_SECONDS=15 ./fuzz/smoke.sh; rc=$$?; \
@@ -53,6 +53,10 @@ test-fuzz: deps
 
 fuzz: deps
 	./fuzz/campaign.sh
+
+# exec/s of every fuzz target; the response parser against the bare cJSON parse (median of 3).
+fuzz-speed: deps
+	./bench/fuzz_speed.sh
 
 bench: build
 	./bench/run.sh

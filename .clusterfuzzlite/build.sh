@@ -1,6 +1,7 @@
 #!/bin/bash -eu
-# build.sh - ClusterFuzzLite/OSS-Fuzz build: every fuzz target into $OUT with its seed corpus
-# ($OUT/fuzz_<name>_seed_corpus.zip from corpora/<name>/), dictionary and options. Uses the
+# build.sh - ClusterFuzzLite/OSS-Fuzz build: every fuzz target of fuzz/targets.txt into $OUT with
+# its seed corpus ($OUT/fuzz_<name>_seed_corpus.zip from corpora/<name>/), options and the
+# dictionary they name. Uses the
 # engine's $CC, $CFLAGS and $LIB_FUZZING_ENGINE; cJSON is compiled from source with the same
 # flags ($SRC/cjson-src from the Dockerfile, else fuzz/fetch_cjson.sh). Runs outside Docker
 # too, e.g.:
@@ -12,6 +13,7 @@ if [ -f "$here/../fuzz/CMakeLists.txt" ]; then
 else
     repo="$SRC/conform" # the Docker image: build.sh is copied to $SRC
 fi
+. "$repo/fuzz/targets.sh"
 work="${WORK:-/tmp/cflite-work}"
 mkdir -p "$OUT" "$work"
 
@@ -26,15 +28,15 @@ cmake -S "$repo" -B "$work/build" -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$CFL
     -DCMAKE_BUILD_TYPE=Release -DCONFORM_FUZZ=ON -DCONFORM_TESTS=OFF \
     -DCONFORM_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" -DCONFORM_CJSON_SOURCE="$cjson_dir" \
     '-DCONFORM_FUZZ_RPATH=$ORIGIN/lib'
-cmake --build "$work/build" -j "$(nproc)" --target \
-    fuzz_response_parser fuzz_request_serializer fuzz_spec_loader fuzz_schema_validator \
-    fuzz_mock_request
+targets="$(fuzz_targets)"
+# shellcheck disable=SC2046 # one word per target
+cmake --build "$work/build" -j "$(nproc)" --target $(sed 's/^/fuzz_/' <<<"$targets")
 
 mkdir -p "$OUT/lib"
-for name in response_parser request_serializer spec_loader schema_validator mock_request; do
+for name in $targets; do
     cp "$work/build/fuzz/fuzz_$name" "$OUT/"
-    cp "$repo/fuzz/$name.dict" "$OUT/fuzz_$name.dict"
-    cp "$repo/fuzz/$name.options" "$OUT/fuzz_$name.options"
+    cp "$repo/fuzz/fuzz_$name.options" "$OUT/"
+    cp "$(fuzz_dict "$name")" "$OUT/" # under the name the options give it
     rm -f "$OUT/fuzz_${name}_seed_corpus.zip"
     (cd "$repo/corpora/$name" && zip -q -j "$OUT/fuzz_${name}_seed_corpus.zip" ./*)
     # Shared libraries beyond glibc's (libcurl, libmicrohttpd and what they pull in).

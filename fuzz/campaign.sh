@@ -3,7 +3,7 @@
 #
 #   FUZZ_SECONDS=600   time per target (default 600)
 #   FUZZ_JOBS=N        parallel fuzzing processes per target (default: nproc, libFuzzer -fork)
-#   FUZZ_TARGETS="response_parser mock_request"   a subset (default: all)
+#   FUZZ_TARGETS="response_parser mock_request"   a subset (default: all of fuzz/targets.txt)
 #   FUZZ_SMOKE=1       start from the committed seeds in a scratch corpus, keep nothing
 #   CONFORM_FUZZ_PACKAGED_CJSON=1  fuzz against the packaged libcjson (no coverage or ASan
 #                                  inside cJSON) when Debian's source package cannot be fetched
@@ -19,10 +19,11 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+. "$root/fuzz/targets.sh"
 build="$root/build-fuzz"
 seconds="${FUZZ_SECONDS:-600}"
 jobs="${FUZZ_JOBS:-$(nproc)}"
-targets="${FUZZ_TARGETS:-response_parser request_serializer spec_loader schema_validator mock_request}"
+targets="${FUZZ_TARGETS:-$(fuzz_targets)}"
 smoke="${FUZZ_SMOKE:-0}"
 say() { echo "campaign: $*" >&2; }
 
@@ -52,10 +53,6 @@ cmake --build "$build" -j "$jobs" >/dev/null || {
 }
 
 # ---- run --------------------------------------------------------------------------------------
-option() { # option FILE KEY -> value from a libFuzzer .options file, empty when absent
-    sed -n "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*\\(.*\\)$/\\1/p" "$1" | head -n 1
-}
-
 findings=()
 summary=()
 new_total=0
@@ -79,10 +76,11 @@ for name in $targets; do
     fi
     mkdir -p "$corpus"
     cp -n "$root/corpora/$name"/* "$corpus/" 2>/dev/null || true
-    opts="$root/fuzz/$name.options"
-    max_len="$(option "$opts" max_len)"
-    timeout="$(option "$opts" timeout)"
-    args=(-dict="$root/fuzz/$name.dict" -max_len="${max_len:-4096}" -timeout="${timeout:-25}"
+    max_len="$(fuzz_option "$name" max_len)"
+    timeout="$(fuzz_option "$name" timeout)"
+    dict="$(fuzz_dict "$name")"
+    [ -f "$dict" ] || { say "$name: fuzz/fuzz_$name.options names no dictionary that exists"; exit 2; }
+    args=(-dict="$dict" -max_len="${max_len:-4096}" -timeout="${timeout:-25}"
           -rss_limit_mb=2560 -max_total_time="$seconds" -print_final_stats=1
           -artifact_prefix="$out/")
     # Fork mode (even with one job) goes on after a finding, so one bug does not end the run.

@@ -1,6 +1,6 @@
 # embed.cmake - turns the bundled spec files into a C header (fuzz_specs.h) so the fuzz targets
-# are self-contained binaries. Included by fuzz/CMakeLists.txt and fuzz/replay.cmake for the
-# function below; run in script mode (cmake -P) to write the header itself.
+# are self-contained binaries. Included by fuzz/targets.cmake for the function below; run in
+# script mode (cmake -P) to write the header itself.
 #
 #   conform_fuzz_specs_header(<var>)  adds a build-time rule writing
 #       ${CMAKE_CURRENT_BINARY_DIR}/fuzz-gen/fuzz_specs.h and sets <var> to its directory.
@@ -48,6 +48,3 @@ function(conform_fuzz_specs_header var)
   set(${var} ${dir} PARENT_SCOPE)
 endfunction()
 
-# The targets, each fuzz/<name>.c; fuzz_cjson_baseline is a speed yardstick, not a replay test.
-set(CONFORM_FUZZ_TARGETS fuzz_response_parser fuzz_request_serializer fuzz_spec_loader
-    fuzz_schema_validator fuzz_mock_request)

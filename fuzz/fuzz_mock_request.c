@@ -20,51 +20,44 @@
 #include <string.h>
 
 #include "base/limits.h"
-#include "fuzz_specs.h"
+#include "fuzz_util.h"
 #include "http/http.h"
-#include "base/json.h"
 #include "mock/mock.h"
-#include "http/response.h"
-#include "contract/spec.h"
-#include "contract/vars.h"
 
+#define TARGET "fuzz_mock_request"
+
+/* One mock per bundled spec, started once without a socket. */
 typedef struct {
-    cf_spec *spec;
-    cf_secrets vars;
+    const cf_spec *spec;
+    const cf_bindings *vars;
     cf_mock *mock;
 } served;
 
-static served servers[CF_FUZZ_SPEC_COUNT];
+static served *servers; /* one per bundled spec */
 
 static void die(const char *what, const char *detail)
 {
-    fprintf(stderr, "fuzz_mock_request: %s: %s\n", what, detail ? detail : "");
-    abort();
+    cf_fuzz_fail(TARGET, what, detail);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    for (size_t i = 0; i < CF_FUZZ_SPEC_COUNT; i++) {
+    cf_fuzz_load(TARGET, CF_FUZZ_VARS);
+    servers = calloc(cf_fuzz_spec_count(), sizeof(*servers));
+    if (!servers)
+        die("out of memory", NULL);
+    for (size_t i = 0; i < cf_fuzz_spec_count(); i++) {
         served *s = &servers[i];
-        cf_diags d;
-        cf_diags_init(&d);
-        if (cf_spec_load_mem(cf_fuzz_specs[i].name, cf_fuzz_specs[i].bytes, cf_fuzz_specs[i].len,
-                             &s->spec, &d) != CF_OK) {
-            for (size_t k = 0; k < d.count && k < 5; k++)
-                fprintf(stderr, "%s:%s: %s\n", cf_fuzz_specs[i].name, d.items[k].path,
-                        d.items[k].message);
-            die("the bundled spec does not load", cf_fuzz_specs[i].name);
-        }
-        cf_diags_cleanup(&d);
+        const cf_fuzz_spec *b = cf_fuzz_pick((unsigned)i);
+        s->spec = b->spec;
+        s->vars = cf_secrets_vars(&b->secrets);
         char err[512] = "";
-        if (cf_vars_resolve(s->spec, NULL, &s->vars, err, sizeof(err)) != CF_OK)
-            die(cf_fuzz_specs[i].name, err);
         cf_mock_opts o;
         cf_mock_opts_init(&o);
-        o.spec = s->spec;
-        o.secrets = &s->vars;
+        o.spec = b->spec;
+        o.secrets = &b->secrets;
         o.no_listen = 1;
         o.seed = 1;
         o.seed_set = 1;
@@ -122,8 +115,8 @@ static void check_answer(const served *s, const cf_mock_answer *a)
         if (!cf_http_is_token(h->name, strlen(h->name)) || strpbrk(h->value, "\r\n"))
             die("a malformed answer header", h->name);
     }
-    for (size_t i = 0; i < s->vars.vars.count; i++) {
-        const cf_binding *v = &s->vars.vars.items[i];
+    for (size_t i = 0; i < s->vars->count; i++) {
+        const cf_binding *v = &s->vars->items[i];
         if (!v->secret)
             continue;
         if (contains(a->body, a->body_len, v->value))
@@ -164,7 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size - 1 > CF_MAX_REQUEST_BODY + CF_MAX_RESPONSE_HEADERS)
         return 0; /* past what the mock reads of one request */
-    const served *s = &servers[data[0] % CF_FUZZ_SPEC_COUNT];
+    const served *s = &servers[data[0] % cf_fuzz_spec_count()];
     const char *b = (const char *)data + 1;
     size_t n = size - 1, pos = 0, len;
     const char *line;

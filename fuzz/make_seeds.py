@@ -5,8 +5,10 @@ requests, the spec files, schema/instance pairs. Run from the repository root af
 
     python3 fuzz/make_seeds.py [path/to/conform]     (default build/conform)
 
-Existing files named seed-* are rewritten; regressions (crash-*, regress-*) are never touched.
-Seeds that encode the fuzz targets' selector byte say which spec (bit 0) they belong to."""
+Existing files named seed-* are rewritten; regressions (crash-*, regress-*) are never touched;
+fuzz/minimise.sh shrinks the corpora again afterwards. Seeds that encode the fuzz targets'
+selector byte say which spec (bit 0) they belong to. A response is a seed of every target that
+reads responses: fuzz_response_parser, fuzz_checks and fuzz_record (behind its byte 0 = 0)."""
 import json, os, socket, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -22,6 +24,12 @@ def out(name, fname, data):
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "seed-" + fname), "wb") as f:
         f.write(data)
+
+
+def out_response(fname, data):
+    for name in ("response_parser", "checks"):
+        out(name, fname, data)
+    out("record", "response-" + fname, b"\0" + data)
 
 
 def free_port():
@@ -132,7 +140,7 @@ def main():
                 m.close()
         # Selector byte: bit 0 the spec; the other bits pick the case step (0: the first).
         for name, raw in answers.items():
-            out("response_parser", "%s-%s" % (profile, name), bytes([index]) + raw)
+            out_response("%s-%s" % (profile, name), bytes([index]) + raw)
         # Edge cases built from a real answer.
         ok = answers["success"]
         head, _, body = ok.partition(b"\r\n\r\n")
@@ -155,9 +163,9 @@ def main():
             "secret-echo": head + b"\r\nX-Echo: " + BEARER.encode() + b"\r\n\r\n" + body,
         }
         for name, raw in edges.items():
-            out("response_parser", "%s-%s" % (profile, name), bytes([index]) + raw)
+            out_response("%s-%s" % (profile, name), bytes([index]) + raw)
         # A step other than the first: byte 0 = index + 2 * step.
-        out("response_parser", "%s-step5-success" % profile, bytes([index + 2 * 5]) + ok)
+        out_response("%s-step5-success" % profile, bytes([index + 2 * 5]) + ok)
 
         out("spec_loader", os.path.basename(spec_path), open(spec_path, "rb").read())
         # Schemas of the spec with instances from the mock's answers.

@@ -99,7 +99,7 @@ static void result_cleanup(const cf_case_result *c)
 
 TestSuite(checks, .init = envelope, .fini = teardown, .timeout = 10);
 
-Test(checks, a_conforming_success_passes_every_check)
+Test(checks, a_conforming_success_passes_every_check, .timeout = 10)
 {
     cf_case_result *c;
     judge("positive.example", 0, OK_SUCCESS, NULL, &c);
@@ -109,7 +109,7 @@ Test(checks, a_conforming_success_passes_every_check)
     result_cleanup(c);
 }
 
-Test(checks, two_disagreeing_content_types_fail)
+Test(checks, two_disagreeing_content_types_fail, .timeout = 10)
 {
     cf_case_result *c;
     judge("positive.example", 0,
@@ -120,7 +120,7 @@ Test(checks, two_disagreeing_content_types_fail)
     result_cleanup(c);
 }
 
-Test(checks, an_unauthenticated_2xx_without_json_is_not_a_refusal)
+Test(checks, an_unauthenticated_2xx_without_json_is_not_a_refusal, .timeout = 10)
 {
     cf_case_result *c;
     judge("auth.missing", 0, "HTTP/1.1 204 No Content\r\nContent-Type: application/json\r\n\r\n",
@@ -129,7 +129,7 @@ Test(checks, an_unauthenticated_2xx_without_json_is_not_a_refusal)
     result_cleanup(c);
 }
 
-Test(checks, a_json_escaped_echo_of_the_credential_is_caught)
+Test(checks, a_json_escaped_echo_of_the_credential_is_caught, .timeout = 10)
 {
     const char *bearer = cf_secrets_get(&redactor, "bearer");
     char escaped[512] = "";
@@ -147,7 +147,7 @@ Test(checks, a_json_escaped_echo_of_the_credential_is_caught)
     result_cleanup(c);
 }
 
-Test(checks, a_truncated_echo_of_the_credential_is_caught)
+Test(checks, a_truncated_echo_of_the_credential_is_caught, .timeout = 10)
 {
     char cut[256];
     snprintf(cut, sizeof(cut), "%s", cf_secrets_get(&redactor, "bearer"));
@@ -166,7 +166,7 @@ Test(checks, a_truncated_echo_of_the_credential_is_caught)
     result_cleanup(c);
 }
 
-Test(checks, not_equal_holds_when_an_optional_member_is_absent_on_both_sides)
+Test(checks, not_equal_holds_when_an_optional_member_is_absent_on_both_sides, .timeout = 10)
 {
     cf_case_result *c;
     /* caller-b of the other-caller scenario compares id and upload_url with caller-a's; a
@@ -179,7 +179,7 @@ Test(checks, not_equal_holds_when_an_optional_member_is_absent_on_both_sides)
     result_cleanup(c);
 }
 
-Test(checks, an_error_with_status_200_fails_the_status_check)
+Test(checks, an_error_with_status_200_fails_the_status_check, .timeout = 10)
 {
     cf_case_result *c;
     judge("ContentType.empty", 0,

@@ -21,19 +21,13 @@
 #include "cli_child.h"
 #include "fault_proxy.h"
 #include "http_server.h"
+#include "net_util.h"
 #include "base/json.h"
 
 #define CONFORM_BIN CF_TEST_CONFORM
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant"
 #define ENVELOPE_SPEC SPEC_DIR "/start-attachment-upload.json"
 #define AWS_SPEC SPEC_DIR "/start-attachment-upload.aws.json"
-
-static void sleep_ms(unsigned ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
 
 static const cJSON *report_case(const cJSON *report, const char *spec_suffix, const char *id)
 {
@@ -450,7 +444,7 @@ Test(cli_run, sigint_during_a_run_exits_130_with_reports_marked_incomplete, .tim
     cf_child_start(&p, NULL, NULL, args);
     /* The run is under way once the server has a connection (handlers are set by then). */
     for (int i = 0; i < 2000 && cf_raw_server_accepted(srv) == 0; i++)
-        sleep_ms(10);
+        cf_test_sleep_ms(10);
     cr_assert_gt(cf_raw_server_accepted(srv), 0, "the run never reached the server");
     cr_assert_eq(kill(p.pid, SIGINT), 0);
     cf_child_finish(&p);

@@ -64,7 +64,7 @@ static cf_rc build(const char *request_json, cf_request *out, char *err, size_t 
 
 TestSuite(request, .init = setup, .fini = teardown, .timeout = 10);
 
-Test(request, default_request_is_the_example_with_variables_substituted)
+Test(request, default_request_is_the_example_with_variables_substituted, .timeout = 10)
 {
     cf_request q;
     char err[256];
@@ -83,7 +83,7 @@ Test(request, default_request_is_the_example_with_variables_substituted)
     cJSON_Delete(k);
 }
 
-Test(request, set_remove_and_wrong_types_are_serialized_exactly)
+Test(request, set_remove_and_wrong_types_are_serialized_exactly, .timeout = 10)
 {
     cf_request q;
     char err[256];
@@ -103,7 +103,7 @@ Test(request, set_remove_and_wrong_types_are_serialized_exactly)
     cJSON_Delete(k);
 }
 
-Test(request, raw_body_no_body_and_whole_body_replacements)
+Test(request, raw_body_no_body_and_whole_body_replacements, .timeout = 10)
 {
     cf_request q;
     char err[256];
@@ -122,7 +122,7 @@ Test(request, raw_body_no_body_and_whole_body_replacements)
     cJSON_Delete(k);
 }
 
-Test(request, headers_can_be_overridden_and_dropped_case_insensitively)
+Test(request, headers_can_be_overridden_and_dropped_case_insensitively, .timeout = 10)
 {
     cf_request q;
     char err[256];
@@ -140,7 +140,7 @@ Test(request, headers_can_be_overridden_and_dropped_case_insensitively)
     cJSON_Delete(k);
 }
 
-Test(request, header_values_with_cr_or_lf_are_refused)
+Test(request, header_values_with_cr_or_lf_are_refused, .timeout = 10)
 {
     const char *inputs[] = {"{\"headers\":{\"X-A\":\"a\\r\\nInjected: 1\"}}",
                             "{\"headers\":{\"X-A\":\"a\\nb\"}}"};
@@ -155,7 +155,7 @@ Test(request, header_values_with_cr_or_lf_are_refused)
     }
 }
 
-Test(request, variable_values_with_crlf_cannot_reach_a_header)
+Test(request, variable_values_with_crlf_cannot_reach_a_header, .timeout = 10)
 {
     cf_secrets bad = {0};
     char err[256];

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_child.h"
 #include "mock/mock.h"
 #include "contract/spec.h"
 #include "contract/vars.h"
@@ -18,6 +18,8 @@
 #define SDK_SRC CONFORM_SOURCE_DIR "/tests/sdk"
 #define SDK_DIR CONFORM_BINARY_DIR "/sdk"
 #define NODE "/usr/bin/node"
+#define NPM_MS 200000u /* npm install, network included */
+#define NODE_MS 60000u /* sdk_check.mjs against four mocks */
 
 static void copy_file(const char *from, const char *to)
 {
@@ -33,35 +35,25 @@ static void copy_file(const char *from, const char *to)
     cr_assert_eq(fclose(out), 0);
 }
 
-/* Runs argv to completion, its output going to the test log; returns the exit status
- * (-1 when it did not exit normally). */
-static int run(const char *const *argv)
+/* Runs `prog` with `args` to completion (killed past `timeout_ms`); its output goes to the test
+ * log. Returns the exit status (128 + N when killed by signal N). */
+static int run(const char *prog, const char *const *args, unsigned timeout_ms)
 {
-    int p[2];
-    cr_assert_eq(pipe(p), 0);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        dup2(p[1], 1);
-        dup2(p[1], 2);
-        close(p[0]);
-        execv(argv[0], (char *const *)argv);
-        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
+    cf_child p;
+    cf_child_spawn(&p, prog, NULL, NULL, args);
+    cf_child_finish_within(&p, timeout_ms);
+    const cf_buf *outs[2] = {&p.out, &p.err};
+    for (int i = 0; i < 2; i++) {
+        for (const char *line = outs[i]->ptr; line && *line;) {
+            size_t len = strcspn(line, "\n");
+            cr_log_info("%.*s", (int)len, line);
+            fprintf(stderr, "  %.*s\n", (int)len, line);
+            line += len + (line[len] == '\n');
+        }
     }
-    close(p[1]);
-    FILE *f = fdopen(p[0], "r");
-    cr_assert_not_null(f);
-    char line[4096];
-    while (fgets(line, sizeof(line), f)) {
-        line[strcspn(line, "\n")] = '\0';
-        cr_log_info("%s", line);
-        fprintf(stderr, "  %s\n", line);
-    }
-    fclose(f);
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    int status = p.status;
+    cf_child_cleanup(&p);
+    return status;
 }
 
 static const char *npm_path(void)
@@ -86,8 +78,8 @@ static void prepare_sdk_dir(void)
         return;
     const char *npm = npm_path();
     cr_assert_not_null(npm, "npm is needed to install the AWS SDK");
-    const char *argv[] = {npm, "install", "--no-audit", "--no-fund", "--prefix", SDK_DIR, NULL};
-    cr_assert_eq(run(argv), 0, "npm install of the AWS SDK failed (network?)");
+    const char *args[] = {"install", "--no-audit", "--no-fund", "--prefix", SDK_DIR, NULL};
+    cr_assert_eq(run(npm, args, NPM_MS), 0, "npm install of the AWS SDK failed (network?)");
 }
 
 typedef struct {
@@ -134,8 +126,7 @@ Test(sdk, aws_sdk_v3_sees_typed_results_and_exceptions, .timeout = 300)
     start(spec, &vars, "quota=0", &quota);
     start(spec, &vars, "error-rate=1", &internal);
 
-    const char *argv[] = {NODE,
-                          SDK_DIR "/sdk_check.mjs",
+    const char *args[] = {SDK_DIR "/sdk_check.mjs",
                           "--endpoint",
                           plain.url,
                           "--bearer",
@@ -147,7 +138,7 @@ Test(sdk, aws_sdk_v3_sees_typed_results_and_exceptions, .timeout = 300)
                           "--internal-endpoint",
                           internal.url,
                           NULL};
-    int status = run(argv);
+    int status = run(NODE, args, NODE_MS);
 
     cf_mock_stop(plain.mock);
     cf_mock_stop(throttle.mock);

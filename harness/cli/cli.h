@@ -8,17 +8,9 @@
 
 #include "base/diag.h"
 #include "check/result.h"
+#include "cli/options.h" /* the exit statuses, CF_EXIT_* */
 #include "contract/vars.h"
 #include "http/transport.h"
-
-/* Exit statuses every subcommand uses. */
-enum {
-    CF_EXIT_OK = 0,          /* every check held / all specs valid */
-    CF_EXIT_FAILED = 1,      /* a check failed */
-    CF_EXIT_USAGE = 2,       /* bad flags or a bad spec */
-    CF_EXIT_UNREACHABLE = 3, /* the target could not be reached */
-    CF_EXIT_INTERRUPTED = 130
-};
 
 int cf_cli_lint(int argc, char **argv);
 int cf_cli_run(int argc, char **argv);
@@ -32,7 +24,7 @@ typedef struct {
     size_t count;
 } cf_cli_paths;
 
-int cf_cli_collect_specs(char **args, size_t n, cf_cli_paths *out);
+int cf_cli_collect_specs(const char *const *args, size_t n, cf_cli_paths *out);
 void cf_cli_paths_free(cf_cli_paths *p);
 
 /* When GITHUB_ACTIONS=true: prints an error annotation per failure group on `out` and appends a

@@ -1,34 +1,50 @@
 /* lint.c - `conform lint`: checks spec files against the format, every error with its path. */
 #include <stdio.h>
-#include <string.h>
 
 #include "cli/cli.h"
 #include "contract/spec.h"
 
-static const char usage[] =
+static const char usage_head[] =
     "usage: conform lint SPEC|DIR...\n"
     "\n"
     "Checks each spec file against spec format v1 (specs/README.md). Each problem is printed\n"
     "as FILE:JSON-PATH: message. Exit 0 when every file is valid, 2 otherwise.\n";
 
+#define LINT_OPTIONS(X) X(HELP, "help", 'h', no_argument, NULL, "this text")
+
+CF_CLI_COMMAND(lint_command, LINT_OPTIONS, "lint", usage_head, NULL);
+
+/* Parses into *p; the SPEC|DIR arguments end in p->args. Returns CF_CLI_GO_ON, or the exit
+ * status (help shown, a usage error, nothing to lint). */
+static cf_cli_status parse_args(int argc, char **argv, cf_cli_parser *p)
+{
+    cf_cli_parser_init(p, &lint_command, argc, argv);
+    int id;
+    while ((id = cf_cli_parser_next(p)) != CF_CLI_END) {
+        switch (id) {
+        case CF_CLI_ERROR:
+            return CF_CLI_EXIT_USAGE;
+        case CF_CLI_ARG:
+            break;
+        case OPT_HELP:
+            return cf_cli_help(p);
+        }
+    }
+    if (p->arg_count == 0) {
+        cf_cli_help_print(&lint_command, p->err);
+        return CF_CLI_EXIT_USAGE;
+    }
+    return CF_CLI_GO_ON;
+}
+
 int cf_cli_lint(int argc, char **argv)
 {
-    if (argc < 2) {
-        fputs(usage, stderr);
-        return CF_EXIT_USAGE;
-    }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return CF_EXIT_OK;
-        }
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "conform lint: unknown option %s\n\n%s", argv[i], usage);
-            return CF_EXIT_USAGE;
-        }
-    }
+    cf_cli_parser p;
+    cf_cli_status st = parse_args(argc, argv, &p);
+    if (st != CF_CLI_GO_ON)
+        return st;
     cf_cli_paths paths;
-    int rc = cf_cli_collect_specs(argv + 1, (size_t)argc - 1, &paths);
+    int rc = cf_cli_collect_specs((const char *const *)p.args, p.arg_count, &paths);
     if (rc != CF_EXIT_OK)
         return rc;
     int bad = 0;

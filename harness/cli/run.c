@@ -1,6 +1,5 @@
 /* run.c - `conform run`: runs spec cases against a target and writes the reports. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,79 +22,50 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
-static const char usage[] =
+static const char usage_head[] =
     "usage: conform run [options] [SPEC|DIR]...\n"
     "\n"
     "Runs the cases of each spec (default: specs/) against a target and writes report.json\n"
-    "and junit.xml. Variables also come from CONFORM_VAR_<NAME>.\n"
-    "\n"
-    "options:\n"
-    "  --cacert FILE        CA bundle to verify the target's TLS certificate with\n"
-    "  --filter GLOB        run only cases whose id matches GLOB (fnmatch)\n"
-    "  --help               this text\n"
-    "  --insecure           do not verify TLS certificates (never in CI gates)\n"
-    "  --jobs N             requests in flight at once, 1..256 (default 8)\n"
-    "  --max-body BYTES     largest response body accepted (default 1048576)\n"
-    "  --proxy URL          send everything through this HTTP(S) proxy\n"
-    "  --quiet              print only failures and the summary\n"
-    "  --repeat N           run the selection N times, 1..1000, each with fresh tokens\n"
-    "  --report-dir DIR     where report.json and junit.xml go (default reports)\n"
-    "  --retries N          retries after a transport failure of a retry-safe request (0..5)\n"
-    "  --shard K/N          run only shard K of N (1 <= K <= N), for CI matrices\n"
-    "  --tag TAG            run only cases with this tag (repeatable: any of them)\n"
-    "  --target URL|mock|spec  where to send requests: a base URL, the embedded mock\n"
-    "                       (default), or the spec's own server URL\n"
-    "  --timeout MS         per-request timeout, 1..600000 (default 10000)\n"
-    "  --var NAME=VALUE     set a spec variable (repeatable)\n"
-    "  --verbose            also list passing cases\n"
-    "  --version            print the version\n"
-    "\n"
+    "and junit.xml. Variables also come from CONFORM_VAR_<NAME>.\n";
+
+static const char usage_tail[] =
     "exit status: 0 every check held, 1 a check failed, 2 usage or spec error,\n"
     "3 target unreachable, 130 interrupted.\n";
 
-enum {
-    OPT_CACERT = 256,
-    OPT_FILTER,
-    OPT_HELP,
-    OPT_INSECURE,
-    OPT_JOBS,
-    OPT_MAX_BODY,
-    OPT_PROXY,
-    OPT_QUIET,
-    OPT_REPEAT,
-    OPT_REPORT_DIR,
-    OPT_RETRIES,
-    OPT_SHARD,
-    OPT_TAG,
-    OPT_TARGET,
-    OPT_TIMEOUT,
-    OPT_VAR,
-    OPT_VERBOSE,
-    OPT_VERSION
-};
+/* Sorted by name; handled by the one switch in parse_args(). */
+#define RUN_OPTIONS(X)                                                                             \
+    X(CACERT, "cacert", 0, required_argument, "FILE",                                              \
+      "CA bundle to verify the target's TLS certificate with")                                     \
+    X(FILTER, "filter", 0, required_argument, "GLOB",                                              \
+      "run only cases whose id matches GLOB (fnmatch)")                                            \
+    X(HELP, "help", 0, no_argument, NULL, "this text")                                             \
+    X(INSECURE, "insecure", 0, no_argument, NULL,                                                  \
+      "do not verify TLS certificates (never in CI gates)")                                        \
+    X(JOBS, "jobs", 0, required_argument, "N", "requests in flight at once, 1..256 (default 8)")   \
+    X(MAX_BODY, "max-body", 0, required_argument, "BYTES",                                         \
+      "largest response body accepted (default 1048576)")                                          \
+    X(PROXY, "proxy", 0, required_argument, "URL", "send everything through this HTTP(S) proxy")   \
+    X(QUIET, "quiet", 0, no_argument, NULL, "print only failures and the summary")                 \
+    X(REPEAT, "repeat", 0, required_argument, "N",                                                 \
+      "run the selection N times, 1..1000, each with fresh tokens")                                \
+    X(REPORT_DIR, "report-dir", 0, required_argument, "DIR",                                       \
+      "where report.json and junit.xml go (default reports)")                                      \
+    X(RETRIES, "retries", 0, required_argument, "N",                                               \
+      "retries after a transport failure of a retry-safe request (0..5)")                          \
+    X(SHARD, "shard", 0, required_argument, "K/N",                                                 \
+      "run only shard K of N (1 <= K <= N), for CI matrices")                                      \
+    X(TAG, "tag", 0, required_argument, "TAG",                                                     \
+      "run only cases with this tag (repeatable: any of them)")                                    \
+    X(TARGET, "target", 0, required_argument, "URL|mock|spec",                                     \
+      "where to send requests: a base URL, the embedded mock\n"                                    \
+      "(default), or the spec's own server URL")                                                   \
+    X(TIMEOUT, "timeout", 0, required_argument, "MS",                                              \
+      "per-request timeout, 1..600000 (default 10000)")                                            \
+    X(VAR, "var", 0, required_argument, "NAME=VALUE", "set a spec variable (repeatable)")          \
+    X(VERBOSE, "verbose", 0, no_argument, NULL, "also list passing cases")                         \
+    X(VERSION, "version", 0, no_argument, NULL, "print the version")
 
-/* Sorted; help text for each lives in `usage` above. */
-static const struct option options[] = {
-    {"cacert", required_argument, NULL, OPT_CACERT},
-    {"filter", required_argument, NULL, OPT_FILTER},
-    {"help", no_argument, NULL, OPT_HELP},
-    {"insecure", no_argument, NULL, OPT_INSECURE},
-    {"jobs", required_argument, NULL, OPT_JOBS},
-    {"max-body", required_argument, NULL, OPT_MAX_BODY},
-    {"proxy", required_argument, NULL, OPT_PROXY},
-    {"quiet", no_argument, NULL, OPT_QUIET},
-    {"repeat", required_argument, NULL, OPT_REPEAT},
-    {"report-dir", required_argument, NULL, OPT_REPORT_DIR},
-    {"retries", required_argument, NULL, OPT_RETRIES},
-    {"shard", required_argument, NULL, OPT_SHARD},
-    {"tag", required_argument, NULL, OPT_TAG},
-    {"target", required_argument, NULL, OPT_TARGET},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"var", required_argument, NULL, OPT_VAR},
-    {"verbose", no_argument, NULL, OPT_VERBOSE},
-    {"version", no_argument, NULL, OPT_VERSION},
-    {NULL, 0, NULL, 0},
-};
+CF_CLI_COMMAND(run_command, RUN_OPTIONS, "run", usage_head, usage_tail);
 
 typedef struct {
     cf_run_opts run;
@@ -107,36 +77,23 @@ typedef struct {
     size_t var_count;
     const char **tags;
     size_t tag_count;
+    const char *const *paths; /* the SPEC|DIR arguments (in argv) */
+    size_t path_count;
 } run_args;
 
-/* Parses an integer flag in [min, max]; prints and returns 0 when it is not one. */
-static int parse_long(const char *flag, const char *text, long min, long max, long *out)
+static int parse_shard(const cf_cli_parser *p, unsigned *k, unsigned *n)
 {
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || !end || *end || end == text || v < min || v > max) {
-        fprintf(stderr, "conform run: %s expects an integer %ld..%ld, got \"%s\"\n", flag, min, max,
-                text);
+    const char *text = p->value;
+    const char *slash = strchr(text, '/');
+    unsigned long long a = 0, b = 0;
+    if (!slash || !cf_cli_parse_uint(text, (size_t)(slash - text), 1, 10000, &a) ||
+        !cf_cli_parse_uint(slash + 1, strlen(slash + 1), 1, 10000, &b) || a > b) {
+        cf_cli_usage_error(
+            p, "--shard expects K/N with 1 <= K <= N <= 10000 (e.g. 2/4), got \"%s\"", text);
         return 0;
     }
-    *out = v;
-    return 1;
-}
-
-static int parse_shard(const char *text, unsigned *k, unsigned *n)
-{
-    unsigned a = 0, b = 0;
-    char extra;
-    if (sscanf(text, "%u/%u%c", &a, &b, &extra) != 2 || b == 0 || a == 0 || a > b || b > 10000) {
-        fprintf(stderr,
-                "conform run: --shard expects K/N with 1 <= K <= N <= 10000 (e.g. 2/4), "
-                "got \"%s\"\n",
-                text);
-        return 0;
-    }
-    *k = a;
-    *n = b;
+    *k = (unsigned)a;
+    *n = (unsigned)b;
     return 1;
 }
 
@@ -150,93 +107,88 @@ static int push(const char ***list, size_t *n, const char *item)
     return 1;
 }
 
-static int parse_args(int argc, char **argv, run_args *a)
+static cf_cli_status parse_args(int argc, char **argv, run_args *a)
 {
-    long v;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
-        switch (c) {
+    cf_cli_parser p;
+    cf_cli_parser_init(&p, &run_command, argc, argv);
+    unsigned long long v;
+    int id;
+    while ((id = cf_cli_parser_next(&p)) != CF_CLI_END) {
+        const char *val = p.value;
+        switch (id) {
+        case CF_CLI_ERROR:
+            return CF_CLI_EXIT_USAGE;
+        case CF_CLI_ARG:
+            break;
         case OPT_CACERT:
-            if (access(optarg, R_OK) != 0) {
-                fprintf(stderr, "conform run: --cacert %s: %s\n", optarg, strerror(errno));
-                return CF_EXIT_USAGE;
-            }
-            a->run.transport.cacert = optarg;
+            if (access(val, R_OK) != 0)
+                return cf_cli_usage_error(&p, "--cacert %s: %s", val, strerror(errno));
+            a->run.transport.cacert = val;
             break;
         case OPT_FILTER:
-            a->run.filter = optarg;
+            a->run.filter = val;
             break;
         case OPT_HELP:
-            fputs(usage, stdout);
-            return -1;
+            return cf_cli_help(&p);
         case OPT_INSECURE:
             a->run.transport.insecure = 1;
             break;
         case OPT_JOBS:
-            if (!parse_long("--jobs", optarg, 1, 256, &v))
-                return CF_EXIT_USAGE;
+            if (!cf_cli_uint(&p, 1, 256, &v))
+                return CF_CLI_EXIT_USAGE;
             a->run.transport.jobs = (unsigned)v;
             break;
         case OPT_MAX_BODY:
-            if (!parse_long("--max-body", optarg, 1024, 1024L * 1024 * 1024, &v))
-                return CF_EXIT_USAGE;
+            if (!cf_cli_uint(&p, 1024, 1024ull * 1024 * 1024, &v))
+                return CF_CLI_EXIT_USAGE;
             a->run.transport.max_body = (size_t)v;
             break;
         case OPT_PROXY:
-            a->run.transport.proxy = optarg;
+            a->run.transport.proxy = val;
             break;
         case OPT_QUIET:
             a->quiet = 1;
             break;
         case OPT_REPEAT:
-            if (!parse_long("--repeat", optarg, 1, 1000, &v))
-                return CF_EXIT_USAGE;
+            if (!cf_cli_uint(&p, 1, 1000, &v))
+                return CF_CLI_EXIT_USAGE;
             a->run.repeat = (unsigned)v;
             break;
         case OPT_REPORT_DIR:
-            a->report_dir = optarg;
+            a->report_dir = val;
             break;
         case OPT_RETRIES:
-            if (!parse_long("--retries", optarg, 0, 5, &v))
-                return CF_EXIT_USAGE;
+            if (!cf_cli_uint(&p, 0, 5, &v))
+                return CF_CLI_EXIT_USAGE;
             a->run.transport.retries = (unsigned)v;
             break;
         case OPT_SHARD:
-            if (!parse_shard(optarg, &a->run.shard_k, &a->run.shard_n))
-                return CF_EXIT_USAGE;
+            if (!parse_shard(&p, &a->run.shard_k, &a->run.shard_n))
+                return CF_CLI_EXIT_USAGE;
             break;
         case OPT_TAG:
-            if (!push(&a->tags, &a->tag_count, optarg))
-                return CF_EXIT_USAGE;
+            if (!push(&a->tags, &a->tag_count, val))
+                return CF_CLI_EXIT_USAGE;
             break;
         case OPT_TARGET:
-            if (strcmp(optarg, "mock") != 0 && strcmp(optarg, "spec") != 0 &&
-                strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0) {
-                fprintf(stderr,
-                        "conform run: --target expects mock, spec or an http(s):// URL, got "
-                        "\"%s\"\n",
-                        optarg);
-                return CF_EXIT_USAGE;
-            }
-            a->target = optarg;
+            if (strcmp(val, "mock") != 0 && strcmp(val, "spec") != 0 &&
+                strncmp(val, "http://", 7) != 0 && strncmp(val, "https://", 8) != 0)
+                return cf_cli_usage_error(
+                    &p, "--target expects mock, spec or an http(s):// URL, got \"%s\"", val);
+            a->target = val;
             break;
         case OPT_TIMEOUT:
-            if (!parse_long("--timeout", optarg, 1, 600000, &v))
-                return CF_EXIT_USAGE;
-            a->run.transport.timeout_ms = v;
+            if (!cf_cli_uint(&p, 1, 600000, &v))
+                return CF_CLI_EXIT_USAGE;
+            a->run.transport.timeout_ms = (long)v;
             break;
         case OPT_VAR: {
             char name[CF_VARS_NAME_MAX], err[256];
             const char *value = NULL;
-            if (cf_vars_parse("--var", optarg, name, sizeof(name), &value, err, sizeof(err)) !=
-                CF_OK) {
-                fprintf(stderr, "conform run: %s\n", err);
-                return CF_EXIT_USAGE;
-            }
-            if (!push(&a->vars, &a->var_count, optarg))
-                return CF_EXIT_USAGE;
+            if (cf_vars_parse("--var", val, name, sizeof(name), &value, err, sizeof(err)) != CF_OK)
+                return cf_cli_usage_error(&p, "%s", err);
+            if (!push(&a->vars, &a->var_count, val))
+                return CF_CLI_EXIT_USAGE;
             break;
         }
         case OPT_VERBOSE:
@@ -244,17 +196,12 @@ static int parse_args(int argc, char **argv, run_args *a)
             break;
         case OPT_VERSION:
             printf("conform %s\n", CONFORM_VERSION);
-            return -1;
-        case ':':
-            fprintf(stderr, "conform run: %s needs a value\n", argv[optind - 1]);
-            return CF_EXIT_USAGE;
-        default:
-            fprintf(stderr, "conform run: unknown option %s (see conform run --help)\n",
-                    argv[optind - 1]);
-            return CF_EXIT_USAGE;
+            return CF_CLI_EXIT_OK;
         }
     }
-    return CF_EXIT_OK;
+    a->paths = (const char *const *)p.args;
+    a->path_count = p.arg_count;
+    return CF_CLI_GO_ON;
 }
 
 typedef struct {
@@ -382,18 +329,17 @@ int cf_cli_run(int argc, char **argv)
     memset(&a, 0, sizeof(a));
     cf_run_opts_init(&a.run);
     a.report_dir = "reports";
-    int rc = parse_args(argc, argv, &a);
+    cf_cli_status st = parse_args(argc, argv, &a);
+    int rc = st;
     cf_cli_paths paths = {0};
     cf_spec **specs = NULL;
-    if (rc != CF_EXIT_OK) {
-        rc = rc < 0 ? CF_EXIT_OK : rc;
+    if (st != CF_CLI_GO_ON)
         goto out;
-    }
     a.run.tags = a.tags;
     a.run.tag_count = a.tag_count;
-    char *default_dir[] = {"specs"};
-    rc = optind < argc ? cf_cli_collect_specs(argv + optind, (size_t)(argc - optind), &paths)
-                       : cf_cli_collect_specs(default_dir, 1, &paths);
+    const char *default_dir[] = {"specs"};
+    rc = a.path_count ? cf_cli_collect_specs(a.paths, a.path_count, &paths)
+                      : cf_cli_collect_specs(default_dir, 1, &paths);
     if (rc != CF_EXIT_OK)
         goto out;
     specs = calloc(paths.count ? paths.count : 1, sizeof(*specs));

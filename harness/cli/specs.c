@@ -72,7 +72,7 @@ static int compare(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int cf_cli_collect_specs(char **args, size_t n, cf_cli_paths *out)
+int cf_cli_collect_specs(const char *const *args, size_t n, cf_cli_paths *out)
 {
     out->items = NULL;
     out->count = 0;

@@ -1,4 +1,5 @@
-/* cli_child.c - the conform CLI as a child process for tests, and the files around a run. */
+/* cli_child.c - child processes for tests (both outputs read together, every wait bounded), and
+ * the files around a run. */
 #include "cli_child.h"
 
 #include <criterion/criterion.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 #include "base/json.h"
+#include "base/timefmt.h"
+#include "net_util.h"
 
 extern char **environ;
 
@@ -27,18 +30,37 @@ static int same_name(const char *entry, const char *name_eq)
     return strncmp(entry, name_eq, n) == 0 && entry[n] == '=';
 }
 
-/* Starts CF_TEST_CONFORM with `args` (NULL-terminated, without argv[0]) in `cwd` (NULL: here),
- * with `env` ("NAME=VALUE", NULL-terminated, may be NULL) added to the environment. Everything
- * the child needs is built before fork(): test servers run threads in this process. */
-void cf_child_start(cf_child *p, const char *cwd, const char *const *env, const char *const *args)
+/* `prog` as a path to exec: itself when it holds a '/', else the first PATH entry where it is
+ * executable. Done before fork(), like everything else the child needs. */
+static void resolve(const char *prog, char *out, size_t n)
+{
+    snprintf(out, n, "%s", prog);
+    if (strchr(prog, '/'))
+        return;
+    const char *path = getenv("PATH");
+    while (path && *path) {
+        size_t len = strcspn(path, ":");
+        snprintf(out, n, "%.*s/%s", (int)len, path, prog);
+        if (len && access(out, X_OK) == 0)
+            return;
+        path += len + (path[len] == ':');
+    }
+    snprintf(out, n, "%s", prog); /* execve fails, the child exits 127 */
+}
+
+void cf_child_spawn(cf_child *p, const char *prog, const char *cwd, const char *const *env,
+                    const char *const *args)
 {
     static const char *const fixed[] = {"NO_COLOR=1", "CI=", NULL};
     memset(p, 0, sizeof(*p));
+    p->out_fd = p->err_fd = -1;
     cf_buf_init(&p->out, OUTPUT_MAX);
     cf_buf_init(&p->err, OUTPUT_MAX);
+    char path[4096];
+    resolve(prog, path, sizeof(path));
     char *argv[64];
     size_t n = 0;
-    argv[n++] = (char *)CF_TEST_CONFORM;
+    argv[n++] = (char *)prog;
     for (; args && *args && n < 63; args++)
         argv[n++] = (char *)*args;
     argv[n] = NULL;
@@ -58,7 +80,8 @@ void cf_child_start(cf_child *p, const char *cwd, const char *const *env, const 
             envp[e++] = environ[i];
     }
     for (const char *const *x = env; x && *x && e < have + 60; x++)
-        envp[e++] = (char *)*x;
+        if (strchr(*x, '=')) /* a bare NAME only removes */
+            envp[e++] = (char *)*x;
     for (const char *const *x = fixed; *x; x++)
         envp[e++] = (char *)*x;
     envp[e] = NULL;
@@ -78,7 +101,7 @@ void cf_child_start(cf_child *p, const char *cwd, const char *const *env, const 
         signal(SIGINT, SIG_DFL);
         if (cwd && chdir(cwd) != 0)
             _exit(126);
-        execve(CF_TEST_CONFORM, argv, envp);
+        execve(path, argv, envp);
         _exit(127);
     }
     free(envp);
@@ -88,38 +111,91 @@ void cf_child_start(cf_child *p, const char *cwd, const char *const *env, const 
     p->err_fd = err[0];
 }
 
-/* Reads both outputs to the end and waits for the exit. */
-void cf_child_finish(cf_child *p)
+void cf_child_start(cf_child *p, const char *cwd, const char *const *env, const char *const *args)
 {
-    struct pollfd fds[2] = {{p->out_fd, POLLIN, 0}, {p->err_fd, POLLIN, 0}};
+    cf_child_spawn(p, CF_TEST_CONFORM, cwd, env, args);
+}
+
+/* One round of reading: waits up to `wait_ms` for either output, reads what is there from both
+ * and closes a pipe at its end. Returns how many pipes are still open. */
+static int pump(cf_child *p, int wait_ms)
+{
+    int *fds[2] = {&p->out_fd, &p->err_fd};
     cf_buf *bufs[2] = {&p->out, &p->err};
-    int open_fds = 2;
-    while (open_fds) {
-        if (poll(fds, 2, -1) < 0) {
-            cr_assert_eq(errno, EINTR);
+    struct pollfd pfd[2] = {{p->out_fd, POLLIN, 0}, {p->err_fd, POLLIN, 0}};
+    if (poll(pfd, 2, wait_ms) < 0) {
+        cr_assert_eq(errno, EINTR, "poll: %s", strerror(errno));
+        return (p->out_fd >= 0) + (p->err_fd >= 0);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (pfd[i].fd < 0 || !pfd[i].revents)
             continue;
-        }
-        for (int i = 0; i < 2; i++) {
-            if (fds[i].fd < 0 || !fds[i].revents)
-                continue;
-            char chunk[65536];
-            ssize_t got = read(fds[i].fd, chunk, sizeof(chunk));
-            if (got > 0) {
-                cr_assert_eq(cf_buf_add(bufs[i], chunk, (size_t)got), CF_OK);
-            } else if (got == 0 || errno != EINTR) {
-                close(fds[i].fd);
-                fds[i].fd = -1;
-                open_fds--;
-            }
+        char chunk[65536];
+        ssize_t got = read(pfd[i].fd, chunk, sizeof(chunk));
+        if (got > 0) {
+            cr_assert_eq(cf_buf_add(bufs[i], chunk, (size_t)got), CF_OK);
+        } else if (got == 0 || errno != EINTR) {
+            close(pfd[i].fd);
+            *fds[i] = -1;
         }
     }
+    return (p->out_fd >= 0) + (p->err_fd >= 0);
+}
+
+/* Milliseconds left until `deadline` (a cf_time_mono_ms() value), at least 0. */
+static int left_ms(double deadline)
+{
+    double left = deadline - cf_time_mono_ms();
+    return left > 0 ? (int)left + 1 : 0;
+}
+
+void cf_child_await(cf_child *p, const char *needle, unsigned timeout_ms)
+{
+    double deadline = cf_time_mono_ms() + timeout_ms;
+    for (;;) {
+        if (strstr(cf_buf_str(&p->out), needle) || strstr(cf_buf_str(&p->err), needle))
+            return;
+        cr_assert_gt(left_ms(deadline), 0, "no '%s' from the child within %u ms\n%s\n%s", needle,
+                     timeout_ms, cf_buf_str(&p->out), cf_buf_str(&p->err));
+        cr_assert_gt(pump(p, left_ms(deadline)), 0, "the child ended without '%s'\n%s\n%s", needle,
+                     cf_buf_str(&p->out), cf_buf_str(&p->err));
+    }
+}
+
+/* Kills a child that outlived its time and fails the test. */
+static void overdue(cf_child *p, unsigned timeout_ms)
+{
+    kill(p->pid, SIGKILL);
+    while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    cr_assert_fail("the child did not finish within %u ms (killed)\n%s\n%s", timeout_ms,
+                   cf_buf_str(&p->out), cf_buf_str(&p->err));
+}
+
+void cf_child_finish_within(cf_child *p, unsigned timeout_ms)
+{
+    double deadline = cf_time_mono_ms() + timeout_ms;
+    while ((p->out_fd >= 0 || p->err_fd >= 0) && left_ms(deadline) > 0)
+        pump(p, left_ms(deadline));
+    if (p->out_fd >= 0 || p->err_fd >= 0)
+        overdue(p, timeout_ms);
     int st = 0;
-    while (waitpid(p->pid, &st, 0) < 0)
-        cr_assert_eq(errno, EINTR);
+    pid_t got;
+    /* Both pipes are closed; the child may still be on its way out. */
+    while ((got = waitpid(p->pid, &st, WNOHANG)) == 0 && left_ms(deadline) > 0)
+        cf_test_sleep_ms(5);
+    if (got == 0)
+        overdue(p, timeout_ms);
+    cr_assert_eq(got, p->pid, "waitpid: %s", strerror(errno));
     p->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     /* Both always hold a (possibly empty) string from here on. */
     cr_assert_eq(cf_buf_adds(&p->out, ""), CF_OK);
     cr_assert_eq(cf_buf_adds(&p->err, ""), CF_OK);
+}
+
+void cf_child_finish(cf_child *p)
+{
+    cf_child_finish_within(p, CF_CHILD_TIMEOUT_MS);
 }
 
 void cf_child_run(cf_child *p, const char *cwd, const char *const *env, const char *const *args)
@@ -130,6 +206,11 @@ void cf_child_run(cf_child *p, const char *cwd, const char *const *env, const ch
 
 void cf_child_cleanup(cf_child *p)
 {
+    if (p->out_fd >= 0)
+        close(p->out_fd);
+    if (p->err_fd >= 0)
+        close(p->err_fd);
+    p->out_fd = p->err_fd = -1;
     cf_buf_free(&p->out);
     cf_buf_free(&p->err);
 }

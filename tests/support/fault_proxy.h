@@ -6,10 +6,10 @@
 #include <stddef.h>
 
 /* How it works: a libmicrohttpd server on 127.0.0.1 (any free port, a thread per connection)
- * receives a request, lets the fault rewrite it (or answer it outright), forwards it with
- * libcurl easy to a cf_mock serving the same spec, lets the fault rewrite the answer (status,
- * headers, body) and sends that back. Without a fault ("none" or NULL) it is a conforming
- * server: exactly the mock's answers.
+ * receives a request, lets the fault rewrite it (or answer it outright), forwards it with the
+ * tests' HTTP client (http_client.h) to a cf_mock serving the same spec, lets the fault
+ * rewrite the answer (status, headers, body) and sends that back. Without a fault ("none" or NULL)
+ * it is a conforming server: exactly the mock's answers.
  *
  * Faults (the profile is told by the spec: "flag" classification = envelope, "status" = AWS):
  *   content-type-html        every answer says content-type text/html

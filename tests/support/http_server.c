@@ -19,40 +19,21 @@
 #include <microhttpd.h>
 
 #include "base/buf.h"
-
-static void sleep_ms(unsigned ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-static struct sockaddr_in loopback(unsigned short port)
-{
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return a;
-}
+#include "mhd_util.h"
+#include "net_util.h"
 
 /* ---- libmicrohttpd server ---- */
 
 struct cf_test_server {
     struct MHD_Daemon *daemon;
     cf_test_server_opts opts;
+    cf_mhd_opts mhd; /* borrowed by the daemon */
     unsigned short port;
     atomic_uint connections;
     atomic_uint open;
     atomic_uint max_open;
     atomic_uint requests;
 };
-
-/* Per request: the body received so far. */
-typedef struct {
-    cf_buf body;
-} request_ctx;
 
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
                           enum MHD_ConnectionNotificationCode toe)
@@ -71,20 +52,6 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx
     }
 }
 
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-                         enum MHD_RequestTerminationCode toe)
-{
-    (void)cls;
-    (void)c;
-    (void)toe;
-    request_ctx *ctx = *con_cls;
-    if (ctx) {
-        cf_buf_free(&ctx->body);
-        free(ctx);
-        *con_cls = NULL;
-    }
-}
-
 static enum MHD_Result echo_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                    const char *value)
 {
@@ -96,27 +63,11 @@ static enum MHD_Result echo_header(void *cls, enum MHD_ValueKind kind, const cha
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_data_size, void **con_cls)
+                                  const char *method, cf_buf *body)
 {
     cf_test_server *s = cls;
-    (void)version;
-    request_ctx *ctx = *con_cls;
-    if (!ctx) {
-        if (!(ctx = calloc(1, sizeof(*ctx))))
-            return MHD_NO;
-        cf_buf_init(&ctx->body, 1024 * 1024);
-        *con_cls = ctx;
-        return MHD_YES;
-    }
-    if (*upload_data_size) {
-        if (cf_buf_add(&ctx->body, upload_data, *upload_data_size) != CF_OK)
-            return MHD_NO;
-        *upload_data_size = 0;
-        return MHD_YES;
-    }
     if (s->opts.delay_ms)
-        sleep_ms(s->opts.delay_ms);
+        cf_test_sleep_ms(s->opts.delay_ms);
 
     enum MHD_Result result = MHD_NO;
     cf_buf out;
@@ -132,7 +83,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             goto out;
         MHD_get_connection_values(c, MHD_HEADER_KIND, echo_header, &out);
         if (cf_buf_addc(&out, '\n') != CF_OK ||
-            cf_buf_add(&out, cf_buf_str(&ctx->body), ctx->body.len) != CF_OK)
+            cf_buf_add(&out, cf_buf_str(body), body->len) != CF_OK)
             goto out;
         if (!type)
             type = "text/plain";
@@ -160,20 +111,16 @@ cf_test_server *cf_test_server_start(const cf_test_server_opts *opts)
         return NULL;
     if (opts)
         s->opts = *opts;
-    struct sockaddr_in addr = loopback(0);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    s->mhd = (cf_mhd_opts){.flags = MHD_USE_ERROR_LOG,
+                           .handler = on_request,
+                           .cls = s,
+                           .body_max = 1024 * 1024,
+                           .on_connection = on_connection,
+                           .connection_cls = s};
     if (s->opts.thread_per_connection)
-        flags |= MHD_USE_THREAD_PER_CONNECTION;
-    s->daemon =
-        MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-                         (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
-    if (!s->daemon)
+        s->mhd.flags |= MHD_USE_THREAD_PER_CONNECTION;
+    if (!(s->daemon = cf_mhd_start(&s->mhd, &s->port)))
         goto fail;
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    if (!info || !info->port)
-        goto fail;
-    s->port = info->port;
     return s;
 fail:
     cf_test_server_stop(s);
@@ -299,7 +246,7 @@ static void serve(cf_raw_server *s, int fd, unsigned index)
     }
     if (o->hang) {
         while (!atomic_load(&s->stop))
-            sleep_ms(10);
+            cf_test_sleep_ms(10);
         close(fd);
         return;
     }
@@ -313,7 +260,7 @@ static void serve(cf_raw_server *s, int fd, unsigned index)
             for (unsigned t = 0; t < o->chunk_delay_ms; t += 10) {
                 if (atomic_load(&s->stop))
                     goto done;
-                sleep_ms(10);
+                cf_test_sleep_ms(10);
             }
         }
         size_t n = len - at < chunk ? len - at : chunk;
@@ -359,7 +306,7 @@ cf_raw_server *cf_raw_server_start(const cf_raw_server_opts *opts)
     s->fd = socket(AF_INET, SOCK_STREAM, 0);
     if (s->fd < 0)
         goto fail;
-    struct sockaddr_in addr = loopback(0);
+    struct sockaddr_in addr = cf_test_loopback(0);
     socklen_t alen = sizeof(addr);
     if (bind(s->fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 || listen(s->fd, 16) != 0 ||
         getsockname(s->fd, (struct sockaddr *)&addr, &alen) != 0)
@@ -407,7 +354,7 @@ unsigned short cf_test_closed_port(void)
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         return 0;
-    struct sockaddr_in addr = loopback(0);
+    struct sockaddr_in addr = cf_test_loopback(0);
     socklen_t alen = sizeof(addr);
     unsigned short port = 0;
     if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&

@@ -1,0 +1,71 @@
+/* mock_fixture.h - the mock on a loopback port for tests, with the requests and assertions the
+ * mock's tests share (test_mock*.c, test_cli_serve.c). Failures fail the calling Criterion test.
+ *
+ * Memory: cf_test_mock_stop() frees what cf_test_mock_start*() made; strings returned by
+ * cf_test_mock_body() and cf_test_token_lit() are the caller's to free(); a cf_test_reply is
+ * freed with cf_test_reply_free(). */
+#ifndef CF_TEST_MOCK_FIXTURE_H
+#define CF_TEST_MOCK_FIXTURE_H
+
+#include <stddef.h>
+
+#include "base/bindings.h"
+#include "contract/spec.h"
+#include "http_client.h"
+#include "mock/mock.h"
+
+#define CF_TEST_SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant/"
+
+/* The bundled specs: 0 the envelope profile, 1 AWS. */
+extern const char *const cf_test_mock_specs[];
+#define CF_TEST_MOCK_SPECS 2u
+
+/* A spec, its variables and a running mock. */
+typedef struct {
+    cf_spec *spec;
+    cf_secrets vars;
+    cf_mock *mock;
+    char url[256]; /* the operation's URL on the mock */
+    const char *bearer;
+    const char *bearer_alt;
+} cf_test_mock;
+
+/* Starts the mock with `o` (spec, variables and address are filled in here). */
+void cf_test_mock_start_opts(cf_test_mock *s, const char *file, cf_mock_opts *o);
+/* Starts the mock with seed 42 and faults given as --fault texts (NULL-terminated, may be NULL). */
+void cf_test_mock_start(cf_test_mock *s, const char *file, const char *const *faults);
+void cf_test_mock_stop(cf_test_mock *s);
+
+typedef struct {
+    const char *method;       /* NULL: POST */
+    const char *url;          /* NULL: the operation's URL */
+    const char *bearer;       /* NULL: header not sent; "" sent empty */
+    const char *content_type; /* NULL: not sent */
+    const char *body;         /* NULL: no body */
+    size_t body_len;          /* 0: strlen(body) */
+    const char *extra;        /* one more "Name: value" header, may be NULL */
+    int expect_continue;      /* 1: let curl send "Expect: 100-continue" for big bodies */
+} cf_test_mock_request;
+
+/* Sends `q` to the mock (the credential header is X-Amz-Bearer) and fills `r`. */
+void cf_test_mock_send(const cf_test_mock *s, const cf_test_mock_request *q, cf_test_reply *r);
+/* A request body from its four members; NULL leaves one out, values are JSON text. */
+char *cf_test_mock_body(const char *content_type, const char *size, const char *name,
+                        const char *token);
+/* A fresh ClientToken as a JSON string literal. */
+char *cf_test_token_lit(const char *label);
+/* POSTs a valid body with the given token and credential. */
+void cf_test_mock_post_valid(const cf_test_mock *s, const char *bearer, const char *token_json,
+                             cf_test_reply *r);
+/* The error code of an error answer, per the spec's locator; "" when none. */
+const char *cf_test_mock_code(const cf_test_mock *s, const cf_test_reply *r, char *out, size_t n);
+const char *cf_test_mock_message(const cf_test_mock *s, const cf_test_reply *r);
+/* The first "identical" member (the resource id); NULL when absent. */
+const char *cf_test_mock_id(const cf_test_mock *s, const cf_test_reply *r);
+/* The answer is the error of `role`, in the error schema, with a message, never the bearer. */
+void cf_test_mock_assert_error(const cf_test_mock *s, const cf_test_reply *r, cf_role role,
+                               const char *what);
+/* The answer is a success in the success schema, with an id. */
+void cf_test_mock_assert_success(const cf_test_mock *s, const cf_test_reply *r, const char *what);
+
+#endif
