@@ -41,6 +41,28 @@ CF_WUR cf_rc cf_cli_rerun_flags(const char *target, const cf_transport_opts *t,
                                 const cf_vars_sources *vars, const cf_spec *spec, cf_buf *run,
                                 cf_buf *curl);
 
+/* The value variable `name` gets from --var (the last one wins) or CONFORM_VAR_<NAME>; NULL
+ * when neither sets it. Borrowed from `src`. */
+const char *cf_cli_var_value(const cf_vars_sources *src, const char *name);
+
+/* Checks the variables given to `conform run` against its specs, printing each problem: a
+ * --var no spec declares, a secret variable given empty (unless its name is in allow_empty).
+ * Returns CF_EXIT_OK or CF_EXIT_USAGE. */
+int cf_cli_vars_check(cf_spec *const *specs, size_t n, const cf_vars_sources *src,
+                      const char *const *allow_empty, size_t allow_count);
+
+/* `all` with only the --var overrides `spec` declares, printing one note per name skipped.
+ * Memory: *own is a new array out->overrides points into (free() it after the run). */
+CF_WUR cf_rc cf_cli_vars_for(const cf_spec *spec, const cf_vars_sources *all, cf_vars_sources *out,
+                             const char ***own);
+
+/* Whether a --proxy URL names a scheme conform supports (http:// or https://). */
+int cf_cli_proxy_scheme_ok(const char *url);
+
+/* Whether the proxy itself cannot be reached (refused, unresolvable, silent), with curl's
+ * words in `why`. Called after a run found its target unreachable through the proxy. */
+int cf_cli_proxy_refuses(const char *proxy, char *why, size_t n);
+
 /* Prints diagnostics as "file:path: message" lines on stderr. */
 void cf_cli_print_diags(const cf_diags *d);
 

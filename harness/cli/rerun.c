@@ -23,31 +23,6 @@ static cf_rc word(cf_buf *b, const char *flag, const char *value)
     return rc == CF_OK ? cf_shell_quote(b, value, strlen(value)) : rc;
 }
 
-/* The value of variable `name` from --var (the last one wins) or CONFORM_VAR_<NAME>; NULL
- * when neither sets it. */
-static const char *given(const cf_vars_sources *src, const char *name)
-{
-    const char *found = NULL, *value;
-    char n[CF_VARS_NAME_MAX];
-    for (size_t i = 0; i < src->override_count; i++)
-        if (cf_vars_parse("--var", src->overrides[i], n, sizeof(n), &value, NULL, 0) == CF_OK &&
-            strcmp(n, name) == 0)
-            found = value;
-    if (found)
-        return found;
-    for (size_t i = 0; i < src->env_count; i++) {
-        const char *e = src->env[i];
-        if (strncmp(e, "CONFORM_VAR_", 12) != 0)
-            continue;
-        size_t k = 0;
-        for (e += 12; name[k] && toupper((unsigned char)name[k]) == (unsigned char)e[k]; k++)
-            ;
-        if (!name[k] && e[k] == '=')
-            return e + k + 1;
-    }
-    return NULL;
-}
-
 /* A proxy URL with user:password@ would put a credential on the line: the environment
  * carries it instead. */
 static int has_userinfo(const char *url)
@@ -69,7 +44,7 @@ cf_rc cf_cli_rerun_flags(const char *target, const cf_transport_opts *t,
         rc = word(run, "--target", target);
     for (size_t i = 0; rc == CF_OK && i < spec->var_count; i++) {
         const cf_var *v = &spec->vars[i];
-        const char *value = given(vars, v->name);
+        const char *value = cf_cli_var_value(vars, v->name);
         if (!value)
             continue;
         cf_buf text;
