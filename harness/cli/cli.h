@@ -13,6 +13,7 @@
 #include "http/transport.h"
 
 int cf_cli_lint(int argc, char **argv);
+int cf_cli_list(int argc, char **argv);
 int cf_cli_run(int argc, char **argv);
 int cf_cli_serve(int argc, char **argv);
 
