@@ -270,12 +270,18 @@ static int load_all(const cf_cli_paths *paths, cf_spec **specs)
     return bad;
 }
 
-/* Colour only for a terminal that shows it, and never against NO_COLOR or TERM=dumb. */
+/* A terminal that understands escape sequences: not a pipe, not TERM=dumb. */
+static int smart_terminal(int fd)
+{
+    const char *term = getenv("TERM");
+    return isatty(fd) && !(term && strcmp(term, "dumb") == 0);
+}
+
+/* Colour only where it shows, and never against NO_COLOR. */
 static int use_color(void)
 {
-    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
-    return isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
-           !(term && strcmp(term, "dumb") == 0);
+    const char *no_color = getenv("NO_COLOR");
+    return smart_terminal(STDOUT_FILENO) && !(no_color && *no_color);
 }
 
 /* One spec: its rerun and curl flags, the overrides it declares, its cases run. */
@@ -346,7 +352,7 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     cf_run_result result = {0};
     result.started_ms = cf_time_now_ms();
     double t0 = cf_time_mono_ms();
-    progress prog = {isatty(STDERR_FILENO) && !is_ci() && !a->quiet, total, 0};
+    progress prog = {smart_terminal(STDERR_FILENO) && !is_ci() && !a->quiet, total, 0};
     a->run.progress = on_progress;
     a->run.progress_user = &prog;
     a->run.stop = &stop_flag;
