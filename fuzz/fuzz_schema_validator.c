@@ -30,8 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cf_diags d;
     cf_diags_init(&d);
     size_t n = cf_schema_lint(schema, "fuzz.json", "/schema", &d);
-    /* Both return the number of diagnostics they added. */
-    if (n != cf_diags_total(&d))
+    /* Lint counts its refusals; warnings are added to d but not counted. */
+    if (n > cf_diags_total(&d))
         abort();
     if (instance &&
         cf_json_parse(instance, instance_len, CF_MAX_JSON_DEPTH, &value, NULL) == CF_OK) {

@@ -414,3 +414,21 @@ Test(json, rejects_what_rfc_8259_forbids_but_cjson_would_take, .timeout = 5)
         cJSON_Delete(out);
     }
 }
+
+Test(json, u_escapes_need_four_hex_digits, .timeout = 5)
+{
+    static const char *const bad[] = {"[\"\\uqqqq\"]", "{\"\\u00zz\": 1}", "[\"\\u12\"]",
+                                      "[\"\\x41\"]"};
+    static const char *const good[] = {"[\"\\u00e9\\uD83D\\uDE00\"]", "[\"\\/\\b\\f\\n\\r\\t\"]"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        cJSON *v = NULL;
+        cr_expect_eq(cf_json_parse(bad[i], strlen(bad[i]), 8, &v, NULL), CF_E_INVALID, "%s",
+                     bad[i]);
+        cJSON_Delete(v);
+    }
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        cJSON *v = NULL;
+        cr_expect_eq(cf_json_parse(good[i], strlen(good[i]), 8, &v, NULL), CF_OK, "%s", good[i]);
+        cJSON_Delete(v);
+    }
+}

@@ -27,10 +27,7 @@ void cf_diags_init(cf_diags *d);
 void cf_diags_cleanup(cf_diags *d);
 /* Adds a finding; on allocation failure it is counted in `dropped`. Cannot fail otherwise. */
 void cf_diags_add(cf_diags *d, const char *file, const char *path, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
+    CF_PRINTF(4, 5);
 /* Total findings, stored or dropped. */
 size_t cf_diags_total(const cf_diags *d);
 

@@ -1,6 +1,7 @@
 /* json.c - bounded JSON parsing (depth pre-scan, exact length) and RFC 6901 pointers. */
 #include "base/json.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,9 +56,17 @@ static int scan_depth(const char *buf, size_t len, int stop, size_t *where, size
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)buf[i];
         if (in_string) {
-            if (c == '\\')
+            if (c == '\\') {
+                /* RFC 8259: one of "\\/bfnrt, or u and four hex digits; cJSON would take
+                 * \\uqqqq as some code point */
+                char e = i + 1 < len ? buf[i + 1] : '\0';
+                int ok = e && strchr("\"\\/bfnrtu", e) != NULL;
+                for (size_t k = 2; ok && e == 'u' && k < 6; k++)
+                    ok = i + k < len && isxdigit((unsigned char)buf[i + k]);
+                if (!ok && bad && *bad == (size_t)-1)
+                    *bad = i;
                 i++; /* the escaped byte cannot end the string */
-            else if (c == '"')
+            } else if (c == '"')
                 in_string = 0;
             else if (c < 0x20 && bad && *bad == (size_t)-1)
                 *bad = i;

@@ -23,11 +23,7 @@ typedef struct {
 
 /* Records a verdict; `actual` is printf-formatted and redacted before it is stored. */
 static void verdict(judge *j, const char *id, int passed, const char *expected, const char *fmt,
-                    ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 5, 6)))
-#endif
-    ;
+                    ...) CF_PRINTF(5, 6);
 
 static void verdict(judge *j, const char *id, int passed, const char *expected, const char *fmt,
                     ...)

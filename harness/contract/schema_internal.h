@@ -1,11 +1,13 @@
-/* schema_internal.h - what the validator (schema.c) and the linter (schema_lint.c) share: type
- * names as bits, value rendering for messages, small keyword helpers. */
+/* schema_internal.h - what the schema files share: the compiled form of a schema, type names as
+ * bits, value rendering for messages, small keyword helpers, formats and regexes. */
 #ifndef CF_SCHEMA_INTERNAL_H
 #define CF_SCHEMA_INTERNAL_H
 
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
+
+#include "contract/schema.h"
 
 /* Longest piece of a string value quoted in a message, in bytes before escaping. */
 #define QUOTE_MAX 64
@@ -34,6 +36,164 @@ enum {
     CF_SCHEMA_T_NUMBER = 1 << 4,
     CF_SCHEMA_T_BOOLEAN = 1 << 5,
     CF_SCHEMA_T_NULL = 1 << 6,
+};
+
+/* ---- formats (schema_format.c) ----------------------------------------------------------- */
+
+/* Every asserted format; CF_FMT_NONE for none, CF_FMT_UNKNOWN for a name we do not know. */
+#define CF_SCHEMA_FORMAT_MAP(X)                                                                    \
+    X(DATE_TIME, "date-time")                                                                      \
+    X(DATE, "date")                                                                                \
+    X(TIME, "time")                                                                                \
+    X(DURATION, "duration")                                                                        \
+    X(EMAIL, "email")                                                                              \
+    X(HOSTNAME, "hostname")                                                                        \
+    X(IPV4, "ipv4")                                                                                \
+    X(IPV6, "ipv6")                                                                                \
+    X(URI, "uri")                                                                                  \
+    X(URI_REFERENCE, "uri-reference")                                                              \
+    X(UUID, "uuid")                                                                                \
+    X(JSON_POINTER, "json-pointer")                                                                \
+    X(REGEX, "regex")                                                                              \
+    X(INT32, "int32")                                                                              \
+    X(INT64, "int64")                                                                              \
+    X(FLOAT, "float")                                                                              \
+    X(DOUBLE, "double")                                                                            \
+    X(BYTE, "byte")
+
+typedef enum {
+    CF_FMT_NONE = 0,
+#define CF_FMT_ENUM(name, text) CF_FMT_##name,
+    CF_SCHEMA_FORMAT_MAP(CF_FMT_ENUM)
+#undef CF_FMT_ENUM
+        CF_FMT_UNKNOWN,
+} cf_schema_format;
+
+/* The format a name stands for; CF_FMT_UNKNOWN when not one of ours. */
+cf_schema_format cf_schema_format_of(const char *name);
+const char *cf_schema_format_name(cf_schema_format f);
+/* Whether string s (len bytes) is in the format. Cannot fail. */
+int cf_schema_format_string(cf_schema_format f, const char *s, size_t len);
+/* Whether the number is in the (numeric) format; strings' formats accept any number. */
+int cf_schema_format_number(cf_schema_format f, double x);
+/* Whether an https URI has a non-empty host (x-https). */
+int cf_schema_uri_is_https(const char *s);
+
+/* ---- regexes (schema_regex.c) ------------------------------------------------------------ */
+
+typedef struct cf_schema_regex cf_schema_regex;
+
+/* Compiles an ECMA-262 pattern (JSON Schema's dialect) with PCRE2, once. Returns CF_OK,
+ * CF_E_INVALID with a reason in err (size n) when the pattern is not a valid ECMA-262 regex,
+ * CF_E_NOMEM. Memory: *out is freed with cf_schema_regex_free (accepts NULL). */
+cf_rc cf_schema_regex_compile(const char *pattern, size_t len, cf_schema_regex **out, char *err,
+                              size_t n);
+/* 1 when the pattern matches somewhere in s, 0 when not, -1 when the match limit was hit. */
+int cf_schema_regex_search(const cf_schema_regex *re, const char *s, size_t len);
+void cf_schema_regex_free(cf_schema_regex *re);
+
+/* ---- the compiled form (schema_compile.c) ------------------------------------------------ */
+
+typedef struct cf_schema_node cf_schema_node;
+
+typedef struct {
+    const char *name; /* borrowed from the document */
+    cf_schema_node *node;
+} cf_schema_named;
+
+typedef struct {
+    cf_schema_regex *re;
+    cf_schema_node *node;
+} cf_schema_pattern;
+
+typedef struct {
+    const char *name;     /* the member that, when present, ... */
+    const cJSON *names;   /* ... requires these (array of strings), or */
+    cf_schema_node *node; /* ... makes the object also pass this schema */
+} cf_schema_dependent;
+
+/* A keyword that cannot be evaluated: where (schema path of the keyword) and why. */
+typedef struct {
+    char *path;
+    char *message;
+} cf_schema_problem;
+
+/* Which keywords a node holds (bits). */
+enum {
+    CF_K_MULTIPLE_OF = 1u << 0,
+    CF_K_MINIMUM = 1u << 1,
+    CF_K_MAXIMUM = 1u << 2,
+    CF_K_EX_MINIMUM = 1u << 3,
+    CF_K_EX_MAXIMUM = 1u << 4,
+    CF_K_MIN_LENGTH = 1u << 5,
+    CF_K_MAX_LENGTH = 1u << 6,
+    CF_K_MIN_ITEMS = 1u << 7,
+    CF_K_MAX_ITEMS = 1u << 8,
+    CF_K_MIN_PROPS = 1u << 9,
+    CF_K_MAX_PROPS = 1u << 10,
+    CF_K_MIN_CONTAINS = 1u << 11,
+    CF_K_MAX_CONTAINS = 1u << 12,
+    CF_K_UNIQUE = 1u << 13,
+    CF_K_NULLABLE = 1u << 14,
+    CF_K_READ_ONLY = 1u << 15,
+    CF_K_WRITE_ONLY = 1u << 16,
+    CF_K_X_HTTPS = 1u << 17,
+    CF_K_X_MILLIS = 1u << 18,
+    CF_K_TYPE = 1u << 19,
+};
+
+/* One schema, compiled. Nodes are owned by the cf_schema (its `nodes` list) and may be shared:
+ * a $ref names the node of its target, so cycles are pointers, bounded at validation. */
+struct cf_schema_node {
+    int boolean;                  /* 1: true schema, 0: false schema, -1: an object schema */
+    const cJSON *src;             /* the schema's JSON, borrowed */
+    char *spath;                  /* schema path ("" for the root, "/properties/a"), owned */
+    unsigned has;                 /* CF_K_* bits */
+    unsigned types;               /* CF_SCHEMA_T_* when CF_K_TYPE */
+    cf_schema_problem *malformed; /* keywords that cannot be evaluated, owned */
+    size_t n_malformed;
+
+    cf_schema_node *ref; /* $ref target */
+    cf_schema_node **all_of, **any_of, **one_of;
+    size_t n_all_of, n_any_of, n_one_of;
+    cf_schema_node *not_, *if_, *then_, *else_;
+    const cJSON *const_; /* borrowed */
+    const cJSON *enum_;  /* borrowed array */
+
+    double multiple_of, minimum, maximum, ex_minimum, ex_maximum;
+    double min_length, max_length, min_items, max_items, min_props, max_props;
+    double min_contains, max_contains;
+    cf_schema_format format;
+    cf_schema_regex *pattern;
+
+    cf_schema_named *props;
+    size_t n_props;
+    cf_schema_pattern *pattern_props;
+    size_t n_pattern_props;
+    cf_schema_node *additional; /* NULL: absent */
+    cf_schema_node *property_names;
+    const cJSON *required; /* borrowed array of strings */
+    cf_schema_dependent *dependents;
+    size_t n_dependents;
+
+    cf_schema_node **prefix_items; /* 2020-12 prefixItems, draft-04 array-form items */
+    size_t n_prefix_items;
+    cf_schema_node *items; /* the rest (2020-12 items, draft-04 additionalItems or items) */
+    cf_schema_node *contains;
+
+    const char *discriminator; /* property name, borrowed */
+    cf_schema_named *mapping;  /* discriminator value -> branch */
+    size_t n_mapping;
+
+    cf_schema_node *next_in_list; /* every node of a cf_schema, for freeing */
+};
+
+struct cf_schema {
+    cf_schema_node *root;
+    cf_schema_node *nodes; /* all nodes, linked by next_in_list */
+    cf_schema_dialect dialect;
+    struct cf_schema_slot *slots; /* src -> node, for sharing ref targets */
+    size_t n_slots, cap_slots;
 };
 
 #endif

@@ -98,11 +98,7 @@ void cf_mock_decide(cf_mock *m, const incoming *r, outcome *o, cJSON **json);
 /* decide.c: sets o->message from a format, with every secret and the presented credential
  * masked before it is cut to MESSAGE_MAX. */
 void cf_mock_message_set(const cf_mock *m, outcome *o, const char *presented, size_t presented_len,
-                         const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 5, 6)))
-#endif
-    ;
+                         const char *fmt, ...) CF_PRINTF(5, 6);
 
 /* decide.c: the code the spec gives a role; the validation code when it gives none. */
 const char *cf_mock_role_code(const cf_mock *m, cf_role role);
