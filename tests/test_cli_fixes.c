@@ -39,7 +39,8 @@ Test(cli_fixes, list_shows_operations_cases_with_tags_and_every_tag, .timeout = 
                        "%s", out);
     cr_expect_not_null(strstr(out, "\n    positive.example  [positive]  The documented example"),
                        "%s", out);
-    cr_expect_eq(cf_test_count(out, "\n    idempotency.replay  [idempotency, positive]"), 2, "%s", out);
+    cr_expect_eq(cf_test_count(out, "\n    idempotency.replay  [idempotency, positive]"), 2, "%s",
+                 out);
     cr_expect_not_null(strstr(out, "\n7 tags: positive (60), auth (24), validation (84),"), "%s",
                        out);
     cf_child_cleanup(&p);
@@ -180,6 +181,21 @@ Test(cli_fixes, a_proxy_that_refuses_is_named_as_the_proxy, .timeout = 60)
     cf_child_run(&p, NULL, NULL, direct);
     cr_expect_eq(p.status, 3);
     cr_expect_null(strstr(err_of(&p), "proxy"), "%s", err_of(&p));
+    cf_child_cleanup(&p);
+    cf_test_remove_tree(dir);
+}
+
+Test(cli_fixes, proxies_in_the_environment_are_ignored, .timeout = 60)
+{
+    char dir[64];
+    cf_test_tmpdir(dir, sizeof(dir));
+    /* Dead proxies everywhere: a run that used any of them would be unreachable (exit 3). */
+    const char *env[] = {"http_proxy=http://127.0.0.1:1", "HTTP_PROXY=http://127.0.0.1:1",
+                         "https_proxy=http://127.0.0.1:1", "ALL_PROXY=http://127.0.0.1:1", NULL};
+    const char *args[] = {"run", "--report-dir", dir, "--filter", "positive.example", SPEC, NULL};
+    cf_child p;
+    cf_child_run(&p, NULL, env, args);
+    cr_expect_eq(p.status, 0, "%s", err_of(&p));
     cf_child_cleanup(&p);
     cf_test_remove_tree(dir);
 }
