@@ -160,6 +160,46 @@ Test(coverage, figures_per_operation_count_each_item_once_across_cases, .timeout
     contract_cleanup(&k);
 }
 
+/* A node's items are listed where it first appears on a path, and not again under its own
+ * recursion (the items of "kids" would repeat the root forever). */
+Test(coverage, refs_and_allof_are_followed_and_a_recursive_schema_listed_once, .timeout = 10)
+{
+    contract k;
+    contract_init(&k);
+    cJSON_Delete(k.ok);
+    k.ok = cJSON_Parse("{\"$defs\":{\"node\":{\"type\":\"object\",\"properties\":{"
+                       "\"kind\":{\"enum\":[\"leaf\",\"tree\"]},"
+                       "\"kids\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/node\"}}}}},"
+                       "\"allOf\":[{\"$ref\":\"#/$defs/node\"},{\"properties\":{\"note\":"
+                       "{\"oneOf\":[{\"$ref\":\"#/$defs/node\"},{\"type\":\"string\"}]}}}]}");
+    cr_assert_not_null(k.ok);
+    k.spec.resp.success_schema = k.ok;
+    k.spec.errors.count = 0;
+    k.spec.resp.error_schema = NULL;
+    cf_buf b;
+    cf_buf_init(&b, CF_COVERAGE_MAX);
+    cr_assert_eq(cf_coverage_items(&k.spec, &b), CF_OK);
+    cr_expect_str_eq(cf_buf_str(&b), "status 201\nsuccess #/kind present\nsuccess #/kind absent\n"
+                                     "success #/kind = \"leaf\"\nsuccess #/kind = \"tree\"\n"
+                                     "success #/kids present\nsuccess #/kids absent\n"
+                                     "success #/note present\nsuccess #/note absent\n"
+                                     "success #/note oneOf[0]\n"
+                                     "success #/note/kind present\nsuccess #/note/kind absent\n"
+                                     "success #/note/kind = \"leaf\"\n"
+                                     "success #/note/kind = \"tree\"\n"
+                                     "success #/note/kids present\nsuccess #/note/kids absent\n"
+                                     "success #/note oneOf[1]\n");
+    cf_buf_free(&b);
+    char *seen = observe(&k, 201, CF_ENVELOPE_SUCCESS, NULL,
+                         "{\"kind\":\"tree\",\"kids\":[{\"kind\":\"leaf\"}],\"note\":{}}");
+    cr_expect_str_eq(seen, "status 201\nsuccess #/kind present\nsuccess #/kind = \"tree\"\n"
+                           "success #/kids present\nsuccess #/note present\n"
+                           "success #/note oneOf[0]\nsuccess #/note/kind absent\n"
+                           "success #/note/kids absent\n");
+    free(seen);
+    contract_cleanup(&k);
+}
+
 static const cJSON *member(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);

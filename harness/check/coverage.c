@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "base/limits.h"
 #include "base/str.h"
 #include "contract/schema.h"
@@ -14,6 +15,8 @@ typedef struct {
     int all;          /* 1: list every item; 0: only those the instance exercises */
     cf_buf *out;
     cf_rc rc;
+    const cJSON *root;                        /* the schema "#" in a $ref names */
+    const cJSON *path[CF_MAX_JSON_DEPTH + 2]; /* schemas entered, to follow no $ref twice */
 } walker;
 
 /* Appends `line` and '\n' unless the buffer already holds that line. */
@@ -142,10 +145,14 @@ static void walk_branches(walker *w, const cJSON *schema, const cJSON *inst, con
         {
             int match = w->all;
             if (!match && inst) {
-                cf_diags d;
-                cf_diags_init(&d);
-                match = cf_schema_validate(b, inst, "", &d) == 0;
-                cf_diags_cleanup(&d);
+                /* The branch's own $refs resolve in the schema the walk started from. */
+                cf_schema_options opt = {CF_SCHEMA_2020_12, w->root};
+                cf_schema *compiled = NULL;
+                if (cf_schema_compile(b, &opt, &compiled) == CF_OK)
+                    match = cf_schema_accepts(compiled, inst);
+                else
+                    w->rc = CF_E_NOMEM;
+                cf_schema_free(compiled);
             }
             if (match) {
                 char what[48];
@@ -158,10 +165,32 @@ static void walk_branches(walker *w, const cJSON *schema, const cJSON *inst, con
     }
 }
 
+/* A local $ref ("#/$defs/x"), resolved against the schema the walk started from; NULL when it
+ * is not local, does not resolve, or is already being walked (a recursive schema's items
+ * are listed once, at their first level). */
+static const cJSON *follow(walker *w, const cJSON *schema, int depth)
+{
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(schema, "$ref");
+    if (!cJSON_IsString(ref) || ref->valuestring[0] != '#')
+        return NULL;
+    const cJSON *target = cf_json_pointer(w->root, ref->valuestring + 1);
+    for (int i = 0; target && i < depth; i++)
+        if (w->path[i] == target)
+            return NULL;
+    return target;
+}
+
 static void walk(walker *w, const cJSON *schema, const cJSON *inst, const char *ptr, int depth)
 {
     if (w->rc != CF_OK || !cJSON_IsObject(schema) || depth > CF_MAX_JSON_DEPTH)
         return;
+    w->path[depth] = schema;
+    const cJSON *target = follow(w, schema, depth);
+    if (target)
+        walk(w, target, inst, ptr, depth + 1);
+    const cJSON *part;
+    cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(schema, "allOf"))
+        walk(w, part, inst, ptr, depth + 1);
     walk_enum(w, schema, inst, ptr);
     walk_properties(w, schema, inst, ptr, depth);
     walk_branches(w, schema, inst, ptr, depth);
@@ -214,18 +243,19 @@ static void codes(walker *w, const cf_spec *spec, const char *only)
 
 cf_rc cf_coverage_items(const cf_spec *spec, cf_buf *out)
 {
-    walker w = {"success", 1, out, CF_OK};
+    walker w = {"success", 1, out, CF_OK, spec->resp.success_schema, {0}};
     statuses(&w, spec, 0);
     codes(&w, spec, NULL);
     walk(&w, spec->resp.success_schema, NULL, "", 0);
     w.side = "error";
+    w.root = spec->resp.error_schema;
     walk(&w, spec->resp.error_schema, NULL, "", 0);
     return w.rc;
 }
 
 cf_rc cf_coverage_observe(const cf_spec *spec, const cf_response *resp, cf_buf *out)
 {
-    walker w = {"success", 0, out, CF_OK};
+    walker w = {"success", 0, out, CF_OK, spec->resp.success_schema, {0}};
     if (resp->status <= 0)
         return CF_OK;
     statuses(&w, spec, resp->status);
@@ -235,6 +265,7 @@ cf_rc cf_coverage_observe(const cf_spec *spec, const cf_response *resp, cf_buf *
         walk(&w, spec->resp.success_schema, resp->json, "", 0);
     if (resp->envelope == CF_ENVELOPE_ERROR && resp->json) {
         w.side = "error";
+        w.root = spec->resp.error_schema;
         walk(&w, spec->resp.error_schema, resp->json, "", 0);
     }
     return w.rc;
