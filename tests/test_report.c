@@ -431,9 +431,10 @@ Test(report, rewriting_a_report_replaces_it_whole_and_leaves_no_temp_files, .tim
     char *path = path_in(dir, "report.json");
     char err[512] = "";
     static const char old[] = "old old old old old old old old old old old old old\n";
-    cr_assert_eq(cf_atomic_write(path, old, strlen(old), err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_report_atomic_write(path, old, strlen(old), err, sizeof(err)), CF_OK, "%s",
+                 err);
     chmod(path, 0640);
-    cr_assert_eq(cf_atomic_write(path, "new\n", 4, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_report_atomic_write(path, "new\n", 4, err, sizeof(err)), CF_OK, "%s", err);
     size_t len = 0;
     char *got = cf_test_read_file(path, &len);
     cr_assert_not_null(got);
@@ -464,7 +465,7 @@ Test(report, failed_write_midway_keeps_the_old_file_and_removes_the_temp, .timeo
     char *dir = make_tmpdir();
     char *path = path_in(dir, "junit.xml");
     char err[512] = "";
-    cr_assert_eq(cf_atomic_write(path, "<old/>", 6, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_report_atomic_write(path, "<old/>", 6, err, sizeof(err)), CF_OK, "%s", err);
     /* A file size limit makes write() fail with EFBIG after the temp file exists. */
     struct rlimit saved, small;
     cr_assert_eq(getrlimit(RLIMIT_FSIZE, &saved), 0);
@@ -474,7 +475,7 @@ Test(report, failed_write_midway_keeps_the_old_file_and_removes_the_temp, .timeo
     cr_assert_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
     char big[4096];
     memset(big, 'x', sizeof(big));
-    cf_rc rc = cf_atomic_write(path, big, sizeof(big), err, sizeof(err));
+    cf_rc rc = cf_report_atomic_write(path, big, sizeof(big), err, sizeof(err));
     cr_assert_eq(setrlimit(RLIMIT_FSIZE, &saved), 0);
     cr_expect_eq(rc, CF_E_IO);
     cr_expect_not_null(strstr(err, path), "error names the path: %s", err);
@@ -495,9 +496,9 @@ Test(report, writing_into_an_unwritable_directory_fails_clearly_and_creates_noth
 
     /* A directory path that runs through a regular file. */
     char *file = path_in(dir, "plain");
-    cr_assert_eq(cf_atomic_write(file, "x", 1, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_report_atomic_write(file, "x", 1, err, sizeof(err)), CF_OK, "%s", err);
     char *inside = path_in(file, "report.json");
-    cr_expect_eq(cf_atomic_write(inside, "{}", 2, err, sizeof(err)), CF_E_IO);
+    cr_expect_eq(cf_report_atomic_write(inside, "{}", 2, err, sizeof(err)), CF_E_IO);
     cr_expect_not_null(strstr(err, inside), "%s", err);
     cr_expect_not_null(strstr(err, strerror(ENOTDIR)), "%s", err);
 
@@ -510,7 +511,7 @@ Test(report, writing_into_an_unwritable_directory_fails_clearly_and_creates_noth
     if (was_root)
         cr_assert_eq(seteuid(65534), 0, "seteuid: %s", strerror(errno));
     char *target = path_in(ro, "report.json");
-    cf_rc rc = cf_atomic_write(target, "{}", 2, err, sizeof(err));
+    cf_rc rc = cf_report_atomic_write(target, "{}", 2, err, sizeof(err));
     char write_err[512];
     memcpy(write_err, err, sizeof(err));
     cf_rc prep = cf_report_dir_prepare(ro, err, sizeof(err));
@@ -550,7 +551,7 @@ Test(report, report_dir_is_created_with_parents_and_a_file_in_the_way_is_refused
     cr_expect_eq(cf_report_dir_prepare(deep, err, sizeof(err)), CF_OK, "existing is fine");
 
     char *file = path_in(dir, "a/b/file");
-    cr_assert_eq(cf_atomic_write(file, "x", 1, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_report_atomic_write(file, "x", 1, err, sizeof(err)), CF_OK, "%s", err);
     cr_expect_eq(cf_report_dir_prepare(file, err, sizeof(err)), CF_E_IO);
     cr_expect_not_null(strstr(err, "not a directory"), "%s", err);
     char *below = path_in(file, "reports");

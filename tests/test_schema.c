@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 
 #include "base/limits.h"
+#include "base/utf8.h"
 #include "contract/schema.h"
 
 /* One validation case: NULL path means the instance is valid; otherwise exactly one

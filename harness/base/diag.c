@@ -1,5 +1,6 @@
 /* diag.c - storage of diagnostics and JSON path helpers. */
 #include "base/diag.h"
+#include "base/array.h"
 #include "base/str.h"
 
 #include <stdarg.h>
@@ -34,16 +35,12 @@ void cf_diags_add(cf_diags *d, const char *file, const char *path, const char *f
         d->dropped++;
         return;
     }
-    if (d->count == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 8;
-        cf_diag *items = realloc(d->items, cap * sizeof(*items));
-        if (!items) {
-            d->dropped++;
-            return;
-        }
-        d->items = items;
-        d->cap = cap;
+    cf_diag *items = cf_array_reserve(d->items, &d->cap, d->count, sizeof(*items), 8);
+    if (!items) {
+        d->dropped++;
+        return;
     }
+    d->items = items;
     cf_buf msg;
     cf_buf_init(&msg, 4096);
     va_list ap;
@@ -66,7 +63,7 @@ size_t cf_diags_total(const cf_diags *d)
     return d->count + d->dropped;
 }
 
-char *cf_path_key(char *out, size_t n, const char *base, const char *key)
+char *cf_diag_path_key(char *out, size_t n, const char *base, const char *key)
 {
     size_t at = (size_t)snprintf(out, n, "%s/", base ? base : "");
     for (const char *k = key; *k && at + 3 < n; k++) {
@@ -86,7 +83,7 @@ char *cf_path_key(char *out, size_t n, const char *base, const char *key)
     return out;
 }
 
-char *cf_path_index(char *out, size_t n, const char *base, size_t index)
+char *cf_diag_path_index(char *out, size_t n, const char *base, size_t index)
 {
     snprintf(out, n, "%s/%zu", base ? base : "", index);
     return out;

@@ -33,8 +33,8 @@ size_t cf_diags_total(const cf_diags *d);
 
 /* JSON path building: appends "/key" (escaping '~' and '/' as in RFC 6901) or "/index"
  * to `base` into `out` (size `n`), truncating safely. Returns out. */
-char *cf_path_key(char *out, size_t n, const char *base, const char *key);
-char *cf_path_index(char *out, size_t n, const char *base, size_t index);
+char *cf_diag_path_key(char *out, size_t n, const char *base, const char *key);
+char *cf_diag_path_index(char *out, size_t n, const char *base, size_t index);
 
 #define CF_PATH_MAX 512
 

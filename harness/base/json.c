@@ -458,3 +458,21 @@ cf_rc cf_json_pointer_remove(cJSON *root, const char *pointer)
     cJSON_Delete(cJSON_DetachItemViaPointer(parent, target));
     return CF_OK;
 }
+
+static int any_string(const cJSON *v, cf_json_string_pred pred, void *user, int depth, int max)
+{
+    if (!v || depth > max)
+        return 0;
+    if (cJSON_IsString(v) && v->valuestring && pred(user, v->valuestring, strlen(v->valuestring)))
+        return 1;
+    for (const cJSON *c = v->child; c; c = c->next)
+        if ((c->string && pred(user, c->string, strlen(c->string))) ||
+            any_string(c, pred, user, depth + 1, max))
+            return 1;
+    return 0;
+}
+
+int cf_json_any_string(const cJSON *v, cf_json_string_pred pred, void *user, int max_depth)
+{
+    return any_string(v, pred, user, 0, max_depth);
+}

@@ -25,6 +25,11 @@ const cJSON *cf_json_pointer(const cJSON *root, const char *pointer);
 
 /* Renders a value compactly into a new string (caller frees); NULL on allocation failure. */
 char *cf_json_print(const cJSON *value);
+/* Whether `pred` holds for some decoded string value or member name of the tree (escapes such
+ * as \u0063 are already decoded there, so byte matching on the raw text can miss what this
+ * finds). Depth past `max_depth` is not visited. */
+typedef int (*cf_json_string_pred)(void *user, const char *s, size_t len);
+int cf_json_any_string(const cJSON *v, cf_json_string_pred pred, void *user, int max_depth);
 
 /* Like cf_json_pointer but creates missing parent objects and replaces the target with
  * `value` (taken). Fails with CF_E_INVALID when a parent is not an object or array index is

@@ -2,6 +2,9 @@
 #ifndef CF_LIMITS_H
 #define CF_LIMITS_H
 
+/* Compile-time constants only (no memory of their own); each bound is checked where the input
+ * is read, and exceeding it is an error naming the limit, never a silent cut. */
+
 #ifndef CF_MAX_RESPONSE_BODY
 #define CF_MAX_RESPONSE_BODY (1024u * 1024u) /* bytes of a response body kept; more fails */
 #endif
@@ -37,6 +40,12 @@
 #endif
 #ifndef CF_RERUN_MAX
 #define CF_RERUN_MAX (64u * 1024u) /* bytes of a rerun or curl line's flags and words */
+#endif
+#ifndef CF_ERR_MAX
+#define CF_ERR_MAX 1024u /* bytes of an error message a library call writes for the CLI */
+#endif
+#ifndef CF_MAX_MOCK_MESSAGE
+#define CF_MAX_MOCK_MESSAGE 480u /* bytes of the message in a mock's error answer */
 #endif
 #ifndef CF_MAX_DIAGS
 #define CF_MAX_DIAGS 200u /* diagnostics kept per operation; more are counted, not stored */

@@ -1,5 +1,6 @@
 /* result.c - storage of run, case and check results. */
 #include "check/result.h"
+#include "base/array.h"
 #include "base/str.h"
 
 #include <stdlib.h>
@@ -64,14 +65,10 @@ void cf_run_result_cleanup(cf_run_result *r)
 
 cf_case_result *cf_run_result_add_case(cf_run_result *r)
 {
-    if (r->count == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        cf_case_result *cases = realloc(r->cases, cap * sizeof(*cases));
-        if (!cases)
-            return NULL;
-        r->cases = cases;
-        r->cap = cap;
-    }
+    cf_case_result *cases = cf_array_reserve(r->cases, &r->cap, r->count, sizeof(*cases), 64);
+    if (!cases)
+        return NULL;
+    r->cases = cases;
     cf_case_result *c = &r->cases[r->count++];
     memset(c, 0, sizeof(*c));
     return c;
@@ -80,14 +77,11 @@ cf_case_result *cf_run_result_add_case(cf_run_result *r)
 cf_rc cf_case_add_check(cf_case_result *c, const char *id, int passed, const char *step,
                         const char *expected, const char *actual)
 {
-    if (c->check_count == c->check_cap) {
-        size_t cap = c->check_cap ? c->check_cap * 2 : 16;
-        cf_check_result *checks = realloc(c->checks, cap * sizeof(*checks));
-        if (!checks)
-            return CF_E_NOMEM;
-        c->checks = checks;
-        c->check_cap = cap;
-    }
+    cf_check_result *checks =
+        cf_array_reserve(c->checks, &c->check_cap, c->check_count, sizeof(*checks), 16);
+    if (!checks)
+        return CF_E_NOMEM;
+    c->checks = checks;
     cf_check_result k = {cf_strdup(id), passed, cf_strdup(step), cf_strdup(expected),
                          cf_strdup(actual)};
     if (!k.id || (step && !k.step) || (expected && !k.expected) || (actual && !k.actual)) {
@@ -104,19 +98,16 @@ cf_rc cf_case_add_check(cf_case_result *c, const char *id, int passed, const cha
 cf_rc cf_case_add_exchange(cf_case_result *c, char *step, char *request, char *response, char *curl,
                            long status, double elapsed_ms)
 {
-    if (c->exchange_count == c->exchange_cap) {
-        size_t cap = c->exchange_cap ? c->exchange_cap * 2 : 4;
-        cf_exchange_record *ex = realloc(c->exchanges, cap * sizeof(*ex));
-        if (!ex) {
-            free(step);
-            free(request);
-            free(response);
-            free(curl);
-            return CF_E_NOMEM;
-        }
-        c->exchanges = ex;
-        c->exchange_cap = cap;
+    cf_exchange_record *ex =
+        cf_array_reserve(c->exchanges, &c->exchange_cap, c->exchange_count, sizeof(*ex), 4);
+    if (!ex) {
+        free(step);
+        free(request);
+        free(response);
+        free(curl);
+        return CF_E_NOMEM;
     }
+    c->exchanges = ex;
     c->exchanges[c->exchange_count++] =
         (cf_exchange_record){step, request, response, curl, status, elapsed_ms, 0, NULL, NULL};
     return CF_OK;

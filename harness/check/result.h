@@ -3,6 +3,10 @@
 #ifndef CF_RESULT_H
 #define CF_RESULT_H
 
+/* Memory: a cf_run_result owns its cases, and each case owns its checks, exchanges, tags and
+ * strings; cf_run_result_cleanup() frees all of it (accepts NULL and a zeroed result). Adders
+ * copy their string arguments, except cf_case_add_exchange(), which takes them. */
+
 #include <stddef.h>
 
 #include "base/rc.h"

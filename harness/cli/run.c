@@ -356,7 +356,7 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     a->run.progress = on_progress;
     a->run.progress_user = &prog;
     a->run.stop = &stop_flag;
-    char err[1024] = "";
+    char err[CF_ERR_MAX] = "";
     for (size_t i = 0; i < n && exit_code == CF_EXIT_OK; i++) {
         cf_rc rc = run_one(a, specs[i], &vars, &result, err, sizeof(err));
         if (rc == CF_E_TRANSPORT)
@@ -379,7 +379,7 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     if (cf_coverage_compute((const cf_spec *const *)specs, n, &result) != CF_OK)
         fprintf(stderr, "conform run: spec coverage not computed: out of memory\n");
     cf_report_console(&result, stdout, use_color(), a->verbose && !a->quiet);
-    char werr[1024] = "";
+    char werr[CF_ERR_MAX] = "";
     if (cf_report_write_all(&result, a->report_dir, werr, sizeof(werr)) != CF_OK) {
         fprintf(stderr, "conform run: cannot write reports: %s\n", werr);
         if (exit_code == CF_EXIT_OK)

@@ -12,50 +12,7 @@
 
 #include "base/limits.h"
 #include "base/timefmt.h"
-
-/* ---- UTF-8 ------------------------------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at s (n bytes available); 0 when invalid (overlong
- * forms, surrogates and code points past U+10FFFF are invalid). */
-static size_t utf8_sequence(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t need;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        need = 2;
-    else if (c >= 0xE0 && c <= 0xEF)
-        need = 3;
-    else if (c >= 0xF0 && c <= 0xF4)
-        need = 4;
-    else
-        return 0;
-    if (n < need)
-        return 0;
-    for (size_t i = 1; i < need; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) || (c == 0xF0 && s[1] < 0x90) ||
-        (c == 0xF4 && s[1] > 0x8F))
-        return 0;
-    return need;
-}
-
-size_t cf_utf8_length(const char *s, size_t len)
-{
-    if (!s)
-        return len == 0 ? 0 : (size_t)-1;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t count = 0;
-    for (size_t i = 0; i < len; count++) {
-        size_t n = utf8_sequence(p + i, len - i);
-        if (n == 0)
-            return (size_t)-1;
-        i += n;
-    }
-    return count;
-}
+#include "base/utf8.h"
 
 /* ---- rendering values for messages ------------------------------------------------------- */
 
@@ -108,7 +65,7 @@ void cf_schema_render_string(const char *s, size_t len, char *out, size_t n)
             tmp[1] = '\0';
             i++;
         } else {
-            size_t k = utf8_sequence(p + i, len - i);
+            size_t k = cf_utf8_next(p + i, len - i, NULL);
             if (k == 0) {
                 snprintf(tmp, sizeof(tmp), "\\x%02X", c);
                 i++;
@@ -253,9 +210,9 @@ static void render_ipath(const vctx *v, const ipath *ip, char *out, size_t n)
     char up[CF_PATH_MAX];
     render_ipath(v, ip->up, up, sizeof(up));
     if (ip->key)
-        cf_path_key(out, n, up, ip->key);
+        cf_diag_path_key(out, n, up, ip->key);
     else
-        cf_path_index(out, n, up, ip->index);
+        cf_diag_path_index(out, n, up, ip->index);
 }
 
 static void violation(vctx *v, const cf_schema_node *n, const char *keyword, const ipath *ip,
@@ -276,7 +233,7 @@ static void violation(vctx *v, const cf_schema_node *n, const char *keyword, con
     va_end(ap);
     render_ipath(v, ip, where, sizeof(where));
     if (keyword)
-        cf_path_key(spath, sizeof(spath), n->spath, keyword);
+        cf_diag_path_key(spath, sizeof(spath), n->spath, keyword);
     else
         snprintf(spath, sizeof(spath), "%s", n->spath);
     cf_diags_add(v->out, NULL, where, "%s [schema #%s]", msg, spath);

@@ -80,7 +80,4 @@ size_t cf_schema_lint(const cJSON *schema, const char *file, const char *base, c
 size_t cf_schema_lint_with(const cJSON *schema, const cf_schema_options *opt, const char *file,
                            const char *base, cf_diags *out);
 
-/* Length of a UTF-8 string in code points; (size_t)-1 when it is not valid UTF-8. */
-size_t cf_utf8_length(const char *s, size_t len);
-
 #endif

@@ -62,7 +62,7 @@ static void problem(cctx *c, cf_schema_node *n, const char *keyword, const char 
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     if (keyword)
-        cf_path_key(path, sizeof(path), n->spath, keyword);
+        cf_diag_path_key(path, sizeof(path), n->spath, keyword);
     else
         snprintf(path, sizeof(path), "%s", n->spath);
     cf_schema_problem *grown = realloc(n->malformed, (n->n_malformed + 1) * sizeof(*grown));
@@ -142,10 +142,10 @@ static cf_schema_node *sub(cctx *c, const cJSON *src, const char *spath, const c
                            size_t index, int depth)
 {
     char path[CF_PATH_MAX];
-    cf_path_key(path, sizeof(path), spath, key);
+    cf_diag_path_key(path, sizeof(path), spath, key);
     if (index != (size_t)-1) {
         char inner[CF_PATH_MAX];
-        cf_path_index(inner, sizeof(inner), path, index);
+        cf_diag_path_index(inner, sizeof(inner), path, index);
         return compile(c, src, inner, depth + 1);
     }
     return compile(c, src, path, depth + 1);
@@ -243,7 +243,7 @@ static void type_kw(cctx *c, cf_schema_node *n, const cJSON *type)
 static void regex_kw(cctx *c, cf_schema_node *n, const char *keyword, const char *pattern,
                      cf_schema_regex **out)
 {
-    char err[256];
+    char err[CF_ERR_MAX];
     cf_rc rc = cf_schema_regex_compile(pattern, strlen(pattern), out, err, sizeof(err));
     if (rc == CF_E_NOMEM)
         c->rc = rc;
@@ -287,11 +287,11 @@ static void properties_kw(cctx *c, cf_schema_node *n, const cJSON *kw, int depth
     }
     size_t i = 0;
     char path[CF_PATH_MAX];
-    cf_path_key(path, sizeof(path), n->spath, kw->string);
+    cf_diag_path_key(path, sizeof(path), n->spath, kw->string);
     for (const cJSON *p = kw->child; p; p = p->next) {
         const char *key = p->string ? p->string : "";
         char psub[CF_PATH_MAX];
-        cf_path_key(psub, sizeof(psub), path, key);
+        cf_diag_path_key(psub, sizeof(psub), path, key);
         if (patterns) {
             cf_schema_regex *re = NULL;
             regex_kw(c, n, "patternProperties", key, &re);
@@ -343,7 +343,7 @@ static void dependents_kw(cctx *c, cf_schema_node *n, const cJSON *kw, int depth
     }
     n->dependents = grown;
     char path[CF_PATH_MAX];
-    cf_path_key(path, sizeof(path), n->spath, kw->string);
+    cf_diag_path_key(path, sizeof(path), n->spath, kw->string);
     for (const cJSON *d = kw->child; d; d = d->next) {
         cf_schema_dependent *dep = &n->dependents[n->n_dependents];
         memset(dep, 0, sizeof(*dep));
@@ -352,7 +352,7 @@ static void dependents_kw(cctx *c, cf_schema_node *n, const cJSON *kw, int depth
             dep->names = d;
         } else if (!required && is_schema(d)) {
             char psub[CF_PATH_MAX];
-            cf_path_key(psub, sizeof(psub), path, dep->name);
+            cf_diag_path_key(psub, sizeof(psub), path, dep->name);
             dep->node = compile(c, d, psub, depth + 1);
         } else {
             problem(c, n, kw->string, "\"%s\" entries must be %s", kw->string,
@@ -452,10 +452,10 @@ static void keywords(cctx *c, cf_schema_node *n, const cJSON *src, int depth)
                 }
                 /* compiled even when unused, so the linter sees their problems */
                 char path[CF_PATH_MAX];
-                cf_path_key(path, sizeof(path), n->spath, k);
+                cf_diag_path_key(path, sizeof(path), n->spath, k);
                 for (const cJSON *d = kw->child; d; d = d->next) {
                     char psub[CF_PATH_MAX];
-                    cf_path_key(psub, sizeof(psub), path, d->string ? d->string : "");
+                    cf_diag_path_key(psub, sizeof(psub), path, d->string ? d->string : "");
                     compile(c, d, psub, depth + 1);
                 }
             }

@@ -201,7 +201,7 @@ static unsigned lint_type(lctx *l, const cJSON *type, const char *path)
     int ok = 1;
     size_t index = 0;
     for (const cJSON *t = type->child; t; t = t->next, index++) {
-        cf_path_index(sub, sizeof(sub), path, index);
+        cf_diag_path_index(sub, sizeof(sub), path, index);
         if (!cJSON_IsString(t)) {
             finding(l, sub, "type names must be strings, got %s", cf_schema_instance_type(t));
             ok = 0;
@@ -244,7 +244,7 @@ static void lint_required(lctx *l, const cJSON *schema, const cJSON *required, c
     for (const cJSON *r = required->child; r; r = r->next, index++) {
         char sub[CF_PATH_MAX];
         char name[VALUE_MAX];
-        cf_path_index(sub, sizeof(sub), path, index);
+        cf_diag_path_index(sub, sizeof(sub), path, index);
         if (!cJSON_IsString(r) || !r->valuestring) {
             finding(l, sub, "\"required\" entries must be strings, got %s",
                     cf_schema_instance_type(r));
@@ -285,7 +285,7 @@ static void lint_enum(lctx *l, const cJSON *values, unsigned types, const char *
             continue;
         char sub[CF_PATH_MAX];
         char got[VALUE_MAX];
-        cf_path_index(sub, sizeof(sub), path, index);
+        cf_diag_path_index(sub, sizeof(sub), path, index);
         cf_schema_render_value(e, got, sizeof(got));
         warning(l, sub, "enum value %s does not have type %s: it can never pass", got, want);
     }
@@ -307,7 +307,7 @@ static void lint_ranges(lctx *l, const cJSON *schema, const char *path)
         char sub[CF_PATH_MAX];
         char a[64];
         char b[64];
-        cf_path_key(sub, sizeof(sub), path, pairs[i][0]);
+        cf_diag_path_key(sub, sizeof(sub), path, pairs[i][0]);
         cf_schema_render_number(lo->valuedouble, a, sizeof(a));
         cf_schema_render_number(hi->valuedouble, b, sizeof(b));
         warning(l, sub, "%s %s exceeds %s %s: no value can pass", pairs[i][0], a, pairs[i][1], b);
@@ -344,7 +344,7 @@ static void lint_problems(lctx *l, const cf_schema_node *n, const char *key, con
     if (!n)
         return;
     char want[CF_PATH_MAX];
-    cf_path_key(want, sizeof(want), "", key ? key : "");
+    cf_diag_path_key(want, sizeof(want), "", key ? key : "");
     size_t base = strlen(n->spath);
     for (size_t i = 0; i < n->n_malformed; i++) {
         const char *rest = n->malformed[i].path + base;
@@ -366,12 +366,12 @@ static void lint_sub(lctx *l, const cJSON *kw, int kind, const char *sub, int de
         for (const cJSON *p = kw->child; p; p = p->next) {
             if (kind == K_DEPS && cJSON_IsArray(p))
                 continue;
-            cf_path_key(psub, sizeof(psub), sub, p->string ? p->string : "");
+            cf_diag_path_key(psub, sizeof(psub), sub, p->string ? p->string : "");
             lint_schema(l, p, psub, depth + 1);
         }
     } else if ((kind == K_LIST || kind == K_ITEMS) && cJSON_IsArray(kw)) {
         for (const cJSON *p = kw->child; p; p = p->next, index++) {
-            cf_path_index(psub, sizeof(psub), sub, index);
+            cf_diag_path_index(psub, sizeof(psub), sub, index);
             lint_schema(l, p, psub, depth + 1);
         }
     }
@@ -446,13 +446,13 @@ static void lint_schema(lctx *l, const cJSON *schema, const char *path, int dept
     char sub[CF_PATH_MAX];
     unsigned types = 0;
     if (type) {
-        cf_path_key(sub, sizeof(sub), path, "type");
+        cf_diag_path_key(sub, sizeof(sub), path, "type");
         types = lint_type(l, type, sub);
     }
     int ref_only = l->draft4 && cJSON_IsString(cf_schema_keyword(schema, "$ref"));
     for (const cJSON *kw = schema->child; kw; kw = kw->next) {
         const char *key = kw->string ? kw->string : "";
-        cf_path_key(sub, sizeof(sub), path, key);
+        cf_diag_path_key(sub, sizeof(sub), path, key);
         size_t k = 0;
         while (k < KEYWORD_COUNT && strcmp(keywords[k].name, key) != 0)
             k++;

@@ -41,9 +41,9 @@ typedef enum {
         CF_ROLE__COUNT
 } cf_role;
 
-const char *cf_role_name(cf_role r);
+const char *cf_spec_role_name(cf_role r);
 /* -1 when unknown. */
-int cf_role_from_name(const char *name);
+int cf_spec_role_from_name(const char *name);
 
 /* Where a value sits in a response: exactly one of the two is set. */
 typedef struct {

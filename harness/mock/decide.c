@@ -66,7 +66,7 @@ void cf_mock_message_set(const cf_mock *m, outcome *o, const char *presented, si
         rc = cf_secrets_redact(&cred, cf_buf_str(&raw), raw.len, &clean);
     const char *text = rc == CF_OK ? cf_buf_str(&clean) : "invalid request";
     size_t len = 0;
-    for (; text[len] && len < MESSAGE_MAX; len++) {
+    for (; text[len] && len < CF_MAX_MOCK_MESSAGE; len++) {
         unsigned char c = (unsigned char)text[len];
         o->message[len] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
     }

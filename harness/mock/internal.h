@@ -9,7 +9,7 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "base/diag.h"
-#include "http/http.h"
+#include "http/headers.h"
 #include "mock/mock.h"
 #include "mock/store.h"
 #include "base/secrets.h"
@@ -18,7 +18,6 @@
 /* Bodies past CF_MAX_REQUEST_BODY are still read (and dropped) up to this many bytes so the
  * client gets its validation answer intact; past it the connection is closed. */
 #define DRAIN_MAX ((size_t)CF_MAX_REQUEST_BODY * 64u)
-#define MESSAGE_MAX 480 /* bytes of an error message */
 #define DEFAULT_RETENTION_S (8L * 3600L)
 #define THREAD_STACK (1024u * 1024u)
 #define MEMORY_LIMIT (64u * 1024u) /* per connection: header lines plus read buffer */
@@ -67,7 +66,7 @@ typedef struct {
 typedef struct {
     int status;
     const char *code; /* NULL: success */
-    char message[MESSAGE_MAX + 1];
+    char message[CF_MAX_MOCK_MESSAGE + 1];
     const char *allow; /* Allow header for 405 */
     /* success */
     char id[40];
@@ -96,7 +95,7 @@ typedef struct {
 /* decide.c: the checks in contract order; fills *o, and *json with the parsed body. */
 void cf_mock_decide(cf_mock *m, const incoming *r, outcome *o, cJSON **json);
 /* decide.c: sets o->message from a format, with every secret and the presented credential
- * masked before it is cut to MESSAGE_MAX. */
+ * masked before it is cut to CF_MAX_MOCK_MESSAGE. */
 void cf_mock_message_set(const cf_mock *m, outcome *o, const char *presented, size_t presented_len,
                          const char *fmt, ...) CF_PRINTF(5, 6);
 

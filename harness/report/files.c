@@ -60,7 +60,8 @@ static void sync_parent(const char *path)
     free(dir);
 }
 
-cf_rc cf_atomic_write(const char *path, const char *data, size_t len, char *err, size_t errlen)
+cf_rc cf_report_atomic_write(const char *path, const char *data, size_t len, char *err,
+                             size_t errlen)
 {
     static const char suffix[] = ".tmp.XXXXXX";
     if (!path || !*path || (!data && len)) {
@@ -199,7 +200,7 @@ static cf_rc write_one(const cf_run_result *r, const char *dir, const char *name
     if (rc != CF_OK)
         set_err(err, errlen, "cannot build %s/%s: %s", dir, name, cf_strerror(rc));
     else
-        rc = cf_atomic_write(path, cf_buf_str(&b), b.len, err, errlen);
+        rc = cf_report_atomic_write(path, cf_buf_str(&b), b.len, err, errlen);
     free(path);
     cf_buf_free(&b);
     return rc;

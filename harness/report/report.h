@@ -35,8 +35,8 @@
  * over `path`. A new file gets mode 0644; a replaced one keeps its mode. Returns CF_OK, or
  * CF_E_IO (CF_E_NOMEM, CF_E_INVALID) with `err` naming the step, the path and strerror; on
  * error the temporary file is gone and `path` is untouched. `err` may be NULL. */
-CF_WUR cf_rc cf_atomic_write(const char *path, const char *data, size_t len, char *err,
-                             size_t errlen);
+CF_WUR cf_rc cf_report_atomic_write(const char *path, const char *data, size_t len, char *err,
+                                    size_t errlen);
 
 /* Creates `dir` and its missing parents (mode 0777 less the umask). Fails with CF_E_IO and a
  * message when a component is not a directory or `dir` is not writable by this process. */

@@ -124,7 +124,7 @@ static void step_label(const case_state *cs, const slot *s, char *out, size_t n)
 static cf_rc build_slot(run_ctx *rc, slot *s)
 {
     cf_tmpl_ctx ctx = {cf_secrets_vars(rc->secrets), &s->cs->captures, runner_generator, s->cs};
-    char err[512] = "";
+    char err[CF_ERR_MAX] = "";
     cf_rc r =
         cf_request_build(rc->spec, s->step, rc->base_url, &ctx, &s->request, err, sizeof(err));
     if (r == CF_E_NOMEM)
