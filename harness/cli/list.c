@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "cli/cli.h"
 #include "contract/spec.h"
 #include "report/report.h"
@@ -36,7 +37,7 @@ typedef struct {
 } tag_count;
 
 /* Adds the spec's tags to the tally (names borrowed from the spec). 0 when out of memory. */
-static int tally(tag_count **tags, size_t *n, const cf_spec *spec)
+static int tally(tag_count **tags, size_t *n, size_t *cap, const cf_spec *spec)
 {
     for (size_t c = 0; c < spec->case_count; c++)
         for (size_t t = 0; t < spec->cases[c].tag_count; t++) {
@@ -45,7 +46,7 @@ static int tally(tag_count **tags, size_t *n, const cf_spec *spec)
             while (k < *n && strcmp((*tags)[k].name, name) != 0)
                 k++;
             if (k == *n) {
-                tag_count *more = realloc(*tags, (*n + 1) * sizeof(*more));
+                tag_count *more = cf_array_reserve(*tags, cap, *n, sizeof(*more), 16);
                 if (!more)
                     return 0;
                 *tags = more;
@@ -108,7 +109,7 @@ int cf_cli_list(int argc, char **argv)
         return rc;
     cf_spec **specs = calloc(paths.count ? paths.count : 1, sizeof(*specs));
     tag_count *tags = NULL;
-    size_t tag_n = 0;
+    size_t tag_n = 0, tag_cap = 0;
     for (size_t i = 0; specs && i < paths.count; i++) {
         cf_diags d;
         cf_diags_init(&d);
@@ -118,7 +119,7 @@ int cf_cli_list(int argc, char **argv)
             rc = CF_EXIT_USAGE;
         } else {
             list_spec(specs[i]);
-            if (!tally(&tags, &tag_n, specs[i]))
+            if (!tally(&tags, &tag_n, &tag_cap, specs[i]))
                 rc = CF_EXIT_USAGE;
         }
         cf_diags_cleanup(&d);

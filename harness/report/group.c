@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/array.h"
 #include "base/limits.h"
 
 #define MESSAGE_IDS 10u /* case ids named in one group's message */
@@ -53,7 +54,7 @@ static int same_cause(const cf_report_group *g, const char *op, const cf_check_r
 
 static cf_rc add_member(cf_report_group *g, size_t index)
 {
-    size_t *cases = realloc(g->cases, (g->count + 1) * sizeof(*cases));
+    size_t *cases = cf_array_reserve(g->cases, &g->cap, g->count, sizeof(*cases), 8);
     if (!cases)
         return CF_E_NOMEM;
     g->cases = cases;
@@ -64,7 +65,7 @@ static cf_rc add_member(cf_report_group *g, size_t index)
 cf_rc cf_report_groups_build(const cf_run_result *r, cf_report_groups *out)
 {
     out->items = NULL;
-    out->count = 0;
+    out->count = out->cap = 0;
     cf_rc rc = CF_OK;
     for (size_t i = 0; i < r->count && rc == CF_OK; i++) {
         const cf_case_result *c = &r->cases[i];
@@ -77,13 +78,14 @@ cf_rc cf_report_groups_build(const cf_run_result *r, cf_report_groups *out)
         while (g < out->count && !same_cause(&out->items[g], op, k, e))
             g++;
         if (g == out->count) {
-            cf_report_group *items = realloc(out->items, (out->count + 1) * sizeof(*items));
+            cf_report_group *items =
+                cf_array_reserve(out->items, &out->cap, out->count, sizeof(*items), 8);
             if (!items) {
                 rc = CF_E_NOMEM;
                 break;
             }
             out->items = items;
-            out->items[out->count++] = (cf_report_group){op, c, k, e, NULL, 0};
+            out->items[out->count++] = (cf_report_group){op, c, k, e, NULL, 0, 0};
         }
         rc = add_member(&out->items[g], i);
     }
@@ -100,7 +102,7 @@ void cf_report_groups_cleanup(cf_report_groups *g)
         free(g->items[i].cases);
     free(g->items);
     g->items = NULL;
-    g->count = 0;
+    g->count = g->cap = 0;
 }
 
 cf_rc cf_report_group_message(const cf_run_result *r, const cf_report_group *g, cf_buf *m)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/timefmt.h"
 #include "base/uuid.h"
 
@@ -184,6 +185,7 @@ static cf_rc filter_attrs(cf_buf *out, const cf_case_result *c)
 typedef struct {
     const char **items;
     size_t count;
+    size_t cap;
 } strset;
 
 static cf_rc strset_add(strset *s, const char *v)
@@ -193,7 +195,7 @@ static cf_rc strset_add(strset *s, const char *v)
     for (size_t i = 0; i < s->count; i++)
         if (strcmp(s->items[i], v) == 0)
             return CF_OK;
-    const char **items = realloc(s->items, (s->count + 1) * sizeof(*items));
+    const char **items = cf_array_reserve(s->items, &s->cap, s->count, sizeof(*items), 16);
     if (!items)
         return CF_E_NOMEM;
     s->items = items;
@@ -217,7 +219,7 @@ static cf_rc filters(cf_buf *out, const cf_run_result *r)
 {
     strset ops = {0}, checks = {0}, tags = {0};
     static const char *const outcomes[] = {"failed", "passed", "not_run"};
-    strset outs = {(const char **)outcomes, 3};
+    strset outs = {(const char **)outcomes, 3, 3};
     cf_rc rc = CF_OK;
     for (size_t i = 0; rc == CF_OK && i < r->count; i++) {
         const cf_case_result *c = &r->cases[i];

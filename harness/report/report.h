@@ -74,11 +74,13 @@ typedef struct {
     const cf_exchange_record *exchange; /* the exchange that check judged; NULL when none */
     size_t *cases;                      /* indices into r->cases, `first` first */
     size_t count;
+    size_t cap; /* private: room in `cases` */
 } cf_report_group;
 
 typedef struct {
     cf_report_group *items;
     size_t count;
+    size_t cap; /* private: room in `items` */
 } cf_report_groups;
 
 /* Groups the failed cases of `r` in order of first appearance. CF_E_NOMEM leaves `out` empty. */
