@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli_child.h"
@@ -60,13 +59,6 @@ static void hostile_run(cf_run_result *r)
     op->items[1] = cf_test_dup("success #/kind = \"" HOSTILE "\"");
     op->hit[0] = 1;
     op->count = 2;
-}
-
-/* Runs a shell command; its exit status, -1 when it did not exit. */
-static int sh(const char *cmd)
-{
-    int st = system(cmd);
-    return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* Parses `html` with Python's HTML parser (a browser's tokenizer rules) and fails unless every
@@ -140,32 +132,42 @@ Test(report_html, nonce_differs_per_page_and_filters_list_each_value_once, .time
     cf_run_result_cleanup(&r);
 }
 
-/* Opens `url` in headless Chromium; the DOM after scripts ran and what Chromium logged (console
- * messages included) go to DIR/dom.html and DIR/log.txt. A screenshot too when `png`. */
-static void chromium(const char *dir, const char *url, const char *png)
+/* Opens `url` in headless Chromium: the DOM after its scripts ran (stdout) and what Chromium
+ * logged, console messages included (stderr), in *p; with `png`, a screenshot too. */
+static void chromium(cf_child *p, const char *dir, const char *url, const char *png)
 {
-    char cmd[2048];
-    snprintf(cmd, sizeof(cmd),
-             "timeout 120 " CHROMIUM " --headless --no-sandbox --disable-gpu --no-first-run "
-             "--user-data-dir='%s/profile' --enable-logging=stderr --v=0 --dump-dom '%s' "
-             ">'%s/dom.html' 2>'%s/log.txt'",
-             dir, url, dir, dir);
-    cr_assert_eq(sh(cmd), 0, "chromium --dump-dom failed (see %s/log.txt)", dir);
-    if (!png)
-        return;
-    snprintf(cmd, sizeof(cmd),
-             "timeout 120 " CHROMIUM " --headless --no-sandbox --disable-gpu --no-first-run "
-             "--user-data-dir='%s/profile' --hide-scrollbars --window-size=1280,1400 "
-             "--screenshot='%s' '%s' >/dev/null 2>&1",
-             dir, png, url);
-    cr_assert_eq(sh(cmd), 0, "chromium --screenshot failed");
-}
-
-static char *slurp(const char *dir, const char *name)
-{
-    char *s = cf_test_slurp(dir, name);
-    cr_assert_not_null(s, "%s/%s missing", dir, name);
-    return s;
+    char profile[128], shot[256];
+    snprintf(profile, sizeof(profile), "--user-data-dir=%s/profile", dir);
+    snprintf(shot, sizeof(shot), "--screenshot=%s", png ? png : "");
+    const char *dom[] = {"--headless",
+                         "--no-sandbox",
+                         "--disable-gpu",
+                         "--no-first-run",
+                         profile,
+                         "--enable-logging=stderr",
+                         "--v=0",
+                         "--dump-dom",
+                         url,
+                         NULL};
+    const char *picture[] = {"--headless",
+                             "--no-sandbox",
+                             "--disable-gpu",
+                             "--no-first-run",
+                             profile,
+                             "--hide-scrollbars",
+                             "--window-size=1280,1400",
+                             shot,
+                             url,
+                             NULL};
+    if (png) {
+        cf_child_spawn(p, CHROMIUM, NULL, NULL, picture);
+        cf_child_finish_within(p, 120000);
+        cr_assert_eq(p->status, 0, "chromium --screenshot failed:\n%s", cf_buf_str(&p->err));
+        cf_child_cleanup(p);
+    }
+    cf_child_spawn(p, CHROMIUM, NULL, NULL, dom);
+    cf_child_finish_within(p, 120000);
+    cr_assert_eq(p->status, 0, "chromium --dump-dom failed:\n%s", cf_buf_str(&p->err));
 }
 
 /* Every report of hostile_run() in a fresh directory; `url` opens report.html with `hash`. */
@@ -200,9 +202,9 @@ Test(report_html, renders_in_headless_chromium_with_no_console_message, .timeout
     char dir[64], url[256];
     write_hostile_reports(dir, sizeof(dir), url, sizeof(url), "");
     unlink(SCREENSHOT);
-    chromium(dir, url, SCREENSHOT);
-    char *dom = slurp(dir, "dom.html");
-    char *log = slurp(dir, "log.txt");
+    cf_child p;
+    chromium(&p, dir, url, SCREENSHOT);
+    const char *dom = cf_buf_str(&p.out), *log = cf_buf_str(&p.err);
     cr_expect_not_null(strstr(dom, "<body data-ready=\"1\""), "the page's script did not finish");
     cr_expect_null(strstr(dom, "data-pwned=\""), "an injected script or handler ran");
     cr_expect_null(strstr(dom, "<img"), "an injected element exists");
@@ -212,8 +214,7 @@ Test(report_html, renders_in_headless_chromium_with_no_console_message, .timeout
     char *png = cf_test_read_file(SCREENSHOT, NULL);
     cr_expect(png && memcmp(png, "\x89PNG", 4) == 0, "no screenshot at " SCREENSHOT);
     free(png);
-    free(dom);
-    free(log);
+    cf_child_cleanup(&p);
     cf_test_remove_tree(dir);
 }
 
@@ -221,21 +222,21 @@ Test(report_html, a_link_selects_filters_and_the_page_hides_the_rest, .timeout =
 {
     char dir[64], url[256];
     write_hostile_reports(dir, sizeof(dir), url, sizeof(url), "#outcome=failed&tag=smoke");
-    chromium(dir, url, NULL);
-    char *dom = slurp(dir, "dom.html");
+    cf_child p;
+    chromium(&p, dir, url, NULL);
+    const char *dom = cf_buf_str(&p.out);
     cr_expect_not_null(strstr(dom, "2 shown"), "two failed cases:\n%s", dom);
     cr_expect_eq(row_hidden(dom, "passed"), 1, "the passed row is shown");
     cr_expect_eq(row_hidden(dom, "not_run"), 1, "the row not run is shown");
     cr_expect_eq(row_hidden(dom, "failed"), 0, "a failed row is hidden");
-    free(dom);
+    cf_child_cleanup(&p);
     /* A malformed link selects nothing and breaks nothing. */
     snprintf(url, sizeof(url), "file://%s/report.html#outcome=%%E0%%A4%%A&op", dir);
-    chromium(dir, url, NULL);
-    dom = slurp(dir, "dom.html");
-    char *log = slurp(dir, "log.txt");
+    chromium(&p, dir, url, NULL);
+    dom = cf_buf_str(&p.out);
+    const char *log = cf_buf_str(&p.err);
     cr_expect_not_null(strstr(dom, "4 shown"), "a malformed link filtered something");
     cr_expect_null(strstr(log, ":CONSOLE"), "%s", log);
-    free(dom);
-    free(log);
+    cf_child_cleanup(&p);
     cf_test_remove_tree(dir);
 }

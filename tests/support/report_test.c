@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_child.h"
 #include "fault_proxy.h"
 #include "report/report.h"
 
@@ -97,13 +97,20 @@ void cf_test_write_file(const char *path, const char *text)
 
 int cf_test_python(const char *dir, const char *script, const char *arg)
 {
-    char path[512], cmd[1536];
+    char path[512];
     snprintf(path, sizeof(path), "%s/check.py", dir);
     cf_test_write_file(path, script);
-    snprintf(cmd, sizeof(cmd), "python3 '%s' '%s'", path, arg);
-    int st = system(cmd);
+    const char *args[] = {path, arg, NULL};
+    cf_child p;
+    cf_child_spawn(&p, "python3", NULL, NULL, args);
+    cf_child_finish(&p);
+    if (p.status != 0)
+        cr_log_error("python3 %s: exit %d\n%s%s", path, p.status, cf_buf_str(&p.out),
+                     cf_buf_str(&p.err));
+    int ok = p.status == 0;
+    cf_child_cleanup(&p);
     unlink(path);
-    return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    return ok;
 }
 
 cf_fault_proxy *cf_test_fault_proxy(const char *spec, const char *fault)
