@@ -71,7 +71,8 @@ static const char usage_tail[] =
     X(TIMEOUT, "timeout", 0, required_argument, "MS",                                              \
       "per-request timeout, 1..600000 (default 10000)")                                            \
     X(VAR, "var", 0, required_argument, "NAME=VALUE", "set a spec variable (repeatable)")          \
-    X(VERBOSE, "verbose", 0, no_argument, NULL, "also list passing cases")                         \
+    X(VERBOSE, "verbose", 0, no_argument, NULL,                                                    \
+      "also list passing cases, and every failed case\n(not one per cause)")                       \
     X(VERSION, "version", 0, no_argument, NULL, "print the version")
 
 CF_CLI_COMMAND(run_command, RUN_OPTIONS, "run", usage_head, usage_tail);
