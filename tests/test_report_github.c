@@ -66,6 +66,26 @@ Test(report_github, escapes_percent_cr_lf_everywhere_and_colon_comma_in_properti
     cf_run_result_cleanup(&r);
 }
 
+Test(report_github, a_spec_inside_the_workspace_is_named_by_its_path_in_the_repository,
+     .timeout = 30)
+{
+    cf_run_result r = {0};
+    cf_case_result *c =
+        cf_test_add_case(&r, CONFORM_SOURCE_DIR "/specs/x.json", "T", "x", NULL, 1, 0, 1.0);
+    cf_test_add_check(c, "status.success", 0, "s", "200", "500");
+    cf_test_add_case(&r, "/elsewhere/y.json", "T", "y", NULL, 1, 0, 1.0);
+    cf_test_add_check(&r.cases[1], "expect.code", 0, "s", "A", "B");
+    cf_buf b;
+    cf_buf_init(&b, CF_REPORT_MAX);
+    cr_assert_eq(cf_report_github_annotations_in(&r, CONFORM_SOURCE_DIR "/", &b), CF_OK);
+    cr_expect_eq(strncmp(cf_buf_str(&b), "::error file=specs/x.json,title=", 32), 0, "%s",
+                 cf_buf_str(&b));
+    cr_expect_not_null(strstr(cf_buf_str(&b), "\n::error file=/elsewhere/y.json,title="), "%s",
+                       cf_buf_str(&b));
+    cf_buf_free(&b);
+    cf_run_result_cleanup(&r);
+}
+
 Test(report_github, no_failures_no_annotations_and_a_green_summary, .timeout = 30)
 {
     cf_run_result r = {0};

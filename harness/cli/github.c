@@ -13,7 +13,7 @@ void cf_cli_github(const cf_run_result *r, FILE *out)
         return;
     cf_buf b;
     cf_buf_init(&b, CF_REPORT_MAX);
-    if (cf_report_github_annotations(r, &b) == CF_OK)
+    if (cf_report_github_annotations_in(r, getenv("GITHUB_WORKSPACE"), &b) == CF_OK)
         fputs(cf_buf_str(&b), out);
     else
         fputs("conform run: cannot build the GitHub annotations (out of memory)\n", stderr);

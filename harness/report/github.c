@@ -39,7 +39,19 @@ static cf_rc command_escape(cf_buf *out, const char *s, size_t max, int property
     return rc;
 }
 
-static cf_rc annotation(cf_buf *out, const cf_run_result *r, const cf_report_group *g)
+/* `path` relative to `workspace` when it lies inside it, else as it is. */
+static const char *in_repository(const char *path, const char *workspace)
+{
+    size_t n = workspace ? strlen(workspace) : 0;
+    while (n > 1 && workspace[n - 1] == '/')
+        n--;
+    if (!path || n == 0 || strncmp(path, workspace, n) != 0 || path[n] != '/')
+        return path;
+    return path + n + 1;
+}
+
+static cf_rc annotation(cf_buf *out, const cf_run_result *r, const cf_report_group *g,
+                        const char *workspace)
 {
     const cf_case_result *c = g->first;
     cf_buf title, msg;
@@ -52,7 +64,7 @@ static cf_rc annotation(cf_buf *out, const cf_run_result *r, const cf_report_gro
     if (rc == CF_OK)
         rc = cf_buf_adds(out, "::error file=");
     if (rc == CF_OK)
-        rc = command_escape(out, c->spec_file, CF_REPORT_FIELD_MAX, 1);
+        rc = command_escape(out, in_repository(c->spec_file, workspace), CF_REPORT_FIELD_MAX, 1);
     unsigned line = cf_report_case_line(c->spec_file, c->id);
     if (rc == CF_OK && line)
         rc = cf_buf_addf(out, ",line=%u", line);
@@ -71,14 +83,19 @@ static cf_rc annotation(cf_buf *out, const cf_run_result *r, const cf_report_gro
     return rc;
 }
 
-cf_rc cf_report_github_annotations(const cf_run_result *r, cf_buf *out)
+cf_rc cf_report_github_annotations_in(const cf_run_result *r, const char *workspace, cf_buf *out)
 {
     cf_report_groups groups;
     cf_rc rc = cf_report_groups_build(r, &groups);
     for (size_t i = 0; rc == CF_OK && i < groups.count; i++)
-        rc = annotation(out, r, &groups.items[i]);
+        rc = annotation(out, r, &groups.items[i], workspace);
     cf_report_groups_cleanup(&groups);
     return rc;
+}
+
+cf_rc cf_report_github_annotations(const cf_run_result *r, cf_buf *out)
+{
+    return cf_report_github_annotations_in(r, NULL, out);
 }
 
 /* A Markdown table cell: one line, HTML-escaped, Markdown punctuation backslash-escaped (a

@@ -137,6 +137,10 @@ CF_WUR cf_rc cf_report_sarif(const cf_run_result *r, cf_buf *out);
 /* Appends GitHub Actions workflow commands: one "::error file=F,line=L,title=T::MESSAGE" line
  * per failure group, escaped per GitHub's rules (data: % CR LF; properties also : and ,). */
 CF_WUR cf_rc cf_report_github_annotations(const cf_run_result *r, cf_buf *out);
+/* The same with file= relative to `workspace` (the checkout, $GITHUB_WORKSPACE) when a spec
+ * path lies inside it: GitHub places an annotation by its path in the repository. */
+CF_WUR cf_rc cf_report_github_annotations_in(const cf_run_result *r, const char *workspace,
+                                             cf_buf *out);
 
 /* Appends a Markdown summary of the run for $GITHUB_STEP_SUMMARY. */
 CF_WUR cf_rc cf_report_github_summary(const cf_run_result *r, cf_buf *out);
