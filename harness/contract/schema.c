@@ -123,29 +123,45 @@ unsigned cf_schema_type_bit(const char *name)
     return 0;
 }
 
+/* The CF_SCHEMA_T_* bit of an instance's most specific type; 0 for an invalid item. */
+static unsigned type_bit_of(const cJSON *v)
+{
+    /* the type byte directly: cJSON_Is* are calls into the shared library, and this runs for
+     * every value validated */
+    switch (v ? v->type & 0xFF : 0) {
+    case cJSON_Object:
+        return CF_SCHEMA_T_OBJECT;
+    case cJSON_Array:
+        return CF_SCHEMA_T_ARRAY;
+    case cJSON_String:
+        return CF_SCHEMA_T_STRING;
+    case cJSON_Number:
+        return is_integral(v->valuedouble) ? CF_SCHEMA_T_INTEGER : CF_SCHEMA_T_NUMBER;
+    case cJSON_True:
+    case cJSON_False:
+        return CF_SCHEMA_T_BOOLEAN;
+    case cJSON_NULL:
+        return CF_SCHEMA_T_NULL;
+    default:
+        return 0;
+    }
+}
+
 /* The most specific type name of an instance ("integer" for 3 and 3.0). */
 const char *cf_schema_instance_type(const cJSON *v)
 {
-    if (cJSON_IsObject(v))
-        return "object";
-    if (cJSON_IsArray(v))
-        return "array";
-    if (cJSON_IsString(v))
-        return "string";
-    if (cJSON_IsNumber(v))
-        return is_integral(v->valuedouble) ? "integer" : "number";
-    if (cJSON_IsBool(v))
-        return "boolean";
-    if (cJSON_IsNull(v))
-        return "null";
+    unsigned bit = type_bit_of(v);
+    for (size_t i = 0; i < TYPE_COUNT; i++)
+        if (bit == 1u << i)
+            return type_names[i];
     return "invalid";
 }
 
 /* Whether the instance has one of the types in `mask`; a number is an integer when it has no
- * fractional part (and is finite). */
+ * fractional part (and is finite). By bits, not names: this runs for every value validated. */
 int cf_schema_type_accepts(unsigned mask, const cJSON *v)
 {
-    unsigned bit = cf_schema_type_bit(cf_schema_instance_type(v));
+    unsigned bit = type_bit_of(v);
     if (bit == CF_SCHEMA_T_INTEGER && (mask & CF_SCHEMA_T_NUMBER))
         return 1;
     return (mask & bit) != 0;
@@ -391,8 +407,8 @@ static void check_string(vctx *v, const cf_schema_node *n, const cJSON *inst, co
     }
     if (n->pattern) {
         int m = cf_schema_regex_search(n->pattern, s, len);
-        const cJSON *p = cf_schema_keyword(n->src, "pattern");
         if (m == 0) {
+            const cJSON *p = cf_schema_keyword(n->src, "pattern");
             char shown[VALUE_MAX];
             char pat[VALUE_MAX];
             cf_schema_render_string(s, len, shown, sizeof(shown));
@@ -415,20 +431,24 @@ static void check_number(vctx *v, const cf_schema_node *n, const cJSON *inst, co
           (CF_K_MINIMUM | CF_K_MAXIMUM | CF_K_EX_MINIMUM | CF_K_EX_MAXIMUM | CF_K_MULTIPLE_OF)) &&
         n->format == CF_FMT_NONE)
         return;
-    cf_schema_render_number(x, got, sizeof(got));
+    /* values are rendered only for a message: snprintf of a double is slow */
     if ((has & CF_K_MINIMUM) && !(x >= n->minimum)) { /* NaN fails too */
+        cf_schema_render_number(x, got, sizeof(got));
         cf_schema_render_number(n->minimum, limit, sizeof(limit));
         FAIL("minimum", ip, "value %s is below minimum %s", got, limit);
     }
     if ((has & CF_K_MAXIMUM) && !(x <= n->maximum)) {
+        cf_schema_render_number(x, got, sizeof(got));
         cf_schema_render_number(n->maximum, limit, sizeof(limit));
         FAIL("maximum", ip, "value %s exceeds maximum %s", got, limit);
     }
     if ((has & CF_K_EX_MINIMUM) && !(x > n->ex_minimum)) {
+        cf_schema_render_number(x, got, sizeof(got));
         cf_schema_render_number(n->ex_minimum, limit, sizeof(limit));
         FAIL("exclusiveMinimum", ip, "value %s is not above exclusiveMinimum %s", got, limit);
     }
     if ((has & CF_K_EX_MAXIMUM) && !(x < n->ex_maximum)) {
+        cf_schema_render_number(x, got, sizeof(got));
         cf_schema_render_number(n->ex_maximum, limit, sizeof(limit));
         FAIL("exclusiveMaximum", ip, "value %s is not below exclusiveMaximum %s", got, limit);
     }
@@ -437,22 +457,16 @@ static void check_number(vctx *v, const cf_schema_node *n, const cJSON *inst, co
         double q = x / n->multiple_of;
         int ok = isfinite(q) && fabs(q - nearbyint(q)) <= 1e-9 * fmax(1.0, fabs(q));
         if (!ok) {
+            cf_schema_render_number(x, got, sizeof(got));
             cf_schema_render_number(n->multiple_of, limit, sizeof(limit));
             FAIL("multipleOf", ip, "value %s is not a multiple of %s", got, limit);
         }
     }
-    if (n->format != CF_FMT_NONE && !cf_schema_format_number(n->format, x))
+    if (n->format != CF_FMT_NONE && !cf_schema_format_number(n->format, x)) {
+        cf_schema_render_number(x, got, sizeof(got));
         FAIL("format", ip, "value %s does not fit format \"%s\"", got,
              cf_schema_format_name(n->format));
-}
-
-/* The subschema of a named member, or NULL. */
-static const cf_schema_node *property(const cf_schema_node *n, const char *key)
-{
-    for (size_t i = 0; i < n->n_props; i++)
-        if (strcmp(n->props[i].name, key) == 0)
-            return n->props[i].node;
-    return NULL;
+    }
 }
 
 static void check_object(vctx *v, const cf_schema_node *n, const cJSON *inst, const ipath *ip,
@@ -472,7 +486,7 @@ static void check_object(vctx *v, const cf_schema_node *n, const cJSON *inst, co
             FAIL("maxProperties", ip, "%zu members exceeds maxProperties %s", count, limit);
         }
     }
-    if (n->required) {
+    if (n->required && !cf_schema_required_present(n, inst)) {
         for (const cJSON *r = n->required->child; r; r = r->next) {
             if (cJSON_GetObjectItemCaseSensitive(inst, r->valuestring))
                 continue;
@@ -485,7 +499,8 @@ static void check_object(vctx *v, const cf_schema_node *n, const cJSON *inst, co
         const char *key = m->string ? m->string : "";
         ipath sub = {ip, key, 0};
         int matched = 0;
-        const cf_schema_node *ps = n->n_props ? property(n, key) : NULL;
+        size_t at = n->n_props ? cf_schema_property_at(n, key) : 0;
+        const cf_schema_node *ps = at < n->n_props ? n->props[at].node : NULL;
         if (ps) {
             matched = 1;
             if (v->dir != CF_SCHEMA_ANY && ps->boolean < 0) {
@@ -766,7 +781,7 @@ static size_t validate(vctx *v, const cf_schema_node *n, const cJSON *inst, cons
         if (v->quick)
             return v->count - start;
     }
-    if ((n->has & CF_K_NULLABLE) && cJSON_IsNull(inst))
+    if ((n->has & CF_K_NULLABLE) && (inst->type & 0xFF) == cJSON_NULL)
         return v->count - start;
     if (n->ref && validate(v, n->ref, inst, ip, idepth, rdepth + 1) && v->quick)
         return v->count - start;
@@ -793,14 +808,22 @@ static size_t validate(vctx *v, const cf_schema_node *n, const cJSON *inst, cons
         if (v->quick && v->count > start)
             return 1;
     }
-    if (cJSON_IsString(inst))
+    switch (inst->type & 0xFF) { /* not cJSON_Is*: calls into the shared library */
+    case cJSON_String:
         check_string(v, n, inst, ip);
-    else if (cJSON_IsNumber(inst))
+        break;
+    case cJSON_Number:
         check_number(v, n, inst, ip);
-    else if (cJSON_IsObject(inst))
+        break;
+    case cJSON_Object:
         check_object(v, n, inst, ip, idepth, rdepth);
-    else if (cJSON_IsArray(inst))
+        break;
+    case cJSON_Array:
         check_array(v, n, inst, ip, idepth, rdepth);
+        break;
+    default:
+        break;
+    }
     if (v->quick && v->count > start)
         return v->count - start;
     check_applicators(v, n, inst, ip, idepth, rdepth);

@@ -414,6 +414,10 @@ static void keywords(cctx *c, cf_schema_node *n, const cJSON *src, int depth)
     const cJSON *ex_min = NULL, *ex_max = NULL;
     for (const cJSON *kw = src->child; kw; kw = kw->next) {
         const char *k = kw->string ? kw->string : "";
+        /* A repeated keyword: the first counts, as in every lookup by name (and the second would
+         * replace, and leak, what the first compiled). */
+        if (cf_schema_keyword(src, k) != kw)
+            continue;
         if (k[0] == '$' || k[0] == 'x' || k[0] == 't' || k[0] == 'd' || k[0] == 'e' ||
             k[0] == 'n') {
             /* the rare letters first: most annotations start with these */
@@ -614,6 +618,8 @@ static cf_schema_node *compile(cctx *c, const cJSON *src, const char *spath, int
         return n;
     }
     keywords(c, n, src, depth);
+    if (cf_schema_props_index(n) != CF_OK)
+        c->rc = CF_E_NOMEM;
     return n;
 }
 
@@ -833,6 +839,8 @@ void cf_schema_free(cf_schema *s)
         free(n->one_of);
         cf_schema_regex_free(n->pattern);
         free(n->props);
+        free(n->prop_slots);
+        free(n->required_at);
         for (size_t i = 0; i < n->n_pattern_props; i++)
             cf_schema_regex_free(n->pattern_props[i].re);
         free(n->pattern_props);

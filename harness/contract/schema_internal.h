@@ -172,7 +172,11 @@ struct cf_schema_node {
     size_t n_pattern_props;
     cf_schema_node *additional; /* NULL: absent */
     cf_schema_node *property_names;
-    const cJSON *required; /* borrowed array of strings */
+    const cJSON *required;                  /* borrowed array of strings */
+    struct cf_schema_prop_slot *prop_slots; /* props by name (schema_props.c), owned */
+    size_t prop_mask;                       /* table size - 1 */
+    size_t *required_at; /* per required name its index in props, (size_t)-1 when it is not a
+                          * property; NULL: the names are looked up among the members */
     cf_schema_dependent *dependents;
     size_t n_dependents;
 
@@ -187,6 +191,24 @@ struct cf_schema_node {
 
     cf_schema_node *next_in_list; /* every node of a cf_schema, for freeing */
 };
+
+/* ---- properties by name (schema_props.c) ------------------------------------------------- */
+
+/* A required list at least this long, in a schema of at most CF_SCHEMA_PRESENT_MAX properties,
+ * is checked against a bitmap of the properties present (one pass over the members, on the
+ * stack) rather than by a scan of the members per name (GitHub's repository objects: ~80
+ * required names, ~90 members). */
+#define CF_SCHEMA_REQUIRED_INDEXED 8
+#define CF_SCHEMA_PRESENT_MAX 1024
+
+/* Builds n's name index (and required_at) once n->props and n->required are set. Returns CF_OK
+ * or CF_E_NOMEM. Memory: cf_schema_free frees prop_slots and required_at. */
+cf_rc cf_schema_props_index(cf_schema_node *n);
+/* Index of the first property named key in n->props, or n->n_props when there is none. */
+size_t cf_schema_property_at(const cf_schema_node *n, const char *key);
+/* 1 when inst (an object) has every member n->required names, else 0 (the caller then finds
+ * which, in order). */
+int cf_schema_required_present(const cf_schema_node *n, const cJSON *inst);
 
 struct cf_schema {
     cf_schema_node *root;
