@@ -34,11 +34,9 @@ lib="$(find build -name libconform_core.a | head -n 1)"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-# -Iharness/base -Iharness/contract: the driver includes "json.h" and "schema.h" by name, so
-# it builds whether harness/ is flat or split into folders.
 # shellcheck disable=SC2046 # pkg-config prints several words
 cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror \
-    -Iharness -Iharness/base -Iharness/contract bench/schema_speed.c -o "$work/schema_speed" \
+    -Iharness bench/schema_speed.c -o "$work/schema_speed" \
     "$lib" $(pkg-config --libs libcurl libmicrohttpd libcjson libpcre2-8) -lpthread -lm
 node bench/schema_speed.mjs prepare "$work"
 

@@ -2,7 +2,7 @@
  * built when the schema is compiled, so validating an object of M members costs M lookups,
  * not M scans of the property list (GitHub's repository schema has ~90 properties and ~80
  * required names), and required names are checked against one pass over the members. */
-#include "schema_internal.h"
+#include "contract/schema_internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>
