@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli_child.h"
+#include "fault_proxy.h"
 #include "report_test.h"
 
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant"
@@ -183,6 +184,45 @@ Test(cli_fixes, a_proxy_that_refuses_is_named_as_the_proxy, .timeout = 60)
     cr_expect_null(strstr(err_of(&p), "proxy"), "%s", err_of(&p));
     cf_child_cleanup(&p);
     cf_test_remove_tree(dir);
+}
+
+Test(cli_fixes, a_proxy_password_reaches_no_output_and_no_report, .timeout = 60)
+{
+    /* The fault proxy stands in for both: an HTTP server answers a proxied request too. */
+    cf_fault_proxy *fp = cf_test_fault_proxy(SPEC, NULL);
+    char dir[64], proxy[160], dead[64];
+    cf_test_tmpdir(dir, sizeof(dir));
+    snprintf(proxy, sizeof(proxy), "http://user:pXsecret@%s", cf_fault_proxy_url(fp) + 7);
+    const char *args[] = {
+        "run",      "--proxy",          proxy,          "--target", cf_fault_proxy_url(fp),
+        "--filter", "positive.example", "--report-dir", dir,        SPEC,
+        NULL};
+    cf_child p;
+    cf_child_run(&p, NULL, NULL, args);
+    cr_expect_eq(p.status, 1, "%s", err_of(&p));
+    cr_expect_not_null(strstr(out_of(&p), " --proxy \"${CONFORM_PROXY}\" "), "%s", out_of(&p));
+    cr_expect_not_null(strstr(out_of(&p), " -x \"${CONFORM_PROXY}\""), "%s", out_of(&p));
+    cr_expect_null(strstr(out_of(&p), "pXsecret"));
+    cr_expect_null(strstr(err_of(&p), "pXsecret"));
+    cf_child_cleanup(&p);
+    /* A dead proxy is named, its password masked. */
+    snprintf(dead, sizeof(dead), "http://user:pXsecret@127.0.0.1:1");
+    const char *down[] = {"run", "--proxy", dead, "--report-dir", dir, SPEC, NULL};
+    cf_child_run(&p, NULL, NULL, down);
+    cr_expect_eq(p.status, 3);
+    cr_expect_not_null(strstr(err_of(&p), "the proxy http://<redacted>@127.0.0.1:1"), "%s",
+                       err_of(&p));
+    cr_expect_null(strstr(out_of(&p), "pXsecret"));
+    cr_expect_null(strstr(err_of(&p), "pXsecret"));
+    static const char *const files[] = {"report.json", "junit.xml", "report.html", "report.sarif"};
+    for (size_t i = 0; i < 4; i++) {
+        char *text = cf_test_slurp(dir, files[i]);
+        cr_expect(text && !strstr(text, "pXsecret"), "%s holds the proxy password", files[i]);
+        free(text);
+    }
+    cf_child_cleanup(&p);
+    cf_test_remove_tree(dir);
+    cf_fault_proxy_stop(fp);
 }
 
 Test(cli_fixes, proxies_in_the_environment_are_ignored, .timeout = 60)

@@ -64,6 +64,9 @@ int cf_cli_proxy_scheme_ok(const char *url);
  * words in `why`. Called after a run found its target unreachable through the proxy. */
 int cf_cli_proxy_refuses(const char *proxy, char *why, size_t n);
 
+/* `proxy` for messages and reports: a user:password@ part becomes <redacted>@. */
+void cf_cli_proxy_display(const char *proxy, char *out, size_t n);
+
 /* Prints diagnostics as "file:path: message" lines on stderr. */
 void cf_cli_print_diags(const cf_diags *d);
 

@@ -36,3 +36,15 @@ int cf_cli_proxy_refuses(const char *proxy, char *why, size_t n)
         snprintf(why, n, "%s", buf[0] ? buf : curl_easy_strerror(rc));
     return refused;
 }
+
+void cf_cli_proxy_display(const char *proxy, char *out, size_t n)
+{
+    /* user:password@ becomes <redacted>@: a proxy credential is a credential. */
+    const char *host = strstr(proxy, "://");
+    host = host ? host + 3 : proxy;
+    const char *at = strchr(host, '@'), *slash = strchr(host, '/');
+    if (!at || (slash && slash < at))
+        snprintf(out, n, "%s", proxy);
+    else
+        snprintf(out, n, "%.*s<redacted>%s", (int)(host - proxy), proxy, at);
+}

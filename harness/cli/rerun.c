@@ -23,16 +23,6 @@ static cf_rc word(cf_buf *b, const char *flag, const char *value)
     return rc == CF_OK ? cf_shell_quote(b, value, strlen(value)) : rc;
 }
 
-/* A proxy URL with user:password@ would put a credential on the line: the environment
- * carries it instead. */
-static int has_userinfo(const char *url)
-{
-    const char *host = strstr(url, "://");
-    host = host ? host + 3 : url;
-    const char *at = strchr(host, '@'), *slash = strchr(host, '/');
-    return at && (!slash || at < slash);
-}
-
 cf_rc cf_cli_rerun_flags(const char *target, const cf_transport_opts *t,
                          const cf_vars_sources *vars, const cf_spec *spec, cf_buf *run,
                          cf_buf *curl)
@@ -68,7 +58,11 @@ cf_rc cf_cli_rerun_flags(const char *target, const cf_transport_opts *t,
         cf_buf_free(&text);
     }
     if (rc == CF_OK && t->proxy) {
-        int hidden = has_userinfo(t->proxy);
+        /* A proxy with user:password@ would put a credential on the line: the environment
+         * carries it instead. */
+        char shown[CF_ERR_MAX];
+        cf_cli_proxy_display(t->proxy, shown, sizeof(shown));
+        int hidden = strcmp(shown, t->proxy) != 0;
         rc = hidden ? add(run, "--proxy \"${CONFORM_PROXY}\"") : word(run, "--proxy", t->proxy);
         if (rc == CF_OK)
             rc = hidden ? add(curl, "-x \"${CONFORM_PROXY}\"") : word(curl, "-x", t->proxy);

@@ -166,11 +166,14 @@ static cf_cli_status parse_args(int argc, char **argv, run_args *a)
             a->min_coverage = (long)v;
             break;
         case OPT_PROXY:
-            if (!cf_cli_proxy_scheme_ok(val))
+            if (!cf_cli_proxy_scheme_ok(val)) {
+                char shown[CF_ERR_MAX];
+                cf_cli_proxy_display(val, shown, sizeof(shown));
                 return cf_cli_usage_error(&p,
                                           "--proxy expects an http:// or https:// URL, got \"%s\" "
                                           "(SOCKS and other proxies are not supported)",
-                                          val);
+                                          shown);
+            }
             a->run.transport.proxy = val;
             break;
         case OPT_QUIET:
@@ -317,8 +320,12 @@ static void blame_proxy(const run_args *a, cf_run_result *result, char *err, siz
     const char *proxy = a->run.transport.proxy;
     if (!proxy || !cf_cli_proxy_refuses(proxy, why, sizeof(why)))
         return;
-    snprintf(err, errlen, "the proxy %s cannot be reached (%s); the target was never tried", proxy,
-             why);
+    char shown[CF_ERR_MAX / 2];
+    cf_cli_proxy_display(proxy, shown, sizeof(shown));
+    /* A cut message still names the proxy first. */
+    if (snprintf(err, errlen, "the proxy %s cannot be reached (%s); the target was never tried",
+                 shown, why) < 0)
+        snprintf(err, errlen, "the proxy cannot be reached; the target was never tried");
     char *text = cf_strdup(err);
     if (text) {
         free(result->unreachable_why);
