@@ -56,7 +56,7 @@ typedef struct {
 typedef struct {
     char *operation;
     char *spec_file;
-    char **items;       /* "status 200", "code X", "success /data/id present", ... */
+    char **items;       /* "status 200", "code X", "success #/data/id present", ... */
     unsigned char *hit; /* hit[i]: items[i] was exercised */
     size_t count;
 } cf_op_coverage;

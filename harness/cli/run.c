@@ -384,8 +384,9 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     result.duration_ms = cf_time_mono_ms() - t0;
     if (prog.tty)
         fputs("\r\033[K", stderr);
-    if (cf_coverage_compute((const cf_spec *const *)specs, n, &result) != CF_OK)
-        fprintf(stderr, "conform run: spec coverage not computed: out of memory\n");
+    cf_rc cov = cf_coverage_compute((const cf_spec *const *)specs, n, &result);
+    if (cov != CF_OK)
+        fprintf(stderr, "conform run: spec coverage not computed: %s\n", cf_strerror(cov));
     cf_report_console(&result, stdout, use_color(), a->verbose && !a->quiet);
     char werr[CF_ERR_MAX] = "";
     if (cf_report_write_all(&result, a->report_dir, werr, sizeof(werr)) != CF_OK) {

@@ -17,6 +17,7 @@
 #include "check/record.h"
 
 #define BATCH_MIN 64u
+#define ERROR_CODE_MAX 256u /* bytes of a response's error code kept for grouping */
 
 void cf_run_opts_init(cf_run_opts *o)
 {
@@ -173,13 +174,14 @@ static cf_rc note_exchange(cf_exchange_record *e, const cf_spec *spec, const cf_
                            const cf_secrets *red)
 {
     const char *code = resp->error_code_owned ? resp->error_code_owned : resp->error_code;
-    if (code && !(e->error_code = cf_secrets_redact_dup(red, code, strlen(code), 256)))
+    if (code && !(e->error_code = cf_secrets_redact_dup(red, code, strlen(code), ERROR_CODE_MAX)))
         return CF_E_NOMEM;
     cf_buf cov;
     cf_buf_init(&cov, CF_COVERAGE_MAX);
     cf_rc r = cf_coverage_observe(spec, resp, &cov);
     e->covered = cf_buf_take(&cov);
-    return r;
+    /* Past CF_COVERAGE_MAX this response counts for nothing; the run goes on. */
+    return r == CF_E_TOO_LARGE ? CF_OK : r;
 }
 
 /* curl + " " + flags (NULL: curl as it is); frees curl, NULL when out of memory. */
