@@ -400,8 +400,9 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     cf_cli_github(&result, stdout);
     if (exit_code == CF_EXIT_OK && result.failed)
         exit_code = CF_EXIT_FAILED;
-    double covered = cf_report_coverage_percent(&result, NULL, NULL);
-    if (a->min_coverage >= 0 && result.coverage_count && covered < (double)a->min_coverage &&
+    /* Coverage that could not be computed is none: a gate asking for some must not pass. */
+    double covered = result.coverage_count ? cf_report_coverage_percent(&result, NULL, NULL) : 0.0;
+    if (a->min_coverage >= 0 && covered < (double)a->min_coverage &&
         exit_code != CF_EXIT_INTERRUPTED) {
         fprintf(stderr, "conform run: spec coverage %.1f%% is below --min-coverage %ld\n", covered,
                 a->min_coverage);
