@@ -38,6 +38,9 @@
 #ifndef CF_MAX_VARS
 #define CF_MAX_VARS 64u /* variables in one spec */
 #endif
+#ifndef CF_RERUN_MAX
+#define CF_RERUN_MAX (64u * 1024u) /* bytes of a rerun or curl line's flags and words */
+#endif
 #ifndef CF_ERR_MAX
 #define CF_ERR_MAX 1024u /* bytes of an error message a library call writes for the CLI */
 #endif

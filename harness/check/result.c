@@ -27,9 +27,27 @@ static void case_cleanup(cf_case_result *c)
         free(c->exchanges[i].request);
         free(c->exchanges[i].response);
         free(c->exchanges[i].curl);
+        free(c->exchanges[i].error_code);
+        free(c->exchanges[i].covered);
     }
     free(c->exchanges);
     free(c->replay);
+    free(c->operation);
+}
+
+void cf_run_result_clear_coverage(cf_run_result *r)
+{
+    for (size_t i = 0; i < r->coverage_count; i++) {
+        free(r->coverage[i].operation);
+        free(r->coverage[i].spec_file);
+        for (size_t k = 0; k < r->coverage[i].count; k++)
+            free(r->coverage[i].items[k]);
+        free(r->coverage[i].items);
+        free(r->coverage[i].hit);
+    }
+    free(r->coverage);
+    r->coverage = NULL;
+    r->coverage_count = 0;
 }
 
 void cf_run_result_cleanup(cf_run_result *r)
@@ -39,6 +57,7 @@ void cf_run_result_cleanup(cf_run_result *r)
     for (size_t i = 0; i < r->count; i++)
         case_cleanup(&r->cases[i]);
     free(r->cases);
+    cf_run_result_clear_coverage(r);
     free(r->unreachable_why);
     free(r->target);
     memset(r, 0, sizeof(*r));
@@ -90,6 +109,6 @@ cf_rc cf_case_add_exchange(cf_case_result *c, char *step, char *request, char *r
     }
     c->exchanges = ex;
     c->exchanges[c->exchange_count++] =
-        (cf_exchange_record){step, request, response, curl, status, elapsed_ms, 0};
+        (cf_exchange_record){step, request, response, curl, status, elapsed_ms, 0, NULL, NULL};
     return CF_OK;
 }

@@ -26,7 +26,10 @@ typedef struct {
     char *curl;     /* a curl command line that replays the request (secrets as env refs) */
     long status;
     double elapsed_ms;
-    int unreachable; /* the target could not be reached (DNS, connect, TLS) */
+    int unreachable;  /* the target could not be reached (DNS, connect, TLS) */
+    char *error_code; /* the error code the response carried (redacted), NULL when none */
+    char *covered;    /* contract items this response exercised, one per line (see
+                         check/coverage.h); NULL when none */
 } cf_exchange_record;
 
 typedef struct {
@@ -45,8 +48,18 @@ typedef struct {
     int passed; /* every check held */
     int ran;    /* 0: not run (interrupted before it started) */
     double duration_ms;
-    char *replay; /* conform command line that reruns just this case */
+    char *replay;    /* conform command line that reruns just this case */
+    char *operation; /* the operation the case calls; NULL when unknown */
 } cf_case_result;
+
+/* Which contract items of one operation the run's responses exercised (check/coverage.h). */
+typedef struct {
+    char *operation;
+    char *spec_file;
+    char **items;       /* "status 200", "code X", "success #/data/id present", ... */
+    unsigned char *hit; /* hit[i]: items[i] was exercised */
+    size_t count;
+} cf_op_coverage;
 
 typedef struct {
     cf_case_result *cases;
@@ -59,14 +72,18 @@ typedef struct {
     size_t checks;
     size_t checks_failed;
     double duration_ms;
-    int incomplete;        /* interrupted: not every case ran */
-    int unreachable;       /* no exchange reached the target */
-    char *unreachable_why; /* curl's words and the URL */
-    char *target;          /* what was tested */
-    long long started_ms;  /* wall clock at start, epoch ms */
+    int incomplete;           /* interrupted: not every case ran */
+    int unreachable;          /* no exchange reached the target */
+    char *unreachable_why;    /* curl's words and the URL */
+    char *target;             /* what was tested */
+    long long started_ms;     /* wall clock at start, epoch ms */
+    cf_op_coverage *coverage; /* per operation; NULL when not computed */
+    size_t coverage_count;
 } cf_run_result;
 
 void cf_run_result_cleanup(cf_run_result *r);
+/* Frees r->coverage and sets it to NULL (nothing computed). */
+void cf_run_result_clear_coverage(cf_run_result *r);
 /* Appends a new zeroed case result and returns it; NULL on allocation failure. */
 cf_case_result *cf_run_result_add_case(cf_run_result *r);
 /* Records a check on a case (copies strings; NULL allowed for expected/actual). */

@@ -211,8 +211,19 @@ cf_rc cf_report_write_all(const cf_run_result *r, const char *dir, char *err, si
     cf_rc rc = cf_report_dir_prepare(dir, err, errlen);
     if (rc != CF_OK)
         return rc;
-    rc = write_one(r, dir, "report.json", cf_report_json, err, errlen);
-    /* The JUnit file is still worth having when report.json failed; keep the first error. */
-    cf_rc junit = write_one(r, dir, "junit.xml", cf_report_junit, rc == CF_OK ? err : NULL, errlen);
-    return rc != CF_OK ? rc : junit;
+    static const struct {
+        const char *name;
+        render_fn render;
+    } files[] = {{"report.json", cf_report_json},
+                 {"junit.xml", cf_report_junit},
+                 {"report.html", cf_report_html},
+                 {"report.sarif", cf_report_sarif}};
+    /* Each file is still worth having when another failed; keep the first error. */
+    cf_rc first = CF_OK;
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        rc = write_one(r, dir, files[i].name, files[i].render, first == CF_OK ? err : NULL, errlen);
+        if (first == CF_OK)
+            first = rc;
+    }
+    return first;
 }

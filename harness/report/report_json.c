@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "base/timefmt.h"
+#include "report/internal.h"
 
 /* Milliseconds rounded to microseconds, so the file does not carry 17 noisy digits. */
 static double ms3(double ms)
@@ -17,7 +18,7 @@ static double ms3(double ms)
 
 /* A new string item holding s made valid UTF-8 and cut to CF_REPORT_FIELD_MAX, or a null item
  * when s is NULL; NULL when out of memory. */
-static cJSON *new_str(const char *s)
+cJSON *cf_report_json_str(const char *s)
 {
     if (!s)
         return cJSON_CreateNull();
@@ -30,9 +31,9 @@ static cJSON *new_str(const char *s)
     return item;
 }
 
-static cf_rc add_str(cJSON *obj, const char *key, const char *s)
+cf_rc cf_report_json_add_str(cJSON *obj, const char *key, const char *s)
 {
-    cJSON *item = new_str(s);
+    cJSON *item = cf_report_json_str(s);
     if (!item || !cJSON_AddItemToObject(obj, key, item)) {
         cJSON_Delete(item);
         return CF_E_NOMEM;
@@ -62,15 +63,15 @@ static cf_rc add_check(cJSON *arr, const cf_check_result *k)
         cJSON_Delete(o);
         return CF_E_NOMEM;
     }
-    cf_rc rc = add_str(o, "id", k->id);
+    cf_rc rc = cf_report_json_add_str(o, "id", k->id);
     if (rc == CF_OK)
-        rc = add_str(o, "step", k->step);
+        rc = cf_report_json_add_str(o, "step", k->step);
     if (rc == CF_OK)
         rc = add_bool(o, "passed", k->passed);
     if (rc == CF_OK && !k->passed)
-        rc = add_str(o, "expected", k->expected);
+        rc = cf_report_json_add_str(o, "expected", k->expected);
     if (rc == CF_OK && !k->passed)
-        rc = add_str(o, "actual", k->actual);
+        rc = cf_report_json_add_str(o, "actual", k->actual);
     return rc;
 }
 
@@ -81,17 +82,19 @@ static cf_rc add_exchange(cJSON *arr, const cf_exchange_record *e)
         cJSON_Delete(o);
         return CF_E_NOMEM;
     }
-    cf_rc rc = add_str(o, "step", e->step);
+    cf_rc rc = cf_report_json_add_str(o, "step", e->step);
     if (rc == CF_OK)
         rc = add_num(o, "status", (double)e->status);
     if (rc == CF_OK)
         rc = add_num(o, "elapsed_ms", ms3(e->elapsed_ms));
     if (rc == CF_OK)
-        rc = add_str(o, "request", e->request);
+        rc = cf_report_json_add_str(o, "request", e->request);
     if (rc == CF_OK)
-        rc = add_str(o, "response", e->response);
+        rc = cf_report_json_add_str(o, "response", e->response);
     if (rc == CF_OK)
-        rc = add_str(o, "curl", e->curl);
+        rc = cf_report_json_add_str(o, "curl", e->curl);
+    if (rc == CF_OK && e->error_code)
+        rc = cf_report_json_add_str(o, "error_code", e->error_code);
     return rc;
 }
 
@@ -102,29 +105,31 @@ static cf_rc add_case(cJSON *arr, const cf_case_result *c)
         cJSON_Delete(o);
         return CF_E_NOMEM;
     }
-    cf_rc rc = add_str(o, "spec", c->spec_file);
+    cf_rc rc = cf_report_json_add_str(o, "spec", c->spec_file);
     if (rc == CF_OK)
-        rc = add_str(o, "spec_title", c->spec_title);
+        rc = cf_report_json_add_str(o, "spec_title", c->spec_title);
     if (rc == CF_OK)
-        rc = add_str(o, "id", c->id);
+        rc = cf_report_json_add_str(o, "id", c->id);
     if (rc == CF_OK)
-        rc = add_str(o, "summary", c->summary);
+        rc = cf_report_json_add_str(o, "summary", c->summary);
+    if (rc == CF_OK && c->operation)
+        rc = cf_report_json_add_str(o, "operation", c->operation);
     cJSON *tags = rc == CF_OK ? cJSON_AddArrayToObject(o, "tags") : NULL;
     if (rc == CF_OK && !tags)
         rc = CF_E_NOMEM;
     for (size_t i = 0; rc == CF_OK && i < c->tag_count; i++) {
-        cJSON *t = new_str(c->tags[i]);
+        cJSON *t = cf_report_json_str(c->tags[i]);
         if (!t || !cJSON_AddItemToArray(tags, t)) {
             cJSON_Delete(t);
             rc = CF_E_NOMEM;
         }
     }
     if (rc == CF_OK)
-        rc = add_str(o, "status", status_of(c));
+        rc = cf_report_json_add_str(o, "status", status_of(c));
     if (rc == CF_OK)
         rc = add_num(o, "duration_ms", ms3(c->duration_ms));
     if (rc == CF_OK)
-        rc = add_str(o, "replay", c->replay);
+        rc = cf_report_json_add_str(o, "replay", c->replay);
     cJSON *checks = rc == CF_OK ? cJSON_AddArrayToObject(o, "checks") : NULL;
     if (rc == CF_OK && !checks)
         rc = CF_E_NOMEM;
@@ -137,6 +142,62 @@ static cf_rc add_case(cJSON *arr, const cf_case_result *c)
         for (size_t i = 0; rc == CF_OK && i < c->exchange_count; i++)
             rc = add_exchange(ex, &c->exchanges[i]);
     }
+    return rc;
+}
+
+/* percent (one decimal), exercised and items of a coverage figure. */
+static cf_rc add_figures(cJSON *o, double percent, size_t hit, size_t total)
+{
+    cf_rc rc = add_num(o, "percent", (double)(long long)(percent * 10.0 + 0.5) / 10.0);
+    if (rc == CF_OK)
+        rc = add_num(o, "exercised", (double)hit);
+    return rc == CF_OK ? add_num(o, "items", (double)total) : rc;
+}
+
+static cf_rc add_op_coverage(cJSON *arr, const cf_op_coverage *op)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        return CF_E_NOMEM;
+    }
+    size_t hit = 0;
+    double p = cf_report_op_coverage(op, &hit);
+    cf_rc rc = cf_report_json_add_str(o, "operation", op->operation);
+    if (rc == CF_OK)
+        rc = cf_report_json_add_str(o, "spec", op->spec_file);
+    if (rc == CF_OK)
+        rc = add_figures(o, p, hit, op->count);
+    cJSON *ex = rc == CF_OK ? cJSON_AddArrayToObject(o, "exercised_items") : NULL;
+    cJSON *missing = ex ? cJSON_AddArrayToObject(o, "missing_items") : NULL;
+    if (rc == CF_OK && !missing)
+        rc = CF_E_NOMEM;
+    for (size_t i = 0; rc == CF_OK && i < op->count; i++) {
+        cJSON *s = cf_report_json_str(op->items[i]);
+        if (!s || !cJSON_AddItemToArray(op->hit[i] ? ex : missing, s)) {
+            cJSON_Delete(s);
+            rc = CF_E_NOMEM;
+        }
+    }
+    return rc;
+}
+
+/* "coverage": overall and per operation; absent when coverage was not computed. */
+static cf_rc add_coverage(cJSON *root, const cf_run_result *r)
+{
+    if (!r->coverage_count)
+        return CF_OK;
+    cJSON *cov = cJSON_AddObjectToObject(root, "coverage");
+    if (!cov)
+        return CF_E_NOMEM;
+    size_t hit, total;
+    double p = cf_report_coverage_percent(r, &hit, &total);
+    cf_rc rc = add_figures(cov, p, hit, total);
+    cJSON *ops = rc == CF_OK ? cJSON_AddArrayToObject(cov, "operations") : NULL;
+    if (rc == CF_OK && !ops)
+        rc = CF_E_NOMEM;
+    for (size_t i = 0; rc == CF_OK && i < r->coverage_count; i++)
+        rc = add_op_coverage(ops, &r->coverage[i]);
     return rc;
 }
 
@@ -164,17 +225,17 @@ cf_rc cf_report_json(const cf_run_result *r, cf_buf *out)
     cJSON *stats = NULL, *cases = NULL;
     if (!root)
         goto out;
-    rc = add_str(root, "conform_version", CONFORM_VERSION);
+    rc = cf_report_json_add_str(root, "conform_version", CONFORM_VERSION);
     if (rc == CF_OK)
-        rc = add_str(root, "target", r->target);
+        rc = cf_report_json_add_str(root, "target", r->target);
     if (rc == CF_OK)
-        rc = add_str(root, "started_at", started);
+        rc = cf_report_json_add_str(root, "started_at", started);
     if (rc == CF_OK)
         rc = add_bool(root, "complete", !r->incomplete);
     if (rc == CF_OK)
         rc = add_bool(root, "unreachable", r->unreachable);
     if (rc == CF_OK && r->unreachable_why)
-        rc = add_str(root, "unreachable_reason", r->unreachable_why);
+        rc = cf_report_json_add_str(root, "unreachable_reason", r->unreachable_why);
     if (rc == CF_OK && !(stats = cJSON_AddObjectToObject(root, "stats")))
         rc = CF_E_NOMEM;
     if (rc == CF_OK)
@@ -193,6 +254,8 @@ cf_rc cf_report_json(const cf_run_result *r, cf_buf *out)
         rc = add_num(stats, "checks", (double)checks);
     if (rc == CF_OK)
         rc = add_num(stats, "checks_failed", (double)checks_failed);
+    if (rc == CF_OK)
+        rc = add_coverage(root, r);
     if (rc == CF_OK && !(cases = cJSON_AddArrayToObject(root, "cases")))
         rc = CF_E_NOMEM;
     for (size_t i = 0; rc == CF_OK && i < r->count; i++)

@@ -9,12 +9,15 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/shell.h"
 #include "base/timefmt.h"
 #include "base/uuid.h"
 #include "check/checks.h"
+#include "check/coverage.h"
 #include "check/record.h"
 
 #define BATCH_MIN 64u
+#define ERROR_CODE_MAX 256u /* bytes of a response's error code kept for grouping */
 
 void cf_run_opts_init(cf_run_opts *o)
 {
@@ -165,6 +168,34 @@ static cf_rc capture(run_ctx *rc, slot *s)
     return CF_OK;
 }
 
+/* What reports group and count by: the error code the response carried (redacted: it is the
+ * server's text) and the contract items it exercised. */
+static cf_rc note_exchange(cf_exchange_record *e, const cf_spec *spec, const cf_response *resp,
+                           const cf_secrets *red)
+{
+    const char *code = resp->error_code_owned ? resp->error_code_owned : resp->error_code;
+    if (code && !(e->error_code = cf_secrets_redact_dup(red, code, strlen(code), ERROR_CODE_MAX)))
+        return CF_E_NOMEM;
+    cf_buf cov;
+    cf_buf_init(&cov, CF_COVERAGE_MAX);
+    cf_rc r = cf_coverage_observe(spec, resp, &cov);
+    e->covered = cf_buf_take(&cov);
+    /* Past CF_COVERAGE_MAX this response counts for nothing; the run goes on. */
+    return r == CF_E_TOO_LARGE ? CF_OK : r;
+}
+
+/* curl + " " + flags (NULL: curl as it is); frees curl, NULL when out of memory. */
+static char *with_flags(char *curl, const char *flags)
+{
+    if (!curl || !flags || !*flags)
+        return curl;
+    cf_buf b;
+    cf_buf_init(&b, CF_RERUN_MAX + strlen(curl));
+    char *out = cf_buf_addf(&b, "%s %s", curl, flags) == CF_OK ? cf_buf_take(&b) : NULL;
+    free(curl);
+    return out;
+}
+
 static cf_rc judge_slot(run_ctx *rc, slot *s)
 {
     cf_case_result *res = result_of(rc, s->cs);
@@ -200,7 +231,7 @@ static cf_rc judge_slot(run_ctx *rc, slot *s)
     }
     char *req = cf_record_request(rc->spec, &s->request, red);
     char *resp = cf_record_response(&s->response, red);
-    char *curl = cf_record_curl(rc->spec, &s->request, red);
+    char *curl = with_flags(cf_record_curl(rc->spec, &s->request, red), rc->opts->curl_flags);
     char *lab = cf_strdup(label);
     if (!req || !resp || !curl || !lab) {
         free(req);
@@ -213,6 +244,8 @@ static cf_rc judge_slot(run_ctx *rc, slot *s)
     r = cf_case_add_exchange(res, lab, req, resp, curl, s->response.status, s->response.elapsed_ms);
     if (r == CF_OK)
         res->exchanges[res->exchange_count - 1].unreachable = s->response.unreachable;
+    if (r == CF_OK)
+        r = note_exchange(&res->exchanges[res->exchange_count - 1], rc->spec, &s->response, red);
     if (r != CF_OK)
         goto out;
     cf_tmpl_ctx ctx = {cf_secrets_vars(rc->secrets), &s->cs->captures, runner_generator, s->cs};
@@ -335,6 +368,26 @@ static void finish_case(run_ctx *rc, case_state *cs)
         rc->result->failed++;
 }
 
+/* "conform run FLAGS --filter 'ID' 'SPEC'": reruns just this case against the same target
+ * with the same outcome-changing flags. NULL when out of memory. */
+static char *rerun_line(const char *flags, const char *id, const char *spec_file)
+{
+    cf_buf b;
+    cf_buf_init(&b, CF_RERUN_MAX);
+    cf_rc r = cf_buf_adds(&b, "conform run");
+    if (r == CF_OK && flags && *flags)
+        r = cf_buf_addf(&b, " %s", flags);
+    if (r == CF_OK)
+        r = cf_buf_adds(&b, " --filter ");
+    if (r == CF_OK)
+        r = cf_shell_quote(&b, id, strlen(id));
+    if (r == CF_OK)
+        r = cf_buf_addc(&b, ' ');
+    if (r == CF_OK)
+        r = cf_shell_quote(&b, spec_file, strlen(spec_file));
+    return r == CF_OK ? cf_buf_take(&b) : NULL;
+}
+
 /* `round` > 0 marks a repetition: the id becomes "id#round". */
 static cf_rc add_case_result(run_ctx *rc, const cf_case *c, unsigned round, size_t *index)
 {
@@ -353,10 +406,8 @@ static cf_rc add_case_result(run_ctx *rc, const cf_case *c, unsigned round, size
         res->id = cf_strdup(c->id);
     }
     res->summary = c->summary ? cf_strdup(c->summary) : NULL;
-    size_t n = strlen(c->id) + strlen(rc->spec->file) + 64;
-    res->replay = malloc(n);
-    if (res->replay)
-        snprintf(res->replay, n, "conform run --filter '%s' %s", c->id, rc->spec->file);
+    res->operation = rc->spec->op.name ? cf_strdup(rc->spec->op.name) : NULL;
+    res->replay = rerun_line(rc->opts->rerun_flags, c->id, rc->spec->file);
     if (c->tag_count) {
         res->tags = calloc(c->tag_count, sizeof(*res->tags));
         if (!res->tags)

@@ -29,6 +29,10 @@ typedef struct {
     volatile sig_atomic_t *stop; /* set non-zero (by a signal) to stop early */
     cf_progress_cb progress;
     void *progress_user;
+    const char *rerun_flags; /* shell-quoted flags that reproduce this run's outcome (target,
+                                variables, transport), put in every case's rerun line after
+                                "conform run"; NULL: none */
+    const char *curl_flags;  /* the same for the curl lines (proxy, TLS, time limit) */
 } cf_run_opts;
 
 /* Cannot fail. */
