@@ -128,11 +128,11 @@ static const char *conflicting_header(const cf_headers *h, const char *name)
     return NULL;
 }
 
-static void check_schema(judge *j, const cJSON *schema, const cJSON *body, const char *what)
+static void check_schema(judge *j, const cf_schema *schema, const cJSON *body, const char *what)
 {
     cf_diags d;
     cf_diags_init(&d);
-    size_t n = cf_schema_validate(schema, body, "", &d);
+    size_t n = cf_schema_check(schema, body, CF_SCHEMA_RESPONSE, "", &d);
     if (n == 0) {
         verdict(j, "envelope.shape", 1, NULL, NULL);
     } else {
@@ -201,7 +201,7 @@ static void check_success(judge *j)
     snprintf(expected, sizeof(expected), "HTTP %d", spec->resp.success_status);
     verdict(j, "status.success", r->status == spec->resp.success_status, expected, "HTTP %ld",
             r->status);
-    check_schema(j, spec->resp.success_schema, r->json, "success");
+    check_schema(j, spec->resp.success_compiled, r->json, "success");
     check_rules(j);
 }
 
@@ -236,7 +236,7 @@ static void check_error(judge *j)
     verdict(j, "error.message", msg && *msg, "a non-empty error message", "%s",
             msg ? "an empty message" : "no message");
     if (r->json)
-        check_schema(j, spec->resp.error_schema, r->json, "error");
+        check_schema(j, spec->resp.error_compiled, r->json, "error");
 }
 
 /* A decoded string (or key) holding the secret: escapes hide it from byte matching. */

@@ -598,6 +598,21 @@ static size_t nul_escape_at(const char *buf, size_t len)
     return (size_t)-1;
 }
 
+/* Compiles the three schemas once, so every check and mock request validates without
+ * compiling (a schema written in a spec file is its own resource root, dialect 2020-12). */
+static cf_rc compile_schemas(cf_spec *spec)
+{
+    cf_schema_options opt = {CF_SCHEMA_2020_12, NULL};
+    cf_rc rc = CF_OK;
+    if (spec->op.body_schema)
+        rc = cf_schema_compile(spec->op.body_schema, &opt, &spec->op.body_compiled);
+    if (rc == CF_OK && spec->resp.success_schema)
+        rc = cf_schema_compile(spec->resp.success_schema, &opt, &spec->resp.success_compiled);
+    if (rc == CF_OK && spec->resp.error_schema)
+        rc = cf_schema_compile(spec->resp.error_schema, &opt, &spec->resp.error_compiled);
+    return rc;
+}
+
 cf_rc cf_spec_load_mem(const char *name, const char *buf, size_t len, cf_spec **out,
                        cf_diags *diags)
 {
@@ -648,6 +663,8 @@ cf_rc cf_spec_load_mem(const char *name, const char *buf, size_t len, cf_spec **
     }
     loader ld = {spec->file, diags, 0, 0};
     rc = load_root(&ld, spec);
+    if (rc == CF_OK)
+        rc = compile_schemas(spec);
     if (rc != CF_OK) {
         cf_spec_free(spec);
         return rc;
@@ -719,6 +736,9 @@ void cf_spec_free(cf_spec *spec)
     free(spec->op.content_types);
     free(spec->op.auth_vars);
     free(spec->vars);
+    cf_schema_free(spec->op.body_compiled);
+    cf_schema_free(spec->resp.success_compiled);
+    cf_schema_free(spec->resp.error_compiled);
     cJSON_Delete(spec->root);
     free(spec->file);
     free(spec);

@@ -284,10 +284,10 @@ static cJSON *validate(cf_mock *m, const incoming *r, outcome *o, const char *pr
         cJSON_Delete(json);
         return NULL;
     }
-    if (spec->op.body_schema) {
+    if (spec->op.body_compiled) {
         cf_diags d;
         cf_diags_init(&d);
-        size_t n = cf_schema_validate(spec->op.body_schema, json, "", &d);
+        size_t n = cf_schema_check(spec->op.body_compiled, json, CF_SCHEMA_REQUEST, "", &d);
         if (n > 0) {
             set_error(m, o, vcode);
             if (d.count > 0) {
