@@ -29,6 +29,8 @@ typedef struct {
     const char *param;
     size_t produced; /* items this schema added (kept or not), against opt.max_items */
     int full;        /* max_items reached: nothing more is generated */
+    int in_branch;   /* walking a oneOf/anyOf branch: its negatives would mostly fall into
+                      * another branch, so none is generated there */
     cf_rc rc;        /* sticky: the first allocation failure */
     /* private */
     cJSON *scratch;

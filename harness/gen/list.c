@@ -134,7 +134,8 @@ static int seen(gen_ctx *c, const cJSON *inst)
 
 static int admit(gen_ctx *c, cf_gen_kind kind)
 {
-    if (c->rc != CF_OK || c->full || (kind == CF_GEN_NEGATIVE && c->opt.no_negative))
+    if (c->rc != CF_OK || c->full ||
+        (kind == CF_GEN_NEGATIVE && (c->opt.no_negative || c->in_branch)))
         return 0;
     if (c->produced >= c->opt.max_items) {
         c->full = 1;

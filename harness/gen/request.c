@@ -25,7 +25,8 @@ static const struct {
 
 static void raw_items(gen_ctx *c, const cJSON *base)
 {
-    char *text = base ? cJSON_PrintUnformatted(base) : NULL;
+    /* Half of an object or array never parses; half of a scalar may ("1.1" -> "1"). */
+    char *text = cJSON_IsObject(base) || cJSON_IsArray(base) ? cJSON_PrintUnformatted(base) : NULL;
     if (text && strlen(text) >= 2)
         gen_emit_raw(c, "", "raw.truncated", text, strlen(text) / 2);
     free(text);
@@ -48,8 +49,12 @@ static cf_rc generate(const cJSON *schema, const char *root, cf_gen_in in, const
     } else {
         gen_emit(&c, CF_GEN_POSITIVE, "", "minimal", NULL, "", cJSON_Duplicate(base, 1), 0);
         gen_walk(&c, schema, "", base, "", 0);
-        gen_emit(&c, CF_GEN_POSITIVE, "", "random", NULL, "", gen_value(&c, schema, 0, &c.rng, 0),
-                 1);
+        /* A scalar root already had its "random" from the walk. */
+        char name[CF_PATH_MAX];
+        snprintf(name, sizeof name, "%s.random", root);
+        if (!cf_gen_list_find(out, name))
+            gen_emit(&c, CF_GEN_POSITIVE, "", "random", NULL, "",
+                     gen_value(&c, schema, 0, &c.rng, 0), 1);
     }
     if (in == CF_GEN_IN_BODY)
         raw_items(&c, base);

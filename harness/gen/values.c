@@ -51,7 +51,9 @@ static cJSON *off_enum(const cJSON *values)
             snprintf(buf, sizeof buf, "%.200s%s%d", first->valuestring, i ? "-off" : "-", i);
             x = cJSON_CreateString(i == 0 ? "conform-off-enum" : buf);
         } else if (cJSON_IsNumber(first)) {
-            x = cJSON_CreateNumber(first->valuedouble + 1 + i);
+            /* A step that survives rounding: cJSON compares numbers within an epsilon. */
+            double step = fmax(1.0, fabs(first->valuedouble) * 1e-6);
+            x = cJSON_CreateNumber(first->valuedouble + step * (i + 1));
         } else if (cJSON_IsBool(first)) {
             x = cJSON_CreateBool(i == 0 ? !cJSON_IsTrue(first) : i & 1);
         } else {
@@ -109,6 +111,33 @@ static void wrong_types(gen_ctx *c, const cJSON *v, const char *path, const cJSO
         snprintf(rule, sizeof rule, "not-%s.%s", expected, type_name(t));
         gen_emit(c, NEG, path, rule, base, at, x, 0);
     }
+}
+
+/* A string of `len` characters that the pattern alone refuses (asked of the validator). */
+static void pattern_mismatch(gen_ctx *c, const cJSON *pattern, size_t len, const char *path,
+                             const cJSON *base, const char *at)
+{
+    static const char *const fills[] = {"!", "~", " ", "Z", "0", "a", "-"};
+    cJSON *mini = cJSON_CreateObject();
+    cf_schema *s = NULL;
+    if (!mini || !cJSON_AddStringToObject(mini, "pattern", pattern->valuestring) ||
+        cf_schema_compile(mini, NULL, &s) != CF_OK) {
+        cJSON_Delete(mini);
+        return;
+    }
+    for (size_t i = 0; i < sizeof fills / sizeof fills[0]; i++) {
+        cf_buf b;
+        cf_buf_init(&b, len + 1);
+        cJSON *x = gen_fill(&b, fills[i], len) == CF_OK ? cJSON_CreateString(cf_buf_str(&b)) : NULL;
+        cf_buf_free(&b);
+        if (x && !cf_schema_accepts(s, x)) {
+            gen_emit(c, NEG, path, "pattern.mismatch", base, at, x, 0);
+            break;
+        }
+        cJSON_Delete(x);
+    }
+    cf_schema_free(s);
+    cJSON_Delete(mini);
 }
 
 static void walk_string(gen_ctx *c, const cJSON *v, const char *path, const cJSON *base,
@@ -177,8 +206,10 @@ static void walk_string(gen_ctx *c, const cJSON *v, const char *path, const cJSO
         emit_string(c, NEG, path, "maxLength+1", base, at, gen_string(c, v, hi + 1, NULL, 0));
     }
     gen_emit(c, POS, path, "random", base, at, gen_value(c, v, 0, &c->rng, 0), 1);
-    if (cJSON_IsString(p))
+    if (cJSON_IsString(p)) {
+        pattern_mismatch(c, p, lo > 0 ? lo : 1, path, base, at);
         return; /* the odd classes would not match the pattern */
+    }
     size_t at_min = lo ? lo : 1;
     size_t at_max = hi <= CF_GEN_MAX_BOUND ? hi : CF_GEN_MAX_STRING;
     if (at_max < at_min)
@@ -251,7 +282,8 @@ static void walk_number(gen_ctx *c, const cJSON *v, int integer, const char *pat
     if (g.has_hi)
         number_bound(c, &g, 0, integer, path, base, at);
     if (g.mult > 0) {
-        emit_number(c, POS, path, "multipleOf", base, at, first + g.mult);
+        if (gen_range_ok(&g, first + g.mult, integer))
+            emit_number(c, POS, path, "multipleOf", base, at, first + g.mult);
         double off = first + (integer && g.mult >= 2 ? 1 : g.mult / 2);
         if (!integer || floor(off) == off)
             emit_number(c, NEG, path, "multipleOf.off", base, at, off);
@@ -560,7 +592,9 @@ void gen_walk(gen_ctx *c, const cJSON *s, const char *path, const cJSON *base, c
                 char sub[CF_PATH_MAX];
                 gen_emit(c, POS, path, rule, NULL, "", cJSON_Duplicate(with, 1), 0);
                 join(sub, path, rule);
+                c->in_branch++;
                 gen_walk(c, bv, sub, with, at, depth + 1);
+                c->in_branch--;
             }
             cJSON_Delete(with);
             cJSON_Delete(x);
