@@ -252,16 +252,11 @@ Test(gen, request_items_name_parameters_by_place_and_build_a_base, .timeout = 10
     cf_gen_list l = {0};
     cf_gen_options o = {.seed = 3, .direction = CF_SCHEMA_REQUEST};
     cr_assert_eq(cf_gen_request_items(&req, &o, &l), CF_OK);
-    static const char *const names[] = {"Body.minimal",
-                                        "a.maxLength+1",
-                                        "Body.raw.empty",
-                                        "query.limit.maximum+1",
-                                        "query.limit.absent",
-                                        "query.limit.not-integer.number",
-                                        "path.id.format.invalid",
-                                        "path.id.missing",
-                                        "header.X-Trace.minimal",
-                                        "header.X-Trace.pattern.mismatch",
+    static const char *const names[] = {"Body.minimal",           "a.maxLength+1",
+                                        "Body.raw.empty",         "query.limit.maximum+1",
+                                        "query.limit.absent",     "query.limit.not-integer.number",
+                                        "path.id.format.invalid", "path.id.missing",
+                                        "header.X-Trace.minimal", "header.X-Trace.pattern.mismatch",
                                         "header.X-Trace.missing"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         cr_expect_not_null(cf_gen_list_find(&l, names[i]), "no item %s", names[i]);

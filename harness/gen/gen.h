@@ -50,7 +50,6 @@ typedef struct {
     size_t count;
     size_t cap;
     size_t dropped;    /* generated items the validator disagreed with: never handed out */
-    size_t duplicates; /* items equal to an earlier one of the same input: not kept */
     size_t capped;     /* inputs whose generation stopped at max_items */
     cf_diags notes;    /* what was not generated and why (path = the item name prefix) */
     cJSON *base;       /* cf_gen_request only: {"body": v, "path": {..}, "query": {..},

@@ -35,8 +35,6 @@ typedef struct {
     /* private */
     cJSON *scratch;
     cf_schema *oracle;
-    uint64_t *hashes; /* of the instances kept, for de-duplication */
-    size_t n_hashes;
 } gen_ctx;
 
 /* Sets up a context for one schema (the oracle compiled); gen_ctx_cleanup() in every case. */

@@ -1,5 +1,5 @@
 /* list.c - the list of generated items: the one door an item enters by (named, judged by the
- * validator, de-duplicated, capped), the context of one schema's generation, and the writer. */
+ * validator, capped), the context of one schema's generation, and the writer. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,7 @@ static char *dup(const char *s)
     return d ? memcpy(d, s, n) : NULL;
 }
 
+/* FNV-1a: mixes an input's name into the seed. */
 static uint64_t fnv(const char *s, size_t n)
 {
     uint64_t h = 0xcbf29ce484222325ull;
@@ -113,25 +114,6 @@ fail:
     cJSON_Delete(it->value);
 }
 
-/* 1 when an equal instance of the same input was kept before (random items never count). */
-static int seen(gen_ctx *c, const cJSON *inst)
-{
-    char *text = cJSON_PrintUnformatted(inst);
-    if (!text) {
-        c->rc = CF_E_NOMEM;
-        return 1;
-    }
-    size_t len = strlen(text);
-    uint64_t h = fnv(text, len);
-    free(text);
-    for (size_t i = 0; i < c->n_hashes; i++)
-        if (c->hashes[i] == h)
-            return 1;
-    if (c->n_hashes < c->opt.max_items)
-        c->hashes[c->n_hashes++] = h;
-    return 0;
-}
-
 static int admit(gen_ctx *c, cf_gen_kind kind)
 {
     if (c->rc != CF_OK || c->full ||
@@ -176,11 +158,6 @@ void gen_emit(gen_ctx *c, cf_gen_kind kind, const char *path, const char *rule, 
     /* The oracle: a user never gets an item whose expected outcome the validator denies. */
     if ((cf_schema_check(c->oracle, inst, c->opt.direction, "", NULL) == 0) != valid) {
         c->out->dropped++;
-        cJSON_Delete(inst);
-        return;
-    }
-    if (!random && seen(c, inst)) {
-        c->out->duplicates++;
         cJSON_Delete(inst);
         return;
     }
@@ -258,8 +235,7 @@ cf_rc gen_ctx_init(gen_ctx *c, const cJSON *schema, const char *root, cf_gen_in 
     cf_rng_seed(&c->rng, c->opt.seed ^ fnv(root, strlen(root)));
     cf_schema_options so = {c->opt.dialect, c->opt.document};
     c->scratch = cJSON_CreateArray();
-    c->hashes = calloc(c->opt.max_items, sizeof *c->hashes);
-    if (!c->scratch || !c->hashes)
+    if (!c->scratch)
         return CF_E_NOMEM;
     return cf_schema_compile(schema, &so, &c->oracle);
 }
@@ -268,7 +244,6 @@ void gen_ctx_cleanup(gen_ctx *c)
 {
     cJSON_Delete(c->scratch);
     cf_schema_free(c->oracle);
-    free(c->hashes);
 }
 
 cf_rc cf_gen_list_write(const cf_gen_list *l, cf_buf *out)

@@ -61,7 +61,14 @@ static cJSON *string_value(gen_ctx *c, const cJSON *v, cf_rng *r, unsigned nth)
     if (cJSON_IsString(p) && !gen_has(v, "format")) {
         size_t plo = 0, phi = 0;
         char *probe = gen_pattern_string(p->valuestring, 0, NULL, &plo, &phi);
+        int simple = probe || plo || phi;
         free(probe);
+        if (!simple) {
+            /* Not a simple pattern: the schema's own examples are the only safe strings. */
+            const cJSON *e = cJSON_GetArrayItem(gen_kw(v, "examples"), 0);
+            e = e ? e : gen_kw(v, "example");
+            return cJSON_IsString(e) ? cJSON_Duplicate(e, 1) : NULL;
+        }
         if (plo > lo)
             lo = plo;
         if (phi < hi)

@@ -319,9 +319,10 @@ static cJSON *with_all(gen_ctx *c, const cJSON *v, const cJSON *base, const char
     cJSON *obj = all ? (cJSON *)cf_json_pointer(all, at) : NULL;
     const cJSON *p;
     *added = 0;
+    size_t most = gen_size(v, "maxProperties", SIZE_MAX);
     cJSON_ArrayForEach(p, gen_kw(v, "properties"))
     {
-        if (!obj || cJSON_HasObjectItem(obj, p->string))
+        if (!obj || cJSON_HasObjectItem(obj, p->string) || (size_t)cJSON_GetArraySize(obj) >= most)
             continue;
         const cJSON *pv = gen_view(c, p);
         if (!pv ||
