@@ -37,6 +37,14 @@ static cf_spec *load(const char *file)
     return spec;
 }
 
+/* The request body items of a bundled spec with these options. */
+static void body_items(const char *file, const cf_gen_options *o, cf_gen_list *l)
+{
+    cf_spec *spec = load(file);
+    cr_assert_eq(cf_gen_schema(spec->op.body_schema, "Body", CF_GEN_IN_BODY, NULL, o, l), CF_OK);
+    cf_spec_free(spec);
+}
+
 static char *written(const cf_gen_list *l)
 {
     cf_buf b;
@@ -112,10 +120,9 @@ Test(gen, the_request_body_gets_the_named_items_the_issue_promises, .timeout = 3
         "AttachmentSizeInBytes.not-integer.number",
         "ClientToken.maxLength+1",
     };
-    cf_spec *spec = load(bundled[1]);
     cf_gen_list l = {0};
     cf_gen_options o = {.seed = 1, .direction = CF_SCHEMA_REQUEST};
-    cr_assert_eq(cf_gen_schema(spec->op.body_schema, "Body", CF_GEN_IN_BODY, NULL, &o, &l), CF_OK);
+    body_items(bundled[1], &o, &l);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         cr_expect_not_null(cf_gen_list_find(&l, names[i]), "no item %s", names[i]);
     const cf_gen_item *it = cf_gen_list_find(&l, "AttachmentName.maxLength");
@@ -128,7 +135,6 @@ Test(gen, the_request_body_gets_the_named_items_the_issue_promises, .timeout = 3
     it = cf_gen_list_find(&l, "Body.raw.trailing-comma");
     cr_expect(it->raw && !it->value && !it->valid && it->kind == CF_GEN_NEGATIVE);
     cf_gen_list_cleanup(&l);
-    cf_spec_free(spec);
 }
 
 Test(gen, one_seed_gives_byte_identical_lists_another_changes_only_random_values, .timeout = 30)
@@ -170,16 +176,14 @@ Test(gen, one_seed_gives_byte_identical_lists_another_changes_only_random_values
 
 Test(gen, max_items_stops_generation_and_says_so, .timeout = 10)
 {
-    cf_spec *spec = load(bundled[0]);
     cf_gen_list l = {0};
     cf_gen_options o = {.seed = 1, .max_items = 10, .direction = CF_SCHEMA_REQUEST};
-    cr_assert_eq(cf_gen_schema(spec->op.body_schema, "Body", CF_GEN_IN_BODY, NULL, &o, &l), CF_OK);
+    body_items(bundled[0], &o, &l);
     cr_expect_leq(l.count, 10);
     cr_expect_eq(l.capped, 1);
     cr_expect_gt(l.notes.count, 0);
     cr_expect_not_null(strstr(l.notes.items[0].message, "max_items"));
     cf_gen_list_cleanup(&l);
-    cf_spec_free(spec);
 }
 
 Test(gen, a_huge_max_length_is_not_built_and_is_noted, .timeout = 10)
@@ -284,13 +288,11 @@ Test(gen, request_items_name_parameters_by_place_and_build_a_base, .timeout = 10
 
 Test(gen, positive_only_leaves_negatives_out, .timeout = 10)
 {
-    cf_spec *spec = load(bundled[0]);
     cf_gen_list l = {0};
     cf_gen_options o = {.seed = 1, .no_negative = 1, .direction = CF_SCHEMA_REQUEST};
-    cr_assert_eq(cf_gen_schema(spec->op.body_schema, "Body", CF_GEN_IN_BODY, NULL, &o, &l), CF_OK);
+    body_items(bundled[0], &o, &l);
     cr_expect_gt(l.count, 20);
     for (size_t i = 0; i < l.count; i++)
         cr_expect(l.items[i].valid && l.items[i].kind != CF_GEN_NEGATIVE, "%s", l.items[i].name);
     cf_gen_list_cleanup(&l);
-    cf_spec_free(spec);
 }

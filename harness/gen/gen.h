@@ -49,11 +49,11 @@ typedef struct {
     cf_gen_item *items;
     size_t count;
     size_t cap;
-    size_t dropped;    /* generated items the validator disagreed with: never handed out */
-    size_t capped;     /* inputs whose generation stopped at max_items */
-    cf_diags notes;    /* what was not generated and why (path = the item name prefix) */
-    cJSON *base;       /* cf_gen_request only: {"body": v, "path": {..}, "query": {..},
-                        * "header": {..}}, a valid value for every input */
+    size_t dropped; /* generated items the validator disagreed with: never handed out */
+    size_t capped;  /* inputs whose generation stopped at max_items */
+    cf_diags notes; /* what was not generated and why (path = the item name prefix) */
+    cJSON *base;    /* cf_gen_request only: {"body": v, "path": {..}, "query": {..},
+                     * "header": {..}}, a valid value for every input */
 } cf_gen_list;
 
 typedef struct {

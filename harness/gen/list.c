@@ -7,14 +7,8 @@
 
 #include "base/json.h"
 #include "base/limits.h"
+#include "base/str.h"
 #include "gen/internal.h"
-
-static char *dup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
 
 /* FNV-1a: mixes an input's name into the seed. */
 static uint64_t fnv(const char *s, size_t n)
@@ -101,7 +95,7 @@ static void add(gen_ctx *c, cf_gen_item *it)
         l->items = items;
         l->cap = cap;
     }
-    if (c->param && !(it->param = dup(c->param))) {
+    if (c->param && !(it->param = cf_strdup(c->param))) {
         c->rc = CF_E_NOMEM;
         goto fail;
     }
@@ -186,7 +180,7 @@ void gen_emit_raw(gen_ctx *c, const char *path, const char *rule, const char *ra
     }
     cf_gen_item it = {0};
     it.kind = CF_GEN_NEGATIVE;
-    it.raw = malloc(len + 1);
+    it.raw = cf_strndup(raw, len);
     it.name = item_name(c, path, rule);
     if (!it.raw || !it.name) {
         c->rc = CF_E_NOMEM;
@@ -194,8 +188,6 @@ void gen_emit_raw(gen_ctx *c, const char *path, const char *rule, const char *ra
         free(it.name);
         return;
     }
-    memcpy(it.raw, raw, len);
-    it.raw[len] = '\0';
     it.raw_len = len;
     add(c, &it);
 }

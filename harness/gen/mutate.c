@@ -7,6 +7,7 @@
 
 #include "base/json.h"
 #include "base/limits.h"
+#include "base/str.h"
 #include "gen/internal.h"
 #include "gen/mutate.h"
 
@@ -152,12 +153,8 @@ static void replace(cJSON **root, node_ref *r, cJSON *with)
         *root = with;
     } else {
         /* cJSON does not carry the key over to the replacement: give it its own copy. */
-        if (r->node->string) {
-            size_t n = strlen(r->node->string) + 1;
-            with->string = malloc(n);
-            if (with->string)
-                memcpy(with->string, r->node->string, n);
-        }
+        if (r->node->string)
+            with->string = cf_strdup(r->node->string);
         if ((r->node->string && !with->string) ||
             !cJSON_ReplaceItemViaPointer(r->parent, r->node, with)) {
             cJSON_Delete(with);
@@ -250,12 +247,10 @@ static cJSON *off_enum(const cJSON *v, const cJSON *node)
     if (!v || (!gen_has(v, "enum") && !gen_has(v, "const")))
         return NULL;
     if (cJSON_IsString(node)) {
-        size_t n = strlen(node->valuestring);
-        char *s = malloc(n + 2);
+        char *s = cf_strndup(node->valuestring, strlen(node->valuestring) + 1);
         if (!s)
             return NULL;
-        memcpy(s, node->valuestring, n);
-        memcpy(s + n, "~", 2);
+        s[strlen(node->valuestring)] = '~';
         cJSON *out = cJSON_CreateString(s);
         free(s);
         return out;
@@ -307,11 +302,7 @@ static char *bytes_mutate(cf_mutator op, const char *s, size_t len, cf_rng *r, s
 
 static int set_where(cf_mutation *m, const char *ptr)
 {
-    size_t n = strlen(ptr) + 1;
-    m->where = malloc(n);
-    if (m->where)
-        memcpy(m->where, ptr, n);
-    return m->where != NULL;
+    return (m->where = cf_strdup(ptr)) != NULL;
 }
 
 /* Applies a mutator on a node of `body`; falls back to an edge value when op finds nothing. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/str.h"
 #include "gen/internal.h"
 
 /* Each sample starts with the character most likely to break a server at length 1. */
@@ -51,13 +52,6 @@ cf_rc gen_fill(cf_buf *b, const char *sample, size_t n)
     return rc;
 }
 
-static char *dup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    return d ? memcpy(d, s, n) : NULL;
-}
-
 char *gen_format_sample(const char *format, int https, int millis, size_t len, cf_rng *r)
 {
     char tmp[128];
@@ -66,12 +60,12 @@ char *gen_format_sample(const char *format, int https, int millis, size_t len, c
         snprintf(tmp, sizeof tmp, "20%02u-%02u-%02uT%02u:%02u:%02u%sZ", 10 + a % 20,
                  1 + (a >> 5) % 12, 1 + (a >> 9) % 28, (a >> 14) % 24, (a >> 19) % 60,
                  (a >> 25) % 60, millis ? ".000" : "");
-        return dup(tmp);
+        return cf_strdup(tmp);
     }
     if (strcmp(format, "date") == 0) {
         snprintf(tmp, sizeof tmp, "20%02u-%02u-%02u", 10 + a % 20, 1 + (a >> 5) % 12,
                  1 + (a >> 9) % 28);
-        return dup(tmp);
+        return cf_strdup(tmp);
     }
     if (strcmp(format, "uuid") == 0) {
         uint64_t h = r ? cf_rng_next(r) : 0x123e4567e89b12d3ull;
@@ -80,7 +74,7 @@ char *gen_format_sample(const char *format, int https, int millis, size_t len, c
                  (unsigned)(h >> 16) & 0xffff, (unsigned)h & 0xfff,
                  0x8000 | ((unsigned)(l >> 48) & 0x3fff),
                  (unsigned long long)(l & 0xffffffffffffull));
-        return dup(tmp);
+        return cf_strdup(tmp);
     }
     if (strcmp(format, "uri") == 0 || strcmp(format, "uri-reference") == 0) {
         const char *head = format[3] ? "/conform/"
@@ -104,8 +98,8 @@ char *gen_format_sample(const char *format, int https, int millis, size_t len, c
     };
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         if (strcmp(format, fixed[i].format) == 0)
-            return dup(fixed[i].sample);
-    return dup("");
+            return cf_strdup(fixed[i].sample);
+    return cf_strdup("");
 }
 
 const char *gen_format_invalid(const char *format)
