@@ -18,7 +18,13 @@
 
 static size_t longest(const cJSON *v)
 {
-    size_t best = cJSON_IsString(v) ? cf_utf8_length(v->valuestring, strlen(v->valuestring)) : 0;
+    size_t best = 0;
+    if (cJSON_IsString(v)) {
+        /* A schema's own strings (enum, examples) may be invalid UTF-8: count bytes then. */
+        size_t n = strlen(v->valuestring);
+        best = cf_utf8_length(v->valuestring, n);
+        best = best == (size_t)-1 ? n : best;
+    }
     const cJSON *e;
     cJSON_ArrayForEach(e, v)
     {

@@ -417,6 +417,10 @@ static void keywords(cctx *c, cf_schema_node *n, const cJSON *src, int depth)
     const cJSON *ex_min = NULL, *ex_max = NULL;
     for (const cJSON *kw = src->child; kw; kw = kw->next) {
         const char *k = kw->string ? kw->string : "";
+        /* A keyword given twice in one object: the first counts, as for every lookup by name,
+         * and nothing the second would build leaks (found by fuzz_gen). */
+        if (cJSON_GetObjectItemCaseSensitive(src, k) != kw)
+            continue;
         if (k[0] == '$' || k[0] == 'x' || k[0] == 't' || k[0] == 'd' || k[0] == 'e' ||
             k[0] == 'n') {
             /* the rare letters first: most annotations start with these */

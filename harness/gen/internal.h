@@ -35,6 +35,8 @@ typedef struct {
     /* private */
     cJSON *scratch;
     cf_schema *oracle;
+    uint64_t *names; /* hashes of the names given so far, to keep them unique */
+    size_t n_names;
 } gen_ctx;
 
 /* Sets up a context for one schema (the oracle compiled); gen_ctx_cleanup() in every case. */

@@ -81,10 +81,44 @@ static char *item_name(gen_ctx *c, const char *path, const char *rule)
     return s;
 }
 
+/* 1 when this input already has an item of that name. */
+static int taken(gen_ctx *c, const char *name)
+{
+    uint64_t h = fnv(name, strlen(name));
+    for (size_t i = 0; i < c->n_names; i++)
+        if (c->names[i] == h && cf_gen_list_find(c->out, name))
+            return 1;
+    return 0;
+}
+
+/* A schema with a key twice ("properties" with one member twice) would give two items one
+ * name: the later ones get "#2", "#3", ... so names stay unique. */
+static char *unique(gen_ctx *c, char *name)
+{
+    for (unsigned k = 2; name && taken(c, name) && k < 1000; k++) {
+        char *base = name;
+        size_t n = strlen(base);
+        char *hash = strrchr(base, '#');
+        if (hash && k > 2)
+            n = (size_t)(hash - base);
+        name = malloc(n + 8);
+        if (name)
+            snprintf(name, n + 8, "%.*s#%u", (int)n, base, k);
+        free(base);
+    }
+    if (name && c->n_names < c->opt.max_items)
+        c->names[c->n_names++] = fnv(name, strlen(name));
+    return name;
+}
+
 /* Adds a finished item; takes name, value and raw (freed on failure). */
 static void add(gen_ctx *c, cf_gen_item *it)
 {
     cf_gen_list *l = c->out;
+    if (!(it->name = unique(c, it->name))) {
+        c->rc = CF_E_NOMEM;
+        goto fail;
+    }
     if (l->count == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
         cf_gen_item *items = realloc(l->items, cap * sizeof *items);
@@ -227,7 +261,8 @@ cf_rc gen_ctx_init(gen_ctx *c, const cJSON *schema, const char *root, cf_gen_in 
     cf_rng_seed(&c->rng, c->opt.seed ^ fnv(root, strlen(root)));
     cf_schema_options so = {c->opt.dialect, c->opt.document};
     c->scratch = cJSON_CreateArray();
-    if (!c->scratch)
+    c->names = calloc(c->opt.max_items, sizeof *c->names);
+    if (!c->scratch || !c->names)
         return CF_E_NOMEM;
     return cf_schema_compile(schema, &so, &c->oracle);
 }
@@ -236,6 +271,7 @@ void gen_ctx_cleanup(gen_ctx *c)
 {
     cJSON_Delete(c->scratch);
     cf_schema_free(c->oracle);
+    free(c->names);
 }
 
 cf_rc cf_gen_list_write(const cf_gen_list *l, cf_buf *out)

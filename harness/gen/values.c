@@ -169,7 +169,10 @@ static void walk_string(gen_ctx *c, const cJSON *v, const char *path, const cJSO
         size_t plo = 0, phi = 0;
         char *probe = gen_pattern_string(p->valuestring, 0, NULL, &plo, &phi);
         free(probe);
-        if (!gen_pattern_string(p->valuestring, plo, NULL, NULL, NULL)) {
+        char *first = gen_pattern_string(p->valuestring, plo, NULL, NULL, NULL);
+        int simple = first != NULL;
+        free(first);
+        if (!simple) {
             gen_note(c, path,
                      "pattern \"%.100s\" is not simple (groups, alternation, ...): "
                      "no string is built for it; examples are used instead",
@@ -186,7 +189,6 @@ static void walk_string(gen_ctx *c, const cJSON *v, const char *path, const cJSO
                 gen_emit(c, POS, path, "example", base, at, cJSON_Duplicate(e, 1), 0);
             return;
         }
-        free(gen_pattern_string(p->valuestring, plo, NULL, NULL, NULL));
         if (plo > lo)
             lo = plo;
         if (phi < hi)

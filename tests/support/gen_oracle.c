@@ -21,8 +21,11 @@ static char *fail(const char *fmt, const char *name, const char *extra)
 static size_t longest(const cJSON *v)
 {
     size_t best = 0;
-    if (cJSON_IsString(v))
-        best = cf_utf8_length(v->valuestring, strlen(v->valuestring));
+    if (cJSON_IsString(v)) {
+        size_t n = strlen(v->valuestring);
+        best = cf_utf8_length(v->valuestring, n);
+        best = best == (size_t)-1 ? n : best; /* invalid UTF-8 from the schema: bytes */
+    }
     const cJSON *e;
     cJSON_ArrayForEach(e, v)
     {
