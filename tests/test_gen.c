@@ -225,8 +225,7 @@ Test(gen, recursion_through_ref_ends, .timeout = 10)
     cr_expect_null(why, "%s", why ? why : "");
     cr_expect_eq(l.dropped, 0);
     cr_expect_not_null(cf_gen_list_find(&l, "kids[0].v.missing"));
-    cr_expect_not_null(cf_gen_list_find(&l, "kids[0].kids[0].v.maximum") ||
-                           cf_gen_list_find(&l, "kids[0].kids[0].v.2^31"),
+    cr_expect_not_null(cf_gen_list_find(&l, "kids[0].kids[0].v.2^31"),
                        "the walk goes a few levels down");
     cr_expect_lt(l.count, CF_GEN_MAX_ITEMS + 1);
     free(why);
