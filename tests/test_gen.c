@@ -295,3 +295,42 @@ Test(gen, positive_only_leaves_negatives_out, .timeout = 10)
         cr_expect(l.items[i].valid && l.items[i].kind != CF_GEN_NEGATIVE, "%s", l.items[i].name);
     cf_gen_list_cleanup(&l);
 }
+
+Test(gen, written_lines_are_json_one_item_each, .timeout = 10)
+{
+    cf_gen_list l = {0};
+    cf_gen_options o = {.seed = 5, .direction = CF_SCHEMA_REQUEST};
+    body_items(bundled[0], &o, &l);
+    char *text = written(&l);
+    size_t lines = 0;
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save), lines++) {
+        cJSON *v = cJSON_Parse(line);
+        cr_assert_not_null(v, "line %zu is not JSON", lines);
+        const cf_gen_item *it = &l.items[lines];
+        cr_expect_str_eq(cJSON_GetObjectItem(v, "name")->valuestring, it->name);
+        cr_expect_str_eq(cJSON_GetObjectItem(v, "kind")->valuestring, cf_gen_kind_name(it->kind));
+        cr_expect_eq(cJSON_IsTrue(cJSON_GetObjectItem(v, "valid")), it->valid);
+        if (it->raw)
+            cr_expect_str_eq(cJSON_GetObjectItem(v, "raw")->valuestring, it->raw);
+        else
+            cr_expect(cJSON_Compare(cJSON_GetObjectItem(v, "value"), it->value, 1));
+        cJSON_Delete(v);
+    }
+    cr_expect_eq(lines, l.count);
+    free(text);
+    cf_gen_list_cleanup(&l);
+}
+
+Test(gen, a_key_given_twice_still_gives_unique_names, .timeout = 10)
+{
+    cf_gen_list l = {0};
+    char *why = gen_oracle_text("{\"type\":\"object\",\"required\":[\"a\"],\"properties\":{"
+                                "\"a\":{\"type\":\"string\"},\"a\":{\"type\":\"string\"}}}",
+                                NULL, &l);
+    cr_expect_null(why, "%s", why ? why : "");
+    cr_expect_not_null(cf_gen_list_find(&l, "a.null"));
+    cr_expect_not_null(cf_gen_list_find(&l, "a.null#2"), "the second \"a\" is walked too");
+    free(why);
+    cf_gen_list_cleanup(&l);
+}
