@@ -51,4 +51,20 @@
 #define CF_MAX_DIAGS 200u /* diagnostics kept per operation; more are counted, not stored */
 #endif
 
+#ifndef CF_GEN_MAX_ITEMS
+#define CF_GEN_MAX_ITEMS 1024u /* generated items per schema; more are not generated (counted) */
+#endif
+#ifndef CF_GEN_MAX_DEPTH
+#define CF_GEN_MAX_DEPTH 12 /* schema nesting the generator follows ($ref included) */
+#endif
+#ifndef CF_GEN_MAX_STRING
+#define CF_GEN_MAX_STRING 64u /* code points of a generated string that is not a length bound */
+#endif
+#ifndef CF_GEN_MAX_BOUND
+#define CF_GEN_MAX_BOUND 16384u /* code points of an at-maxLength string; above it, skipped */
+#endif
+#ifndef CF_GEN_MAX_ARRAY
+#define CF_GEN_MAX_ARRAY 64u /* elements of an at-maxItems array; above it, skipped */
+#endif
+
 #endif
