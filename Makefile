@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake make gcc pkg-config clang libclang-rt-14-dev libcurl4-openssl-dev \
-                libcjson-dev libcriterion-dev libmicrohttpd-dev libpcre2-dev curl python3
+                libcjson-dev libcriterion-dev libmicrohttpd-dev libpcre2-dev libyaml-dev curl python3
 # Node.js runs the AWS SDK wire-format test; machines that already have node/npm keep theirs.
 NODE_PACKAGES := $(if $(shell command -v npm),,nodejs npm)
 

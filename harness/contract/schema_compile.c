@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "base/limits.h"
 
 /* One compiled node per schema object of the document, so $refs share targets. */
@@ -623,30 +624,7 @@ static cf_schema_node *compile(cctx *c, const cJSON *src, const char *spath, int
 /* Percent-decodes a URI fragment into out (size n); 0 when malformed or too long. */
 static int percent_decode(const char *s, char *out, size_t n)
 {
-    size_t at = 0;
-    for (size_t i = 0; s[i]; i++) {
-        char ch = s[i];
-        if (ch == '%') {
-            unsigned v = 0;
-            for (int k = 1; k <= 2; k++) {
-                char h = s[i + (size_t)k];
-                unsigned d = (h >= '0' && h <= '9')   ? (unsigned)(h - '0')
-                             : (h >= 'a' && h <= 'f') ? (unsigned)(h - 'a' + 10)
-                             : (h >= 'A' && h <= 'F') ? (unsigned)(h - 'A' + 10)
-                                                      : 16u;
-                if (d == 16)
-                    return 0;
-                v = v * 16 + d;
-            }
-            ch = (char)v;
-            i += 2;
-        }
-        if (at + 1 >= n)
-            return 0;
-        out[at++] = ch;
-    }
-    out[at] = '\0';
-    return 1;
+    return cf_json_uri_decode(s, out, n);
 }
 
 /* Walks an RFC 6901 pointer (already percent-decoded) from doc; NULL when it names nothing. */
