@@ -8,6 +8,7 @@
 #include "cli/options.h" /* the exit statuses, CF_EXIT_* */
 
 int cf_cli_lint(int argc, char **argv);
+int cf_cli_list(int argc, char **argv);
 int cf_cli_run(int argc, char **argv);
 int cf_cli_serve(int argc, char **argv);
 

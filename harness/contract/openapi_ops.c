@@ -17,10 +17,10 @@ static void schema(oa_ctx *c, cf_api_schema *out, const cJSON *json, const char 
 {
     if (!json)
         return;
-    size_t bad = cf_schema_lint_with(json, &c->api->schema_options, NULL, pointer, NULL);
+    size_t bad = cf_schema_lint_open(json, &c->api->schema_options, NULL, pointer, NULL);
     if (bad)
         /* Again with diagnostics, now that we know there is something to say. */
-        (void)cf_schema_lint_with(json, &c->api->schema_options, c->files[0].name, pointer,
+        (void)cf_schema_lint_open(json, &c->api->schema_options, c->files[0].name, pointer,
                                   c->diags);
     c->problems += bad;
     if (cf_api_schema_set(c->api, out, json) != CF_OK)
