@@ -264,8 +264,9 @@ cf_rc cf_openapi_load_mem(const char *file, const char *buf, size_t len, cf_api 
     c.api = cf_api_new(CF_API_FROM_OPENAPI_30, file);
     if (!c.api)
         return CF_E_NOMEM;
+    /* Problems with sibling files still leave a root to check: report all at once. */
     cf_rc rc = oa_doc_load(&c, file, buf, len);
-    if (rc != CF_OK)
+    if (rc != CF_OK && (rc != CF_E_INVALID || !c.root))
         goto out;
     c.api->document = c.root;
     c.api->schema_options.document = c.root;

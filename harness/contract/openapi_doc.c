@@ -177,7 +177,7 @@ static size_t sibling(oa_ctx *c, size_t from, const char *rel, const cJSON *node
 }
 
 /* Rewrites `obj`'s "$ref" (a string) so it is local to the bundled root. */
-static void rewrite_ref(oa_ctx *c, size_t file, cJSON *obj, cJSON *ref, const char *pointer)
+static void rewrite_ref(oa_ctx *c, size_t file, cJSON *ref, const char *pointer)
 {
     const char *r = ref->valuestring;
     const char *hash = strchr(r, '#');
@@ -204,9 +204,9 @@ static void rewrite_ref(oa_ctx *c, size_t file, cJSON *obj, cJSON *ref, const ch
     cf_buf b;
     cf_buf_init(&b, CF_PATH_MAX * 8);
     if (cf_buf_addf(&b, "#/" OA_FILES_MEMBER "/%zu%s", target - 1, hash ? hash + 1 : "") == CF_OK) {
-        cJSON *n = cJSON_CreateString(cf_buf_str(&b));
-        if (n)
-            cJSON_ReplaceItemInObjectCaseSensitive(obj, "$ref", n);
+        /* In place: the node keeps its address, so its YAML mark still finds it. */
+        if (!cJSON_SetValuestring(ref, cf_buf_str(&b)))
+            oa_problem(c, NULL, pointer, "out of memory");
     }
     cf_buf_free(&b);
 }
@@ -218,7 +218,7 @@ static void bundle(oa_ctx *c, size_t file, cJSON *node, char *pointer, int depth
         return; /* the parsers bound depth already */
     cJSON *ref = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, "$ref") : NULL;
     if (cJSON_IsString(ref))
-        rewrite_ref(c, file, node, ref, pointer);
+        rewrite_ref(c, file, ref, pointer);
     size_t len = strlen(pointer), i = 0;
     for (cJSON *k = node->child; k; k = k->next, i++) {
         if (depth == 0 && file == 0 && k->string && strcmp(k->string, OA_FILES_MEMBER) == 0)
@@ -274,9 +274,25 @@ cf_rc oa_doc_load(oa_ctx *c, const char *file, const char *buf, size_t len)
     return c->problems ? CF_E_INVALID : CF_OK;
 }
 
+/* A bundled ref as its author wrote it: "#/x-conform-files/3/a" is "<that file>#/a". */
+static const char *shown(const oa_ctx *c, const char *ref, char *out, size_t n)
+{
+    static const char prefix[] = "#/" OA_FILES_MEMBER "/";
+    if (strncmp(ref, prefix, sizeof prefix - 1) != 0)
+        return ref;
+    char *end;
+    unsigned long k = strtoul(ref + sizeof prefix - 1, &end, 10);
+    if (k + 1 >= c->file_count)
+        return ref;
+    const char *name = strrchr(c->files[k + 1].name, '/');
+    snprintf(out, n, "%s#%s", name ? name + 1 : c->files[k + 1].name, end);
+    return out;
+}
+
 const cJSON *oa_deref(oa_ctx *c, const cJSON *node, const char *pointer, char *where)
 {
     const cJSON *seen[CF_MAX_REF_HOPS];
+    char text[CF_PATH_MAX];
     snprintf(where, CF_PATH_MAX, "%s", pointer);
     for (size_t hops = 0;; hops++) {
         const cJSON *ref =
@@ -285,19 +301,24 @@ const cJSON *oa_deref(oa_ctx *c, const cJSON *node, const char *pointer, char *w
             return node;
         for (size_t i = 0; i < hops; i++)
             if (seen[i] == node) {
-                oa_problem(c, ref, pointer, "$ref cycle: \"%.200s\" leads back to itself",
-                           ref->valuestring);
+                if (!c->refs_checked)
+                    oa_problem(c, ref, pointer, "$ref cycle: \"%.200s\" leads back to itself",
+                               shown(c, ref->valuestring, text, sizeof text));
                 return NULL;
             }
         if (hops == CF_MAX_REF_HOPS) {
-            oa_problem(c, ref, pointer, "$ref chain longer than %u (a cycle?)", CF_MAX_REF_HOPS);
+            if (!c->refs_checked)
+                oa_problem(c, ref, pointer, "$ref chain longer than %u (a cycle?)",
+                           CF_MAX_REF_HOPS);
             return NULL;
         }
         seen[hops] = node;
         const char *why = NULL;
         const cJSON *target = cf_json_ref(c->root, ref->valuestring, &why);
         if (!target) {
-            oa_problem(c, ref, pointer, "unknown $ref \"%.200s\": %s", ref->valuestring, why);
+            if (!c->refs_checked)
+                oa_problem(c, ref, pointer, "unknown $ref \"%.200s\": %s",
+                           shown(c, ref->valuestring, text, sizeof text), why);
             return NULL;
         }
         char decoded[CF_PATH_MAX];
@@ -337,6 +358,7 @@ void oa_doc_check_refs(oa_ctx *c)
 {
     char pointer[CF_PATH_MAX] = "";
     check_refs(c, c->root, pointer, 0);
+    c->refs_checked = 1;
 }
 
 void oa_doc_cleanup(oa_ctx *c)

@@ -32,7 +32,8 @@ typedef struct {
     oa_file files[CF_MAX_CONTRACT_FILES]; /* [0] is the entry file */
     size_t file_count;
     size_t problems;
-    int v31; /* OpenAPI 3.1 */
+    int v31;          /* OpenAPI 3.1 */
+    int refs_checked; /* every ref was checked (and reported) once: oa_deref stays quiet */
 } oa_ctx;
 
 /* Adds a problem at `pointer` (a JSON Pointer into the bundled document) about `node` (may be
@@ -45,8 +46,8 @@ void oa_problem(oa_ctx *c, const cJSON *node, const char *pointer, const char *f
     ;
 
 /* Follows `node` while it is a {"$ref": ...} object: returns the object it finally names and
- * sets *where to its pointer (a buffer of CF_PATH_MAX). NULL after reporting an unknown ref or
- * a cycle. A node that is no ref is returned as is with *where = pointer. */
+ * sets *where to its pointer (a buffer of CF_PATH_MAX). NULL for an unknown ref or a cycle,
+ * reported unless oa_doc_check_refs() already reported every one. A node that is no ref is returned as is with *where = pointer. */
 const cJSON *oa_deref(oa_ctx *c, const cJSON *node, const char *pointer, char *where);
 
 /* Parses the entry document and the files its refs name into c->root (bundled). */
