@@ -209,7 +209,7 @@ Test(openapi, sibling_problems_name_the_sibling_file_and_line, .init = make_dir,
     cr_assert_null(api);
     expect_problem(&d, "/paths/~1b", "leaves the document's directory");
     expect_problem(&d, "/paths/~1c", "no such file");
-    expect_problem(&d, "/get/responses/200", "unknown $ref \"#/");
+    expect_problem(&d, "/get/responses/200", "unknown $ref \"item.yaml#/nowhere\"");
     int named = 0;
     for (size_t i = 0; i < d.count; i++)
         if (strstr(d.items[i].file, "schemas/item.yaml") &&

@@ -334,7 +334,8 @@ static void check_refs(oa_ctx *c, const cJSON *node, char *pointer, int depth)
     if (depth > CF_MAX_JSON_DEPTH)
         return;
     const cJSON *ref = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, "$ref") : NULL;
-    if (cJSON_IsString(ref)) {
+    /* A ref still naming a file was refused while bundling. */
+    if (cJSON_IsString(ref) && ref->valuestring[0] == '#') {
         char where[CF_PATH_MAX];
         size_t before = c->problems;
         (void)oa_deref(c, node, pointer, where);
