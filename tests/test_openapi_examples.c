@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "contract/openapi.h"
 #include "npm_util.h"
@@ -16,7 +14,6 @@
 #define OAS_SRC CONFORM_SOURCE_DIR "/tests/oas"
 #define OAS_DIR CONFORM_BINARY_DIR "/oas"
 #define EXAMPLES OAS_DIR "/node_modules/@readme/oas-examples"
-#define NPM_MS 200000u /* npm ci, network included */
 
 /* The documents refused, and what the refusal must name. Every other one must load. */
 static const struct {
@@ -34,16 +31,8 @@ static const struct {
 
 static void install(void)
 {
-    mkdir(OAS_DIR, 0755);
-    cf_test_copy_file(OAS_SRC "/package.json", OAS_DIR "/package.json");
-    cf_test_copy_file(OAS_SRC "/package-lock.json", OAS_DIR "/package-lock.json");
-    struct stat st;
-    if (stat(EXAMPLES "/package.json", &st) == 0)
-        return;
-    const char *npm = cf_test_npm_path();
-    cr_assert_not_null(npm, "npm is needed to install @readme/oas-examples");
-    const char *args[] = {"ci", "--no-audit", "--no-fund", "--prefix", OAS_DIR, NULL};
-    cr_assert_eq(cf_test_run(npm, args, NPM_MS), 0, "npm ci of tests/oas failed (network?)");
+    static const char *const files[] = {"package.json", "package-lock.json", NULL};
+    cf_test_npm_prepare(OAS_SRC, OAS_DIR, files, EXAMPLES "/package.json", "ci");
 }
 
 static struct {

@@ -19,24 +19,15 @@
 #define SDK_SRC CONFORM_SOURCE_DIR "/tests/sdk"
 #define SDK_DIR CONFORM_BINARY_DIR "/sdk"
 #define NODE "/usr/bin/node"
-#define NPM_MS 200000u /* npm install, network included */
 #define NODE_MS 60000u /* sdk_check.mjs against four mocks */
 
-/* Installs the SDK into the build tree once; later runs reuse node_modules. */
+/* Installs the SDK into the build tree once; later runs reuse node_modules. ES modules
+ * resolve packages from the script's own folder, so the script sits next to node_modules. */
 static void prepare_sdk_dir(void)
 {
-    mkdir(SDK_DIR, 0755);
-    cf_test_copy_file(SDK_SRC "/package.json", SDK_DIR "/package.json");
-    /* Why: ES modules resolve packages from the script's own folder, so the script sits
-     * next to node_modules. */
-    cf_test_copy_file(SDK_SRC "/sdk_check.mjs", SDK_DIR "/sdk_check.mjs");
-    struct stat st;
-    if (stat(SDK_DIR "/node_modules/@aws-sdk/client-connectparticipant", &st) == 0)
-        return;
-    const char *npm = cf_test_npm_path();
-    cr_assert_not_null(npm, "npm is needed to install the AWS SDK");
-    const char *args[] = {"install", "--no-audit", "--no-fund", "--prefix", SDK_DIR, NULL};
-    cr_assert_eq(cf_test_run(npm, args, NPM_MS), 0, "npm install of the AWS SDK failed (network?)");
+    static const char *const files[] = {"package.json", "sdk_check.mjs", NULL};
+    cf_test_npm_prepare(SDK_SRC, SDK_DIR, files,
+                        SDK_DIR "/node_modules/@aws-sdk/client-connectparticipant", "install");
 }
 
 typedef struct {

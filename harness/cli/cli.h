@@ -23,6 +23,12 @@ typedef struct {
 int cf_cli_collect_specs(const char *const *args, size_t n, cf_cli_paths *out);
 void cf_cli_paths_free(cf_cli_paths *p);
 
+/* Parses the command line of a command that takes FILE arguments (at least one) and whose only
+ * option is --help, the first of its list, into *p (the files end in p->args). Returns
+ * CF_CLI_GO_ON, or the exit status (help shown, a usage error, no FILE). */
+cf_cli_status cf_cli_parse_files(cf_cli_parser *p, const cf_cli_command *cmd, int argc,
+                                 char **argv);
+
 /* Prints diagnostics as "file:path: message" lines on stderr. */
 void cf_cli_print_diags(const cf_diags *d);
 

@@ -16,33 +16,10 @@ static const char usage_head[] =
 
 CF_CLI_COMMAND(lint_command, LINT_OPTIONS, "lint", usage_head, NULL);
 
-/* Parses into *p; the SPEC|DIR arguments end in p->args. Returns CF_CLI_GO_ON, or the exit
- * status (help shown, a usage error, nothing to lint). */
-static cf_cli_status parse_args(int argc, char **argv, cf_cli_parser *p)
-{
-    cf_cli_parser_init(p, &lint_command, argc, argv);
-    int id;
-    while ((id = cf_cli_parser_next(p)) != CF_CLI_END) {
-        switch (id) {
-        case CF_CLI_ERROR:
-            return CF_CLI_EXIT_USAGE;
-        case CF_CLI_ARG:
-            break;
-        case OPT_HELP:
-            return cf_cli_help(p);
-        }
-    }
-    if (p->arg_count == 0) {
-        cf_cli_help_print(&lint_command, p->err);
-        return CF_CLI_EXIT_USAGE;
-    }
-    return CF_CLI_GO_ON;
-}
-
 int cf_cli_lint(int argc, char **argv)
 {
     cf_cli_parser p;
-    cf_cli_status st = parse_args(argc, argv, &p);
+    cf_cli_status st = cf_cli_parse_files(&p, &lint_command, argc, argv);
     if (st != CF_CLI_GO_ON)
         return st;
     cf_cli_paths paths;

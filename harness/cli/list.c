@@ -16,29 +16,6 @@ static const char usage_head[] =
 
 CF_CLI_COMMAND(list_command, LIST_OPTIONS, "list", usage_head, NULL);
 
-/* Parses into *p; the FILE arguments end in p->args. Returns CF_CLI_GO_ON, or the exit
- * status (help shown, a usage error, nothing to list). */
-static cf_cli_status parse_args(int argc, char **argv, cf_cli_parser *p)
-{
-    cf_cli_parser_init(p, &list_command, argc, argv);
-    int id;
-    while ((id = cf_cli_parser_next(p)) != CF_CLI_END) {
-        switch (id) {
-        case CF_CLI_ERROR:
-            return CF_CLI_EXIT_USAGE;
-        case CF_CLI_ARG:
-            break;
-        case OPT_HELP:
-            return cf_cli_help(p);
-        }
-    }
-    if (p->arg_count == 0) {
-        cf_cli_help_print(&list_command, p->err);
-        return CF_CLI_EXIT_USAGE;
-    }
-    return CF_CLI_GO_ON;
-}
-
 /* Lists one file; 0 when it loaded. */
 static int list_file(const char *path)
 {
@@ -69,7 +46,7 @@ static int list_file(const char *path)
 int cf_cli_list(int argc, char **argv)
 {
     cf_cli_parser p;
-    cf_cli_status st = parse_args(argc, argv, &p);
+    cf_cli_status st = cf_cli_parse_files(&p, &list_command, argc, argv);
     if (st != CF_CLI_GO_ON)
         return st;
     int bad = 0;

@@ -211,17 +211,20 @@ static void rewrite_ref(oa_ctx *c, size_t file, cJSON *ref, const char *pointer)
     cf_buf_free(&b);
 }
 
-/* Walks one file's tree rewriting its refs; `pointer` is its place in the bundled root. */
-static void bundle(oa_ctx *c, size_t file, cJSON *node, char *pointer, int depth)
+/* Called for each object of a walk with its pointer; returns 0 to skip its children. */
+typedef int (*visit_fn)(oa_ctx *c, size_t file, cJSON *node, const char *pointer);
+
+/* Visits `node` and every object and array below it, depth first; `pointer` (a CF_PATH_MAX
+ * buffer) is the node's place in the bundled root. The grafted files are skipped under the
+ * entry's root when `skip_files` is set (they are walked as files of their own). */
+static void walk(oa_ctx *c, size_t file, cJSON *node, char *pointer, int depth, int skip_files,
+                 visit_fn fn)
 {
-    if (depth > CF_MAX_JSON_DEPTH)
+    if (depth > CF_MAX_JSON_DEPTH || !fn(c, file, node, pointer))
         return; /* the parsers bound depth already */
-    cJSON *ref = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, "$ref") : NULL;
-    if (cJSON_IsString(ref))
-        rewrite_ref(c, file, ref, pointer);
     size_t len = strlen(pointer), i = 0;
     for (cJSON *k = node->child; k; k = k->next, i++) {
-        if (depth == 0 && file == 0 && k->string && strcmp(k->string, OA_FILES_MEMBER) == 0)
+        if (skip_files && depth == 0 && k->string && strcmp(k->string, OA_FILES_MEMBER) == 0)
             continue;
         if (!cJSON_IsObject(k) && !cJSON_IsArray(k))
             continue;
@@ -229,9 +232,18 @@ static void bundle(oa_ctx *c, size_t file, cJSON *node, char *pointer, int depth
             cf_path_key(pointer + len, CF_PATH_MAX - len, "", k->string);
         else
             cf_path_index(pointer + len, CF_PATH_MAX - len, "", i);
-        bundle(c, file, k, pointer, depth + 1);
+        walk(c, file, k, pointer, depth + 1, skip_files, fn);
         pointer[len] = '\0';
     }
+}
+
+/* Rewrites one file's refs so they are local to the bundled root. */
+static int bundle(oa_ctx *c, size_t file, cJSON *node, const char *pointer)
+{
+    cJSON *ref = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, "$ref") : NULL;
+    if (cJSON_IsString(ref))
+        rewrite_ref(c, file, ref, pointer);
+    return 1;
 }
 
 cf_rc oa_doc_load(oa_ctx *c, const char *file, const char *buf, size_t len)
@@ -262,14 +274,14 @@ cf_rc oa_doc_load(oa_ctx *c, const char *file, const char *buf, size_t len)
         return rc;
     c->root = doc;
     char pointer[CF_PATH_MAX] = "";
-    bundle(c, 0, doc, pointer, 0);
+    walk(c, 0, doc, pointer, 0, 1, bundle);
     /* Files grafted while bundling are bundled in turn (their refs may add more). */
     cJSON *files = cJSON_GetObjectItemCaseSensitive(doc, OA_FILES_MEMBER);
     for (size_t i = 1; i < c->file_count; i++) {
         cJSON *sub = cJSON_GetArrayItem(files, (int)(i - 1));
         snprintf(pointer, sizeof pointer, "/" OA_FILES_MEMBER "/%zu", i - 1);
         if (sub)
-            bundle(c, i, sub, pointer, 1);
+            walk(c, i, sub, pointer, 1, 0, bundle);
     }
     return c->problems ? CF_E_INVALID : CF_OK;
 }
@@ -328,37 +340,24 @@ const cJSON *oa_deref(oa_ctx *c, const cJSON *node, const char *pointer, char *w
     }
 }
 
-/* Checks every ref under node resolves and is no pure cycle. */
-static void check_refs(oa_ctx *c, const cJSON *node, char *pointer, int depth)
+/* Checks a ref resolves and is no pure cycle (reported once: not below a bad ref). */
+static int check_ref(oa_ctx *c, size_t file, cJSON *node, const char *pointer)
 {
-    if (depth > CF_MAX_JSON_DEPTH)
-        return;
+    (void)file;
     const cJSON *ref = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, "$ref") : NULL;
     /* A ref still naming a file was refused while bundling. */
-    if (cJSON_IsString(ref) && ref->valuestring[0] == '#') {
-        char where[CF_PATH_MAX];
-        size_t before = c->problems;
-        (void)oa_deref(c, node, pointer, where);
-        if (c->problems != before)
-            return;
-    }
-    size_t len = strlen(pointer), i = 0;
-    for (const cJSON *k = node->child; k; k = k->next, i++) {
-        if (!cJSON_IsObject(k) && !cJSON_IsArray(k))
-            continue;
-        if (k->string)
-            cf_path_key(pointer + len, CF_PATH_MAX - len, "", k->string);
-        else
-            cf_path_index(pointer + len, CF_PATH_MAX - len, "", i);
-        check_refs(c, k, pointer, depth + 1);
-        pointer[len] = '\0';
-    }
+    if (!cJSON_IsString(ref) || ref->valuestring[0] != '#')
+        return 1;
+    char where[CF_PATH_MAX];
+    size_t before = c->problems;
+    (void)oa_deref(c, node, pointer, where);
+    return c->problems == before;
 }
 
 void oa_doc_check_refs(oa_ctx *c)
 {
     char pointer[CF_PATH_MAX] = "";
-    check_refs(c, c->root, pointer, 0);
+    walk(c, 0, c->root, pointer, 0, 0, check_ref);
     c->refs_checked = 1;
 }
 

@@ -5,6 +5,7 @@
 #include <criterion/logging.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli_child.h"
@@ -49,4 +50,26 @@ const char *cf_test_npm_path(void)
         if (access(candidates[i], X_OK) == 0)
             return candidates[i];
     return NULL;
+}
+
+/* npm install or ci, network included. */
+#define NPM_MS 200000u
+
+void cf_test_npm_prepare(const char *src, const char *dst, const char *const *files,
+                         const char *installed, const char *verb)
+{
+    mkdir(dst, 0755);
+    for (; *files; files++) {
+        char from[1024], to[1024];
+        snprintf(from, sizeof from, "%s/%s", src, *files);
+        snprintf(to, sizeof to, "%s/%s", dst, *files);
+        cf_test_copy_file(from, to);
+    }
+    struct stat st;
+    if (stat(installed, &st) == 0)
+        return;
+    const char *npm = cf_test_npm_path();
+    cr_assert_not_null(npm, "npm is needed to install %s", src);
+    const char *args[] = {verb, "--no-audit", "--no-fund", "--prefix", dst, NULL};
+    cr_assert_eq(cf_test_run(npm, args, NPM_MS), 0, "npm %s in %s failed (network?)", verb, dst);
 }

@@ -11,4 +11,10 @@ const char *cf_test_npm_path(void);
  * log. Returns the exit status (128 + N when killed by signal N). */
 int cf_test_run(const char *prog, const char *const *args, unsigned timeout_ms);
 
+/* Makes `dst` an npm project once: copies each of `files` (NULL-terminated names) from `src`,
+ * then, unless `installed` exists, runs `npm VERB --prefix dst` ("install" or "ci", network
+ * included). Fails the test when npm is missing or fails. */
+void cf_test_npm_prepare(const char *src, const char *dst, const char *const *files,
+                         const char *installed, const char *verb);
+
 #endif
