@@ -32,8 +32,9 @@ CF_WUR cf_rc cf_openapi_load_mem(const char *file, const char *buf, size_t len, 
 /* Reads `path` (at most CF_MAX_CONTRACT_FILE bytes) and loads it. */
 CF_WUR cf_rc cf_openapi_load_file(const char *path, cf_api **out, cf_diags *diags);
 
-/* 1 when `buf` looks like an OpenAPI or Swagger document: an "openapi" or "swagger" member at
- * the top (JSON or YAML), judged from the first bytes only. */
+/* 1 when `buf` looks like an OpenAPI or Swagger document: an "openapi" or "swagger" member of
+ * the top-level object (JSON: anywhere in it, strings skipped; YAML: a key at column 0).
+ * Reads without parsing; a document it takes may still fail to load. */
 int cf_openapi_sniff(const char *buf, size_t len);
 
 #endif
