@@ -14,9 +14,9 @@
  * per media type, responses per status, "2XX" range and "default", response headers), security
  * requirements, example/examples, local $ref (any JSON Pointer; cycles of refs that name
  * nothing but another ref are refused) and $ref to files beside the entry file (same directory
- * tree, at most CF_MAX_CONTRACT_FILES), and the x-conform extensions (specs/README.md). What
- * a contract lacks is inferred (api.h). Refused with a diagnostic naming the file, the JSON
- * Pointer (and for YAML the line and column) and the feature: Swagger 2.0, another OpenAPI
+ * tree, at most CF_MAX_CONTRACT_FILES), and the x-conform extensions (README.md, "Contracts:
+ * OpenAPI"). What a contract lacks is inferred (api.h). Refused with a diagnostic naming the file,
+ * the JSON Pointer (and for YAML the line and column) and the feature: Swagger 2.0, another OpenAPI
  * version, remote (URL) refs, refs leaving the entry's directory, http auth schemes other than
  * bearer and basic, mutualTLS, malformed members the model needs.
  *
