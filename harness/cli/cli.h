@@ -67,6 +67,12 @@ int cf_cli_proxy_refuses(const char *proxy, char *why, size_t n);
 /* `proxy` for messages and reports: a user:password@ part becomes <redacted>@. */
 void cf_cli_proxy_display(const char *proxy, char *out, size_t n);
 
+/* Parses the command line of a command that takes FILE arguments (at least one) and whose only
+ * option is --help, the first of its list, into *p (the files end in p->args). Returns
+ * CF_CLI_GO_ON, or the exit status (help shown, a usage error, no FILE). */
+cf_cli_status cf_cli_parse_files(cf_cli_parser *p, const cf_cli_command *cmd, int argc,
+                                 char **argv);
+
 /* Prints diagnostics as "file:path: message" lines on stderr. */
 void cf_cli_print_diags(const cf_diags *d);
 

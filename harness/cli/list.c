@@ -1,20 +1,22 @@
-/* list.c - `conform list`: each spec's operation, its cases with their tags, and every tag, so
- * a --filter or --tag can be written without reading the spec files. */
+/* list.c - `conform list`: each contract's operations, a spec's cases with their tags, and every
+ * tag, so a --filter or --tag can be written without reading the files. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/array.h"
 #include "cli/cli.h"
+#include "contract/api.h"
 #include "contract/spec.h"
 #include "report/report.h"
 
 static const char usage_head[] =
-    "usage: conform list SPEC|DIR...\n"
+    "usage: conform list FILE|DIR...\n"
     "\n"
-    "Lists each spec's operation and cases (id, tags, summary), then every tag with the number\n"
-    "of cases that carry it: what `conform run --filter GLOB` and `--tag TAG` select from.\n"
-    "Exit 0, or 2 when a file is not a valid spec.\n";
+    "Lists the operations of each contract (OpenAPI 3.0/3.1, AWS model, v1 spec file) and a\n"
+    "spec's cases (id, tags, summary), then every tag with the number of cases that carry it:\n"
+    "what `conform run --filter GLOB` and `--tag TAG` select from.\n"
+    "Exit 0, or 2 when a file is not a valid contract or spec.\n";
 
 #define LIST_OPTIONS(X) X(HELP, "help", 'h', no_argument, NULL, "this text")
 
@@ -57,16 +59,33 @@ static int tally(tag_count **tags, size_t *n, size_t *cap, const cf_spec *spec)
     return 1;
 }
 
+static void put_operation(const char *id, const char *method, const char *path)
+{
+    fputs("  operation ", stdout);
+    put(id);
+    fputs(": ", stdout);
+    put(method);
+    fputc(' ', stdout);
+    put(path);
+    fputc('\n', stdout);
+}
+
+static void list_api(const char *file, const cf_api *api)
+{
+    put(file);
+    fputc('\n', stdout);
+    for (size_t i = 0; i < api->operation_count; i++) {
+        const cf_api_operation *op = &api->operations[i];
+        put_operation(op->id, op->method, op->path);
+    }
+}
+
 static void list_spec(const cf_spec *spec)
 {
     put(spec->file);
-    fputs("\n  operation ", stdout);
-    put(spec->op.name);
-    fputs(": ", stdout);
-    put(spec->op.method);
-    fputc(' ', stdout);
-    put(spec->op.path);
-    printf("\n  %zu case%s:\n", spec->case_count, spec->case_count == 1 ? "" : "s");
+    fputc('\n', stdout);
+    put_operation(spec->op.name, spec->op.method, spec->op.path);
+    printf("  %zu case%s:\n", spec->case_count, spec->case_count == 1 ? "" : "s");
     for (size_t c = 0; c < spec->case_count; c++) {
         const cf_case *k = &spec->cases[c];
         fputs("    ", stdout);
@@ -113,7 +132,19 @@ int cf_cli_list(int argc, char **argv)
     for (size_t i = 0; specs && i < paths.count; i++) {
         cf_diags d;
         cf_diags_init(&d);
-        if (cf_spec_load_file(paths.items[i], &specs[i], &d) != CF_OK) {
+        cf_api *api = NULL;
+        cf_rc lrc = cf_api_load_file(paths.items[i], &api, &d);
+        if (lrc == CF_OK)
+            list_api(paths.items[i], api);
+        cf_api_free(api);
+        if (lrc != CF_E_NOT_FOUND) { /* a contract: listed, or refused with its problems */
+            if (lrc != CF_OK) {
+                cf_cli_print_diags(&d);
+                fprintf(stderr, "%s: invalid contract (conform lint %s)\n", paths.items[i],
+                        paths.items[i]);
+                rc = CF_EXIT_USAGE;
+            }
+        } else if (cf_spec_load_file(paths.items[i], &specs[i], &d) != CF_OK) {
             cf_cli_print_diags(&d);
             fprintf(stderr, "%s: invalid spec (conform lint %s)\n", paths.items[i], paths.items[i]);
             rc = CF_EXIT_USAGE;

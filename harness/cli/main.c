@@ -10,8 +10,8 @@ static const char usage_head[] =
     "commands:\n"
     "  run    [options] [SPEC|DIR]...   run spec cases against a target (default: the mock)\n"
     "  serve  --spec FILE [options]     serve a spec as a mock HTTP server\n"
-    "  lint   SPEC|DIR...               check spec files against the format\n"
-    "  list   SPEC|DIR...               list operations, cases and tags\n";
+    "  lint   FILE|DIR...               check contracts (OpenAPI, AWS models, v1 specs)\n"
+    "  list   FILE|DIR...               list operations, cases and tags\n";
 
 static const char usage_tail[] =
     "`conform <command> --help` describes a command's options.\n"
