@@ -39,4 +39,14 @@
 #define CF_MAX_DIAGS 200u /* diagnostics kept per operation; more are counted, not stored */
 #endif
 
+#ifndef CF_MAX_AWS_SHAPES
+#define CF_MAX_AWS_SHAPES 100000u /* shapes (and operations) in one AWS model */
+#endif
+#ifndef CF_MAX_AWS_MEMBERS
+#define CF_MAX_AWS_MEMBERS 10000u /* members of one AWS shape, errors of one operation */
+#endif
+#ifndef CF_MAX_AWS_SCHEMA_NODES
+#define CF_MAX_AWS_SCHEMA_NODES 100000u /* shapes inlined into one operation's schemas */
+#endif
+
 #endif
