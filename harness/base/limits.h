@@ -39,6 +39,27 @@
 #define CF_MAX_DIAGS 200u /* diagnostics kept per operation; more are counted, not stored */
 #endif
 
+#ifndef CF_MAX_CONTRACT_FILE
+#define CF_MAX_CONTRACT_FILE (32u * 1024u * 1024u) /* bytes of one contract file (OpenAPI, AWS) */
+#endif
+#ifndef CF_MAX_CONTRACT_FILES
+#define CF_MAX_CONTRACT_FILES 64u /* files one contract may pull in through $ref */
+#endif
+#ifndef CF_MAX_API_BYTES
+#define CF_MAX_API_BYTES (256u * 1024u * 1024u) /* arena bytes of one loaded cf_api */
+#endif
+#ifndef CF_MAX_OPERATIONS
+#define CF_MAX_OPERATIONS 20000u /* operations in one contract */
+#endif
+#ifndef CF_MAX_YAML_NODES
+#define CF_MAX_YAML_NODES (8u * 1024u * 1024u) /* nodes one YAML document may expand to */
+#endif
+#ifndef CF_MAX_YAML_ALIASES
+#define CF_MAX_YAML_ALIASES 10000u /* alias uses in one YAML document */
+#endif
+#ifndef CF_MAX_REF_HOPS
+#define CF_MAX_REF_HOPS 64u /* $ref to $ref chains followed before calling it a cycle */
+#endif
 #ifndef CF_MAX_AWS_SHAPES
 #define CF_MAX_AWS_SHAPES 100000u /* shapes (and operations) in one AWS model */
 #endif
