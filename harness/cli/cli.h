@@ -21,6 +21,9 @@ typedef struct {
 
 int cf_cli_collect_specs(const char *const *args, size_t n, cf_cli_paths *out);
 void cf_cli_paths_free(cf_cli_paths *p);
+/* Removes (with a note on stderr) the AWS models and overlays among the paths: contracts the
+ * v1 runner cannot run by themselves. */
+void cf_cli_paths_drop_aws(cf_cli_paths *p);
 
 /* Prints diagnostics as "file:path: message" lines on stderr. */
 void cf_cli_print_diags(const cf_diags *d);

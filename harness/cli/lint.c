@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "contract/aws.h"
 #include "contract/spec.h"
 
 static const char usage_head[] =
@@ -37,6 +38,28 @@ static cf_cli_status parse_args(int argc, char **argv, cf_cli_parser *p)
     return CF_CLI_GO_ON;
 }
 
+/* An AWS model (with the overlay beside it) or an overlay (with the models it names): prints
+ * the verdict; returns 1 when the file is bad. */
+static int lint_aws(const char *path, cf_aws_file_kind kind)
+{
+    cf_diags d;
+    cf_diags_init(&d);
+    cf_api *api = NULL;
+    size_t models = 0;
+    cf_rc rc = kind == CF_AWS_FILE_MODEL ? cf_aws_load_file(path, NULL, &api, &d)
+                                         : cf_aws_lint_overlay(path, &models, &d);
+    if (rc == CF_OK && api)
+        printf("%s: ok (AWS model, %zu operations)\n", path, api->operation_count);
+    else if (rc == CF_OK)
+        printf("%s: ok (overlay, applied to %zu models)\n", path, models);
+    else
+        cf_cli_print_diags(&d), fprintf(stderr, "%s: invalid (%zu problems)\n", path,
+                                         cf_diags_total(&d) ? cf_diags_total(&d) : 1);
+    cf_api_free(api);
+    cf_diags_cleanup(&d);
+    return rc != CF_OK;
+}
+
 int cf_cli_lint(int argc, char **argv)
 {
     cf_cli_parser p;
@@ -49,6 +72,11 @@ int cf_cli_lint(int argc, char **argv)
         return rc;
     int bad = 0;
     for (size_t i = 0; i < paths.count; i++) {
+        cf_aws_file_kind kind = cf_aws_file_kind_of(paths.items[i]);
+        if (kind != CF_AWS_FILE_OTHER) {
+            bad += lint_aws(paths.items[i], kind);
+            continue;
+        }
         cf_diags d;
         cf_diags_init(&d);
         cf_spec *spec = NULL;

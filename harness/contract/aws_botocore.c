@@ -283,11 +283,13 @@ cf_rc cf_aws_botocore_read(aws_model *m, const cJSON *doc)
     if (!cJSON_IsObject(ops) || !cJSON_IsObject(shapes))
         return aws_fail(m, "", "\"operations\" and \"shapes\" must be objects");
     const cJSON *title = get(meta, "serviceFullName"), *id = get(meta, "serviceId");
-    const cJSON *version = get(meta, "apiVersion");
+    const cJSON *version = get(meta, "apiVersion"), *prefix = get(meta, "endpointPrefix");
     int ok = aws_set_string(m, "/metadata", "metadata.serviceFullName", &m->title,
                             cJSON_IsString(title) ? title : id) &&
              (!cJSON_IsString(version) ||
-              aws_set_string(m, "/metadata", "metadata.apiVersion", &m->version, version));
+              aws_set_string(m, "/metadata", "metadata.apiVersion", &m->version, version)) &&
+             (!cJSON_IsString(prefix) ||
+              aws_set_string(m, "/metadata", "metadata.endpointPrefix", &m->endpoint, prefix));
     for (const cJSON *v = shapes->child; ok && v; v = v->next)
         ok = shape(m, v->string, v);
     for (const cJSON *v = ops->child; ok && v; v = v->next)

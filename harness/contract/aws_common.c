@@ -67,6 +67,7 @@ void aws_model_cleanup(aws_model *m)
     free(m->ops);
     free(m->title);
     free(m->version);
+    free(m->endpoint);
     aws_model_init(m, m->file, m->diags);
 }
 

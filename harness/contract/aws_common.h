@@ -111,6 +111,7 @@ typedef struct {
     size_t errors;    /* problems found */
     char *title;      /* service title */
     char *version;    /* API version */
+    char *endpoint;   /* endpoint prefix ("participant.connect"), or NULL */
     aws_shape *shapes;
     size_t shape_count, shape_cap;
     aws_op *ops;
@@ -172,6 +173,12 @@ int aws_set_string(aws_model *m, const char *ptr, const char *what, char **dst, 
  * the JSON Pointer. Return CF_OK, CF_E_INVALID or CF_E_NOMEM; m is cleaned up by the caller. */
 CF_WUR cf_rc cf_aws_smithy_read(aws_model *m, const cJSON *doc);
 CF_WUR cf_rc cf_aws_botocore_read(aws_model *m, const cJSON *doc);
+
+/* Fills `api` (new, empty) from a resolved model: operations, parameters, bodies, responses,
+ * the error catalogue and roles, the envelope, idempotency rules, inferred credentials and the
+ * endpoint. Returns CF_OK, CF_E_INVALID (recorded) or CF_E_NOMEM. */
+struct cf_api;
+CF_WUR cf_rc cf_aws_build(aws_model *m, struct cf_api *api);
 
 /* The protocol name AWS SDKs would print for a known non-restJson1 protocol id (Smithy trait id
  * or botocore protocol string); NULL when unknown. */

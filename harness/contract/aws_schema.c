@@ -46,23 +46,24 @@ static int add_num(cJSON *o, const char *key, int has, double v)
     return !has || cJSON_AddNumberToObject(o, key, v) != NULL;
 }
 
-/* Adds the keywords the constraints give a schema of kind k; 0 on allocation failure. */
+/* Adds the keywords the constraints give a schema of kind k; 0 on allocation failure. A
+ * minimum length of 0 says nothing and is left out (botocore omits it where Smithy writes it). */
 static int add_constraints(cJSON *o, aws_kind k, const aws_constraints *c)
 {
     int ok = 1;
     switch (k) {
     case AWS_STRING:
-        ok = add_num(o, "minLength", c->has_len_min, c->len_min) &&
+        ok = add_num(o, "minLength", c->has_len_min && c->len_min > 0, c->len_min) &&
              add_num(o, "maxLength", c->has_len_max, c->len_max) &&
              (!c->pattern || cJSON_AddStringToObject(o, "pattern", c->pattern));
         break;
     case AWS_LIST:
-        ok = add_num(o, "minItems", c->has_len_min, c->len_min) &&
+        ok = add_num(o, "minItems", c->has_len_min && c->len_min > 0, c->len_min) &&
              add_num(o, "maxItems", c->has_len_max, c->len_max) &&
              (!c->unique || cJSON_AddTrueToObject(o, "uniqueItems"));
         break;
     case AWS_MAP:
-        ok = add_num(o, "minProperties", c->has_len_min, c->len_min) &&
+        ok = add_num(o, "minProperties", c->has_len_min && c->len_min > 0, c->len_min) &&
              add_num(o, "maxProperties", c->has_len_max, c->len_max);
         break;
     case AWS_BYTE:

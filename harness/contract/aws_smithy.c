@@ -393,12 +393,15 @@ static int service(aws_model *m, const cJSON *shapes, const char *id, const cJSO
     const cJSON *tr = get(v, "traits");
     const cJSON *title = get(tr, SMITHY "title");
     const cJSON *version = get(v, "version");
+    const cJSON *prefix = get(get(tr, "aws.api#service"), "endpointPrefix");
     const char *hash = strchr(id, '#');
     cJSON *fallback = cJSON_CreateString(hash ? hash + 1 : id);
     int ok = fallback &&
              aws_set_string(m, base, "the title", &m->title,
                             cJSON_IsString(title) ? title : fallback) &&
-             (!cJSON_IsString(version) || aws_set_string(m, base, "version", &m->version, version));
+             (!cJSON_IsString(version) || aws_set_string(m, base, "version", &m->version, version)) &&
+             (!cJSON_IsString(prefix) ||
+              aws_set_string(m, base, "endpointPrefix", &m->endpoint, prefix));
     cJSON_Delete(fallback);
     return ok && bind(m, shapes, v, base, 0);
 }
