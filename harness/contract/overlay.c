@@ -353,7 +353,7 @@ static int refs(ov *o, const cJSON *v, const char *ptr, cf_api_resource_ref **ou
             if (strcmp(cf_api_in_name((cf_api_in)k), in) == 0)
                 all[i].in = (cf_api_in)k, found = 1;
         if (!found)
-            ok = FAIL(o, q, "expected \"path\", \"query\", \"header\", \"cookie\" or \"body\"");
+            ok = FAIL(o, at(q, p, "in"), "expected \"path\", \"query\", \"header\", \"cookie\" or \"body\"");
     }
     *out = all;
     *count = n;
