@@ -82,7 +82,8 @@ static void same_idempotency(const char *op, const cf_api_idempotency *a,
                              const cf_api_idempotency *b)
 {
     cr_expect_eq(a->in, b->in, "%s: token location", op);
-    cr_expect((a->token == NULL) == (b->token == NULL) && (!a->token || !strcmp(a->token, b->token)),
+    cr_expect((a->token == NULL) == (b->token == NULL) &&
+                  (!a->token || !strcmp(a->token, b->token)),
               "%s: token %s vs %s", op, a->token ? a->token : "-", b->token ? b->token : "-");
     cr_expect_eq(a->scope, b->scope, "%s: scope", op);
     cr_expect_eq(a->mismatch_role, b->mismatch_role, "%s: mismatch role", op);
@@ -181,12 +182,11 @@ static const struct {
 } ops[] = {
     {"CancelParticipantAuthentication", "POST", "/participant/cancel-authentication", NULL,
      "connection", "SessionId"},
-    {"CompleteAttachmentUpload", "POST", "/participant/complete-attachment-upload",
-     "/ClientToken", "connection", "AttachmentIds,ClientToken"},
+    {"CompleteAttachmentUpload", "POST", "/participant/complete-attachment-upload", "/ClientToken",
+     "connection", "AttachmentIds,ClientToken"},
     {"CreateParticipantConnection", "POST", "/participant/connection", NULL, "participant", ""},
     {"DescribeView", "GET", "/participant/views/{ViewToken}", NULL, "connection", NULL},
-    {"DisconnectParticipant", "POST", "/participant/disconnect", "/ClientToken", "connection",
-     ""},
+    {"DisconnectParticipant", "POST", "/participant/disconnect", "/ClientToken", "connection", ""},
     {"GetAttachment", "POST", "/participant/attachment", NULL, "connection", "AttachmentId"},
     {"GetAuthenticationUrl", "POST", "/participant/authentication-url", NULL, "connection",
      "SessionId,RedirectUri"},

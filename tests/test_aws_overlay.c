@@ -110,8 +110,10 @@ Test(aws_overlay, idempotency_on_an_operation_without_a_token_is_an_error, .time
     cJSON *doc = cf_test_json_q(smithy_base);
     cJSON_DeleteItemFromObjectCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(
-                cJSON_GetObjectItemCaseSensitive(doc, "shapes"), "ex#PutIn"), "members"), "Token");
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "shapes"),
+                                             "ex#PutIn"),
+            "members"),
+        "Token");
     cJSON *ov = cf_test_json_q("{'overlay':1,'operations':{'Put':{'idempotency':{}}}}");
     cf_diags d;
     cf_diags_init(&d);

@@ -138,8 +138,7 @@ Test(aws_refuse, smithy_refusals_name_file_pointer_and_feature, .timeout = 30)
 
 Test(aws_refuse, botocore_refusals_name_file_pointer_and_feature, .timeout = 30)
 {
-    expect_refusals(botocore_base, botocore_refusals,
-                    sizeof(botocore_refusals) / sizeof(refusal));
+    expect_refusals(botocore_base, botocore_refusals, sizeof(botocore_refusals) / sizeof(refusal));
 }
 
 Test(aws_refuse, documents_that_are_no_aws_model_are_left_to_other_loaders, .timeout = 10)

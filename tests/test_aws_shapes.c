@@ -96,12 +96,13 @@ Test(aws_shapes, smithy_shapes_become_json_schemas, .timeout = 10)
 Test(aws_shapes, payloads_prefix_headers_and_status_members_travel_apart, .timeout = 10)
 {
     cJSON *doc = cf_test_json_q(smithy_base);
-    cr_assert_eq(cf_json_pointer_set(doc, "/shapes/ex#PutOut/members",
-                                     cf_test_json_q("{'Blob':{'target':'smithy.api#Blob',"
-                                                    "'traits':{'smithy.api#httpPayload':{}}},"
-                                                    "'Code':{'target':'smithy.api#Integer',"
-                                                    "'traits':{'smithy.api#httpResponseCode':{}}}}")),
-                 CF_OK);
+    cr_assert_eq(
+        cf_json_pointer_set(doc, "/shapes/ex#PutOut/members",
+                            cf_test_json_q("{'Blob':{'target':'smithy.api#Blob',"
+                                           "'traits':{'smithy.api#httpPayload':{}}},"
+                                           "'Code':{'target':'smithy.api#Integer',"
+                                           "'traits':{'smithy.api#httpResponseCode':{}}}}")),
+        CF_OK);
     cf_diags d;
     cf_diags_init(&d);
     cf_api *api = NULL;

@@ -54,7 +54,7 @@ static int lint_aws(const char *path, cf_aws_file_kind kind)
         printf("%s: ok (overlay, applied to %zu models)\n", path, models);
     else
         cf_cli_print_diags(&d), fprintf(stderr, "%s: invalid (%zu problems)\n", path,
-                                         cf_diags_total(&d) ? cf_diags_total(&d) : 1);
+                                        cf_diags_total(&d) ? cf_diags_total(&d) : 1);
     cf_api_free(api);
     cf_diags_cleanup(&d);
     return rc != CF_OK;

@@ -130,8 +130,9 @@ void cf_cli_paths_drop_aws(cf_cli_paths *p)
             p->items[kept++] = p->items[i];
             continue;
         }
-        fprintf(stderr, "conform run: skipping %s: an AWS model or overlay (lint it with conform "
-                        "lint; suites run it)\n",
+        fprintf(stderr,
+                "conform run: skipping %s: an AWS model or overlay (lint it with conform "
+                "lint; suites run it)\n",
                 p->items[i]);
         free(p->items[i]);
     }

@@ -41,7 +41,8 @@ cf_rc cf_aws_load(const char *file, const cJSON *doc, const char *overlay_file,
     cf_api *api = cf_api_new((cf_api_source)kind, file);
     cf_rc rc = api ? CF_OK : CF_E_NOMEM;
     if (rc == CF_OK)
-        rc = kind == CF_API_FROM_SMITHY ? cf_aws_smithy_read(&m, doc) : cf_aws_botocore_read(&m, doc);
+        rc = kind == CF_API_FROM_SMITHY ? cf_aws_smithy_read(&m, doc)
+                                        : cf_aws_botocore_read(&m, doc);
     if (rc == CF_OK)
         rc = cf_aws_build(&m, api);
     if (rc == CF_OK && overlay)

@@ -53,13 +53,15 @@ static int location(aws_model *m, const char *p, aws_member *mb, const cJSON *v)
     static const struct {
         const char *name;
         aws_loc loc;
-    } locs[] = {{"uri", AWS_LOC_LABEL},         {"querystring", AWS_LOC_QUERY},
-                {"header", AWS_LOC_HEADER},     {"headers", AWS_LOC_PREFIX},
+    } locs[] = {{"uri", AWS_LOC_LABEL},
+                {"querystring", AWS_LOC_QUERY},
+                {"header", AWS_LOC_HEADER},
+                {"headers", AWS_LOC_PREFIX},
                 {"statusCode", AWS_LOC_STATUS}};
     const cJSON *loc = get(v, "location"), *name = get(v, "locationName");
     char lp[CF_PATH_MAX];
-    if (name && !aws_set_string(m, cf_path_key(lp, sizeof(lp), p, "locationName"),
-                                "locationName", &mb->wire, name))
+    if (name && !aws_set_string(m, cf_path_key(lp, sizeof(lp), p, "locationName"), "locationName",
+                                &mb->wire, name))
         return 0;
     if (!loc)
         return 1;
@@ -75,13 +77,13 @@ static int location(aws_model *m, const char *p, aws_member *mb, const cJSON *v)
             return aws_fail(m, lp, "location \"%s\" needs a locationName", loc->valuestring), 0;
         return 1;
     }
-    return aws_fail(m, lp, "unsupported location: expected uri, querystring, header, headers or "
-                           "statusCode"),
+    return aws_fail(m, lp,
+                    "unsupported location: expected uri, querystring, header, headers or "
+                    "statusCode"),
            0;
 }
 
-static int member(aws_model *m, aws_shape *s, const char *base, const char *name,
-                  const cJSON *v)
+static int member(aws_model *m, aws_shape *s, const char *base, const char *name, const cJSON *v)
 {
     char p[CF_PATH_MAX];
     const char *mptr = cf_path_key(p, sizeof(p), base, name);
@@ -96,8 +98,8 @@ static int member(aws_model *m, aws_shape *s, const char *base, const char *name
     mb->idempotency_token = cJSON_IsTrue(get(v, "idempotencyToken"));
     char tp[CF_PATH_MAX];
     const cJSON *ts = get(v, "timestampFormat");
-    if (ts && !timestamp_format(m, cf_path_key(tp, sizeof(tp), mptr, "timestampFormat"), &mb->c,
-                                ts))
+    if (ts &&
+        !timestamp_format(m, cf_path_key(tp, sizeof(tp), mptr, "timestampFormat"), &mb->c, ts))
         return 0;
     if (get(v, "jsonvalue"))
         return aws_fail(m, mptr, "jsonvalue members (JSON in a header) are not supported"), 0;
@@ -114,7 +116,8 @@ static int required(aws_model *m, aws_shape *s, const char *base, const cJSON *r
         return aws_fail(m, p, "required must be a list of member names"), 0;
     for (const cJSON *r = req->child; r; r = r->next) {
         size_t i = 0;
-        while (cJSON_IsString(r) && i < s->member_count && strcmp(s->members[i].name, r->valuestring))
+        while (cJSON_IsString(r) && i < s->member_count &&
+               strcmp(s->members[i].name, r->valuestring))
             i++;
         if (!cJSON_IsString(r) || i == s->member_count)
             return aws_fail(m, p, "required names \"%s\", which is not a member",
@@ -168,12 +171,12 @@ static int constraints(aws_model *m, aws_shape *s, const char *base, const cJSON
     char p[CF_PATH_MAX];
     const cJSON *min = get(v, "min"), *max = get(v, "max"), *pat = get(v, "pattern");
     const cJSON *en = get(v, "enum"), *ts = get(v, "timestampFormat");
-    int is_len = s->kind == AWS_STRING || s->kind == AWS_BLOB || s->kind == AWS_LIST ||
-                 s->kind == AWS_MAP;
+    int is_len =
+        s->kind == AWS_STRING || s->kind == AWS_BLOB || s->kind == AWS_LIST || s->kind == AWS_MAP;
     if ((min || max) && !aws_set_bounds(m, base, "min/max", &s->c, is_len, min, max))
         return 0;
-    if (pat && !aws_set_pattern(m, cf_path_key(p, sizeof(p), base, "pattern"), "pattern", &s->c,
-                                pat))
+    if (pat &&
+        !aws_set_pattern(m, cf_path_key(p, sizeof(p), base, "pattern"), "pattern", &s->c, pat))
         return 0;
     if (ts && !timestamp_format(m, cf_path_key(p, sizeof(p), base, "timestampFormat"), &s->c, ts))
         return 0;

@@ -86,7 +86,7 @@ static cf_rc media(build *b, cf_api_media **out, size_t *count, cJSON *schema, i
         return nomem(b, ptr);
     }
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(schema, "type");
-    md->media_type = !raw                                                  ? "application/json"
+    md->media_type = !raw ? "application/json"
                      : cJSON_IsString(type) && cJSON_GetObjectItem(schema, "format")
                          ? "application/octet-stream"
                          : "text/plain";
@@ -172,14 +172,16 @@ static cf_rc idempotency(build *b, cf_api_operation *o, const aws_op *op, const 
     char ptr[CF_PATH_MAX];
     const char *key = mb->wire ? mb->wire : mb->name;
     if (mb->loc == AWS_LOC_BODY)
-        id->in = CF_API_TOKEN_BODY, id->token = cf_api_strdup(b->api, cf_path_key(ptr, sizeof(ptr), "", key));
+        id->in = CF_API_TOKEN_BODY,
+        id->token = cf_api_strdup(b->api, cf_path_key(ptr, sizeof(ptr), "", key));
     else if (mb->loc == AWS_LOC_HEADER)
         id->in = CF_API_TOKEN_HEADER, id->token = cf_api_strdup(b->api, key);
     else if (mb->loc == AWS_LOC_QUERY)
         id->in = CF_API_TOKEN_QUERY, id->token = cf_api_strdup(b->api, key);
     else
-        return aws_fail(b->m, mb->ptr, "an idempotency token must travel in the body, a header or "
-                                       "the query");
+        return aws_fail(b->m, mb->ptr,
+                        "an idempotency token must travel in the body, a header or "
+                        "the query");
     int conflict = has_role(b->api, op, CF_API_ROLE_CONFLICT);
     id->scope = CF_API_SCOPE_CALLER;
     id->mismatch_role = conflict ? CF_API_ROLE_CONFLICT : CF_API_ROLE_VALIDATION;
@@ -239,11 +241,14 @@ static cf_rc params(build *b, cf_api_operation *o, const aws_op *op)
         p->explode = mb->loc == AWS_LOC_QUERY;
         if (!p->name)
             return nomem(b, mb->ptr);
-        if (keep_schema(b, &p->schema, aws_schema_of(b->m, mb->target_index, &mb->c, mb->loc, mb->ptr),
-                        mb->ptr) != CF_OK || !p->schema.json)
+        if (keep_schema(b, &p->schema,
+                        aws_schema_of(b->m, mb->target_index, &mb->c, mb->loc, mb->ptr),
+                        mb->ptr) != CF_OK ||
+            !p->schema.json)
             return CF_E_INVALID;
         if (mb->loc == AWS_LOC_HEADER && !o->security_count &&
-            (strcasecmp(p->name, "X-Amz-Bearer") == 0 || strcasecmp(p->name, "Authorization") == 0) &&
+            (strcasecmp(p->name, "X-Amz-Bearer") == 0 ||
+             strcasecmp(p->name, "Authorization") == 0) &&
             credential(b, o, mb) != CF_OK)
             return CF_E_NOMEM;
     }
@@ -255,7 +260,8 @@ static cf_rc params(build *b, cf_api_operation *o, const aws_op *op)
 static cf_rc path(build *b, cf_api_operation *o, const aws_op *op)
 {
     if (strchr(op->uri, '?'))
-        return aws_fail(b->m, op->ptr, "the uri \"%s\" has a literal query: not supported", op->uri);
+        return aws_fail(b->m, op->ptr, "the uri \"%s\" has a literal query: not supported",
+                        op->uri);
     char *t = cf_api_alloc(b->api, strlen(op->uri) + 1);
     if (!t)
         return nomem(b, op->ptr);
@@ -274,7 +280,8 @@ static cf_rc path(build *b, cf_api_operation *o, const aws_op *op)
         labels++;
         const cf_api_param *p = NULL;
         for (size_t i = 0; !p && i < o->param_count; i++)
-            if (o->params[i].in == CF_API_IN_PATH && strlen(o->params[i].name) == (size_t)(end - s - 1) &&
+            if (o->params[i].in == CF_API_IN_PATH &&
+                strlen(o->params[i].name) == (size_t)(end - s - 1) &&
                 strncmp(o->params[i].name, s + 1, (size_t)(end - s - 1)) == 0)
                 p = &o->params[i];
         if (!p)
@@ -310,7 +317,8 @@ static cf_rc headers(build *b, cf_api_response *r, size_t shape, int error)
         cf_api_header *h = &r->headers[r->header_count++];
         h->name = cf_api_strdup(b->api, mb->wire);
         if (!h->name ||
-            keep_schema(b, &h->schema, aws_schema_of(b->m, mb->target_index, &mb->c, mb->loc, mb->ptr),
+            keep_schema(b, &h->schema,
+                        aws_schema_of(b->m, mb->target_index, &mb->c, mb->loc, mb->ptr),
                         mb->ptr) != CF_OK ||
             !h->schema.json)
             return CF_E_INVALID;
@@ -374,8 +382,8 @@ static cf_rc operation(build *b, cf_api_operation *o, const aws_op *op)
     if (body) {
         const aws_shape *in = &b->m->shapes[op->input_index];
         for (size_t i = 0; i < in->member_count; i++)
-            o->body_required |= in->members[i].required &&
-                                (in->members[i].loc == AWS_LOC_BODY || in->members[i].loc == AWS_LOC_PAYLOAD);
+            o->body_required |= in->members[i].required && (in->members[i].loc == AWS_LOC_BODY ||
+                                                            in->members[i].loc == AWS_LOC_PAYLOAD);
         if (media(b, &o->bodies, &o->body_count, body, raw, op->ptr) != CF_OK)
             return CF_E_INVALID;
     }
@@ -410,7 +418,8 @@ cf_rc cf_aws_build(aws_model *m, cf_api *api)
     api->title = cf_api_strdup(api, m->title);
     api->version = cf_api_strdup(api, m->version);
     api->defaults.request_type = "application/json";
-    if (m->op_count && !(api->operations = cf_api_alloc(api, m->op_count * sizeof(cf_api_operation))))
+    if (m->op_count &&
+        !(api->operations = cf_api_alloc(api, m->op_count * sizeof(cf_api_operation))))
         return nomem(&b, "");
     /* at most one inferred credential per operation */
     if (m->op_count &&

@@ -153,8 +153,8 @@ aws_member *aws_shape_add_member(aws_model *m, aws_shape *s, const char *name, c
 
 aws_op *aws_model_add_op(aws_model *m, const char *name, const char *ptr)
 {
-    if (!grow(m, (void **)&m->ops, &m->op_cap, m->op_count, sizeof(aws_op), CF_MAX_AWS_SHAPES,
-              ptr, "operations"))
+    if (!grow(m, (void **)&m->ops, &m->op_cap, m->op_count, sizeof(aws_op), CF_MAX_AWS_SHAPES, ptr,
+              "operations"))
         return NULL;
     aws_op *op = &m->ops[m->op_count];
     memset(op, 0, sizeof(*op));
@@ -173,8 +173,8 @@ aws_op *aws_model_add_op(aws_model *m, const char *name, const char *ptr)
 
 cf_rc aws_op_add_error(aws_model *m, aws_op *op, const char *id)
 {
-    if (!grow(m, (void **)&op->errors, &op->error_cap, op->error_count, sizeof(char *), CF_MAX_AWS_MEMBERS,
-              op->ptr, "errors"))
+    if (!grow(m, (void **)&op->errors, &op->error_cap, op->error_count, sizeof(char *),
+              CF_MAX_AWS_MEMBERS, op->ptr, "errors"))
         return CF_E_TOO_LARGE;
     if (!(op->errors[op->error_count] = cf_strdup(id)))
         return aws_fail(m, op->ptr, "out of memory"), CF_E_NOMEM;
@@ -303,8 +303,8 @@ const char *aws_protocol_label(const char *id)
     return NULL;
 }
 
-int aws_set_bounds(aws_model *m, const char *ptr, const char *trait, aws_constraints *c,
-                   int is_len, const cJSON *min, const cJSON *max)
+int aws_set_bounds(aws_model *m, const char *ptr, const char *trait, aws_constraints *c, int is_len,
+                   const cJSON *min, const cJSON *max)
 {
     const cJSON *v[2] = {min, max};
     for (int i = 0; i < 2; i++) {

@@ -157,8 +157,8 @@ int aws_is_whole(double v);
 /* Sets length (is_len) or range bounds on c after checking them: numbers, whole and
  * non-negative for lengths, min <= max. min/max may be NULL (absent). A bad value is recorded
  * at ptr naming `trait`; returns 0 then. */
-int aws_set_bounds(aws_model *m, const char *ptr, const char *trait, aws_constraints *c,
-                   int is_len, const cJSON *min, const cJSON *max);
+int aws_set_bounds(aws_model *m, const char *ptr, const char *trait, aws_constraints *c, int is_len,
+                   const cJSON *min, const cJSON *max);
 /* Sets c->pattern from a JSON string (checked), recorded at ptr naming `trait` when not one. */
 int aws_set_pattern(aws_model *m, const char *ptr, const char *trait, aws_constraints *c,
                     const cJSON *v);

@@ -104,7 +104,7 @@ static int put(cJSON *o, const char *key, cJSON *child)
 static int timestamp_schema(cJSON *o, aws_ts ts, aws_loc loc)
 {
     if (ts == AWS_TS_DEFAULT)
-        ts = loc == AWS_LOC_HEADER ? AWS_TS_HTTP_DATE
+        ts = loc == AWS_LOC_HEADER                            ? AWS_TS_HTTP_DATE
              : (loc == AWS_LOC_QUERY || loc == AWS_LOC_LABEL) ? AWS_TS_DATE_TIME
                                                               : AWS_TS_EPOCH;
     if (ts == AWS_TS_EPOCH)
@@ -176,8 +176,7 @@ static int map_schema(walk *w, const aws_shape *s, const aws_constraints *c, cJS
            (!keyed || put(o, "propertyNames", element_schema(w, s, 0, 0)));
 }
 
-static int kind_schema(walk *w, const aws_shape *s, const aws_constraints *c, aws_loc loc,
-                       cJSON *o)
+static int kind_schema(walk *w, const aws_shape *s, const aws_constraints *c, aws_loc loc, cJSON *o)
 {
     switch (s->kind) {
     case AWS_STRING:

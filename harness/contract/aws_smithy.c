@@ -19,16 +19,16 @@ static const struct {
     const char *name;
     aws_kind kind;
 } prelude[] = {
-    {"String", AWS_STRING},          {"Blob", AWS_BLOB},
-    {"BigInteger", AWS_BIGINT},      {"BigDecimal", AWS_BIGDEC},
-    {"Timestamp", AWS_TIMESTAMP},    {"Document", AWS_DOCUMENT},
-    {"Boolean", AWS_BOOLEAN},        {"PrimitiveBoolean", AWS_BOOLEAN},
-    {"Byte", AWS_BYTE},              {"PrimitiveByte", AWS_BYTE},
-    {"Short", AWS_SHORT},            {"PrimitiveShort", AWS_SHORT},
-    {"Integer", AWS_INTEGER},        {"PrimitiveInteger", AWS_INTEGER},
-    {"Long", AWS_LONG},              {"PrimitiveLong", AWS_LONG},
-    {"Float", AWS_FLOAT},            {"PrimitiveFloat", AWS_FLOAT},
-    {"Double", AWS_FLOAT},           {"PrimitiveDouble", AWS_FLOAT},
+    {"String", AWS_STRING},       {"Blob", AWS_BLOB},
+    {"BigInteger", AWS_BIGINT},   {"BigDecimal", AWS_BIGDEC},
+    {"Timestamp", AWS_TIMESTAMP}, {"Document", AWS_DOCUMENT},
+    {"Boolean", AWS_BOOLEAN},     {"PrimitiveBoolean", AWS_BOOLEAN},
+    {"Byte", AWS_BYTE},           {"PrimitiveByte", AWS_BYTE},
+    {"Short", AWS_SHORT},         {"PrimitiveShort", AWS_SHORT},
+    {"Integer", AWS_INTEGER},     {"PrimitiveInteger", AWS_INTEGER},
+    {"Long", AWS_LONG},           {"PrimitiveLong", AWS_LONG},
+    {"Float", AWS_FLOAT},         {"PrimitiveFloat", AWS_FLOAT},
+    {"Double", AWS_FLOAT},        {"PrimitiveDouble", AWS_FLOAT},
     {"Unit", AWS_UNIT},
 };
 
@@ -53,12 +53,11 @@ static int is_empty_object(const cJSON *v)
 }
 
 /* A location trait on a member: the location, the wire name (a string trait value or none). */
-static int set_loc(aws_model *m, const char *tptr, const char *trait, aws_member *mb,
-                   aws_loc loc, const cJSON *v, int named)
+static int set_loc(aws_model *m, const char *tptr, const char *trait, aws_member *mb, aws_loc loc,
+                   const cJSON *v, int named)
 {
     if (mb->loc != AWS_LOC_BODY)
-        return aws_fail(m, tptr, "bad trait %s: the member already has an HTTP binding", trait),
-               0;
+        return aws_fail(m, tptr, "bad trait %s: the member already has an HTTP binding", trait), 0;
     if (named && !aws_set_string(m, tptr, "bad trait: its value", &mb->wire, v))
         return 0;
     if (!named && !is_empty_object(v))
@@ -91,8 +90,7 @@ static int trait(aws_model *m, const char *tptr, const char *name, const cJSON *
     if (strcmp(t, "length") == 0 || strcmp(t, "range") == 0) {
         if (!cJSON_IsObject(v))
             return aws_fail(m, tptr, "bad trait %s: expected an object with min/max", name), 0;
-        return aws_set_bounds(m, tptr, name, c, t[0] == 'l', get(v, "min"),
-                              get(v, "max"));
+        return aws_set_bounds(m, tptr, name, c, t[0] == 'l', get(v, "min"), get(v, "max"));
     }
     if (strcmp(t, "pattern") == 0)
         return aws_set_pattern(m, tptr, name, c, v);
@@ -108,8 +106,7 @@ static int trait(aws_model *m, const char *tptr, const char *name, const cJSON *
         for (const cJSON *e = v->child; e; e = e->next) {
             const cJSON *val = get(e, "value");
             if (!cJSON_IsString(val))
-                return aws_fail(m, tptr, "bad trait %s: each entry needs a string \"value\"",
-                                name),
+                return aws_fail(m, tptr, "bad trait %s: each entry needs a string \"value\"", name),
                        0;
             if (!aws_add_enum(m, tptr, c, val))
                 return 0;
@@ -129,8 +126,7 @@ static int trait(aws_model *m, const char *tptr, const char *name, const cJSON *
         if (strcmp(t, "httpError") == 0) {
             if (!cJSON_IsNumber(v) || !aws_is_whole(v->valuedouble) || v->valuedouble < 100 ||
                 v->valuedouble > 599)
-                return aws_fail(m, tptr, "bad trait %s: expected a status code 100..599", name),
-                       0;
+                return aws_fail(m, tptr, "bad trait %s: expected a status code 100..599", name), 0;
             s->http_status = (int)v->valuedouble;
             return 1;
         }
@@ -278,8 +274,7 @@ static int http_trait(aws_model *m, aws_op *op, const char *base, const cJSON *v
     const cJSON *code = get(h, "code");
     if (!aws_set_string(m, p, "bad trait " SMITHY "http: \"method\"", &op->method,
                         get(h, "method")) ||
-        !aws_set_string(m, p, "bad trait " SMITHY "http: \"uri\"", &op->uri,
-                        get(h, "uri")))
+        !aws_set_string(m, p, "bad trait " SMITHY "http: \"uri\"", &op->uri, get(h, "uri")))
         return 0;
     if (code && (!cJSON_IsNumber(code) || !aws_is_whole(code->valuedouble) ||
                  code->valuedouble < 100 || code->valuedouble > 599))
@@ -396,12 +391,12 @@ static int service(aws_model *m, const cJSON *shapes, const char *id, const cJSO
     const cJSON *prefix = get(get(tr, "aws.api#service"), "endpointPrefix");
     const char *hash = strchr(id, '#');
     cJSON *fallback = cJSON_CreateString(hash ? hash + 1 : id);
-    int ok = fallback &&
-             aws_set_string(m, base, "the title", &m->title,
-                            cJSON_IsString(title) ? title : fallback) &&
-             (!cJSON_IsString(version) || aws_set_string(m, base, "version", &m->version, version)) &&
-             (!cJSON_IsString(prefix) ||
-              aws_set_string(m, base, "endpointPrefix", &m->endpoint, prefix));
+    int ok =
+        fallback &&
+        aws_set_string(m, base, "the title", &m->title, cJSON_IsString(title) ? title : fallback) &&
+        (!cJSON_IsString(version) || aws_set_string(m, base, "version", &m->version, version)) &&
+        (!cJSON_IsString(prefix) ||
+         aws_set_string(m, base, "endpointPrefix", &m->endpoint, prefix));
     cJSON_Delete(fallback);
     return ok && bind(m, shapes, v, base, 0);
 }
@@ -438,8 +433,7 @@ cf_rc cf_aws_smithy_read(aws_model *m, const cJSON *doc)
                 ok = (aws_fail(m, p, "a second service: one model, one service"), 0);
             svc = v;
         } else if (strcmp(type->valuestring, "apply") == 0) {
-            ok = (aws_fail(m, p, "\"apply\" shapes are not supported: flatten the model first"),
-                  0);
+            ok = (aws_fail(m, p, "\"apply\" shapes are not supported: flatten the model first"), 0);
         } else if (strcmp(type->valuestring, "operation") &&
                    strcmp(type->valuestring, "resource")) {
             ok = data_shape(m, v->string, v, p);

@@ -21,18 +21,18 @@ typedef struct {
 /* Records a problem at ptr and yields 0. */
 #define FAIL(o, ptr, ...) ((o)->errors++, cf_diags_add((o)->d, (o)->file, (ptr), __VA_ARGS__), 0)
 
-static const char *const top_keys[] = {"overlay",    "models",      "description", "variables",
+static const char *const top_keys[] = {"overlay",     "models",     "description", "variables",
                                        "credentials", "credential", "latency_ms",  "errors",
                                        "operations",  NULL};
 static const char *const var_keys[] = {"default", "secret", "description", NULL};
 static const char *const cred_keys[] = {"header", "query", "prefix", "callers", NULL};
 static const char *const error_keys[] = {"role", NULL};
 static const char *const op_keys[] = {"credential", "latency_ms", "idempotency", "mock", NULL};
-static const char *const idem_keys[] = {"scope",          "must_repeat",   "identical",
-                                        "mismatch_role",  "in_flight_role", "retention_s",
-                                        "replays_errors", NULL};
-static const char *const mock_keys[] = {"answer", "answer_headers", "status", "produces",
-                                        "consumes", NULL};
+static const char *const idem_keys[] = {
+    "scope",          "must_repeat", "identical",      "mismatch_role",
+    "in_flight_role", "retention_s", "replays_errors", NULL};
+static const char *const mock_keys[] = {"answer",   "answer_headers", "status",
+                                        "produces", "consumes",       NULL};
 static const char *const ref_keys[] = {"resource", "in", "where", NULL};
 
 static const char *at(char *buf, const char *base, const char *key)
@@ -190,8 +190,8 @@ static int credentials(ov *o, const cJSON *creds, const char *ptr)
         cr->in = h ? CF_API_IN_HEADER : CF_API_IN_QUERY;
         if (!string_of(o, h ? h : qy, at(q, p, h ? "header" : "query"), &cr->name) ||
             (pre && !string_of(o, pre, at(q, p, "prefix"), &cr->prefix)) ||
-            (callers && !strings_of(o, callers, at(q, p, "callers"), &cr->callers,
-                                    &cr->caller_count))) {
+            (callers &&
+             !strings_of(o, callers, at(q, p, "callers"), &cr->callers, &cr->caller_count))) {
             ok = 0;
             continue;
         }
@@ -216,8 +216,8 @@ static int credentials(ov *o, const cJSON *creds, const char *ptr)
 }
 
 /* "credential": an id (that credential alone) or null (none needed), into a security list. */
-static int security_of(ov *o, const cJSON *v, const char *ptr, cf_api_security **out,
-                       size_t *count, int *none)
+static int security_of(ov *o, const cJSON *v, const char *ptr, cf_api_security **out, size_t *count,
+                       int *none)
 {
     if (cJSON_IsNull(v)) {
         *out = NULL;
@@ -353,7 +353,8 @@ static int refs(ov *o, const cJSON *v, const char *ptr, cf_api_resource_ref **ou
             if (strcmp(cf_api_in_name((cf_api_in)k), in) == 0)
                 all[i].in = (cf_api_in)k, found = 1;
         if (!found)
-            ok = FAIL(o, at(q, p, "in"), "expected \"path\", \"query\", \"header\", \"cookie\" or \"body\"");
+            ok = FAIL(o, at(q, p, "in"),
+                      "expected \"path\", \"query\", \"header\", \"cookie\" or \"body\"");
     }
     *out = all;
     *count = n;

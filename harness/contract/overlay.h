@@ -18,8 +18,7 @@
  * keys; unknown operations, credentials, variables and roles are errors; every error names the
  * file and the JSON Pointer. Returns CF_OK, CF_E_INVALID (with diagnostics; the api is then
  * partly changed and should be freed) or CF_E_NOMEM. */
-CF_WUR cf_rc cf_overlay_apply(cf_api *api, const char *file, const cJSON *overlay,
-                              cf_diags *diags);
+CF_WUR cf_rc cf_overlay_apply(cf_api *api, const char *file, const cJSON *overlay, cf_diags *diags);
 
 /* 1 when the overlay's "models" list names `model_name` (a file name, no folder). */
 int cf_overlay_names_model(const cJSON *overlay, const char *model_name);
