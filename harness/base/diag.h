@@ -2,6 +2,7 @@
 #ifndef CF_DIAG_H
 #define CF_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "base/rc.h"
@@ -31,6 +32,8 @@ void cf_diags_add(cf_diags *d, const char *file, const char *path, const char *f
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
+/* The same with a va_list. */
+void cf_diags_vadd(cf_diags *d, const char *file, const char *path, const char *fmt, va_list ap);
 /* Total findings, stored or dropped. */
 size_t cf_diags_total(const cf_diags *d);
 

@@ -85,16 +85,10 @@ static int location(aws_model *m, const char *p, aws_member *mb, const cJSON *v)
 
 static int member(aws_model *m, aws_shape *s, const char *base, const char *name, const cJSON *v)
 {
-    char p[CF_PATH_MAX];
-    const char *mptr = cf_path_key(p, sizeof(p), base, name);
-    const cJSON *target = get(v, "shape");
-    if (!cJSON_IsObject(v) || !cJSON_IsString(target))
-        return aws_fail(m, mptr, "a member needs a string \"shape\""), 0;
-    aws_member *mb = aws_shape_add_member(m, s, name, mptr);
+    aws_member *mb = aws_shape_add_member_from(m, s, base, name, v, "shape");
     if (!mb)
         return 0;
-    if (!(mb->target = cf_strdup(target->valuestring)))
-        return aws_fail(m, mptr, "out of memory"), 0;
+    const char *mptr = mb->ptr;
     mb->idempotency_token = cJSON_IsTrue(get(v, "idempotencyToken"));
     char tp[CF_PATH_MAX];
     const cJSON *ts = get(v, "timestampFormat");

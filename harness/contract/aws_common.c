@@ -76,17 +76,10 @@ cf_rc aws_fail(aws_model *m, const char *ptr, const char *fmt, ...)
     m->errors++;
     if (!m->diags)
         return CF_E_INVALID;
-    cf_buf msg;
-    cf_buf_init(&msg, 4096);
     va_list ap;
     va_start(ap, fmt);
-    cf_rc rc = cf_buf_vaddf(&msg, fmt, ap);
+    cf_diags_vadd(m->diags, m->file, ptr, fmt, ap);
     va_end(ap);
-    if (rc == CF_OK)
-        cf_diags_add(m->diags, m->file, ptr, "%s", cf_buf_str(&msg));
-    else
-        m->diags->dropped++;
-    cf_buf_free(&msg);
     return CF_E_INVALID;
 }
 
@@ -148,6 +141,24 @@ aws_member *aws_shape_add_member(aws_model *m, aws_shape *s, const char *name, c
         return NULL;
     }
     s->member_count++;
+    return mb;
+}
+
+aws_member *aws_shape_add_member_from(aws_model *m, aws_shape *s, const char *base,
+                                      const char *name, const cJSON *v, const char *key)
+{
+    char p[CF_PATH_MAX];
+    const char *mptr = cf_path_key(p, sizeof(p), base, name);
+    const cJSON *target = cJSON_GetObjectItemCaseSensitive(v, key);
+    if (!cJSON_IsObject(v) || !cJSON_IsString(target)) {
+        aws_fail(m, mptr, "a member needs a string \"%s\"", key);
+        return NULL;
+    }
+    aws_member *mb = aws_shape_add_member(m, s, name, mptr);
+    if (mb && !(mb->target = cf_strdup(target->valuestring))) {
+        aws_fail(m, mptr, "out of memory");
+        return NULL;
+    }
     return mb;
 }
 

@@ -135,6 +135,10 @@ cf_rc aws_fail(aws_model *m, const char *ptr, const char *fmt, ...)
 aws_shape *aws_model_add_shape(aws_model *m, const char *id, const char *ptr, aws_kind kind);
 /* Adds a zeroed member (name and ptr copied) to `s`, or NULL (recorded). */
 aws_member *aws_shape_add_member(aws_model *m, aws_shape *s, const char *name, const char *ptr);
+/* Adds member `name` described by the object v, whose string `key` ("target", "shape") names
+ * the target shape; its pointer is base + "/" + name. NULL when refused (recorded). */
+aws_member *aws_shape_add_member_from(aws_model *m, aws_shape *s, const char *base,
+                                      const char *name, const cJSON *v, const char *key);
 /* Adds a zeroed operation (name and ptr copied), or NULL (recorded). */
 aws_op *aws_model_add_op(aws_model *m, const char *name, const char *ptr);
 /* Appends a copy of id to op's errors; CF_E_NOMEM or CF_E_TOO_LARGE (recorded). */

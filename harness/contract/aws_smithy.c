@@ -177,14 +177,13 @@ static int traits(aws_model *m, const char *base, const cJSON *tr, aws_shape *s,
  * from @enumValue (default: the member name). */
 static int member(aws_model *m, aws_shape *s, const char *base, const char *name, const cJSON *v)
 {
-    char p[CF_PATH_MAX];
-    const char *mptr = cf_path_key(p, sizeof(p), base, name);
-    const cJSON *target = get(v, "target");
-    if (!cJSON_IsObject(v) || !cJSON_IsString(target))
-        return aws_fail(m, mptr, "a member needs a string \"target\""), 0;
     const cJSON *tr = get(v, "traits");
     if (s->kind == AWS_STRING || s->kind == AWS_INTEGER) { /* enum, intEnum */
+        char p[CF_PATH_MAX];
+        const char *mptr = cf_path_key(p, sizeof(p), base, name);
         const cJSON *ev = cJSON_IsObject(tr) ? get(tr, SMITHY "enumValue") : NULL;
+        if (!cJSON_IsObject(v))
+            return aws_fail(m, mptr, "an enum member must be an object"), 0;
         cJSON *dflt = ev ? NULL : cJSON_CreateString(name);
         int ok = (ev || dflt) && aws_add_enum(m, mptr, &s->c, ev ? ev : dflt);
         cJSON_Delete(dflt);
@@ -192,12 +191,8 @@ static int member(aws_model *m, aws_shape *s, const char *base, const char *name
             ok = (aws_fail(m, mptr, "an intEnum member needs a numeric " SMITHY "enumValue"), 0);
         return ok;
     }
-    aws_member *mb = aws_shape_add_member(m, s, name, mptr);
-    if (!mb)
-        return 0;
-    if (!(mb->target = cf_strdup(target->valuestring)))
-        return aws_fail(m, mptr, "out of memory"), 0;
-    return traits(m, mptr, tr, s, mb);
+    aws_member *mb = aws_shape_add_member_from(m, s, base, name, v, "target");
+    return mb && traits(m, mb->ptr, tr, s, mb);
 }
 
 /* list/set "member", map "key" and "value": the parts, in that order. */
