@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake make gcc pkg-config clang libclang-rt-14-dev libcurl4-openssl-dev \
-                libcjson-dev libcriterion-dev libmicrohttpd-dev libpcre2-dev curl python3
+                libcjson-dev libcriterion-dev libmicrohttpd-dev libpcre2-dev libyaml-dev curl python3 time
 # Node.js runs the AWS SDK wire-format test; machines that already have node/npm keep theirs.
 NODE_PACKAGES := $(if $(shell command -v npm),,nodejs npm)
 
@@ -58,6 +58,7 @@ fuzz-speed: deps
 
 bench: build
 	./bench/run.sh
+	./bench/openapi_load.sh
 
 clean:
 	rm -rf build build-asan build-fuzz

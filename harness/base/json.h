@@ -23,6 +23,15 @@ int cf_json_depth(const char *buf, size_t len, int stop);
  * Borrows: the result lives as long as `root`. */
 const cJSON *cf_json_pointer(const cJSON *root, const char *pointer);
 
+/* Decodes %XX escapes of a URI fragment into out (size n). Returns 0 when an escape is
+ * malformed, decodes to NUL or the result does not fit. */
+int cf_json_uri_decode(const char *s, char *out, size_t n);
+
+/* Resolves a local reference ("#", "#/json/pointer", percent-escaped) against root; NULL with
+ * the reason in *why (not local, an anchor, malformed, names nothing). Borrows like
+ * cf_json_pointer. */
+const cJSON *cf_json_ref(const cJSON *root, const char *ref, const char **why);
+
 /* Renders a value compactly into a new string (caller frees); NULL on allocation failure. */
 char *cf_json_print(const cJSON *value);
 

@@ -52,7 +52,7 @@
 #define CF_MAX_OPERATIONS 20000u /* operations in one contract */
 #endif
 #ifndef CF_MAX_YAML_NODES
-#define CF_MAX_YAML_NODES (8u * 1024u * 1024u) /* nodes one YAML document may expand to */
+#define CF_MAX_YAML_NODES (2u * 1024u * 1024u) /* nodes one YAML document may expand to */
 #endif
 #ifndef CF_MAX_YAML_ALIASES
 #define CF_MAX_YAML_ALIASES 10000u /* alias uses in one YAML document */

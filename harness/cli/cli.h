@@ -8,6 +8,7 @@
 #include "cli/options.h" /* the exit statuses, CF_EXIT_* */
 
 int cf_cli_lint(int argc, char **argv);
+int cf_cli_list(int argc, char **argv);
 int cf_cli_run(int argc, char **argv);
 int cf_cli_serve(int argc, char **argv);
 
@@ -24,6 +25,12 @@ void cf_cli_paths_free(cf_cli_paths *p);
 /* Removes (with a note on stderr) the AWS models and overlays among the paths: contracts the
  * v1 runner cannot run by themselves. */
 void cf_cli_paths_drop_aws(cf_cli_paths *p);
+
+/* Parses the command line of a command that takes FILE arguments (at least one) and whose only
+ * option is --help, the first of its list, into *p (the files end in p->args). Returns
+ * CF_CLI_GO_ON, or the exit status (help shown, a usage error, no FILE). */
+cf_cli_status cf_cli_parse_files(cf_cli_parser *p, const cf_cli_command *cmd, int argc,
+                                 char **argv);
 
 /* Prints diagnostics as "file:path: message" lines on stderr. */
 void cf_cli_print_diags(const cf_diags *d);

@@ -1,4 +1,5 @@
-/* specs.c - turns SPEC|DIR arguments into spec file paths, and prints diagnostics. */
+/* specs.c - turns SPEC|DIR arguments into spec file paths, prints diagnostics, and parses the
+ * command line of the commands that take only files. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -137,4 +138,21 @@ void cf_cli_paths_drop_aws(cf_cli_paths *p)
         free(p->items[i]);
     }
     p->count = kept;
+}
+
+cf_cli_status cf_cli_parse_files(cf_cli_parser *p, const cf_cli_command *cmd, int argc, char **argv)
+{
+    cf_cli_parser_init(p, cmd, argc, argv);
+    int id;
+    while ((id = cf_cli_parser_next(p)) != CF_CLI_END) {
+        if (id == CF_CLI_ERROR)
+            return CF_CLI_EXIT_USAGE;
+        if (id == CF_CLI_OPTION_BASE) /* --help */
+            return cf_cli_help(p);
+    }
+    if (p->arg_count == 0) {
+        cf_cli_help_print(cmd, p->err);
+        return CF_CLI_EXIT_USAGE;
+    }
+    return CF_CLI_GO_ON;
 }

@@ -3,12 +3,12 @@
 #include "contract/aws.h"
 
 #include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/str.h"
@@ -58,36 +58,29 @@ cf_rc cf_aws_load(const char *file, const cJSON *doc, const char *overlay_file,
     return CF_OK;
 }
 
+/* Parses JSON bytes of `path`, bounded; problems recorded. */
+static cf_rc parse_json(const char *path, const char *buf, size_t len, cJSON **out, cf_diags *diags)
+{
+    size_t at = 0;
+    cf_rc rc = cf_json_parse(buf, len, CF_MAX_JSON_DEPTH, out, &at);
+    if (rc != CF_OK)
+        cf_diags_add(diags, path, "", "not JSON (%s at byte %zu)", cf_strerror(rc), at);
+    return rc == CF_OK ? CF_OK : CF_E_INVALID;
+}
+
 /* Reads and parses a JSON file, bounded; problems recorded. */
 static cf_rc read_json(const char *path, cJSON **out, cf_diags *diags)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        cf_diags_add(diags, path, "", "cannot open: %s", strerror(errno));
-        return CF_E_IO;
-    }
     cf_buf buf;
-    cf_buf_init(&buf, CF_MAX_CONTRACT_FILE);
-    char chunk[8192];
-    size_t got;
-    cf_rc rc = CF_OK;
-    while (rc == CF_OK && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        rc = cf_buf_add(&buf, chunk, got);
-    if (rc == CF_OK && ferror(f))
-        rc = CF_E_IO;
-    fclose(f);
-    size_t at = 0;
-    if (rc == CF_OK)
-        rc = cf_json_parse(buf.ptr ? buf.ptr : "", buf.len, CF_MAX_JSON_DEPTH, out, &at);
-    if (rc == CF_E_TOO_LARGE)
-        cf_diags_add(diags, path, "", "larger than %u bytes", CF_MAX_CONTRACT_FILE);
-    else if (rc == CF_E_IO)
-        cf_diags_add(diags, path, "", "read error");
-    else if (rc != CF_OK)
-        cf_diags_add(diags, path, "", "not JSON (%s at byte %zu)", cf_strerror(rc), at);
+    char err[256];
+    cf_rc rc = cf_file_read(path, CF_MAX_CONTRACT_FILE, &buf, err, sizeof(err));
+    if (rc != CF_OK)
+        cf_diags_add(diags, path, "", "%s", err);
+    else
+        rc = parse_json(path, cf_buf_str(&buf), buf.len, out, diags);
     cf_buf_free(&buf);
-    return rc == CF_E_TOO_DEEP ? CF_E_INVALID : rc;
+    return rc;
 }
 
 /* The folder part of path with its '/', or "./"; caller frees; NULL when out of memory. */
@@ -133,23 +126,43 @@ static cf_rc find_overlay(const char *path, char **found, cf_diags *diags)
     return rc;
 }
 
-cf_rc cf_aws_load_file(const char *path, const char *overlay_path, cf_api **out, cf_diags *diags)
+/* Loads a parsed model with the overlay at overlay_path, or the one found beside path. */
+static cf_rc load_doc(const char *path, const cJSON *doc, const char *overlay_path, cf_api **out,
+                      cf_diags *diags)
 {
-    *out = NULL;
-    cJSON *doc = NULL, *overlay = NULL;
+    cJSON *overlay = NULL;
     char *found = NULL;
-    cf_rc rc = read_json(path, &doc, diags);
-    if (rc == CF_OK && cf_aws_detect(doc) < 0)
-        rc = CF_E_NOT_FOUND;
+    cf_rc rc = cf_aws_detect(doc) < 0 ? CF_E_NOT_FOUND : CF_OK;
     if (rc == CF_OK && !overlay_path && (rc = find_overlay(path, &found, diags)) == CF_OK)
         overlay_path = found;
     if (rc == CF_OK && overlay_path)
         rc = read_json(overlay_path, &overlay, diags);
     if (rc == CF_OK)
         rc = cf_aws_load(path, doc, overlay_path, overlay, out, diags);
-    cJSON_Delete(doc);
     cJSON_Delete(overlay);
     free(found);
+    return rc;
+}
+
+cf_rc cf_aws_load_mem(const char *path, const char *buf, size_t len, cf_api **out, cf_diags *diags)
+{
+    *out = NULL;
+    cJSON *doc = NULL;
+    cf_rc rc = parse_json(path, buf, len, &doc, diags);
+    if (rc == CF_OK)
+        rc = load_doc(path, doc, NULL, out, diags);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+cf_rc cf_aws_load_file(const char *path, const char *overlay_path, cf_api **out, cf_diags *diags)
+{
+    *out = NULL;
+    cJSON *doc = NULL;
+    cf_rc rc = read_json(path, &doc, diags);
+    if (rc == CF_OK)
+        rc = load_doc(path, doc, overlay_path, out, diags);
+    cJSON_Delete(doc);
     return rc;
 }
 

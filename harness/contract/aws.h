@@ -33,6 +33,11 @@ CF_WUR cf_rc cf_aws_load(const char *file, const cJSON *doc, const char *overlay
 CF_WUR cf_rc cf_aws_load_file(const char *path, const char *overlay_path, cf_api **out,
                               cf_diags *diags);
 
+/* The same for the bytes of the file at `path` (need not be NUL-terminated), the overlay
+ * found beside it: what cf_api_load_file() calls for an AWS model. */
+CF_WUR cf_rc cf_aws_load_mem(const char *path, const char *buf, size_t len, cf_api **out,
+                             cf_diags *diags);
+
 /* 1 when the bytes parse as JSON that cf_aws_detect() recognises. */
 int cf_aws_sniff(const char *buf, size_t len);
 

@@ -84,6 +84,11 @@ size_t cf_schema_lint(const cJSON *schema, const char *file, const char *base, c
 size_t cf_schema_lint_with(const cJSON *schema, const cf_schema_options *opt, const char *file,
                            const char *base, cf_diags *out);
 
+/* The same, but a format the validator does not know is only warned about: OpenAPI's formats
+ * are open-ended ("binary", "password" are annotations there). */
+size_t cf_schema_lint_open(const cJSON *schema, const cf_schema_options *opt, const char *file,
+                           const char *base, cf_diags *out);
+
 /* Length of a UTF-8 string in code points; (size_t)-1 when it is not valid UTF-8. */
 size_t cf_utf8_length(const char *s, size_t len);
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "base/limits.h"
 
 /* One compiled node per schema object of the document, so $refs share targets. */
@@ -623,95 +624,13 @@ static cf_schema_node *compile(cctx *c, const cJSON *src, const char *spath, int
 /* Percent-decodes a URI fragment into out (size n); 0 when malformed or too long. */
 static int percent_decode(const char *s, char *out, size_t n)
 {
-    size_t at = 0;
-    for (size_t i = 0; s[i]; i++) {
-        char ch = s[i];
-        if (ch == '%') {
-            unsigned v = 0;
-            for (int k = 1; k <= 2; k++) {
-                char h = s[i + (size_t)k];
-                unsigned d = (h >= '0' && h <= '9')   ? (unsigned)(h - '0')
-                             : (h >= 'a' && h <= 'f') ? (unsigned)(h - 'a' + 10)
-                             : (h >= 'A' && h <= 'F') ? (unsigned)(h - 'A' + 10)
-                                                      : 16u;
-                if (d == 16)
-                    return 0;
-                v = v * 16 + d;
-            }
-            ch = (char)v;
-            i += 2;
-        }
-        if (at + 1 >= n)
-            return 0;
-        out[at++] = ch;
-    }
-    out[at] = '\0';
-    return 1;
-}
-
-/* Walks an RFC 6901 pointer (already percent-decoded) from doc; NULL when it names nothing. */
-static const cJSON *walk_pointer(const cJSON *doc, const char *ptr)
-{
-    const cJSON *at = doc;
-    if (*ptr == '\0')
-        return at;
-    if (*ptr != '/')
-        return NULL;
-    char token[CF_PATH_MAX];
-    while (at && *ptr == '/') {
-        ptr++;
-        size_t k = 0;
-        while (*ptr && *ptr != '/') {
-            char ch = *ptr++;
-            if (ch == '~') {
-                if (*ptr != '0' && *ptr != '1')
-                    return NULL;
-                ch = *ptr++ == '0' ? '~' : '/';
-            }
-            if (k + 1 >= sizeof(token))
-                return NULL;
-            token[k++] = ch;
-        }
-        token[k] = '\0';
-        if (cJSON_IsArray(at)) {
-            char *end;
-            if (!k || (token[0] == '0' && k > 1) || token[0] < '0' || token[0] > '9')
-                return NULL;
-            unsigned long i = strtoul(token, &end, 10);
-            if (*end || i > (unsigned long)cJSON_GetArraySize(at))
-                return NULL;
-            at = cJSON_GetArrayItem(at, (int)i);
-        } else if (cJSON_IsObject(at)) {
-            at = cJSON_GetObjectItemCaseSensitive(at, token);
-        } else {
-            return NULL;
-        }
-    }
-    return at;
+    return cf_json_uri_decode(s, out, n);
 }
 
 /* Resolves a local ref ("#", "#/json/pointer") to the schema it names; NULL with a reason. */
 static const cJSON *resolve(cctx *c, const char *ref, const char **why)
 {
-    char decoded[CF_PATH_MAX];
-    if (ref[0] != '#') {
-        *why = "only local references (\"#/...\") are resolved";
-        return NULL;
-    }
-    if (ref[1] != '\0' && ref[1] != '/') {
-        *why = "anchors (\"#name\") are not resolved";
-        return NULL;
-    }
-    if (!percent_decode(ref + 1, decoded, sizeof(decoded))) {
-        *why = "the reference is not a valid URI fragment";
-        return NULL;
-    }
-    const cJSON *target = walk_pointer(c->root, decoded);
-    if (!target) {
-        *why = "it names nothing in the document";
-        return NULL;
-    }
-    return target;
+    return cf_json_ref(c->root, ref, why);
 }
 
 /* The path a resolved target is known by in messages: the pointer itself. */

@@ -18,6 +18,7 @@ typedef struct {
     size_t count;
     const cf_schema *compiled; /* its problems are reported where the walk meets them */
     int draft4;
+    int open_formats; /* 1: unknown formats only warn (cf_schema_lint_open) */
 } lctx;
 
 static void finding(lctx *l, const char *path, const char *fmt, ...)
@@ -411,11 +412,12 @@ static void lint_keyword(lctx *l, const cJSON *schema, const cJSON *kw, unsigned
         } else if (cf_schema_format_of(kw->valuestring) == CF_FMT_UNKNOWN) {
             char name[VALUE_MAX];
             cf_schema_render_string(kw->valuestring, strlen(kw->valuestring), name, sizeof(name));
-            finding(l, sub,
-                    "unknown format %s (supported: date-time, date, time, duration, email, "
-                    "hostname, ipv4, ipv6, uri, uri-reference, uuid, json-pointer, regex, int32, "
-                    "int64, float, double, byte)",
-                    name);
+            (l->open_formats ? warning : finding)(
+                l, sub,
+                "unknown format %s (supported: date-time, date, time, duration, email, "
+                "hostname, ipv4, ipv6, uri, uri-reference, uuid, json-pointer, regex, int32, "
+                "int64, float, double, byte)",
+                name);
         }
     } else if (strcmp(key, "x-https") == 0 || strcmp(key, "x-millis") == 0) {
         const char *needs = key[2] == 'h' ? "uri" : "date-time";
@@ -490,10 +492,10 @@ static void lint_schema(lctx *l, const cJSON *schema, const char *path, int dept
     lint_ranges(l, schema, path);
 }
 
-size_t cf_schema_lint_with(const cJSON *schema, const cf_schema_options *opt, const char *file,
-                           const char *base, cf_diags *out)
+static size_t lint_with(const cJSON *schema, const cf_schema_options *opt, const char *file,
+                        const char *base, cf_diags *out, int open_formats)
 {
-    lctx l = {out, file, 0, NULL, 0};
+    lctx l = {out, file, 0, NULL, 0, open_formats};
     if (!schema)
         return 0;
     cf_schema *compiled = NULL;
@@ -506,6 +508,18 @@ size_t cf_schema_lint_with(const cJSON *schema, const cf_schema_options *opt, co
     lint_schema(&l, schema, base ? base : "", 0);
     cf_schema_free(compiled);
     return l.count;
+}
+
+size_t cf_schema_lint_with(const cJSON *schema, const cf_schema_options *opt, const char *file,
+                           const char *base, cf_diags *out)
+{
+    return lint_with(schema, opt, file, base, out, 0);
+}
+
+size_t cf_schema_lint_open(const cJSON *schema, const cf_schema_options *opt, const char *file,
+                           const char *base, cf_diags *out)
+{
+    return lint_with(schema, opt, file, base, out, 1);
 }
 
 size_t cf_schema_lint(const cJSON *schema, const char *file, const char *base, cf_diags *out)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/json.h"
 #include "base/limits.h"
 #include "contract/schema.h"
@@ -657,41 +658,16 @@ cf_rc cf_spec_load_mem(const char *name, const char *buf, size_t len, cf_spec **
 cf_rc cf_spec_load_file(const char *path, cf_spec **out, cf_diags *diags)
 {
     *out = NULL;
-    /* O_NONBLOCK: opening a FIFO must not hang; only regular files are read. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        cf_diags_add(diags, path, "", "cannot open: %s",
-                     fd < 0 ? strerror(errno) : "not a regular file");
-        if (fd >= 0)
-            close(fd);
-        return CF_E_IO;
-    }
-    FILE *f = fdopen(fd, "rb");
-    if (!f) {
-        close(fd);
-        cf_diags_add(diags, path, "", "cannot open: %s", strerror(errno));
-        return CF_E_IO;
-    }
     cf_buf b;
-    cf_buf_init(&b, CF_MAX_SPEC_FILE);
-    char chunk[16384];
-    cf_rc rc = CF_OK;
-    size_t got;
-    while (rc == CF_OK && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        rc = cf_buf_add(&b, chunk, got);
-    int failed = ferror(f);
-    fclose(f);
-    if (rc == CF_E_TOO_LARGE) {
+    char err[256];
+    cf_rc rc = cf_file_read(path, CF_MAX_SPEC_FILE, &b, err, sizeof err);
+    if (rc == CF_E_TOO_LARGE)
         cf_diags_add(diags, path, "", "the file is larger than %u bytes, the limit for a spec",
                      CF_MAX_SPEC_FILE);
+    else if (rc != CF_OK)
+        cf_diags_add(diags, path, "", "%s", err);
+    if (rc != CF_OK)
         return rc;
-    }
-    if (rc != CF_OK || failed) {
-        cf_buf_free(&b);
-        cf_diags_add(diags, path, "", "cannot read: %s", failed ? "I/O error" : cf_strerror(rc));
-        return failed ? CF_E_IO : rc;
-    }
     rc = cf_spec_load_mem(path, cf_buf_str(&b), b.len, out, diags);
     cf_buf_free(&b);
     return rc;
