@@ -1,5 +1,6 @@
 /* test_aws_refuse.c - what the AWS loaders refuse, each refusal naming the file, the JSON
  * Pointer and what is unsupported: other protocols, unknown targets, cycles, bad traits. */
+#include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -156,4 +157,33 @@ Test(aws_refuse, documents_that_are_no_aws_model_are_left_to_other_loaders, .tim
         cf_diags_cleanup(&d);
         cJSON_Delete(doc);
     }
+}
+
+Test(aws_refuse, a_shape_graph_that_inlines_exponentially_is_refused_not_expanded, .timeout = 30)
+{
+    /* L0 has two members of L1, L1 two of L2, ...: 2^24 inlined shapes from 25 definitions */
+    cJSON *doc = cf_test_json_q(smithy_base);
+    cJSON *shapes = cJSON_GetObjectItemCaseSensitive(doc, "shapes");
+    for (int i = 0; i < 25; i++) {
+        char id[32], next[32];
+        snprintf(id, sizeof(id), "ex#L%d", i);
+        snprintf(next, sizeof(next), "ex#L%d", i + 1);
+        cJSON *s = cJSON_AddObjectToObject(shapes, id);
+        cJSON_AddStringToObject(s, "type", "structure");
+        cJSON *mm = cJSON_AddObjectToObject(s, "members");
+        for (int k = 0; k < 2 && i < 24; k++)
+            cJSON_AddStringToObject(cJSON_AddObjectToObject(mm, k ? "b" : "a"), "target", next);
+    }
+    cr_assert_eq(cf_json_pointer_set(doc, "/shapes/ex#Thing/members/Deep",
+                                     cf_test_json_q("{'target':'ex#L0'}")),
+                 CF_OK);
+    cf_diags d;
+    cf_diags_init(&d);
+    cf_api *api = NULL;
+    cr_expect_eq(cf_aws_load("model.json", doc, NULL, NULL, &api, &d), CF_E_INVALID);
+    cr_expect(cf_test_diag_has(&d, "/shapes/ex#PutIn", "the model is too large"), "%s",
+              cf_test_diags_text(&d));
+    cf_api_free(api);
+    cf_diags_cleanup(&d);
+    cJSON_Delete(doc);
 }

@@ -67,7 +67,10 @@
 #define CF_MAX_AWS_MEMBERS 10000u /* members of one AWS shape, errors of one operation */
 #endif
 #ifndef CF_MAX_AWS_SCHEMA_NODES
-#define CF_MAX_AWS_SCHEMA_NODES 100000u /* shapes inlined into one operation's schemas */
+#define CF_MAX_AWS_SCHEMA_NODES 100000u /* shapes inlined into one schema */
+#endif
+#ifndef CF_MAX_AWS_MODEL_NODES
+#define CF_MAX_AWS_MODEL_NODES 4000000u /* shapes inlined into all schemas of one model */
 #endif
 
 #endif

@@ -376,12 +376,13 @@ int aws_add_enum(aws_model *m, const char *ptr, aws_constraints *c, const cJSON 
     }
     if (!c->enums && !(c->enums = cJSON_CreateArray()))
         return aws_fail(m, ptr, "out of memory"), 0;
-    if (cJSON_GetArraySize(c->enums) >= (int)CF_MAX_AWS_MEMBERS)
+    if (c->enum_count >= CF_MAX_AWS_MEMBERS)
         return aws_fail(m, ptr, "more than %u enum values", CF_MAX_AWS_MEMBERS), 0;
     cJSON *copy = cJSON_Duplicate(v, 0);
     if (!copy || !cJSON_AddItemToArray(c->enums, copy)) {
         cJSON_Delete(copy);
         return aws_fail(m, ptr, "out of memory"), 0;
     }
+    c->enum_count++;
     return 1;
 }

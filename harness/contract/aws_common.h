@@ -61,6 +61,7 @@ typedef struct {
     double min, max;         /* @range / botocore min,max on numbers */
     char *pattern;           /* @pattern (ECMA-262) or NULL */
     cJSON *enums;            /* enum values: strings (enum), numbers (intEnum), or NULL */
+    size_t enum_count;       /* entries of enums (cJSON counts by walking its list) */
     aws_ts ts;               /* @timestampFormat */
     int sparse;              /* @sparse list or map: null elements allowed */
     int unique;              /* @uniqueItems */
@@ -116,7 +117,8 @@ typedef struct {
     size_t shape_count, shape_cap;
     aws_op *ops;
     size_t op_count, op_cap;
-    int sorted; /* shapes sorted by id (aws_model_resolve) */
+    int sorted;          /* shapes sorted by id (aws_model_resolve) */
+    size_t schema_nodes; /* shapes inlined so far, bounded by CF_MAX_AWS_MODEL_NODES */
 } aws_model;
 
 void aws_model_init(aws_model *m, const char *file, cf_diags *diags);

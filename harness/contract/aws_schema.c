@@ -235,10 +235,12 @@ static cJSON *shape_schema(walk *w, size_t index, const aws_constraints *mc, aws
         aws_fail(w->m, s->ptr, "shapes nest deeper than %d", CF_MAX_JSON_DEPTH);
         return NULL;
     }
-    if (++w->nodes > CF_MAX_AWS_SCHEMA_NODES) {
-        if (w->nodes == CF_MAX_AWS_SCHEMA_NODES + 1)
-            aws_fail(w->m, w->ptr, "the schema inlines more than %u shapes: the model is too large",
-                     CF_MAX_AWS_SCHEMA_NODES);
+    if (++w->nodes > CF_MAX_AWS_SCHEMA_NODES || ++w->m->schema_nodes > CF_MAX_AWS_MODEL_NODES) {
+        if (w->nodes == CF_MAX_AWS_SCHEMA_NODES + 1 ||
+            w->m->schema_nodes == CF_MAX_AWS_MODEL_NODES + 1)
+            aws_fail(w->m, w->ptr,
+                     "the schemas inline more than %u shapes (%u in all): the model is too large",
+                     CF_MAX_AWS_SCHEMA_NODES, CF_MAX_AWS_MODEL_NODES);
         return NULL;
     }
     aws_constraints c = merged(&s->c, mc);
