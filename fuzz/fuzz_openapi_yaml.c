@@ -16,8 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cJSON *tree = NULL;
     cf_yaml_marks marks;
     char err[256];
-    cf_rc rc = cf_yaml_parse((const char *)data, size, CF_MAX_JSON_DEPTH, &tree, &marks, err,
-                             sizeof err);
+    cf_rc rc =
+        cf_yaml_parse((const char *)data, size, CF_MAX_JSON_DEPTH, &tree, &marks, err, sizeof err);
     /* The parser's contract: a tree exactly on success, a message otherwise, marks that find
      * the root they describe. */
     if ((rc == CF_OK) != (tree != NULL))

@@ -311,5 +311,12 @@ Test(openapi, sniff_tells_openapi_from_other_json, .timeout = 5)
     cr_assert(cf_openapi_sniff("# c\n---\nopenapi: 3.1.0\n", 24));
     cr_assert(cf_openapi_sniff("{\n  \"swagger\": \"2.0\"}", 21));
     cr_assert_not(cf_openapi_sniff("{\"conform\":1}", 13));
+    const char *late =
+        "{\"components\":{\"openapi\":1},\"a\":\"\\\"openapi\",\"openapi\":\"3.1.0\"}";
+    cr_assert(cf_openapi_sniff(late, strlen(late)), "a top-level key after others");
+    const char *nested = "{\"conform\":1,\"x\":{\"openapi\":1},\"s\":\"openapi\"}";
+    cr_assert_not(cf_openapi_sniff(nested, strlen(nested)), "only top-level keys count");
+    cr_assert(cf_openapi_sniff("info: {}\n'openapi': 3.0.0\n", 26));
+    cr_assert_not(cf_openapi_sniff("info:\n  openapi: 3\n", 19));
     cr_assert_not(cf_openapi_sniff("", 0));
 }

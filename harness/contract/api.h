@@ -391,7 +391,7 @@ const cf_api_operation *cf_api_route(const cf_api *api, const char *method, cons
  * oversized file; CF_E_NOT_FOUND when the content is no contract this loader knows (no
  * diagnostic: the caller may try another format). On failure *out is NULL. */
 CF_WUR cf_rc cf_api_load_file(const char *path, cf_api **out, cf_diags *diags);
-/* 1 when the first bytes of a file look like a contract cf_api_load_file() takes. */
+/* 1 when a file's bytes look like a contract cf_api_load_file() takes (read, not parsed). */
 int cf_api_sniff(const char *buf, size_t len);
 
 #endif

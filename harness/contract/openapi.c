@@ -325,25 +325,57 @@ static size_t skip(const char *buf, size_t len, size_t i)
     }
 }
 
+/* 1 when `key` (a JSON string's contents at buf[i..)) is "openapi" or "swagger". */
+static int top_key(const char *buf, size_t len, size_t i)
+{
+    static const char *const keys[] = {"openapi", "swagger"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t kl = strlen(keys[k]);
+        if (len - i > kl && memcmp(buf + i, keys[k], kl) == 0 && buf[i + kl] == '"')
+            return 1;
+    }
+    return 0;
+}
+
 int cf_openapi_sniff(const char *buf, size_t len)
 {
-    /* Top-level keys in the first 4 KiB: "openapi" / "swagger" as a JSON member or a YAML
-     * key at column 0. A document that puts them later is still loaded by its file name's
-     * own command; sniffing only decides the format. */
-    size_t n = len < 4096 ? len : 4096;
-    size_t i = skip(buf, n, 0);
-    int json = i < n && buf[i] == '{';
-    static const char *const keys[] = {"openapi", "swagger"};
-    for (size_t at = i; at < n; at++) {
+    /* A member "openapi" or "swagger" of the top-level object, wherever it is (generators
+     * that sort keys put it after "components"): JSON is scanned with strings skipped and
+     * depth kept; YAML keys are those at column 0. Linear, no allocation. */
+    size_t i = skip(buf, len, 0);
+    if (i < len && buf[i] == '{') {
+        int depth = 0;
+        for (; i < len; i++) {
+            char ch = buf[i];
+            if (ch == '{' || ch == '[') {
+                depth++;
+            } else if (ch == '}' || ch == ']') {
+                depth--;
+            } else if (ch == '"') {
+                int wanted = depth == 1 && top_key(buf, len, i + 1);
+                for (i++; i < len && buf[i] != '"'; i++)
+                    if (buf[i] == '\\')
+                        i++;
+                /* a key, not a value: a ':' follows */
+                size_t j = i + 1;
+                while (j < len &&
+                       (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\r' || buf[j] == '\n'))
+                    j++;
+                if (wanted && j < len && buf[j] == ':')
+                    return 1;
+            }
+        }
+        return 0;
+    }
+    for (size_t at = i; at < len; at++) {
+        if (at != i && buf[at - 1] != '\n')
+            continue;
+        size_t q = at + (buf[at] == '"' || buf[at] == '\''); /* a quoted key */
+        static const char *const keys[] = {"openapi", "swagger"};
         for (size_t k = 0; k < 2; k++) {
             size_t kl = strlen(keys[k]);
-            if (json) {
-                if (buf[at] == '"' && n - at > kl + 1 && memcmp(buf + at + 1, keys[k], kl) == 0 &&
-                    buf[at + 1 + kl] == '"')
-                    return 1;
-            } else if ((at == i || buf[at - 1] == '\n') && n - at > kl &&
-                       memcmp(buf + at, keys[k], kl) == 0 &&
-                       (buf[at + kl] == ':' || buf[at + kl] == ' '))
+            if (len - q > kl && memcmp(buf + q, keys[k], kl) == 0 && buf[q + kl] &&
+                strchr(":\"' ", buf[q + kl]))
                 return 1;
         }
     }

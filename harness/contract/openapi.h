@@ -14,9 +14,9 @@
  * per media type, responses per status, "2XX" range and "default", response headers), security
  * requirements, example/examples, local $ref (any JSON Pointer; cycles of refs that name
  * nothing but another ref are refused) and $ref to files beside the entry file (same directory
- * tree, at most CF_MAX_CONTRACT_FILES), and the x-conform extensions (specs/README.md). What
- * a contract lacks is inferred (api.h). Refused with a diagnostic naming the file, the JSON
- * Pointer (and for YAML the line and column) and the feature: Swagger 2.0, another OpenAPI
+ * tree, at most CF_MAX_CONTRACT_FILES), and the x-conform extensions (README.md, "Contracts:
+ * OpenAPI"). What a contract lacks is inferred (api.h). Refused with a diagnostic naming the file,
+ * the JSON Pointer (and for YAML the line and column) and the feature: Swagger 2.0, another OpenAPI
  * version, remote (URL) refs, refs leaving the entry's directory, http auth schemes other than
  * bearer and basic, mutualTLS, malformed members the model needs.
  *
@@ -32,8 +32,9 @@ CF_WUR cf_rc cf_openapi_load_mem(const char *file, const char *buf, size_t len, 
 /* Reads `path` (at most CF_MAX_CONTRACT_FILE bytes) and loads it. */
 CF_WUR cf_rc cf_openapi_load_file(const char *path, cf_api **out, cf_diags *diags);
 
-/* 1 when `buf` looks like an OpenAPI or Swagger document: an "openapi" or "swagger" member at
- * the top (JSON or YAML), judged from the first bytes only. */
+/* 1 when `buf` looks like an OpenAPI or Swagger document: an "openapi" or "swagger" member of
+ * the top-level object (JSON: anywhere in it, strings skipped; YAML: a key at column 0).
+ * Reads without parsing; a document it takes may still fail to load. */
 int cf_openapi_sniff(const char *buf, size_t len);
 
 #endif

@@ -29,13 +29,9 @@ static const oa_file *origin(const oa_ctx *c, const char *pointer, const char **
     return &c->files[k + 1];
 }
 
-void oa_problem(oa_ctx *c, const cJSON *node, const char *pointer, const char *fmt, ...)
+/* Adds `msg` at `pointer` in the file it came from, with the node's line and column. */
+static void report(oa_ctx *c, const cJSON *node, const char *pointer, const char *msg)
 {
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     const char *inner;
     const oa_file *f = origin(c, pointer, &inner);
     const cf_yaml_mark *m = NULL;
@@ -45,7 +41,24 @@ void oa_problem(oa_ctx *c, const cJSON *node, const char *pointer, const char *f
         cf_diags_add(c->diags, f->name, inner, "%s (line %u, column %u)", msg, m->line, m->column);
     else
         cf_diags_add(c->diags, f->name, inner, "%s", msg);
+}
+
+void oa_problem(oa_ctx *c, const cJSON *node, const char *pointer, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    report(c, node, pointer, msg);
     c->problems++;
+}
+
+void oa_diags_add(oa_ctx *c, const cf_diags *from)
+{
+    for (size_t i = 0; i < from->count; i++)
+        report(c, cf_json_pointer(c->root, from->items[i].path), from->items[i].path,
+               from->items[i].message);
 }
 
 /* Line and column of a byte offset, for JSON syntax errors. */

@@ -45,9 +45,14 @@ void oa_problem(oa_ctx *c, const cJSON *node, const char *pointer, const char *f
 #endif
     ;
 
+/* Adds diagnostics whose paths are pointers of the bundled document (the schema linter's),
+ * each moved to the file it came from. Counts nothing: the caller knows what they mean. */
+void oa_diags_add(oa_ctx *c, const cf_diags *from);
+
 /* Follows `node` while it is a {"$ref": ...} object: returns the object it finally names and
  * sets *where to its pointer (a buffer of CF_PATH_MAX). NULL for an unknown ref or a cycle,
- * reported unless oa_doc_check_refs() already reported every one. A node that is no ref is returned as is with *where = pointer. */
+ * reported unless oa_doc_check_refs() already reported every one. A node that is no ref is returned
+ * as is with *where = pointer. */
 const cJSON *oa_deref(oa_ctx *c, const cJSON *node, const char *pointer, char *where);
 
 /* Parses the entry document and the files its refs name into c->root (bundled). */

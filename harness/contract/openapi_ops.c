@@ -18,10 +18,14 @@ static void schema(oa_ctx *c, cf_api_schema *out, const cJSON *json, const char 
     if (!json)
         return;
     size_t bad = cf_schema_lint_open(json, &c->api->schema_options, NULL, pointer, NULL);
-    if (bad)
+    if (bad) {
         /* Again with diagnostics, now that we know there is something to say. */
-        (void)cf_schema_lint_open(json, &c->api->schema_options, c->files[0].name, pointer,
-                                  c->diags);
+        cf_diags d;
+        cf_diags_init(&d);
+        (void)cf_schema_lint_open(json, &c->api->schema_options, NULL, pointer, &d);
+        oa_diags_add(c, &d);
+        cf_diags_cleanup(&d);
+    }
     c->problems += bad;
     if (cf_api_schema_set(c->api, out, json) != CF_OK)
         oa_problem(c, NULL, pointer, "out of memory");
