@@ -74,6 +74,7 @@ static const struct {
     {"{'overlay':1,'variables':{'v':{'secret':'yes'}}}", "/variables/v/secret", "true or false"},
     {"{'overlay':1,'variables':{'v':{'hidden':true}}}", "/variables/v/hidden",
      "(allowed: default, secret, description)"},
+    {"{'overlay':1,'variables':{'a-b':{}}}", "/variables/a-b", "[A-Za-z_][A-Za-z0-9_]*"},
     {"{'overlay':1,'errors':{'Nope':{'role':'auth'}}}", "/errors/Nope", "unknown error code"},
     {"{'overlay':1,'errors':{'Bad':{'role':'grumpy'}}}", "/errors/Bad/role",
      "expected a role (validation, auth, not-found, conflict, quota, throttle, internal)"},

@@ -121,6 +121,13 @@ static int strings_of(ov *o, const cJSON *v, const char *ptr, const char ***out,
     return 1;
 }
 
+/* [A-Za-z_][A-Za-z0-9_]*: the names CONFORM_VAR_<NAME> and {$name} can carry. */
+static int name_ok(const char *s)
+{
+    static const char word[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+    return *s && !(*s >= '0' && *s <= '9') && s[strspn(s, word)] == '\0';
+}
+
 static int variables(ov *o, const cJSON *vars, const char *ptr)
 {
     cf_api *api = o->api;
@@ -139,6 +146,10 @@ static int variables(ov *o, const cJSON *vars, const char *ptr)
         at(p, ptr, v->string);
         if (!keys(o, v, p, var_keys)) {
             ok = 0;
+            continue;
+        }
+        if (!name_ok(v->string)) {
+            ok = FAIL(o, p, "a variable name is [A-Za-z_][A-Za-z0-9_]*");
             continue;
         }
         cf_api_var *var = (cf_api_var *)cf_api_var_find(api, v->string);
