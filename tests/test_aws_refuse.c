@@ -187,3 +187,25 @@ Test(aws_refuse, a_shape_graph_that_inlines_exponentially_is_refused_not_expande
     cf_diags_cleanup(&d);
     cJSON_Delete(doc);
 }
+
+Test(aws_refuse, sniffing_reads_top_level_keys_without_parsing, .timeout = 10)
+{
+    static const struct {
+        const char *text;
+        int aws;
+    } cases[] = {
+        {"{\"shapes\": {}, \"smithy\" : \"2.0\"}", 1},
+        {" {\"metadata\": {\"apiVersion\": \"1\", \"protocols\": [\"rest-json\"]}}", 1},
+        {"{\"metadata\": {\"protocol\": \"rest-json\"}, \"shapes\": {}}", 1},
+        {"{\"a\": {\"smithy\": \"2.0\", \"shapes\": {}}}", 0},
+        {"{\"protocol\": \"rest-json\", \"metadata\": {}}", 0},
+        {"{\"metadata\": {\"x\": {\"protocol\": 1}}}", 0},
+        {"{\"s\": \"\\\"smithy\\\": \", \"shapes\": 1}", 0},
+        {"{\"smithy\": \"2.0\", \"shapes\"", 0},
+        {"[\"smithy\", \"shapes\"]", 0},
+        {"", 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        cr_expect_eq(cf_aws_sniff(cases[i].text, strlen(cases[i].text)), cases[i].aws, "%s",
+                     cases[i].text);
+}

@@ -166,31 +166,80 @@ cf_rc cf_aws_load_file(const char *path, const char *overlay_path, cf_api **out,
     return rc;
 }
 
+/* Keys the sniffer looks for: at the top level, and inside "metadata". */
+enum { K_SMITHY = 1, K_SHAPES = 2, K_METADATA = 4, K_PROTOCOL = 8, K_OVERLAY = 16, K_MODELS = 32 };
+
+static unsigned key_bit(const char *k, size_t n, int depth, int in_metadata)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+        int depth;
+    } keys[] = {{"smithy", K_SMITHY, 1},     {"shapes", K_SHAPES, 1}, {"metadata", K_METADATA, 1},
+                {"overlay", K_OVERLAY, 1},   {"models", K_MODELS, 1}, {"protocol", K_PROTOCOL, 2},
+                {"protocols", K_PROTOCOL, 2}};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (keys[i].depth == depth && (depth == 1 || in_metadata) && strlen(keys[i].name) == n &&
+            memcmp(keys[i].name, k, n) == 0)
+            return keys[i].bit;
+    return 0;
+}
+
+/* The keys of a JSON object's top level (and of its "metadata" member) that the AWS formats
+ * and overlays are known by: a linear scan with strings skipped, no parse, no allocation. */
+static unsigned sniff_keys(const char *buf, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+        i++;
+    if (i >= len || buf[i] != '{')
+        return 0;
+    unsigned seen = 0;
+    int depth = 0, in_metadata = 0;
+    for (; i < len; i++) {
+        char ch = buf[i];
+        if (ch == '{' || ch == '[')
+            depth++;
+        else if (ch == '}' || ch == ']')
+            in_metadata = --depth > 1 && in_metadata;
+        if (ch != '"')
+            continue;
+        size_t start = ++i;
+        while (i < len && buf[i] != '"')
+            i += buf[i] == '\\' ? 2 : 1;
+        size_t j = i + 1;
+        while (j < len && (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\r' || buf[j] == '\n'))
+            j++;
+        if (i >= len || j >= len || buf[j] != ':')
+            continue; /* a value, not a key */
+        unsigned bit = key_bit(buf + start, i - start, depth, in_metadata);
+        seen |= bit;
+        if (depth == 1)
+            in_metadata = bit == K_METADATA;
+    }
+    return seen;
+}
+
 int cf_aws_sniff(const char *buf, size_t len)
 {
-    cJSON *doc = NULL;
-    if (cf_json_parse(buf, len, CF_MAX_JSON_DEPTH, &doc, NULL) != CF_OK)
-        return 0;
-    int kind = cf_aws_detect(doc);
-    cJSON_Delete(doc);
-    return kind >= 0;
+    unsigned k = sniff_keys(buf, len);
+    return (k & (K_SMITHY | K_SHAPES)) == (K_SMITHY | K_SHAPES) ||
+           (k & (K_METADATA | K_PROTOCOL)) == (K_METADATA | K_PROTOCOL);
 }
 
 cf_aws_file_kind cf_aws_file_kind_of(const char *path)
 {
-    cf_diags quiet;
-    cf_diags_init(&quiet);
-    cJSON *doc = NULL;
+    cf_buf buf;
+    char err[256];
     cf_aws_file_kind kind = CF_AWS_FILE_OTHER;
-    if (read_json(path, &doc, &quiet) == CF_OK) {
-        if (cf_aws_detect(doc) >= 0)
+    if (cf_file_read(path, CF_MAX_CONTRACT_FILE, &buf, err, sizeof(err)) == CF_OK) {
+        unsigned k = sniff_keys(cf_buf_str(&buf), buf.len);
+        if (cf_aws_sniff(cf_buf_str(&buf), buf.len))
             kind = CF_AWS_FILE_MODEL;
-        else if (cJSON_IsObject(doc) && cJSON_GetObjectItemCaseSensitive(doc, "overlay") &&
-                 cJSON_GetObjectItemCaseSensitive(doc, "models"))
+        else if ((k & (K_OVERLAY | K_MODELS)) == (K_OVERLAY | K_MODELS))
             kind = CF_AWS_FILE_OVERLAY;
     }
-    cJSON_Delete(doc);
-    cf_diags_cleanup(&quiet);
+    cf_buf_free(&buf);
     return kind;
 }
 

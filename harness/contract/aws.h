@@ -38,7 +38,9 @@ CF_WUR cf_rc cf_aws_load_file(const char *path, const char *overlay_path, cf_api
 CF_WUR cf_rc cf_aws_load_mem(const char *path, const char *buf, size_t len, cf_api **out,
                              cf_diags *diags);
 
-/* 1 when the bytes parse as JSON that cf_aws_detect() recognises. */
+/* 1 when the bytes look like an AWS model (read, not parsed): a JSON object with top-level
+ * "smithy" and "shapes", or "metadata" holding "protocol" or "protocols". The loaders still
+ * judge the parsed document (cf_aws_detect). */
 int cf_aws_sniff(const char *buf, size_t len);
 
 typedef enum {
@@ -47,7 +49,8 @@ typedef enum {
     CF_AWS_FILE_OVERLAY,   /* an overlay ("overlay" and "models" members) */
 } cf_aws_file_kind;
 
-/* What the JSON file at `path` is to the AWS loaders (reads and parses it, bounded). */
+/* What the JSON file at `path` is to the AWS loaders, sniffed as cf_aws_sniff() does (an
+ * overlay: top-level "overlay" and "models"). Reads the file, bounded; does not parse it. */
 cf_aws_file_kind cf_aws_file_kind_of(const char *path);
 
 /* Checks an overlay file by loading, with it, every model its "models" list names (files in
