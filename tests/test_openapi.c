@@ -159,13 +159,15 @@ Test(openapi, refs_to_sibling_files_are_bundled, .init = make_dir, .fini = remov
                "      operationId: listPets\n      parameters:\n"
                "        - $ref: 'params.json#/limit'\n      responses:\n        '200':\n"
                "          description: ok\n          content:\n            application/json:\n"
-               "              schema: {$ref: 'schemas/pet.yaml#/Pets'}\n");
+               "              schema: {$ref: 'schemas/pet.yaml#/Pets'}\n"
+               "components: {schemas: {Age: {type: integer, minimum: 0}}}\n");
     write_file("params.json", "{\"limit\":{\"name\":\"limit\",\"in\":\"query\",\"schema\":"
                               "{\"type\":\"integer\",\"maximum\":10}}}");
     /* A ref inside the sibling to itself and to a file beside it (relative to it). */
     write_file("schemas/pet.yaml", "Pets: {type: array, items: {$ref: '#/Pet'}}\n"
                                    "Pet:\n  type: object\n  required: [name]\n  properties:\n"
-                                   "    name: {$ref: 'name.yaml'}\n");
+                                   "    name: {$ref: 'name.yaml'}\n"
+                                   "    age: {$ref: '../main.yaml#/components/schemas/Age'}\n");
     write_file("schemas/name.yaml", "type: string\nminLength: 1\n");
     char path[256];
     snprintf(path, sizeof path, "%s/main.yaml", dir);
@@ -182,7 +184,11 @@ Test(openapi, refs_to_sibling_files_are_bundled, .init = make_dir, .fini = remov
     cr_assert_not(cf_schema_accepts(limit->schema.compiled, eleven));
     cJSON_Delete(eleven);
     const cf_api_schema *s = &op->responses[0].content[0].schema;
-    cJSON *good = cJSON_Parse("[{\"name\":\"rex\"}]"), *bad = cJSON_Parse("[{\"name\":\"\"}]");
+    cJSON *good = cJSON_Parse("[{\"name\":\"rex\",\"age\":3}]");
+    cJSON *bad = cJSON_Parse("[{\"name\":\"\"}]"),
+          *old = cJSON_Parse("[{\"name\":\"a\",\"age\":-1}]");
+    cr_assert_not(cf_schema_accepts(s->compiled, old), "a ref back to the entry file");
+    cJSON_Delete(old);
     cr_assert(cf_schema_accepts(s->compiled, good));
     cr_assert_not(cf_schema_accepts(s->compiled, bad));
     cJSON_Delete(good);

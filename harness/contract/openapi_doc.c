@@ -114,8 +114,11 @@ static char *dir_of(const char *path)
     return strndup(path, (size_t)(slash - path));
 }
 
-/* The file a relative ref names, loaded (once) and grafted; its index in c->files, or 0
- * after reporting why not. */
+/* What sibling() returns when it cannot give a file. */
+#define NO_FILE ((size_t)-1)
+
+/* The file a relative ref names, loaded (once) and grafted; its index in c->files (0: the
+ * entry file itself), or NO_FILE after reporting why not. */
 static size_t sibling(oa_ctx *c, size_t from, const char *rel, const cJSON *node,
                       const char *pointer)
 {
@@ -124,7 +127,7 @@ static size_t sibling(oa_ctx *c, size_t from, const char *rel, const cJSON *node
                    "$ref to another file \"%.200s\": not supported here "
                    "(the document was not read from a file)",
                    rel);
-        return 0;
+        return NO_FILE;
     }
     char joined[PATH_MAX], real[PATH_MAX];
     if (rel[0] == '/' ||
@@ -133,25 +136,25 @@ static size_t sibling(oa_ctx *c, size_t from, const char *rel, const cJSON *node
                    "$ref \"%.200s\": only relative paths to files beside the "
                    "document are supported",
                    rel);
-        return 0;
+        return NO_FILE;
     }
     size_t bl = strlen(c->base);
     if (!realpath(joined, real)) {
         oa_problem(c, node, pointer, "$ref \"%.200s\": no such file", rel);
-        return 0;
+        return NO_FILE;
     }
     if (strncmp(real, c->base, bl) != 0 || (real[bl] != '/' && bl > 1)) {
         oa_problem(c, node, pointer, "$ref \"%.200s\" leaves the document's directory (refused)",
                    rel);
-        return 0;
+        return NO_FILE;
     }
-    for (size_t i = 1; i < c->file_count; i++)
-        if (strcmp(c->files[i].real, real) == 0)
+    for (size_t i = 0; i < c->file_count; i++)
+        if (c->files[i].real && strcmp(c->files[i].real, real) == 0)
             return i;
     if (c->file_count >= CF_MAX_CONTRACT_FILES) {
         oa_problem(c, node, pointer, "$ref \"%.200s\": more than %u files", rel,
                    CF_MAX_CONTRACT_FILES);
-        return 0;
+        return NO_FILE;
     }
     oa_file *f = &c->files[c->file_count];
     *f = (oa_file){0};
@@ -163,7 +166,7 @@ static size_t sibling(oa_ctx *c, size_t from, const char *rel, const cJSON *node
         free(f->dir);
         free(f->real);
         oa_problem(c, NULL, "", "out of memory");
-        return 0;
+        return NO_FILE;
     }
     c->file_count++;
     cf_buf b;
@@ -178,15 +181,15 @@ static size_t sibling(oa_ctx *c, size_t from, const char *rel, const cJSON *node
         cf_buf_free(&b);
     }
     if (!doc && !(doc = cJSON_CreateNull()))
-        return 0;
+        return NO_FILE;
     cJSON *files = cJSON_GetObjectItemCaseSensitive(c->root, OA_FILES_MEMBER);
     if (!files && (!(files = cJSON_CreateArray()) ||
                    !cJSON_AddItemToObject(c->root, OA_FILES_MEMBER, files))) {
         cJSON_Delete(doc);
-        return 0;
+        return NO_FILE;
     }
     cJSON_AddItemToArray(files, doc);
-    return rc == CF_OK ? c->file_count - 1 : 0;
+    return rc == CF_OK ? c->file_count - 1 : NO_FILE;
 }
 
 /* Rewrites `obj`'s "$ref" (a string) so it is local to the bundled root. */
@@ -209,14 +212,17 @@ static void rewrite_ref(oa_ctx *c, size_t file, cJSON *ref, const char *pointer)
             rl = sizeof rel - 1;
         memcpy(rel, r, rl);
         rel[rl] = '\0';
-        if (!(target = sibling(c, file, rel, ref, pointer)))
+        if ((target = sibling(c, file, rel, ref, pointer)) == NO_FILE)
             return;
     }
-    if (target == 0)
+    if (target == 0 && r[0] == '#')
         return; /* a local ref of the entry file: already right */
     cf_buf b;
     cf_buf_init(&b, CF_PATH_MAX * 8);
-    if (cf_buf_addf(&b, "#/" OA_FILES_MEMBER "/%zu%s", target - 1, hash ? hash + 1 : "") == CF_OK) {
+    cf_rc rc = target == 0 ? cf_buf_addf(&b, "#%s", hash ? hash + 1 : "")
+                           : cf_buf_addf(&b, "#/" OA_FILES_MEMBER "/%zu%s", target - 1,
+                                         hash ? hash + 1 : "");
+    if (rc == CF_OK) {
         /* In place: the node keeps its address, so its YAML mark still finds it. */
         if (!cJSON_SetValuestring(ref, cf_buf_str(&b)))
             oa_problem(c, NULL, pointer, "out of memory");
@@ -269,9 +275,12 @@ cf_rc oa_doc_load(oa_ctx *c, const char *file, const char *buf, size_t len)
         return CF_E_NOMEM;
     c->file_count = 1;
     if (file) {
+        /* The entry's real path too, so a sibling's ref back to it names the root. */
         char real[PATH_MAX];
         if (realpath(f->dir, real))
             c->base = strdup(real);
+        if (realpath(file, real))
+            f->real = strdup(real);
     }
     cJSON *doc = NULL;
     cf_rc rc = parse(c, f, buf, len, &doc);

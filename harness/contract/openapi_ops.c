@@ -163,12 +163,13 @@ static void params(oa_ctx *c, cf_api_operation *op, const cJSON *lists[2], const
 }
 
 /* Every {name} of the path template has a path parameter and every path parameter a {name}. */
-static void path_params(oa_ctx *c, const cf_api_operation *op, const char *pointer)
+static void path_params(oa_ctx *c, const cf_api_operation *op, const cJSON *node,
+                        const char *pointer)
 {
     for (const char *s = strchr(op->path, '{'); s; s = strchr(s + 1, '{')) {
         const char *e = strchr(s, '}');
         if (!e) {
-            oa_problem(c, NULL, pointer, "path \"%.200s\" has an unclosed '{'", op->path);
+            oa_problem(c, node, pointer, "path \"%.200s\" has an unclosed '{'", op->path);
             return;
         }
         char name[256];
@@ -176,7 +177,7 @@ static void path_params(oa_ctx *c, const cf_api_operation *op, const char *point
         memcpy(name, s + 1, n);
         name[n] = '\0';
         if (!cf_api_param_find(op, CF_API_IN_PATH, name))
-            oa_problem(c, NULL, pointer,
+            oa_problem(c, node, pointer,
                        "path parameter {%s} of \"%.200s\" is not declared (it would be sent "
                        "literally)",
                        name, op->path);
@@ -186,7 +187,7 @@ static void path_params(oa_ctx *c, const cf_api_operation *op, const char *point
         char brace[260];
         snprintf(brace, sizeof brace, "{%s}", p->name);
         if (p->in == CF_API_IN_PATH && !strstr(op->path, brace))
-            oa_problem(c, NULL, pointer, "path parameter \"%s\" does not appear in \"%.200s\"",
+            oa_problem(c, node, pointer, "path parameter \"%s\" does not appear in \"%.200s\"",
                        p->name, op->path);
     }
 }
@@ -309,7 +310,7 @@ static void operation(oa_ctx *c, cf_api_operation *op, const char *path, const c
     const cJSON *lists[2] = {item_params, oa_array(c, d, where, "parameters")};
     const char *ptrs[2] = {item_ptr, cf_path_key(pp, sizeof pp, where, "parameters")};
     params(c, op, lists, ptrs);
-    path_params(c, op, where);
+    path_params(c, op, d, where);
     const cJSON *rb = cJSON_GetObjectItemCaseSensitive(d, "requestBody");
     if (rb) {
         char rp[CF_PATH_MAX], rwhere[CF_PATH_MAX], cp[CF_PATH_MAX];
