@@ -31,6 +31,14 @@ void cf_diags_cleanup(cf_diags *d)
 
 void cf_diags_add(cf_diags *d, const char *file, const char *path, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    cf_diags_vadd(d, file, path, fmt, ap);
+    va_end(ap);
+}
+
+void cf_diags_vadd(cf_diags *d, const char *file, const char *path, const char *fmt, va_list ap)
+{
     if (d->count >= CF_MAX_DIAGS) {
         d->dropped++;
         return;
@@ -43,10 +51,7 @@ void cf_diags_add(cf_diags *d, const char *file, const char *path, const char *f
     d->items = items;
     cf_buf msg;
     cf_buf_init(&msg, 4096);
-    va_list ap;
-    va_start(ap, fmt);
     cf_rc rc = cf_buf_vaddf(&msg, fmt, ap);
-    va_end(ap);
     cf_diag item = {cf_strdup(file), cf_strdup(path ? path : ""), cf_buf_take(&msg)};
     if (rc != CF_OK || !item.path || !item.message || (file && !item.file)) {
         free(item.file);

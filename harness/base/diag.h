@@ -2,6 +2,7 @@
 #ifndef CF_DIAG_H
 #define CF_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "base/rc.h"
@@ -28,6 +29,8 @@ void cf_diags_cleanup(cf_diags *d);
 /* Adds a finding; on allocation failure it is counted in `dropped`. Cannot fail otherwise. */
 void cf_diags_add(cf_diags *d, const char *file, const char *path, const char *fmt, ...)
     CF_PRINTF(4, 5);
+/* The same with a va_list. */
+void cf_diags_vadd(cf_diags *d, const char *file, const char *path, const char *fmt, va_list ap);
 /* Total findings, stored or dropped. */
 size_t cf_diags_total(const cf_diags *d);
 

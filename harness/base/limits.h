@@ -87,5 +87,17 @@
 #ifndef CF_MAX_REF_HOPS
 #define CF_MAX_REF_HOPS 64u /* $ref to $ref chains followed before calling it a cycle */
 #endif
+#ifndef CF_MAX_AWS_SHAPES
+#define CF_MAX_AWS_SHAPES 100000u /* shapes (and operations) in one AWS model */
+#endif
+#ifndef CF_MAX_AWS_MEMBERS
+#define CF_MAX_AWS_MEMBERS 10000u /* members of one AWS shape, errors of one operation */
+#endif
+#ifndef CF_MAX_AWS_SCHEMA_NODES
+#define CF_MAX_AWS_SCHEMA_NODES 100000u /* shapes inlined into one schema */
+#endif
+#ifndef CF_MAX_AWS_MODEL_NODES
+#define CF_MAX_AWS_MODEL_NODES 4000000u /* shapes inlined into all schemas of one model */
+#endif
 
 #endif

@@ -27,6 +27,9 @@ typedef struct {
 
 int cf_cli_collect_specs(const char *const *args, size_t n, cf_cli_paths *out);
 void cf_cli_paths_free(cf_cli_paths *p);
+/* Removes (with a note on stderr) the AWS models and overlays among the paths: contracts the
+ * v1 runner cannot run by themselves. */
+void cf_cli_paths_drop_aws(cf_cli_paths *p);
 
 /* When GITHUB_ACTIONS=true: prints an error annotation per failure group on `out` and appends a
  * Markdown summary to $GITHUB_STEP_SUMMARY (when set). Problems are reported on stderr. */

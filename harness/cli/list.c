@@ -7,6 +7,7 @@
 #include "base/array.h"
 #include "cli/cli.h"
 #include "contract/api.h"
+#include "contract/aws.h"
 #include "contract/spec.h"
 #include "report/report.h"
 
@@ -130,6 +131,8 @@ int cf_cli_list(int argc, char **argv)
     tag_count *tags = NULL;
     size_t tag_n = 0, tag_cap = 0;
     for (size_t i = 0; specs && i < paths.count; i++) {
+        if (cf_aws_file_kind_of(paths.items[i]) == CF_AWS_FILE_OVERLAY)
+            continue; /* applied to the model beside it, which is listed */
         cf_diags d;
         cf_diags_init(&d);
         cf_api *api = NULL;

@@ -436,6 +436,7 @@ int cf_cli_run(int argc, char **argv)
                       : cf_cli_collect_specs(default_dir, 1, &paths);
     if (rc != CF_EXIT_OK)
         goto out;
+    cf_cli_paths_drop_aws(&paths);
     specs = calloc(paths.count ? paths.count : 1, sizeof(*specs));
     if (!specs) {
         rc = CF_EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "contract/aws.h"
 
 #define MAX_SPEC_FILES 10000u
 #define MAX_DIR_DEPTH 16
@@ -120,6 +121,23 @@ void cf_cli_print_diags(const cf_diags *d)
     }
     if (d->dropped)
         fprintf(stderr, "... and %zu more problems not shown\n", d->dropped);
+}
+
+void cf_cli_paths_drop_aws(cf_cli_paths *p)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < p->count; i++) {
+        if (cf_aws_file_kind_of(p->items[i]) == CF_AWS_FILE_OTHER) {
+            p->items[kept++] = p->items[i];
+            continue;
+        }
+        fprintf(stderr,
+                "conform run: skipping %s: an AWS model or overlay (lint it with conform "
+                "lint; suites run it)\n",
+                p->items[i]);
+        free(p->items[i]);
+    }
+    p->count = kept;
 }
 
 cf_cli_status cf_cli_parse_files(cf_cli_parser *p, const cf_cli_command *cmd, int argc, char **argv)

@@ -4,11 +4,12 @@
 #include "base/buf.h"
 #include "base/file.h"
 #include "base/limits.h"
+#include "contract/aws.h"
 #include "contract/openapi.h"
 
 int cf_api_sniff(const char *buf, size_t len)
 {
-    return cf_openapi_sniff(buf, len);
+    return cf_openapi_sniff(buf, len) || cf_aws_sniff(buf, len);
 }
 
 cf_rc cf_api_load_file(const char *path, cf_api **out, cf_diags *diags)
@@ -24,6 +25,8 @@ cf_rc cf_api_load_file(const char *path, cf_api **out, cf_diags *diags)
     }
     if (cf_openapi_sniff(cf_buf_str(&b), b.len))
         rc = cf_openapi_load_mem(path, cf_buf_str(&b), b.len, out, diags);
+    else if (cf_aws_sniff(cf_buf_str(&b), b.len))
+        rc = cf_aws_load_mem(path, cf_buf_str(&b), b.len, out, diags);
     else
         rc = CF_E_NOT_FOUND;
     cf_buf_free(&b);

@@ -40,10 +40,7 @@ typedef struct {
  * NULL): the diagnostic names the file the node came from, the pointer inside that file, and
  * for YAML the line and column. Counts it. */
 void oa_problem(oa_ctx *c, const cJSON *node, const char *pointer, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
+    CF_PRINTF(4, 5);
 
 /* Adds diagnostics whose paths are pointers of the bundled document (the schema linter's),
  * each moved to the file it came from. Counts nothing: the caller knows what they mean. */

@@ -38,10 +38,7 @@ typedef struct {
 } builder;
 
 static cf_rc fail(builder *b, cf_rc rc, const yaml_mark_t *at, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
+    CF_PRINTF(4, 5);
 
 static cf_rc fail(builder *b, cf_rc rc, const yaml_mark_t *at, const char *fmt, ...)
 {

@@ -56,11 +56,7 @@ void gen_emit(gen_ctx *c, cf_gen_kind kind, const char *path, const char *rule, 
 void gen_emit_raw(gen_ctx *c, const char *path, const char *rule, const char *raw, size_t len);
 /* Adds an item that leaves the input out (a parameter missing or absent). */
 void gen_emit_absent(gen_ctx *c, cf_gen_kind kind, const char *rule);
-void gen_note(gen_ctx *c, const char *path, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+void gen_note(gen_ctx *c, const char *path, const char *fmt, ...) CF_PRINTF(3, 4);
 
 /* ---- view.c: reading a schema ---------------------------------------------------------- */
 
