@@ -2,8 +2,10 @@
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 DEB_PACKAGES := cmake make gcc pkg-config clang libclang-rt-14-dev libcurl4-openssl-dev \
-                libcjson-dev libcriterion-dev libmicrohttpd-dev libpcre2-dev curl python3
-# Node.js runs the AWS SDK wire-format test; machines that already have node/npm keep theirs.
+                libcjson-dev libcriterion-dev libmicrohttpd-dev libpcre2-dev libyaml-dev curl python3 \
+                time chromium
+# chromium renders report.html in a test. Node.js runs the AWS SDK wire-format test, the
+# SARIF schema validation and the OpenAPI examples; machines that already have node/npm keep theirs.
 NODE_PACKAGES := $(if $(shell command -v npm),,nodejs npm)
 
 .PHONY: all deps build build-asan run test test-plain test-asan test-fuzz fuzz fuzz-speed bench clean
@@ -58,6 +60,7 @@ fuzz-speed: deps
 
 bench: build
 	./bench/run.sh
+	./bench/openapi_load.sh
 
 clean:
 	rm -rf build build-asan build-fuzz

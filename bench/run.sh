@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# bench/run.sh - prints conform's speed figures: wall time of the main job, and requests/s of
-# the runner against the embedded mock at several --jobs levels, then bench/scale.sh (the runner
-# and the mock at the machine's limit; BENCH_SCALE=0 skips it). Figures only; nothing asserts.
+# bench/run.sh - prints conform's speed figures: wall time of the main job, requests/s of the
+# runner against the embedded mock at several --jobs levels, schema validations/s next to ajv
+# (bench/schema_speed.sh; needs node), then bench/scale.sh (the runner and the mock at the
+# machine's limit; BENCH_SCALE=0 skips it). Figures only; nothing asserts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 conform=build/conform
@@ -31,6 +32,13 @@ print(f"--jobs {sys.argv[2]:>2}: {s['requests']} requests in {s['duration_ms']:.
       f"({s['passed']} passed, {s['failed']} failed)")
 PY
 done
+
+echo
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  bench/schema_speed.sh
+else
+  echo "== schema validation vs ajv: skipped (needs node and npm)"
+fi
 
 if [ "${BENCH_SCALE:-1}" = 1 ]; then
   echo

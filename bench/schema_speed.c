@@ -17,8 +17,6 @@
 
 #include <cjson/cJSON.h>
 
-/* Included by name with -Iharness -Iharness/base -Iharness/contract: the same source builds
- * before and after harness/ was split into folders. */
 #include "base/json.h"
 #include "contract/schema.h"
 

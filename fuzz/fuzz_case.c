@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "base/str.h"
-#include "http/http.h"
+#include "http/headers.h"
 
 /* Generated texts are far below their buffers' bounds; a failed add only shortens a text on
  * both sides of the comparison alike. */

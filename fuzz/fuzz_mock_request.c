@@ -21,7 +21,7 @@
 
 #include "base/limits.h"
 #include "fuzz_util.h"
-#include "http/http.h"
+#include "http/headers.h"
 #include "mock/mock.h"
 
 #define TARGET "fuzz_mock_request"

@@ -14,7 +14,7 @@
 
 #include "base/limits.h"
 #include "fuzz_util.h"
-#include "http/http.h"
+#include "http/headers.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

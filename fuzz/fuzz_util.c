@@ -11,6 +11,8 @@
 #include "base/secrets.h"
 #include "check/checks.h"
 #include "check/record.h"
+#include "contract/openapi.h"
+#include "contract/schema.h"
 #include "contract/vars.h"
 #include "fuzz_specs.h"
 
@@ -229,8 +231,8 @@ cf_rc cf_fuzz_checks_run(const cf_fuzz_spec *s, const cf_fuzz_step *ps, const cf
 {
     cf_tmpl_ctx ctx = {cf_secrets_vars(&s->secrets), ps->captures, cf_fuzz_token, NULL};
     /* A fixed clock (2026-01-01) keeps verdicts on timestamps reproducible. */
-    cf_check_input in = {s->spec, ps->step, &ps->request,    r,    &s->secrets,
-                         &ctx,    "fuzz",   1767225600000LL, NULL, NULL};
+    cf_check_input in = {s->spec,     ps->step, &ps->request, r,
+                         &s->secrets, &ctx,     "fuzz",       1767225600000LL};
     return cf_checks_run(&in, out);
 }
 
@@ -323,4 +325,33 @@ const cf_fuzz_spec *cf_fuzz_pick(unsigned selector)
 const cf_fuzz_step *cf_fuzz_pick_step(const cf_fuzz_spec *s, unsigned selector)
 {
     return &s->steps[(size_t)(selector / CF_FUZZ_SPEC_COUNT) % s->step_count];
+}
+
+void cf_fuzz_openapi(const char *target, const uint8_t *data, size_t size)
+{
+    if (size > CF_MAX_CONTRACT_FILE)
+        return; /* the CLI refuses such a file before parsing it */
+    cf_diags diags;
+    cf_diags_init(&diags);
+    cf_api *api = NULL;
+    cf_rc rc = cf_openapi_load_mem(NULL, (const char *)data, size, &api, &diags);
+    if ((rc == CF_OK) != (api != NULL))
+        cf_fuzz_fail(target, "contract", "an api exactly when the load succeeds");
+    if (rc != CF_OK && cf_diags_total(&diags) == 0)
+        cf_fuzz_fail(target, "contract", "a failed load says why");
+    for (size_t i = 0; i < diags.count; i++)
+        if (!diags.items[i].path || !diags.items[i].message || !diags.items[i].file)
+            cf_fuzz_fail(target, "diagnostic", "file, path and message are set");
+    for (size_t i = 0; api && i < api->operation_count; i++) {
+        const cf_api_operation *op = &api->operations[i];
+        if (!op->id || !op->method || !op->path)
+            cf_fuzz_fail(target, "operation", "id, method and path are set");
+        for (size_t b = 0; b < op->body_count; b++)
+            if (op->bodies[b].schema.compiled && op->bodies[b].example)
+                (void)cf_schema_check(op->bodies[b].schema.compiled, op->bodies[b].example,
+                                      CF_SCHEMA_REQUEST, "", NULL);
+        (void)cf_api_response_for(op, 200);
+    }
+    cf_api_free(api);
+    cf_diags_cleanup(&diags);
 }

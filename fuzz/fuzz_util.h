@@ -122,6 +122,13 @@ cf_rc cf_fuzz_response_read(cf_response *r, const cf_spec *spec, const uint8_t *
 CF_WUR cf_rc cf_fuzz_checks_run(const cf_fuzz_spec *s, const cf_fuzz_step *ps, const cf_response *r,
                                 cf_case_result *out);
 
+/* Loads `size` bytes as an OpenAPI document (cf_openapi_load_mem, no file: sibling refs are
+ * refused) and holds the loader to its contract: an api exactly when it succeeds, a reason
+ * whenever it fails, every diagnostic with a path and a message, every operation with an id,
+ * a method and a path; every compiled schema then run on the operation's example. Aborts via
+ * cf_fuzz_fail on a breach. */
+void cf_fuzz_openapi(const char *target, const uint8_t *data, size_t size);
+
 /* Prints "<target>: <what>: <detail>" and aborts: a finding. */
 void cf_fuzz_fail(const char *target, const char *what, const char *detail)
     __attribute__((noreturn));

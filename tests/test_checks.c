@@ -71,7 +71,7 @@ static void judge(const char *id, size_t step, const char *raw, const char *capt
     cr_assert_eq(cf_response_parse_raw(&r, raw, strlen(raw)), CF_OK);
     cf_response_finish(&r, spec);
     cf_tmpl_ctx ctx = {cf_secrets_vars(&redactor), &caps, NULL, NULL};
-    cf_check_input in = {spec, st, &q, &r, &redactor, &ctx, "step", cf_time_now_ms(), NULL, NULL};
+    cf_check_input in = {spec, st, &q, &r, &redactor, &ctx, "step", cf_time_now_ms()};
     cr_assert_eq(cf_checks_run(&in, out), CF_OK);
     cf_response_cleanup(&r);
     cf_request_cleanup(&q);

@@ -169,7 +169,7 @@ Test(cli_run, faulty_server_exits_1_naming_the_broken_rule_and_case, .timeout = 
         /* The console names the case and the check and says how to rerun it. */
         cr_assert_not_null(strstr(p.out.ptr, f->case_id), "%s", p.out.ptr);
         cr_assert_not_null(strstr(p.out.ptr, f->check), "%s", p.out.ptr);
-        cr_assert_not_null(strstr(p.out.ptr, "conform run --filter"), "%s", p.out.ptr);
+        cr_assert_not_null(strstr(p.out.ptr, "rerun:  conform run --target '"), "%s", p.out.ptr);
         char *junit = cf_test_slurp(dir, "junit.xml");
         cr_assert_not_null(junit);
         cr_assert_not_null(strstr(junit, "<failure"), "%s", junit);
@@ -457,6 +457,12 @@ Test(cli_run, sigint_during_a_run_exits_130_with_reports_marked_incomplete, .tim
     cr_assert_not_null(junit);
     cr_assert_not_null(strstr(junit, "name=\"incomplete\" value=\"true\""), "%s", junit);
     free(junit);
+    char *html = cf_test_slurp(dir, "report.html");
+    cr_assert(html && strstr(html, "<b>INCOMPLETE</b>") && strstr(html, "</html>\n"));
+    free(html);
+    char *sarif = cf_test_slurp(dir, "report.sarif");
+    cr_assert(sarif && strstr(sarif, "\"executionSuccessful\":\tfalse"), "%s", sarif);
+    free(sarif);
     cJSON_Delete(report);
     cf_child_cleanup(&p);
     cf_test_remove_tree(dir);
@@ -594,7 +600,8 @@ Test(cli_run, reports_replace_old_files_whole_and_leave_no_temporary_files, .tim
     struct stat st;
     cr_assert_eq(stat(path, &st), 0);
     cr_assert_eq(st.st_mode & 0777, 0600, "mode %o", (unsigned)(st.st_mode & 0777));
-    cr_assert_eq(count_entries(dir), 2, "temporary files left in %s", dir);
+    /* report.json, junit.xml, report.html, report.sarif and nothing else */
+    cr_assert_eq(count_entries(dir), 4, "temporary files left in %s", dir);
     cJSON_Delete(report);
     cf_child_cleanup(&p);
     cf_test_remove_tree(dir);
@@ -613,7 +620,7 @@ Test(cli_run, report_dir_is_created_with_parents, .timeout = 60)
     cr_assert_eq(p.status, 0, "exit %d\n%s\n%s", p.status, p.out.ptr, p.err.ptr);
     cJSON *report = cf_test_load_report(nested);
     cr_assert_eq(report_stat(report, "cases"), 1);
-    cr_assert_eq(count_entries(nested), 2);
+    cr_assert_eq(count_entries(nested), 4);
     cJSON_Delete(report);
     cf_child_cleanup(&p);
     cf_test_remove_tree(dir);

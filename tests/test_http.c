@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http/http.h"
+#include "http/headers.h"
 #include "base/limits.h"
 
 Test(http, add_and_get_ignore_name_case, .timeout = 10)

@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli_child.h"
+#include "report_test.h"
 #include "report/report.h"
 #include "check/result.h"
 
@@ -26,18 +27,11 @@ static const char hostile[] = "<script>&amp;]]></x>\"'\x01\x08\x0b\x1b[2J\x7f"
 
 /* ---- helpers ---- */
 
-static char *dup_or_die(const char *s)
-{
-    char *p = strdup(s);
-    cr_assert_not_null(p);
-    return p;
-}
-
 static char *make_tmpdir(void)
 {
     char tmpl[] = "/tmp/conform-report-XXXXXX";
     cr_assert_not_null(mkdtemp(tmpl), "mkdtemp: %s", strerror(errno));
-    return dup_or_die(tmpl);
+    return cf_test_dup(tmpl);
 }
 
 static void remove_tree(char *dir)
@@ -71,58 +65,7 @@ static int count_entries(const char *dir, const char *part)
 /* Runs a Python 3 script with the report directory as argv[1]; 1 when it exits with 0. */
 static int python_ok(const char *dir, const char *script)
 {
-    char *py = path_in(dir, "check.py");
-    FILE *f = fopen(py, "w");
-    cr_assert_not_null(f);
-    fputs(script, f);
-    fclose(f);
-    const char *args[] = {py, dir, NULL};
-    cf_child p;
-    cf_child_spawn(&p, "python3", NULL, NULL, args);
-    cf_child_finish(&p);
-    if (p.status != 0)
-        cr_log_error("python3 %s: exit %d\n%s%s", py, p.status, p.out.ptr, p.err.ptr);
-    int ok = p.status == 0;
-    cf_child_cleanup(&p);
-    unlink(py);
-    free(py);
-    return ok;
-}
-
-static cf_case_result *add_case(cf_run_result *r, const char *file, const char *title,
-                                const char *id, const char *summary, int ran, int passed, double ms)
-{
-    cf_case_result *c = cf_run_result_add_case(r);
-    cr_assert_not_null(c);
-    c->spec_file = dup_or_die(file);
-    c->spec_title = dup_or_die(title);
-    c->id = dup_or_die(id);
-    c->summary = summary ? dup_or_die(summary) : NULL;
-    char replay[512];
-    snprintf(replay, sizeof(replay), "conform run --filter '%s' %s", id, file);
-    c->replay = dup_or_die(replay);
-    c->tags = calloc(2, sizeof(*c->tags));
-    cr_assert_not_null(c->tags);
-    c->tags[c->tag_count++] = dup_or_die("smoke");
-    c->tags[c->tag_count++] = dup_or_die(id);
-    c->ran = ran;
-    c->passed = passed;
-    c->duration_ms = ms;
-    return c;
-}
-
-static void add_check(cf_case_result *c, const char *id, int passed, const char *step,
-                      const char *expected, const char *actual)
-{
-    cr_assert_eq(cf_case_add_check(c, id, passed, step, expected, actual), CF_OK);
-}
-
-static void add_exchange(cf_case_result *c, const char *step, const char *request,
-                         const char *response, const char *curl, long status, double ms)
-{
-    cr_assert_eq(cf_case_add_exchange(c, dup_or_die(step), dup_or_die(request),
-                                      dup_or_die(response), dup_or_die(curl), status, ms),
-                 CF_OK);
+    return cf_test_python(dir, script, dir);
 }
 
 #define REQUEST "POST https://api.test/v1/upload\ncontent-type: application/json\n\n{\"a\":1}"
@@ -134,25 +77,25 @@ static void add_exchange(cf_case_result *c, const char *step, const char *reques
 static void sample_run(cf_run_result *r)
 {
     memset(r, 0, sizeof(*r));
-    r->target = dup_or_die("https://api.test");
+    r->target = cf_test_dup("https://api.test");
     r->started_ms = STARTED_MS;
     r->requests = 5;
     r->duration_ms = 250.0;
 
-    cf_case_result *c = add_case(r, "specs/a.json", "Spec A", "ok-1", "works", 1, 1, 12.5);
-    add_check(c, "status.expected", 1, "create", "200", "200");
-    add_check(c, "envelope.shape", 1, "create", NULL, NULL);
-    add_exchange(c, "create", REQUEST, "HTTP 200 (1 ms)", CURL, 200, 1.0);
+    cf_case_result *c = cf_test_add_case(r, "specs/a.json", "Spec A", "ok-1", "works", 1, 1, 12.5);
+    cf_test_add_check(c, "status.expected", 1, "create", "200", "200");
+    cf_test_add_check(c, "envelope.shape", 1, "create", NULL, NULL);
+    cf_test_add_exchange(c, "create", REQUEST, "HTTP 200 (1 ms)", CURL, 200, 1.0);
 
-    c = add_case(r, "specs/a.json", "Spec A", "bad-1", "rejects junk", 1, 0, 30.25);
-    add_check(c, "envelope.shape", 1, "create", NULL, NULL);
-    add_check(c, "status.code-mismatch", 0, "create", "200", "400");
-    add_exchange(c, "create", REQUEST, RESPONSE, CURL, 400, 3.0);
+    c = cf_test_add_case(r, "specs/a.json", "Spec A", "bad-1", "rejects junk", 1, 0, 30.25);
+    cf_test_add_check(c, "envelope.shape", 1, "create", NULL, NULL);
+    cf_test_add_check(c, "status.code-mismatch", 0, "create", "200", "400");
+    cf_test_add_exchange(c, "create", REQUEST, RESPONSE, CURL, 400, 3.0);
 
-    add_case(r, "specs/b.v2.json", "", "later", NULL, 0, 0, 0.0);
+    cf_test_add_case(r, "specs/b.v2.json", "", "later", NULL, 0, 0, 0.0);
 
-    c = add_case(r, "specs/a.json", "Spec A", "ok-2", NULL, 1, 1, 7.0);
-    add_check(c, "status.expected", 1, "create", "200", "200");
+    c = cf_test_add_case(r, "specs/a.json", "Spec A", "ok-2", NULL, 1, 1, 7.0);
+    cf_test_add_check(c, "status.expected", 1, "create", "200", "200");
 }
 
 static cJSON *load_json(const char *dir)
@@ -181,18 +124,6 @@ static const char *str(const cJSON *o, const char *key)
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     cr_assert(cJSON_IsString(v), "%s is not a string", key);
     return v->valuestring;
-}
-
-static char *console_text(const cf_run_result *r, int color, int verbose)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    cr_assert_not_null(f);
-    cf_report_console(r, f, color, verbose);
-    cr_assert_eq(fclose(f), 0);
-    cr_assert_not_null(text);
-    return text;
 }
 
 static void write_reports(const cf_run_result *r, const char *dir)
@@ -283,10 +214,10 @@ Test(report, json_report_holds_stats_cases_and_the_failed_exchange, .timeout = 1
 Test(report, json_report_stays_strict_utf8_json_with_hostile_strings, .timeout = 10)
 {
     cf_run_result r = {0};
-    r.target = dup_or_die(hostile);
-    cf_case_result *c = add_case(&r, hostile, hostile, hostile, hostile, 1, 0, 1.0);
-    add_check(c, hostile, 0, hostile, hostile, hostile);
-    add_exchange(c, hostile, hostile, hostile, hostile, 500, 1.0);
+    r.target = cf_test_dup(hostile);
+    cf_case_result *c = cf_test_add_case(&r, hostile, hostile, hostile, hostile, 1, 0, 1.0);
+    cf_test_add_check(c, hostile, 0, hostile, hostile, hostile);
+    cf_test_add_exchange(c, hostile, hostile, hostile, hostile, 500, 1.0);
     char *dir = make_tmpdir();
     write_reports(&r, dir);
 
@@ -314,8 +245,8 @@ Test(report, json_report_cuts_huge_strings, .timeout = 10)
     memset(big, 'x', n);
     big[n] = '\0';
     cf_run_result r = {0};
-    cf_case_result *c = add_case(&r, "specs/a.json", "A", "big", NULL, 1, 0, 1.0);
-    add_check(c, "body.size", 0, "s", "small", big);
+    cf_case_result *c = cf_test_add_case(&r, "specs/a.json", "A", "big", NULL, 1, 0, 1.0);
+    cf_test_add_check(c, "body.size", 0, "s", "small", big);
     free(big);
     cf_buf b;
     cf_buf_init(&b, CF_REPORT_MAX);
@@ -389,14 +320,14 @@ Test(report, junit_groups_cases_by_spec_file_in_order_of_first_appearance, .time
 Test(report, junit_is_well_formed_with_hostile_strings, .timeout = 10)
 {
     cf_run_result r = {0};
-    r.target = dup_or_die(hostile);
+    r.target = cf_test_dup(hostile);
     r.unreachable = 1;
-    r.unreachable_why = dup_or_die(hostile);
-    cf_case_result *c = add_case(&r, hostile, hostile, hostile, hostile, 1, 0, 1.0);
-    add_check(c, hostile, 0, hostile, hostile, hostile);
-    add_exchange(c, hostile, hostile, hostile, hostile, 500, 1.0);
-    c = add_case(&r, "specs/x.json", hostile, "second", NULL, 1, 0, 1.0);
-    add_check(c, "a.b", 0, NULL, NULL, hostile);
+    r.unreachable_why = cf_test_dup(hostile);
+    cf_case_result *c = cf_test_add_case(&r, hostile, hostile, hostile, hostile, 1, 0, 1.0);
+    cf_test_add_check(c, hostile, 0, hostile, hostile, hostile);
+    cf_test_add_exchange(c, hostile, hostile, hostile, hostile, 500, 1.0);
+    c = cf_test_add_case(&r, "specs/x.json", hostile, "second", NULL, 1, 0, 1.0);
+    cf_test_add_check(c, "a.b", 0, NULL, NULL, hostile);
     char *dir = make_tmpdir();
     write_reports(&r, dir);
     cr_expect(python_ok(dir, "import sys, xml.etree.ElementTree as E\n"
@@ -451,10 +382,10 @@ Test(report, unreachable_target_is_an_error_not_a_failure, .timeout = 10)
 {
     cf_run_result r = {0};
     r.unreachable = 1;
-    r.unreachable_why = dup_or_die("(no response: Could not resolve host: nowhere.test)");
-    cf_case_result *c = add_case(&r, "specs/a.json", "A", "down", NULL, 1, 0, 1.0);
-    add_check(c, "transport.reachable", 0, "s", "a response", "no response");
-    add_exchange(c, "s", REQUEST, "(no response: Could not resolve host)", CURL, 0, 1.0);
+    r.unreachable_why = cf_test_dup("(no response: Could not resolve host: nowhere.test)");
+    cf_case_result *c = cf_test_add_case(&r, "specs/a.json", "A", "down", NULL, 1, 0, 1.0);
+    cf_test_add_check(c, "transport.reachable", 0, "s", "a response", "no response");
+    cf_test_add_exchange(c, "s", REQUEST, "(no response: Could not resolve host)", CURL, 0, 1.0);
     c->exchanges[0].unreachable = 1;
     char *dir = make_tmpdir();
     write_reports(&r, dir);
@@ -500,9 +431,10 @@ Test(report, rewriting_a_report_replaces_it_whole_and_leaves_no_temp_files, .tim
     char *path = path_in(dir, "report.json");
     char err[512] = "";
     static const char old[] = "old old old old old old old old old old old old old\n";
-    cr_assert_eq(cf_atomic_write(path, old, strlen(old), err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_report_atomic_write(path, old, strlen(old), err, sizeof(err)), CF_OK, "%s",
+                 err);
     chmod(path, 0640);
-    cr_assert_eq(cf_atomic_write(path, "new\n", 4, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_report_atomic_write(path, "new\n", 4, err, sizeof(err)), CF_OK, "%s", err);
     size_t len = 0;
     char *got = cf_test_read_file(path, &len);
     cr_assert_not_null(got);
@@ -533,7 +465,7 @@ Test(report, failed_write_midway_keeps_the_old_file_and_removes_the_temp, .timeo
     char *dir = make_tmpdir();
     char *path = path_in(dir, "junit.xml");
     char err[512] = "";
-    cr_assert_eq(cf_atomic_write(path, "<old/>", 6, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_report_atomic_write(path, "<old/>", 6, err, sizeof(err)), CF_OK, "%s", err);
     /* A file size limit makes write() fail with EFBIG after the temp file exists. */
     struct rlimit saved, small;
     cr_assert_eq(getrlimit(RLIMIT_FSIZE, &saved), 0);
@@ -543,7 +475,7 @@ Test(report, failed_write_midway_keeps_the_old_file_and_removes_the_temp, .timeo
     cr_assert_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
     char big[4096];
     memset(big, 'x', sizeof(big));
-    cf_rc rc = cf_atomic_write(path, big, sizeof(big), err, sizeof(err));
+    cf_rc rc = cf_report_atomic_write(path, big, sizeof(big), err, sizeof(err));
     cr_assert_eq(setrlimit(RLIMIT_FSIZE, &saved), 0);
     cr_expect_eq(rc, CF_E_IO);
     cr_expect_not_null(strstr(err, path), "error names the path: %s", err);
@@ -564,9 +496,9 @@ Test(report, writing_into_an_unwritable_directory_fails_clearly_and_creates_noth
 
     /* A directory path that runs through a regular file. */
     char *file = path_in(dir, "plain");
-    cr_assert_eq(cf_atomic_write(file, "x", 1, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_report_atomic_write(file, "x", 1, err, sizeof(err)), CF_OK, "%s", err);
     char *inside = path_in(file, "report.json");
-    cr_expect_eq(cf_atomic_write(inside, "{}", 2, err, sizeof(err)), CF_E_IO);
+    cr_expect_eq(cf_report_atomic_write(inside, "{}", 2, err, sizeof(err)), CF_E_IO);
     cr_expect_not_null(strstr(err, inside), "%s", err);
     cr_expect_not_null(strstr(err, strerror(ENOTDIR)), "%s", err);
 
@@ -579,7 +511,7 @@ Test(report, writing_into_an_unwritable_directory_fails_clearly_and_creates_noth
     if (was_root)
         cr_assert_eq(seteuid(65534), 0, "seteuid: %s", strerror(errno));
     char *target = path_in(ro, "report.json");
-    cf_rc rc = cf_atomic_write(target, "{}", 2, err, sizeof(err));
+    cf_rc rc = cf_report_atomic_write(target, "{}", 2, err, sizeof(err));
     char write_err[512];
     memcpy(write_err, err, sizeof(err));
     cf_rc prep = cf_report_dir_prepare(ro, err, sizeof(err));
@@ -619,7 +551,7 @@ Test(report, report_dir_is_created_with_parents_and_a_file_in_the_way_is_refused
     cr_expect_eq(cf_report_dir_prepare(deep, err, sizeof(err)), CF_OK, "existing is fine");
 
     char *file = path_in(dir, "a/b/file");
-    cr_assert_eq(cf_atomic_write(file, "x", 1, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_report_atomic_write(file, "x", 1, err, sizeof(err)), CF_OK, "%s", err);
     cr_expect_eq(cf_report_dir_prepare(file, err, sizeof(err)), CF_E_IO);
     cr_expect_not_null(strstr(err, "not a directory"), "%s", err);
     char *below = path_in(file, "reports");
@@ -648,7 +580,7 @@ Test(report, console_shows_failed_check_exchange_and_replay_without_color, .time
 {
     cf_run_result r;
     sample_run(&r);
-    char *out = console_text(&r, 0, 0);
+    char *out = cf_test_console(&r, 0, 0);
     static const char *const want[] = {
         "FAIL specs/a.json bad-1 \xE2\x80\x94 rejects junk\n",
         "  \xE2\x9C\x97 status.code-mismatch [create]: expected 200, got 400\n",
@@ -680,11 +612,11 @@ Test(report, console_colors_only_when_asked_and_lists_passes_when_verbose, .time
 {
     cf_run_result r;
     sample_run(&r);
-    char *colored = console_text(&r, 1, 1);
+    char *colored = cf_test_console(&r, 1, 1);
     cr_expect_not_null(strstr(colored, "\033[31m"), "no red:\n%s", colored);
     cr_expect_not_null(strstr(colored, "\033[0m"));
     cr_expect_not_null(strstr(colored, "PASS\033[0m ok-1\n"), "%s", colored);
-    char *verbose = console_text(&r, 0, 1);
+    char *verbose = cf_test_console(&r, 0, 1);
     cr_expect_null(strchr(verbose, '\033'));
     cr_expect_not_null(strstr(verbose, "PASS ok-1\n"), "%s", verbose);
     cr_expect_not_null(strstr(verbose, "PASS ok-2\n"), "%s", verbose);
@@ -697,10 +629,12 @@ Test(report, console_colors_only_when_asked_and_lists_passes_when_verbose, .time
 Test(report, console_neutralises_terminal_escapes_in_results, .timeout = 10)
 {
     cf_run_result r = {0};
-    cf_case_result *c = add_case(&r, "specs/a.json", "A", "evil", NULL, 1, 0, 1.0);
-    add_check(c, "body.echo", 0, "s", "clean", "\x1b]0;pwned\x07\x1b[2J\r\x9b\xC2\x9B\xE2\x80\xAE");
-    add_exchange(c, "s", "GET /\r\n\r\n", "HTTP 200\r\n\r\n\x1b[31mred", "curl '\x1b'", 200, 1.0);
-    char *out = console_text(&r, 0, 0);
+    cf_case_result *c = cf_test_add_case(&r, "specs/a.json", "A", "evil", NULL, 1, 0, 1.0);
+    cf_test_add_check(c, "body.echo", 0, "s", "clean",
+                      "\x1b]0;pwned\x07\x1b[2J\r\x9b\xC2\x9B\xE2\x80\xAE");
+    cf_test_add_exchange(c, "s", "GET /\r\n\r\n", "HTTP 200\r\n\r\n\x1b[31mred", "curl '\x1b'", 200,
+                         1.0);
+    char *out = cf_test_console(&r, 0, 0);
     cr_expect_null(strchr(out, '\033'), "escape reached the terminal:\n%s", out);
     cr_expect_null(strchr(out, '\r'));
     cr_expect_null(strchr(out, '\x07'));
@@ -718,8 +652,8 @@ Test(report, console_summary_names_incomplete_and_unreachable_runs, .timeout = 1
     sample_run(&r);
     r.incomplete = 1;
     r.unreachable = 1;
-    r.unreachable_why = dup_or_die("(no response: Connection refused)");
-    char *out = console_text(&r, 0, 0);
+    r.unreachable_why = cf_test_dup("(no response: Connection refused)");
+    char *out = cf_test_console(&r, 0, 0);
     cr_expect_not_null(strstr(out, "INCOMPLETE: the run stopped before every case ran\n"), "%s",
                        out);
     cr_expect_not_null(strstr(out, "UNREACHABLE: (no response: Connection refused)\n"), "%s", out);

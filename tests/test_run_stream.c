@@ -153,3 +153,49 @@ Test(run_stream, record_all_writes_every_exchange_as_one_json_line, .timeout = 6
     cf_child_cleanup(&p);
     cf_test_remove_tree(dir);
 }
+
+/* The coverage object of the report in `dir`, printed compactly (a new string). */
+static char *coverage_of(const char *dir)
+{
+    cJSON *report = cf_test_load_report(dir);
+    char *text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(report, "coverage"));
+    cJSON_Delete(report);
+    cr_assert_not_null(text, "no coverage in report.json");
+    return text;
+}
+
+/* A run longer than the digest keeps (CF_MAX_KEPT_FAILURES whole + CF_MAX_KEPT_CASES compact)
+ * still counts every case per operation and covers what every response exercised. */
+Test(run_stream, bounded_run_keeps_exact_tallies_and_coverage, .timeout = 120)
+{
+    char once[64], many[64];
+    cf_test_tmpdir(once, sizeof(once));
+    cf_test_tmpdir(many, sizeof(many));
+    const char *args1[] = {"run", "--report-dir", once, SPEC, NULL};
+    const char *args2[] = {"run", "--repeat", "40", "--report-dir", many, SPEC, NULL};
+    cf_child p1, p2;
+    cf_child_run(&p1, NULL, NULL, args1);
+    cr_assert_eq(p1.status, 0, "exit %d: %s", p1.status, cf_buf_str(&p1.err));
+    cf_child_run(&p2, NULL, NULL, args2);
+    cr_assert_eq(p2.status, 0, "exit %d: %s", p2.status, cf_buf_str(&p2.err));
+
+    cJSON *report = cf_test_load_report(once);
+    double cases = num(cJSON_GetObjectItemCaseSensitive(report, "stats"), "cases");
+    cJSON_Delete(report);
+    cr_assert_gt(cases * 40, 2304, "the run must outgrow the digest (%g cases)", cases);
+    /* The per-operation table counts every case, kept or not. */
+    char row[128];
+    snprintf(row, sizeof(row), "%.0f       0        0\n", cases * 40);
+    const char *table = strstr(cf_buf_str(&p2.out), "StartAttachmentUpload");
+    cr_assert_not_null(table, "no per-operation table: %s", cf_buf_str(&p2.out));
+    cr_expect_not_null(strstr(table, row), "expected %s in %.200s", row, table);
+    /* Forty rounds of the same cases exercise exactly what one round does. */
+    char *c1 = coverage_of(once), *c2 = coverage_of(many);
+    cr_expect_str_eq(c2, c1);
+    free(c1);
+    free(c2);
+    cf_child_cleanup(&p1);
+    cf_child_cleanup(&p2);
+    cf_test_remove_tree(once);
+    cf_test_remove_tree(many);
+}

@@ -1,13 +1,15 @@
-/* test_schema.c - the JSON Schema subset validator, the schema linter and UTF-8 lengths. */
+/* test_schema.c - the JSON Schema validator, one keyword at a time and in combination:
+ * messages, paths and limits; and UTF-8 lengths. */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
 
 #include "base/limits.h"
+#include "base/utf8.h"
 #include "contract/schema.h"
+#include "schema_util.h"
 
 /* One validation case: NULL path means the instance is valid; otherwise exactly one
  * diagnostic with that path whose message contains `message`. */
@@ -18,42 +20,13 @@ typedef struct {
     const char *message;
 } vcase;
 
-/* One lint case: NULL path means no finding; otherwise exactly one, at that path. */
-typedef struct {
-    const char *schema;
-    const char *path;
-    const char *message;
-} lcase;
-
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static cJSON *parse(const char *text)
-{
-    cJSON *v = cJSON_Parse(text);
-    cr_assert_not_null(v, "test JSON does not parse: %s", text);
-    return v;
-}
-
-/* Checks that `d` holds exactly one finding at `path` containing `message`. */
-static void expect_one(const cf_diags *d, size_t n, const char *what, size_t i, const char *path,
-                       const char *message)
-{
-    cr_expect_eq(n, 1, "%s case %zu: %zu findings, want 1 (first: %s: %s)", what, i, n,
-                 d->count ? d->items[0].path : "-", d->count ? d->items[0].message : "-");
-    cr_expect_eq(d->count, n, "%s case %zu: count and stored differ", what, i);
-    if (d->count < 1)
-        return;
-    cr_expect_str_eq(d->items[0].path, path, "%s case %zu: path", what, i);
-    cr_expect_not_null(strstr(d->items[0].message, message),
-                       "%s case %zu: message \"%s\" lacks \"%s\"", what, i, d->items[0].message,
-                       message);
-}
 
 static void run_vcases(const char *what, const vcase *cases, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
-        cJSON *schema = parse(cases[i].schema);
-        cJSON *instance = parse(cases[i].instance);
+        cJSON *schema = cf_test_parse(cases[i].schema);
+        cJSON *instance = cf_test_parse(cases[i].instance);
         cf_diags d;
         cf_diags_init(&d);
         size_t n = cf_schema_validate(schema, instance, "", &d);
@@ -62,56 +35,11 @@ static void run_vcases(const char *what, const vcase *cases, size_t count)
                          cases[i].instance, cases[i].schema, d.count ? d.items[0].message : "",
                          d.count ? d.items[0].path : "");
         else
-            expect_one(&d, n, what, i, cases[i].path, cases[i].message);
+            cf_test_expect_one(&d, n, what, i, cases[i].path, cases[i].message);
         cf_diags_cleanup(&d);
         cJSON_Delete(schema);
         cJSON_Delete(instance);
     }
-}
-
-static void run_lcases(const char *what, const lcase *cases, size_t count)
-{
-    for (size_t i = 0; i < count; i++) {
-        cJSON *schema = parse(cases[i].schema);
-        cf_diags d;
-        cf_diags_init(&d);
-        size_t n = cf_schema_lint(schema, "spec.json", "", &d);
-        if (!cases[i].path) {
-            cr_expect_eq(n, 0, "%s case %zu (%s): unexpected \"%s\" at \"%s\"", what, i,
-                         cases[i].schema, d.count ? d.items[0].message : "",
-                         d.count ? d.items[0].path : "");
-        } else {
-            expect_one(&d, n, what, i, cases[i].path, cases[i].message);
-            if (d.count)
-                cr_expect_str_eq(d.items[0].file, "spec.json");
-        }
-        cf_diags_cleanup(&d);
-        cJSON_Delete(schema);
-    }
-}
-
-/* A string of `n` copies of `unit`. */
-static char *repeat(const char *unit, size_t n)
-{
-    size_t u = strlen(unit);
-    char *s = malloc(u * n + 1);
-    cr_assert_not_null(s);
-    for (size_t i = 0; i < n; i++)
-        memcpy(s + i * u, unit, u);
-    s[u * n] = '\0';
-    return s;
-}
-
-/* Validates a string instance built in memory; returns the count, fills d. */
-static size_t validate_string(const char *schema_text, const char *value, cf_diags *d)
-{
-    cJSON *schema = parse(schema_text);
-    cJSON *instance = cJSON_CreateString(value);
-    cr_assert_not_null(instance);
-    size_t n = cf_schema_validate(schema, instance, "", d);
-    cJSON_Delete(instance);
-    cJSON_Delete(schema);
-    return n;
 }
 
 /* ---- validation: one keyword at a time --------------------------------------------------- */
@@ -151,14 +79,14 @@ Test(schema, type_accepts_matching_and_reports_mismatching_values, .timeout = 5)
 Test(schema, infinite_and_nan_numbers_are_not_integers, .timeout = 5)
 {
     static const double values[] = {INFINITY, -INFINITY, NAN};
-    cJSON *schema = parse("{\"type\":\"integer\"}");
+    cJSON *schema = cf_test_parse("{\"type\":\"integer\"}");
     for (size_t i = 0; i < COUNT(values); i++) {
         cJSON *instance = cJSON_CreateNumber(values[i]);
         cr_assert_not_null(instance);
         cf_diags d;
         cf_diags_init(&d);
         size_t n = cf_schema_validate(schema, instance, "", &d);
-        expect_one(&d, n, "non-finite", i, "", "expected type integer, got number");
+        cf_test_expect_one(&d, n, "non-finite", i, "", "expected type integer, got number");
         cf_diags_cleanup(&d);
         cJSON_Delete(instance);
     }
@@ -167,7 +95,7 @@ Test(schema, infinite_and_nan_numbers_are_not_integers, .timeout = 5)
 
 Test(schema, nan_fails_minimum_and_maximum, .timeout = 5)
 {
-    cJSON *schema = parse("{\"minimum\":0,\"maximum\":10}");
+    cJSON *schema = cf_test_parse("{\"minimum\":0,\"maximum\":10}");
     cJSON *instance = cJSON_CreateNumber(NAN);
     cr_assert_not_null(instance);
     cf_diags d;
@@ -267,13 +195,13 @@ Test(schema, min_and_max_length_count_code_points_at_the_boundaries, .timeout = 
         {"\xF0\x9F\x98\x80", 257, "length 257 exceeds maxLength 256"},
     };
     for (size_t i = 0; i < COUNT(cases); i++) {
-        char *value = repeat(cases[i].unit, cases[i].n);
+        char *value = cf_test_repeat(cases[i].unit, cases[i].n);
         cf_diags d;
         cf_diags_init(&d);
-        size_t n =
-            validate_string("{\"type\":\"string\",\"minLength\":1,\"maxLength\":256}", value, &d);
+        size_t n = cf_test_validate_string(
+            "{\"type\":\"string\",\"minLength\":1,\"maxLength\":256}", value, &d);
         if (cases[i].message)
-            expect_one(&d, n, "length", i, "", cases[i].message);
+            cf_test_expect_one(&d, n, "length", i, "", cases[i].message);
         else
             cr_expect_eq(n, 0, "length case %zu: %s", i, d.count ? d.items[0].message : "");
         cf_diags_cleanup(&d);
@@ -294,10 +222,10 @@ Test(schema, max_length_at_twenty_mebibytes, .timeout = 5)
         value[cases[i].n] = '\0';
         cf_diags d;
         cf_diags_init(&d);
-        size_t n = validate_string("{\"maxLength\":20971520}", value, &d);
+        size_t n = cf_test_validate_string("{\"maxLength\":20971520}", value, &d);
         cr_expect_eq(n, cases[i].want, "case %zu", i);
         if (cases[i].want)
-            expect_one(&d, n, "20MiB", i, "", "length 20971521 exceeds maxLength 20971520");
+            cf_test_expect_one(&d, n, "20MiB", i, "", "length 20971521 exceeds maxLength 20971520");
         cf_diags_cleanup(&d);
         free(value);
     }
@@ -309,12 +237,12 @@ Test(schema, invalid_utf8_fails_a_length_check, .timeout = 5)
     for (size_t i = 0; i < COUNT(values); i++) {
         cf_diags d;
         cf_diags_init(&d);
-        size_t n = validate_string("{\"maxLength\":10}", values[i], &d);
-        expect_one(&d, n, "utf8", i, "", "not valid UTF-8");
+        size_t n = cf_test_validate_string("{\"maxLength\":10}", values[i], &d);
+        cf_test_expect_one(&d, n, "utf8", i, "", "not valid UTF-8");
         cf_diags_cleanup(&d);
         /* Without a length keyword the bytes are not looked at. */
         cf_diags_init(&d);
-        cr_expect_eq(validate_string("{\"type\":\"string\"}", values[i], &d), 0);
+        cr_expect_eq(cf_test_validate_string("{\"type\":\"string\"}", values[i], &d), 0);
         cf_diags_cleanup(&d);
     }
 }
@@ -426,15 +354,16 @@ Test(schema, uri_format_and_x_https, .timeout = 5)
 
 Test(schema, reports_every_violation_of_one_instance_together, .timeout = 5)
 {
-    cJSON *schema =
-        parse("{\"type\":\"object\",\"required\":[\"ClientToken\",\"AttachmentName\"],"
-              "\"additionalProperties\":false,\"properties\":{"
-              "\"AttachmentName\":{\"type\":\"string\",\"maxLength\":3},"
-              "\"AttachmentSizeInBytes\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":20971520},"
-              "\"ContentType\":{\"enum\":[\"text/plain\"]},"
-              "\"Tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}}");
-    cJSON *instance = parse("{\"AttachmentName\":\"abcd\",\"AttachmentSizeInBytes\":0,"
-                            "\"ContentType\":\"image/png\",\"Tags\":[\"ok\",7],\"Extra\":true}");
+    cJSON *schema = cf_test_parse(
+        "{\"type\":\"object\",\"required\":[\"ClientToken\",\"AttachmentName\"],"
+        "\"additionalProperties\":false,\"properties\":{"
+        "\"AttachmentName\":{\"type\":\"string\",\"maxLength\":3},"
+        "\"AttachmentSizeInBytes\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":20971520},"
+        "\"ContentType\":{\"enum\":[\"text/plain\"]},"
+        "\"Tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}}");
+    cJSON *instance =
+        cf_test_parse("{\"AttachmentName\":\"abcd\",\"AttachmentSizeInBytes\":0,"
+                      "\"ContentType\":\"image/png\",\"Tags\":[\"ok\",7],\"Extra\":true}");
     static const struct {
         const char *path;
         const char *message;
@@ -502,9 +431,9 @@ Test(schema, malformed_keywords_are_reported_as_violations, .timeout = 5)
 
 Test(schema, base_prefixes_every_path_and_keys_are_escaped, .timeout = 5)
 {
-    cJSON *schema = parse("{\"properties\":{\"a/b\":{\"properties\":{\"c~d\":{\"items\":"
-                          "{\"type\":\"integer\"}}}}}}");
-    cJSON *instance = parse("{\"a/b\":{\"c~d\":[1,2,\"x\"]}}");
+    cJSON *schema = cf_test_parse("{\"properties\":{\"a/b\":{\"properties\":{\"c~d\":{\"items\":"
+                                  "{\"type\":\"integer\"}}}}}}");
+    cJSON *instance = cf_test_parse("{\"a/b\":{\"c~d\":[1,2,\"x\"]}}");
     cf_diags d;
     cf_diags_init(&d);
     cr_expect_eq(cf_schema_validate(schema, instance, "/cases/3/request/body", &d), 1);
@@ -522,10 +451,10 @@ Test(schema, base_prefixes_every_path_and_keys_are_escaped, .timeout = 5)
 
 Test(schema, long_and_odd_values_are_quoted_safely_in_messages, .timeout = 5)
 {
-    char *value = repeat("q\"\n", 100);
+    char *value = cf_test_repeat("q\"\n", 100);
     cf_diags d;
     cf_diags_init(&d);
-    size_t n = validate_string("{\"enum\":[\"a\"]}", value, &d);
+    size_t n = cf_test_validate_string("{\"enum\":[\"a\"]}", value, &d);
     cr_assert_eq(n, 1);
     const char *m = d.items[0].message;
     cr_expect_not_null(strstr(m, "\"q\\\"\\nq\\\""), "escapes missing: %s", m);
@@ -537,30 +466,11 @@ Test(schema, long_and_odd_values_are_quoted_safely_in_messages, .timeout = 5)
 
     /* Invalid UTF-8 is shown escaped so messages stay valid UTF-8. */
     cf_diags_init(&d);
-    n = validate_string("{\"enum\":[\"a\"]}", "x\xFFy", &d);
+    n = cf_test_validate_string("{\"enum\":[\"a\"]}", "x\xFFy", &d);
     cr_assert_eq(n, 1);
     cr_expect_not_null(strstr(d.items[0].message, "\"x\\xFFy\""), "%s", d.items[0].message);
     cr_expect_neq(cf_utf8_length(d.items[0].message, strlen(d.items[0].message)), (size_t)-1);
     cf_diags_cleanup(&d);
-}
-
-/* Builds `levels` arrays nested in each other around a null, and a schema of as many "items". */
-static void build_nested(int levels, cJSON **schema, cJSON **instance)
-{
-    cJSON *s = cJSON_CreateObject();
-    cJSON *v = cJSON_CreateNull();
-    cr_assert(s && v);
-    for (int i = 0; i < levels; i++) {
-        cJSON *outer_s = cJSON_CreateObject();
-        cJSON *outer_v = cJSON_CreateArray();
-        cr_assert(outer_s && outer_v);
-        cr_assert(cJSON_AddItemToObject(outer_s, "items", s));
-        cr_assert(cJSON_AddItemToArray(outer_v, v));
-        s = outer_s;
-        v = outer_v;
-    }
-    *schema = s;
-    *instance = v;
 }
 
 Test(schema, validation_stops_at_the_depth_limit, .timeout = 5)
@@ -569,17 +479,17 @@ Test(schema, validation_stops_at_the_depth_limit, .timeout = 5)
     cJSON *instance;
     cf_diags d;
 
-    build_nested(CF_MAX_JSON_DEPTH, &schema, &instance);
+    cf_test_build_nested(CF_MAX_JSON_DEPTH, &schema, &instance);
     cf_diags_init(&d);
     cr_expect_eq(cf_schema_validate(schema, instance, "", &d), 0);
     cf_diags_cleanup(&d);
     cJSON_Delete(schema);
     cJSON_Delete(instance);
 
-    build_nested(CF_MAX_JSON_DEPTH + 50, &schema, &instance);
+    cf_test_build_nested(CF_MAX_JSON_DEPTH + 50, &schema, &instance);
     cf_diags_init(&d);
     size_t n = cf_schema_validate(schema, instance, "", &d);
-    expect_one(&d, n, "depth", 0, d.count ? d.items[0].path : "", "nesting deeper than");
+    cf_test_expect_one(&d, n, "depth", 0, d.count ? d.items[0].path : "", "nesting deeper than");
     cr_expect_eq(strlen(d.count ? d.items[0].path : ""), (size_t)(CF_MAX_JSON_DEPTH + 1) * 2);
     cf_diags_cleanup(&d);
     cJSON_Delete(schema);
@@ -588,12 +498,12 @@ Test(schema, validation_stops_at_the_depth_limit, .timeout = 5)
 
 Test(schema, missing_instance_null_schema_and_null_output, .timeout = 5)
 {
-    cJSON *schema = parse("{\"type\":\"string\"}");
-    cJSON *instance = parse("1");
+    cJSON *schema = cf_test_parse("{\"type\":\"string\"}");
+    cJSON *instance = cf_test_parse("1");
     cf_diags d;
     cf_diags_init(&d);
     size_t n = cf_schema_validate(schema, NULL, "/body", &d);
-    expect_one(&d, n, "null-instance", 0, "/body", "no value");
+    cf_test_expect_one(&d, n, "null-instance", 0, "/body", "no value");
     cf_diags_cleanup(&d);
     cr_expect_eq(cf_schema_validate(NULL, instance, "", NULL), 0);
     cr_expect_eq(cf_schema_validate(schema, instance, "", NULL), 1); /* counts only */
@@ -603,7 +513,7 @@ Test(schema, missing_instance_null_schema_and_null_output, .timeout = 5)
 
 Test(schema, counts_violations_beyond_the_stored_maximum, .timeout = 5)
 {
-    cJSON *schema = parse("{\"items\":{\"type\":\"string\"}}");
+    cJSON *schema = cf_test_parse("{\"items\":{\"type\":\"string\"}}");
     cJSON *instance = cJSON_CreateArray();
     cr_assert_not_null(instance);
     size_t total = CF_MAX_DIAGS + 25;
@@ -658,382 +568,5 @@ Test(schema, utf8_length_counts_code_points_and_rejects_invalid_sequences, .time
         size_t got = cf_utf8_length(copy, cases[i].len);
         cr_expect_eq(got, cases[i].want, "case %zu: %zu, want %zu", i, got, cases[i].want);
         free(copy);
-    }
-}
-
-/* ---- lint -------------------------------------------------------------------------------- */
-
-Test(schema, lint_accepts_a_well_formed_schema, .timeout = 5)
-{
-    static const lcase cases[] = {
-        {"{\"type\":\"object\",\"title\":\"Request\",\"description\":\"d\","
-         "\"required\":[\"ClientToken\",\"AttachmentName\"],\"additionalProperties\":false,"
-         "\"properties\":{"
-         "\"ClientToken\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":500},"
-         "\"AttachmentName\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":256},"
-         "\"AttachmentSizeInBytes\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":20971520},"
-         "\"ContentType\":{\"type\":\"string\",\"enum\":[\"text/plain\",\"image/png\"]},"
-         "\"Url\":{\"type\":\"string\",\"format\":\"uri\",\"x-https\":true},"
-         "\"At\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\",\"x-millis\":true},"
-         "\"Tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
-         "\"Meta\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"}}}}",
-         NULL, NULL},
-        {"{}", NULL, NULL},
-        {"{\"minLength\":3,\"maxLength\":3,\"minimum\":2,\"maximum\":2}", NULL, NULL},
-        {"{\"enum\":[1,\"a\",null]}", NULL, NULL},
-        {"{\"type\":\"number\",\"enum\":[1,2.5]}", NULL, NULL},
-    };
-    run_lcases("lint-ok", cases, COUNT(cases));
-}
-
-Test(schema, lint_reports_each_misuse_at_its_path, .timeout = 5)
-{
-    static const lcase cases[] = {
-        {"[]", "", "a schema must be an object, got array"},
-        {"{\"type\":\"strin\"}", "/type", "unknown type \"strin\""},
-        {"{\"type\":\"int\"}", "/type", "unknown type \"int\""},
-        {"{\"type\":[\"string\",1]}", "/type/1", "type names must be strings"},
-        {"{\"type\":[\"string\",\"float\"]}", "/type/1", "unknown type \"float\""},
-        {"{\"type\":[\"string\",\"string\"]}", "/type/1", "duplicate type \"string\""},
-        {"{\"type\":[]}", "/type", "must not be an empty array"},
-        {"{\"type\":{}}", "/type", "must be a type name or an array"},
-        {"{\"maxLength\":-1}", "/maxLength",
-         "\"maxLength\" must be a non-negative integer, got -1"},
-        {"{\"maxLength\":1.5}", "/maxLength", "non-negative integer, got 1.5"},
-        {"{\"minLength\":\"1\"}", "/minLength", "non-negative integer, got \"1\""},
-        {"{\"minimum\":\"1\"}", "/minimum", "\"minimum\" must be a number, got string"},
-        {"{\"maximum\":true}", "/maximum", "\"maximum\" must be a number, got boolean"},
-        {"{\"required\":\"a\"}", "/required", "\"required\" must be an array of strings"},
-        {"{\"required\":[\"a\",2]}", "/required/1", "entries must be strings, got integer"},
-        {"{\"required\":[\"a\",\"a\"]}", "/required/1", "duplicate required member \"a\""},
-        {"{\"properties\":[]}", "/properties", "\"properties\" must be an object of schemas"},
-        {"{\"properties\":{\"a\":1}}", "/properties/a", "a schema must be an object, got integer"},
-        {"{\"properties\":{\"a\":{\"properties\":{\"b/c\":{\"maxLength\":-2}}}}}",
-         "/properties/a/properties/b~1c/maxLength", "non-negative integer"},
-        {"{\"additionalProperties\":\"no\"}", "/additionalProperties", "boolean or a schema"},
-        {"{\"additionalProperties\":{\"type\":\"bool\"}}", "/additionalProperties/type",
-         "unknown type \"bool\""},
-        {"{\"items\":[{}]}", "/items", "tuple form"},
-        {"{\"format\":3}", "/format", "\"format\" must be a string"},
-        {"{\"enum\":\"a\"}", "/enum", "\"enum\" must be an array"},
-        {"{\"format\":\"e-mail\"}", "/format", "unknown format \"e-mail\" (supported: date-time"},
-        {"{\"pattern\":\"(a\"}", "/pattern", "is not an ECMA-262 regular expression"},
-        {"{\"pattern\":\"\\\\Z\"}", "/pattern", "is not an ECMA-262 regular expression"},
-        {"{\"$ref\":\"#/$defs/nope\"}", "/$ref", "cannot resolve"},
-        {"{\"$ref\":\"http://example.com/s.json\"}", "/$ref", "only local references"},
-        {"{\"multipleOf\":0}", "/multipleOf", "greater than 0"},
-        {"{\"allOf\":[]}", "/allOf", "non-empty array of schemas"},
-        {"{\"minLenght\":1}", "/minLenght",
-         "unknown keyword \"minLenght\" (did you mean \"minLength\"?)"},
-        {"{\"Type\":\"string\"}", "/Type", "did you mean \"type\"?"},
-        {"{\"x-https\":\"yes\",\"format\":\"uri\"}", "/x-https", "must be a boolean"},
-        {"{\"x-https\":true}", "/x-https", "no effect without \"format\": \"uri\""},
-        {"{\"x-millis\":true,\"format\":\"uri\"}", "/x-millis", "\"format\": \"date-time\""},
-        {"{\"type\":\"string\",\"type\":\"integer\"}", "/type", "duplicate keyword \"type\""},
-        {"{\"description\":1}", "/description", "\"description\" must be a string"},
-        {"{\"title\":null}", "/title", "\"title\" must be a string"},
-    };
-    run_lcases("lint", cases, COUNT(cases));
-}
-
-Test(schema, lint_reports_several_findings_under_base_with_the_file, .timeout = 5)
-{
-    cJSON *schema = parse("{\"type\":\"objekt\",\"properties\":{\"a\":{\"maxLength\":-1}},"
-                          "\"minimum\":\"x\",\"bogus\":1}");
-    static const struct {
-        const char *path;
-        const char *message;
-    } want[] = {
-        {"/operation/body_schema/type", "unknown type \"objekt\""},
-        {"/operation/body_schema/properties/a/maxLength", "non-negative integer"},
-        {"/operation/body_schema/minimum", "must be a number"},
-        {"/operation/body_schema/bogus", "unknown keyword \"bogus\""},
-    };
-    cf_diags d;
-    cf_diags_init(&d);
-    size_t n = cf_schema_lint(schema, "specs/x.json", "/operation/body_schema", &d);
-    cr_expect_eq(n, COUNT(want));
-    cr_assert_eq(d.count, COUNT(want));
-    for (size_t i = 0; i < COUNT(want); i++) {
-        cr_expect_str_eq(d.items[i].path, want[i].path, "finding %zu", i);
-        cr_expect_not_null(strstr(d.items[i].message, want[i].message), "finding %zu: %s", i,
-                           d.items[i].message);
-        cr_expect_str_eq(d.items[i].file, "specs/x.json");
-    }
-    cf_diags_cleanup(&d);
-    cr_expect_eq(cf_schema_lint(schema, NULL, "", NULL), COUNT(want)); /* counts only */
-    cr_expect_eq(cf_schema_lint(NULL, NULL, "", NULL), 0);
-    cJSON_Delete(schema);
-}
-
-Test(schema, lint_stops_at_the_depth_limit, .timeout = 5)
-{
-    cJSON *schema;
-    cJSON *instance;
-    build_nested(CF_MAX_JSON_DEPTH, &schema, &instance);
-    cr_expect_eq(cf_schema_lint(schema, NULL, "", NULL), 0);
-    cJSON_Delete(schema);
-    cJSON_Delete(instance);
-
-    build_nested(CF_MAX_JSON_DEPTH + 50, &schema, &instance);
-    cf_diags d;
-    cf_diags_init(&d);
-    size_t n = cf_schema_lint(schema, NULL, "", &d);
-    expect_one(&d, n, "lint-depth", 0, d.count ? d.items[0].path : "", "nested deeper than");
-    cf_diags_cleanup(&d);
-    cJSON_Delete(schema);
-    cJSON_Delete(instance);
-}
-
-/* ---- 2020-12 and OpenAPI 3.0: compiled schemas ------------------------------------------- */
-
-/* Compiles `schema_text` in `dialect` (inside `doc_text` when given), checks `instance_text`
- * in `dir`; returns the count and fills d. */
-static size_t check_in(cf_schema_dialect dialect, const char *doc_text, const char *schema_text,
-                       const char *instance_text, cf_schema_direction dir, cf_diags *d)
-{
-    cJSON *doc = doc_text ? parse(doc_text) : NULL;
-    cJSON *schema = doc ? NULL : parse(schema_text);
-    const cJSON *at = doc ? cJSON_GetObjectItemCaseSensitive(doc, schema_text) : schema;
-    cJSON *instance = parse(instance_text);
-    cf_schema_options opt = {dialect, doc};
-    cf_schema *s = NULL;
-    cr_assert_eq(cf_schema_compile(at, &opt, &s), CF_OK);
-    size_t n = cf_schema_check(s, instance, dir, "", d);
-    if (dir == CF_SCHEMA_ANY)
-        cr_expect_eq(cf_schema_accepts(s, instance), n == 0, "quick and reporting forms disagree");
-    cf_schema_free(s);
-    cJSON_Delete(instance);
-    cJSON_Delete(schema);
-    cJSON_Delete(doc);
-    return n;
-}
-
-Test(schema, openapi30_nullable_and_boolean_exclusive_bounds, .timeout = 5)
-{
-    static const struct {
-        const char *schema, *instance;
-        size_t want;
-    } cases[] = {
-        {"{\"type\":\"string\",\"nullable\":true}", "null", 0},
-        {"{\"type\":\"string\",\"nullable\":true}", "\"a\"", 0},
-        {"{\"type\":\"string\"}", "null", 1},
-        {"{\"type\":\"string\",\"nullable\":false}", "null", 1},
-        {"{\"minimum\":1,\"exclusiveMinimum\":true}", "1", 1},
-        {"{\"minimum\":1,\"exclusiveMinimum\":true}", "1.5", 0},
-        {"{\"minimum\":1,\"exclusiveMinimum\":false}", "1", 0},
-        {"{\"maximum\":5,\"exclusiveMaximum\":true}", "5", 1},
-        {"{\"maximum\":5,\"exclusiveMaximum\":true}", "4", 0},
-        {"{\"type\":\"integer\",\"format\":\"int32\"}", "2147483648", 1},
-        {"{\"type\":\"string\",\"format\":\"byte\"}", "\"aGVsbG8=\"", 0},
-        {"{\"type\":\"string\",\"format\":\"byte\"}", "\"aGVsbG8\"", 1},
-    };
-    for (size_t i = 0; i < COUNT(cases); i++) {
-        cf_diags d;
-        cf_diags_init(&d);
-        size_t n =
-            check_in(CF_SCHEMA_OAS30, NULL, cases[i].schema, cases[i].instance, CF_SCHEMA_ANY, &d);
-        cr_expect_eq(n, cases[i].want, "case %zu (%s against %s): %zu (%s)", i, cases[i].instance,
-                     cases[i].schema, n, d.count ? d.items[0].message : "-");
-        cf_diags_cleanup(&d);
-    }
-}
-
-static const char pets[] =
-    "{\"components\":{\"schemas\":{"
-    "\"Pet\":{\"oneOf\":[{\"$ref\":\"#/components/schemas/Cat\"},"
-    "{\"$ref\":\"#/components/schemas/Dog\"}],"
-    "\"discriminator\":{\"propertyName\":\"kind\",\"mapping\":{\"kitty\":\"Cat\"}}},"
-    "\"Cat\":{\"type\":\"object\",\"required\":[\"kind\",\"lives\"],"
-    "\"properties\":{\"kind\":{\"type\":\"string\"},\"lives\":{\"type\":\"integer\"}}},"
-    "\"Dog\":{\"type\":\"object\",\"required\":[\"kind\"],"
-    "\"properties\":{\"kind\":{\"type\":\"string\"},\"bark\":{\"type\":\"string\"}}}}},"
-    "\"Account\":{\"type\":\"object\",\"properties\":{"
-    "\"id\":{\"type\":\"string\",\"readOnly\":true},"
-    "\"password\":{\"type\":\"string\",\"writeOnly\":true}}}}";
-
-Test(schema, openapi30_discriminator_picks_the_branch_and_says_which, .timeout = 5)
-{
-    cJSON *doc = parse(pets);
-    const cJSON *pet = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "components"),
-                                         "schemas"),
-        "Pet");
-    cf_schema_options opt = {CF_SCHEMA_OAS30, doc};
-    cf_schema *s = NULL;
-    cr_assert_eq(cf_schema_compile(pet, &opt, &s), CF_OK);
-    static const struct {
-        const char *instance;
-        const char *message; /* NULL: valid */
-    } cases[] = {
-        {"{\"kind\":\"kitty\",\"lives\":9}", NULL},
-        {"{\"kind\":\"Dog\"}", NULL},
-        {"{\"kind\":\"kitty\"}", "picks #/components/schemas/Cat"},
-        {"{\"kind\":\"Cow\"}", "names no branch"},
-        {"{\"lives\":9}", "the discriminator member \"kind\" is missing"},
-    };
-    for (size_t i = 0; i < COUNT(cases); i++) {
-        cJSON *instance = parse(cases[i].instance);
-        cf_diags d;
-        cf_diags_init(&d);
-        size_t n = cf_schema_check(s, instance, CF_SCHEMA_ANY, "", &d);
-        if (!cases[i].message)
-            cr_expect_eq(n, 0, "case %zu: %s", i, d.count ? d.items[0].message : "");
-        else
-            cr_expect(n >= 1 && strstr(d.items[0].message, cases[i].message), "case %zu: %s", i,
-                      d.count ? d.items[0].message : "no finding");
-        cf_diags_cleanup(&d);
-        cJSON_Delete(instance);
-    }
-    cf_schema_free(s);
-    cJSON_Delete(doc);
-}
-
-Test(schema, read_only_in_a_request_and_write_only_in_a_response_are_findings, .timeout = 5)
-{
-    cf_diags d;
-    cf_diags_init(&d);
-    cr_expect_eq(check_in(CF_SCHEMA_OAS30, pets, "Account", "{\"id\":\"a\",\"password\":\"p\"}",
-                          CF_SCHEMA_REQUEST, &d),
-                 1);
-    cr_expect_str_eq(d.count ? d.items[0].path : "", "/id");
-    cr_expect(d.count && strstr(d.items[0].message, "readOnly: a request must not carry it"));
-    cf_diags_cleanup(&d);
-    cf_diags_init(&d);
-    cr_expect_eq(check_in(CF_SCHEMA_OAS30, pets, "Account", "{\"id\":\"a\",\"password\":\"p\"}",
-                          CF_SCHEMA_RESPONSE, &d),
-                 1);
-    cr_expect_str_eq(d.count ? d.items[0].path : "", "/password");
-    cf_diags_cleanup(&d);
-    cr_expect_eq(check_in(CF_SCHEMA_OAS30, pets, "Account", "{\"id\":\"a\",\"password\":\"p\"}",
-                          CF_SCHEMA_ANY, NULL),
-                 0);
-}
-
-Test(schema, violations_name_the_instance_path_and_the_keyword_path, .timeout = 5)
-{
-    cf_diags d;
-    cf_diags_init(&d);
-    size_t n = check_in(CF_SCHEMA_2020_12, NULL,
-                        "{\"$defs\":{\"id\":{\"type\":\"string\",\"pattern\":\"^[a-z]+$\"}},"
-                        "\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"$ref\":"
-                        "\"#/$defs/id\"}}}}",
-                        "{\"items\":[\"ok\",\"NO\"]}", CF_SCHEMA_ANY, &d);
-    cr_expect_eq(n, 1);
-    cr_assert_eq(d.count, 1);
-    cr_expect_str_eq(d.items[0].path, "/items/1");
-    cr_expect(strstr(d.items[0].message, "does not match the pattern \"^[a-z]+$\""), "%s",
-              d.items[0].message);
-    cr_expect(strstr(d.items[0].message, "[schema #/$defs/id/pattern]"), "%s", d.items[0].message);
-    cf_diags_cleanup(&d);
-}
-
-Test(schema, one_of_says_how_many_branches_matched_and_why_the_closest_failed, .timeout = 5)
-{
-    static const char schema[] =
-        "{\"oneOf\":[{\"type\":\"integer\"},{\"type\":\"number\",\"minimum\":2},"
-        "{\"type\":\"object\",\"required\":[\"a\",\"b\"]}]}";
-    cf_diags d;
-    cf_diags_init(&d);
-    cr_expect_eq(check_in(CF_SCHEMA_2020_12, NULL, schema, "3", CF_SCHEMA_ANY, &d), 1);
-    cr_expect(d.count && strstr(d.items[0].message, "more than one of the 3 oneOf branches "
-                                                    "(#/oneOf/0 and #/oneOf/1)"),
-              "%s", d.count ? d.items[0].message : "");
-    cf_diags_cleanup(&d);
-    cf_diags_init(&d);
-    cr_expect_eq(check_in(CF_SCHEMA_2020_12, NULL, schema, "{\"a\":1}", CF_SCHEMA_ANY, &d), 1);
-    cr_expect(d.count && strstr(d.items[0].message, "none of the 3 oneOf branches") &&
-                  strstr(d.items[0].message, "the closest, #/oneOf/2") &&
-                  strstr(d.items[0].message, "missing required member \"b\""),
-              "%s", d.count ? d.items[0].message : "");
-    cf_diags_cleanup(&d);
-}
-
-Test(schema, ref_cycles_end_at_the_depth_limit, .timeout = 5)
-{
-    cf_diags d;
-    cf_diags_init(&d);
-    size_t n = check_in(CF_SCHEMA_2020_12, NULL, "{\"$ref\":\"#\"}", "1", CF_SCHEMA_ANY, &d);
-    cr_expect_eq(n, 1);
-    cr_expect(d.count && strstr(d.items[0].message, "a $ref cycle?"));
-    cf_diags_cleanup(&d);
-}
-
-Test(schema, hostile_patterns_stop_at_the_match_limit, .timeout = 10)
-{
-    char *value = repeat("a", 40);
-    cf_diags d;
-    cf_diags_init(&d);
-    size_t n = validate_string("{\"pattern\":\"^(a+)+$\"}", value, &d);
-    /* either PCRE2's auto-possessification decides quickly, or the limit stops it */
-    cr_expect_eq(n, 0);
-    cf_diags_cleanup(&d);
-    free(value);
-    value = repeat("a", 30);
-    char *subject = malloc(strlen(value) + 2);
-    cr_assert_not_null(subject);
-    sprintf(subject, "%s!", value);
-    cf_diags_init(&d);
-    n = validate_string("{\"pattern\":\"^(a|a)+$\"}", subject, &d);
-    cr_expect_eq(n, 1);
-    cf_diags_cleanup(&d);
-    free(subject);
-    free(value);
-}
-
-Test(schema, lint_accepts_legal_schemas_and_warns_on_unsatisfiable_ones, .timeout = 5)
-{
-    static const char *const legal[] = {
-        "{\"enum\":[]}",
-        "{\"properties\":{\"a\":false},\"items\":true}",
-        "{\"const\":\"a\\u0000b\"}",
-        "false",
-        "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":\"x\","
-        "\"$comment\":\"c\",\"default\":1,\"examples\":[1],\"deprecated\":true,"
-        "\"$defs\":{\"a\":{\"type\":\"string\"}},\"allOf\":[{\"$ref\":\"#/$defs/a\"}]}",
-        "{\"minLength\":5,\"maxLength\":3}",
-        "{\"type\":\"integer\",\"maxLength\":3}",
-        "{\"prefixItems\":[{}],\"contains\":{},\"minContains\":0,\"uniqueItems\":true,"
-        "\"dependentRequired\":{\"a\":[\"b\"]},\"dependentSchemas\":{\"a\":true},"
-        "\"propertyNames\":{\"pattern\":\"^x\"},\"if\":{},\"then\":{},\"else\":{},\"not\":{}}",
-    };
-    for (size_t i = 0; i < COUNT(legal); i++) {
-        cJSON *schema = parse(legal[i]);
-        cf_diags d;
-        cf_diags_init(&d);
-        size_t n = cf_schema_lint(schema, "spec.json", "", &d);
-        cr_expect_eq(n, 0, "legal %zu (%s): %s", i, legal[i], d.count ? d.items[0].message : "");
-        for (size_t k = 0; k < d.count; k++)
-            cr_expect(strncmp(d.items[k].message, "warning: ", 9) == 0, "%s", d.items[k].message);
-        cf_diags_cleanup(&d);
-        cJSON_Delete(schema);
-    }
-    static const struct {
-        const char *schema, *path, *message;
-    } warned[] = {
-        {"{\"enum\":[]}", "/enum", "warning: \"enum\" is empty: no value can pass"},
-        {"false", "", "warning: the schema is false"},
-        {"{\"minLength\":5,\"maxLength\":3}", "/minLength", "minLength 5 exceeds maxLength 3"},
-        {"{\"minimum\":10,\"maximum\":1}", "/minimum", "minimum 10 exceeds maximum 1"},
-        {"{\"type\":\"string\",\"enum\":[\"a\",1]}", "/enum/1",
-         "enum value 1 does not have type string"},
-        {"{\"properties\":{\"a\":{}},\"required\":[\"b\"],\"additionalProperties\":false}",
-         "/required/0", "required member \"b\" is not in \"properties\""},
-        {"{\"type\":\"integer\",\"maxLength\":3}", "/maxLength",
-         "\"maxLength\" has no effect on type integer"},
-    };
-    for (size_t i = 0; i < COUNT(warned); i++) {
-        cJSON *schema = parse(warned[i].schema);
-        cf_diags d;
-        cf_diags_init(&d);
-        cr_expect_eq(cf_schema_lint(schema, "spec.json", "", &d), 0, "warned %zu", i);
-        cr_expect_eq(d.count, 1, "warned %zu: %zu findings", i, d.count);
-        if (d.count) {
-            cr_expect_str_eq(d.items[0].path, warned[i].path, "warned %zu", i);
-            cr_expect(strstr(d.items[0].message, warned[i].message), "warned %zu: %s", i,
-                      d.items[0].message);
-        }
-        cf_diags_cleanup(&d);
-        cJSON_Delete(schema);
     }
 }

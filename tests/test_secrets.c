@@ -1,7 +1,8 @@
 /* test_secrets.c - secret values never reach an artifact: the bundled specs run with
  * non-default credentials (from --var and CONFORM_VAR_*) against the embedded mock and against a
- * server that echoes the caller's token, and every console line, report.json and junit.xml is
- * searched for the secrets and for upload URL signatures. */
+ * server that echoes the caller's token, and every console line, report file (report.json,
+ * junit.xml, report.html, report.sarif) and GitHub annotation is searched for the secrets and
+ * for upload URL signatures. */
 #include <criterion/criterion.h>
 
 #include <dirent.h>
@@ -76,13 +77,13 @@ typedef struct {
     int env_refs;      /* a curl line with ${CONFORM_VAR_BEARER...} was seen */
 } scan;
 
-/* Checks every artifact of a CLI run: stdout, stderr, report.json, junit.xml. */
+/* Checks every artifact of a CLI run: stdout, stderr and every report file. */
 static void scan_cli_run(const cf_child *p, const char *dir, scan *s)
 {
     assert_no_secret("stdout", p->out.ptr);
     assert_no_secret("stderr", p->err.ptr);
-    const char *files[] = {"report.json", "junit.xml"};
-    for (size_t i = 0; i < 2; i++) {
+    const char *files[] = {"report.json", "junit.xml", "report.html", "report.sarif"};
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         char *text = cf_test_slurp(dir, files[i]);
         cr_assert_not_null(text, "no %s", files[i]);
         assert_no_secret(files[i], text);
@@ -188,6 +189,10 @@ static void scan_strings(const cf_run_result *r)
             assert_no_secret("a recorded request", c->exchanges[k].request);
             assert_no_secret("a recorded response", c->exchanges[k].response);
             assert_no_secret("a curl line", c->exchanges[k].curl);
+            if (c->exchanges[k].error_code)
+                assert_no_secret("an error code", c->exchanges[k].error_code);
+            if (c->exchanges[k].covered)
+                assert_no_secret("coverage items", c->exchanges[k].covered);
         }
     }
 }
@@ -240,6 +245,20 @@ Test(secrets, in_process_results_and_rendered_reports_hold_no_secret, .timeout =
     free(console);
     cf_buf_free(&json);
     cf_buf_free(&junit);
+    /* The other writers, and coverage items next to the results. */
+    static cf_rc (*const writers[])(const cf_run_result *, cf_buf *) = {
+        cf_report_html, cf_report_sarif, cf_report_github_annotations, cf_report_github_summary};
+    static const char *const names[] = {"report.html", "report.sarif", "annotations",
+                                        "step summary"};
+    for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++) {
+        cf_buf b;
+        cf_buf_init(&b, CF_REPORT_MAX);
+        cr_assert_eq(writers[i](&result, &b), CF_OK, "%s", names[i]);
+        assert_no_secret(names[i], cf_buf_str(&b));
+        if (i == 0) /* the page lists every case's failed checks */
+            cr_assert_not_null(strstr(cf_buf_str(&b), "secrets.echoed"), "%s", names[i]);
+        cf_buf_free(&b);
+    }
     cf_run_result_cleanup(&result);
 }
 
@@ -262,6 +281,9 @@ static void scan_prefix(const cf_run_result *r, const char *prefix, size_t offse
     }
     cr_assert_eq(cf_report_json(r, &all), CF_OK);
     cr_assert_eq(cf_report_junit(r, &all), CF_OK);
+    cr_assert_eq(cf_report_html(r, &all), CF_OK);
+    cr_assert_eq(cf_report_sarif(r, &all), CF_OK);
+    cr_assert_eq(cf_report_github_annotations(r, &all), CF_OK);
     cr_assert_null(strstr(cf_buf_str(&all), prefix),
                    "a secret at body offset %zu leaks as a prefix: ...%.60s", offset,
                    strstr(cf_buf_str(&all), prefix));

@@ -1,5 +1,6 @@
 /* bindings.c - a small name -> value list for variables and captures. */
 #include "base/bindings.h"
+#include "base/array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,16 +32,12 @@ cf_rc cf_bindings_set(cf_bindings *b, const char *name, const char *value, int s
             return CF_OK;
         }
     }
-    if (b->count == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 8;
-        cf_binding *items = realloc(b->items, cap * sizeof(*items));
-        if (!items) {
-            free(v);
-            return CF_E_NOMEM;
-        }
-        b->items = items;
-        b->cap = cap;
+    cf_binding *items = cf_array_reserve(b->items, &b->cap, b->count, sizeof(*items), 8);
+    if (!items) {
+        free(v);
+        return CF_E_NOMEM;
     }
+    b->items = items;
     char *n = cf_strdup(name);
     if (!n) {
         free(v);

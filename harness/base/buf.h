@@ -26,11 +26,7 @@ void cf_buf_reset(cf_buf *b);
 CF_WUR cf_rc cf_buf_add(cf_buf *b, const void *data, size_t len);
 CF_WUR cf_rc cf_buf_adds(cf_buf *b, const char *s);
 CF_WUR cf_rc cf_buf_addc(cf_buf *b, char c);
-CF_WUR cf_rc cf_buf_addf(cf_buf *b, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+CF_WUR cf_rc cf_buf_addf(cf_buf *b, const char *fmt, ...) CF_PRINTF(2, 3);
 CF_WUR cf_rc cf_buf_vaddf(cf_buf *b, const char *fmt, va_list ap);
 /* Returns "" for an empty buffer, never NULL. */
 const char *cf_buf_str(const cf_buf *b);

@@ -1,5 +1,6 @@
 /* diag.c - storage of diagnostics and JSON path helpers. */
 #include "base/diag.h"
+#include "base/array.h"
 #include "base/str.h"
 
 #include <stdarg.h>
@@ -30,26 +31,27 @@ void cf_diags_cleanup(cf_diags *d)
 
 void cf_diags_add(cf_diags *d, const char *file, const char *path, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    cf_diags_vadd(d, file, path, fmt, ap);
+    va_end(ap);
+}
+
+void cf_diags_vadd(cf_diags *d, const char *file, const char *path, const char *fmt, va_list ap)
+{
     if (d->count >= CF_MAX_DIAGS) {
         d->dropped++;
         return;
     }
-    if (d->count == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 8;
-        cf_diag *items = realloc(d->items, cap * sizeof(*items));
-        if (!items) {
-            d->dropped++;
-            return;
-        }
-        d->items = items;
-        d->cap = cap;
+    cf_diag *items = cf_array_reserve(d->items, &d->cap, d->count, sizeof(*items), 8);
+    if (!items) {
+        d->dropped++;
+        return;
     }
+    d->items = items;
     cf_buf msg;
     cf_buf_init(&msg, 4096);
-    va_list ap;
-    va_start(ap, fmt);
     cf_rc rc = cf_buf_vaddf(&msg, fmt, ap);
-    va_end(ap);
     cf_diag item = {cf_strdup(file), cf_strdup(path ? path : ""), cf_buf_take(&msg)};
     if (rc != CF_OK || !item.path || !item.message || (file && !item.file)) {
         free(item.file);
@@ -66,7 +68,7 @@ size_t cf_diags_total(const cf_diags *d)
     return d->count + d->dropped;
 }
 
-char *cf_path_key(char *out, size_t n, const char *base, const char *key)
+char *cf_diag_path_key(char *out, size_t n, const char *base, const char *key)
 {
     size_t at = (size_t)snprintf(out, n, "%s/", base ? base : "");
     for (const char *k = key; *k && at + 3 < n; k++) {
@@ -86,7 +88,7 @@ char *cf_path_key(char *out, size_t n, const char *base, const char *key)
     return out;
 }
 
-char *cf_path_index(char *out, size_t n, const char *base, size_t index)
+char *cf_diag_path_index(char *out, size_t n, const char *base, size_t index)
 {
     snprintf(out, n, "%s/%zu", base ? base : "", index);
     return out;

@@ -2,6 +2,7 @@
 #ifndef CF_DIAG_H
 #define CF_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "base/rc.h"
@@ -27,17 +28,16 @@ void cf_diags_init(cf_diags *d);
 void cf_diags_cleanup(cf_diags *d);
 /* Adds a finding; on allocation failure it is counted in `dropped`. Cannot fail otherwise. */
 void cf_diags_add(cf_diags *d, const char *file, const char *path, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
+    CF_PRINTF(4, 5);
+/* The same with a va_list. */
+void cf_diags_vadd(cf_diags *d, const char *file, const char *path, const char *fmt, va_list ap);
 /* Total findings, stored or dropped. */
 size_t cf_diags_total(const cf_diags *d);
 
 /* JSON path building: appends "/key" (escaping '~' and '/' as in RFC 6901) or "/index"
  * to `base` into `out` (size `n`), truncating safely. Returns out. */
-char *cf_path_key(char *out, size_t n, const char *base, const char *key);
-char *cf_path_index(char *out, size_t n, const char *base, size_t index);
+char *cf_diag_path_key(char *out, size_t n, const char *base, const char *key);
+char *cf_diag_path_index(char *out, size_t n, const char *base, size_t index);
 
 #define CF_PATH_MAX 512
 

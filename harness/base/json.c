@@ -458,3 +458,74 @@ cf_rc cf_json_pointer_remove(cJSON *root, const char *pointer)
     cJSON_Delete(cJSON_DetachItemViaPointer(parent, target));
     return CF_OK;
 }
+
+static int any_string(const cJSON *v, cf_json_string_pred pred, void *user, int depth, int max)
+{
+    if (!v || depth > max)
+        return 0;
+    if (cJSON_IsString(v) && v->valuestring && pred(user, v->valuestring, strlen(v->valuestring)))
+        return 1;
+    for (const cJSON *c = v->child; c; c = c->next)
+        if ((c->string && pred(user, c->string, strlen(c->string))) ||
+            any_string(c, pred, user, depth + 1, max))
+            return 1;
+    return 0;
+}
+
+int cf_json_any_string(const cJSON *v, cf_json_string_pred pred, void *user, int max_depth)
+{
+    return any_string(v, pred, user, 0, max_depth);
+}
+
+int cf_json_uri_decode(const char *s, char *out, size_t n)
+{
+    size_t at = 0;
+    for (size_t i = 0; s[i]; i++) {
+        char ch = s[i];
+        if (ch == '%') {
+            unsigned v = 0;
+            for (int k = 1; k <= 2; k++) {
+                char h = s[i + (size_t)k];
+                unsigned d = (h >= '0' && h <= '9')   ? (unsigned)(h - '0')
+                             : (h >= 'a' && h <= 'f') ? (unsigned)(h - 'a' + 10)
+                             : (h >= 'A' && h <= 'F') ? (unsigned)(h - 'A' + 10)
+                                                      : 16u;
+                if (d == 16)
+                    return 0;
+                v = v * 16 + d;
+            }
+            if (v == 0)
+                return 0;
+            ch = (char)v;
+            i += 2;
+        }
+        if (at + 1 >= n)
+            return 0;
+        out[at++] = ch;
+    }
+    out[at] = '\0';
+    return 1;
+}
+
+const cJSON *cf_json_ref(const cJSON *root, const char *ref, const char **why)
+{
+    char decoded[4096];
+    if (ref[0] != '#') {
+        *why = "only local references (\"#/...\") are resolved";
+        return NULL;
+    }
+    if (ref[1] != '\0' && ref[1] != '/') {
+        *why = "anchors (\"#name\") are not resolved";
+        return NULL;
+    }
+    if (!cf_json_uri_decode(ref + 1, decoded, sizeof(decoded))) {
+        *why = "the reference is not a valid URI fragment";
+        return NULL;
+    }
+    const cJSON *target = cf_json_pointer(root, decoded);
+    if (!target) {
+        *why = "it names nothing in the document";
+        return NULL;
+    }
+    return target;
+}

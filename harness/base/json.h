@@ -23,8 +23,22 @@ int cf_json_depth(const char *buf, size_t len, int stop);
  * Borrows: the result lives as long as `root`. */
 const cJSON *cf_json_pointer(const cJSON *root, const char *pointer);
 
+/* Decodes %XX escapes of a URI fragment into out (size n). Returns 0 when an escape is
+ * malformed, decodes to NUL or the result does not fit. */
+int cf_json_uri_decode(const char *s, char *out, size_t n);
+
+/* Resolves a local reference ("#", "#/json/pointer", percent-escaped) against root; NULL with
+ * the reason in *why (not local, an anchor, malformed, names nothing). Borrows like
+ * cf_json_pointer. */
+const cJSON *cf_json_ref(const cJSON *root, const char *ref, const char **why);
+
 /* Renders a value compactly into a new string (caller frees); NULL on allocation failure. */
 char *cf_json_print(const cJSON *value);
+/* Whether `pred` holds for some decoded string value or member name of the tree (escapes such
+ * as \u0063 are already decoded there, so byte matching on the raw text can miss what this
+ * finds). Depth past `max_depth` is not visited. */
+typedef int (*cf_json_string_pred)(void *user, const char *s, size_t len);
+int cf_json_any_string(const cJSON *v, cf_json_string_pred pred, void *user, int max_depth);
 
 /* Like cf_json_pointer but creates missing parent objects and replaces the target with
  * `value` (taken). Fails with CF_E_INVALID when a parent is not an object or array index is

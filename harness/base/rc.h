@@ -2,10 +2,14 @@
 #ifndef CF_RC_H
 #define CF_RC_H
 
+/* CF_WUR: the result must be used. CF_PRINTF(f, a): argument f is a printf format whose
+ * arguments start at a, so the compiler checks every call. */
 #if defined(__GNUC__) || defined(__clang__)
 #define CF_WUR __attribute__((warn_unused_result))
+#define CF_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define CF_WUR
+#define CF_PRINTF(f, a)
 #endif
 
 /* X(name, value, text): the enum, cf_strerror() and cf_err_name() all come from here. */

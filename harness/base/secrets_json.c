@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
+
 /* Masks string values (and keys) of a JSON tree in place; returns how many held a secret. */
 static size_t mask_tree(const cf_secrets *r, cJSON *v, int depth)
 {
@@ -39,24 +41,15 @@ static size_t mask_tree(const cf_secrets *r, cJSON *v, int depth)
     return found;
 }
 
-/* Whether any decoded string or key of the tree holds a secret (no copy made). */
-static int tree_holds(const cf_secrets *r, const cJSON *v, int depth)
+/* A decoded string or key that holds a secret (cf_json_any_string's predicate). */
+static int finds(void *user, const char *s, size_t len)
 {
-    if (!v || depth > 256)
-        return 0;
-    if (cJSON_IsString(v) && v->valuestring &&
-        cf_secrets_finds(r, v->valuestring, strlen(v->valuestring)))
-        return 1;
-    for (const cJSON *c = v->child; c; c = c->next)
-        if ((c->string && cf_secrets_finds(r, c->string, strlen(c->string))) ||
-            tree_holds(r, c, depth + 1))
-            return 1;
-    return 0;
+    return cf_secrets_finds(user, s, len);
 }
 
 cJSON *cf_secrets_redact_json(const cf_secrets *r, const cJSON *json)
 {
-    if (!r || !cf_secrets_longest(r) || !json || !tree_holds(r, json, 0))
+    if (!r || !cf_secrets_longest(r) || !json || !cf_json_any_string(json, finds, (void *)r, 256))
         return NULL;
     cJSON *copy = cJSON_Duplicate(json, 1);
     if (!copy)

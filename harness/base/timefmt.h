@@ -2,6 +2,8 @@
 #ifndef CF_TIMEFMT_H
 #define CF_TIMEFMT_H
 
+/* Memory: nothing is allocated; every function writes into the caller's storage. */
+
 #include <stddef.h>
 #include <stdint.h>
 

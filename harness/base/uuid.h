@@ -2,6 +2,8 @@
 #ifndef CF_UUID_H
 #define CF_UUID_H
 
+/* Memory: nothing is allocated; each writes into the caller's buffer. */
+
 #include <stddef.h>
 
 /* Writes a NUL-terminated UUID v4 (36 chars + NUL) from the kernel's random source;

@@ -12,8 +12,11 @@
 #include "base/limits.h"
 #include "contract/schema.h"
 #include "base/timefmt.h"
+#include "base/utf8.h"
 
 #define TEXT_MAX 4096u
+#define EXPECTED_MAX 256u /* bytes of an "expected" text a check composes */
+#define EXCERPT_MAX 160u  /* bytes of a body shown when it is not the JSON it should be */
 
 typedef struct {
     const cf_check_input *in;
@@ -23,11 +26,7 @@ typedef struct {
 
 /* Records a verdict; `actual` is printf-formatted and redacted before it is stored. */
 static void verdict(judge *j, const char *id, int passed, const char *expected, const char *fmt,
-                    ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 5, 6)))
-#endif
-    ;
+                    ...) CF_PRINTF(5, 6);
 
 static void verdict(judge *j, const char *id, int passed, const char *expected, const char *fmt,
                     ...)
@@ -129,13 +128,11 @@ static const char *conflicting_header(const cf_headers *h, const char *name)
     return NULL;
 }
 
-static void check_schema(judge *j, const cf_schema *compiled, const cJSON *schema,
-                         const cJSON *body, const char *what)
+static void check_schema(judge *j, const cf_schema *schema, const cJSON *body, const char *what)
 {
     cf_diags d;
     cf_diags_init(&d);
-    size_t n = compiled ? cf_schema_check(compiled, body, CF_SCHEMA_ANY, "", &d)
-                        : cf_schema_validate(schema, body, "", &d);
+    size_t n = cf_schema_check(schema, body, CF_SCHEMA_RESPONSE, "", &d);
     if (n == 0) {
         verdict(j, "envelope.shape", 1, NULL, NULL);
     } else {
@@ -151,7 +148,7 @@ static void check_schema(judge *j, const cf_schema *compiled, const cJSON *schem
                             secret ? "(message withheld: the body holds a secret)"
                                    : d.items[i].message) != CF_OK)
                 break;
-        char expected[128];
+        char expected[EXPECTED_MAX];
         snprintf(expected, sizeof(expected), "a body matching the %s schema", what);
         verdict(j, "envelope.shape", 0, expected, "%zu violation%s: %s", n, n == 1 ? "" : "s",
                 cf_buf_str(&all));
@@ -173,7 +170,7 @@ static void check_rules(judge *j)
         int ok_a =
             cJSON_IsString(a) && cf_time_parse_rfc3339(a->valuestring, strlen(a->valuestring), &ta);
         if (rule->kind == CF_RULE_FUTURE) {
-            char expected[160];
+            char expected[EXPECTED_MAX];
             char now[25];
             cf_time_format_millis(j->in->received_ms, now);
             snprintf(expected, sizeof(expected), "%s later than the response time %s", rule->path,
@@ -188,7 +185,7 @@ static void check_rules(judge *j)
             continue;
         int ok_b =
             cJSON_IsString(b) && cf_time_parse_rfc3339(b->valuestring, strlen(b->valuestring), &tb);
-        char expected[160];
+        char expected[EXPECTED_MAX];
         snprintf(expected, sizeof(expected), "%s later than %s", rule->path, rule->than);
         verdict(j, rule->id, ok_a && ok_b && ta > tb, expected, "%s = %s, %s = %s", rule->path,
                 cJSON_IsString(a) ? a->valuestring : "(not a timestamp)", rule->than,
@@ -200,11 +197,11 @@ static void check_success(judge *j)
 {
     const cf_spec *spec = j->in->spec;
     const cf_response *r = j->in->response;
-    char expected[64];
+    char expected[EXPECTED_MAX];
     snprintf(expected, sizeof(expected), "HTTP %d", spec->resp.success_status);
     verdict(j, "status.success", r->status == spec->resp.success_status, expected, "HTTP %ld",
             r->status);
-    check_schema(j, j->in->success_schema, spec->resp.success_schema, r->json, "success");
+    check_schema(j, spec->resp.success_compiled, r->json, "success");
     check_rules(j);
 }
 
@@ -229,7 +226,7 @@ static void check_error(judge *j)
         int status = cf_spec_code_status(spec, code);
         verdict(j, "error.code-known", status >= 0, "a code of the catalogue", "\"%s\"", code);
         if (status >= 0) {
-            char expected[96];
+            char expected[EXPECTED_MAX];
             snprintf(expected, sizeof(expected), "HTTP %d for %s", status, code);
             verdict(j, "status.code-mismatch", r->status == status, expected, "HTTP %ld",
                     r->status);
@@ -239,22 +236,13 @@ static void check_error(judge *j)
     verdict(j, "error.message", msg && *msg, "a non-empty error message", "%s",
             msg ? "an empty message" : "no message");
     if (r->json)
-        check_schema(j, j->in->error_schema, spec->resp.error_schema, r->json, "error");
+        check_schema(j, spec->resp.error_compiled, r->json, "error");
 }
 
-/* Whether a decoded string (or key) of the tree holds the secret: escapes hide it from bytes. */
-static int json_holds(const cJSON *v, const char *secret, int depth)
+/* A decoded string (or key) holding the secret: escapes hide it from byte matching. */
+static int holds_secret(void *secret, const char *s, size_t len)
 {
-    if (!v || depth > CF_MAX_JSON_DEPTH + 1)
-        return 0;
-    if (cJSON_IsString(v) && v->valuestring &&
-        cf_secrets_value_in(secret, v->valuestring, strlen(v->valuestring)))
-        return 1;
-    for (const cJSON *c = v->child; c; c = c->next)
-        if ((c->string && cf_secrets_value_in(secret, c->string, strlen(c->string))) ||
-            json_holds(c, secret, depth + 1))
-            return 1;
-    return 0;
+    return cf_secrets_value_in(secret, s, len);
 }
 
 /* secrets.echoed: a credential the request carried must not come back anywhere. */
@@ -277,7 +265,7 @@ static void check_echo(judge *j)
             continue;
         if (r->body.len && cf_secrets_value_in(secret, r->body.ptr, r->body.len))
             leaked = "the body";
-        else if (json_holds(r->json, secret, 0))
+        else if (cf_json_any_string(r->json, holds_secret, (void *)secret, CF_MAX_JSON_DEPTH + 1))
             leaked = "the body (JSON-escaped)";
         for (size_t h = 0; h < r->headers.count && !leaked; h++)
             if (cf_secrets_value_in(secret, r->headers.items[h].value,
@@ -304,12 +292,15 @@ static void check_member_compare(judge *j, const cJSON *map, int want_equal)
     for (const cJSON *m = map ? map->child : NULL; m; m = m->next) {
         cf_buf want;
         cf_buf_init(&want, 1u << 20);
-        char err[256] = "";
+        char err[CF_ERR_MAX] = "";
         cf_rc rc = cf_template_expand(m->valuestring, j->in->ctx, &want, err, sizeof(err));
         char *got = cf_checks_value_text(j->in->response->json, m->string);
-        char expected[TEXT_MAX];
-        snprintf(expected, sizeof(expected), "%s %s %s", m->string,
-                 want_equal ? "==" : "!=", rc == CF_OK ? cf_buf_str(&want) : err);
+        char expected[EXPECTED_MAX];
+        /* A long expectation is cut to EXPECTED_MAX: the verdict still names the member. */
+        int cut = snprintf(expected, sizeof(expected), "%s %s %s", m->string,
+                           want_equal ? "==" : "!=", rc == CF_OK ? cf_buf_str(&want) : err) >=
+                  (int)sizeof(expected);
+        (void)cut;
         int same = got && rc == CF_OK && strcmp(got, cf_buf_str(&want)) == 0;
         /* equal needs both sides; not_equal holds when either is missing: an absent member, or
          * one an earlier answer never had (it is optional), cannot repeat anything. */
@@ -339,7 +330,7 @@ static void check_expectations(judge *j)
     if (s->outcome != CF_OUTCOME_ANY) {
         cf_envelope want =
             s->outcome == CF_OUTCOME_SUCCESS ? CF_ENVELOPE_SUCCESS : CF_ENVELOPE_ERROR;
-        char expected[256];
+        char expected[EXPECTED_MAX];
         snprintf(expected, sizeof(expected), "a %s answer%s%s", envelope_name(want),
                  s->code ? " with code " : "", s->code ? s->code : "");
         verdict(j, "expect.outcome", r->envelope == want || allowed, expected,
@@ -351,7 +342,7 @@ static void check_expectations(judge *j)
         verdict(j, "expect.code", ok, s->code, "%s", r->error_code ? r->error_code : "(none)");
     }
     if (s->status) {
-        char expected[32];
+        char expected[EXPECTED_MAX];
         snprintf(expected, sizeof(expected), "HTTP %d", s->status);
         verdict(j, "expect.status", r->status == s->status || allowed, expected, "HTTP %ld",
                 r->status);
@@ -382,7 +373,7 @@ cf_rc cf_checks_run(const cf_check_input *in, cf_case_result *out)
             "body and headers within their bounds", "%s",
             r->body_truncated ? "the body passed its size bound and was cut off"
                               : "the headers passed their size bound");
-    char expected[128];
+    char expected[EXPECTED_MAX];
     snprintf(expected, sizeof(expected), "at most %ld ms", spec->latency_ms);
     verdict(&j, "latency.budget", r->elapsed_ms <= (double)spec->latency_ms, expected, "%.0f ms",
             r->elapsed_ms);
@@ -401,7 +392,7 @@ cf_rc cf_checks_run(const cf_check_input *in, cf_case_result *out)
                 "no %s header", name);
     }
     if (!r->json) {
-        char excerpt[160];
+        char excerpt[EXCERPT_MAX];
         body_excerpt(&j, excerpt, sizeof(excerpt));
         if (r->json_rc == CF_E_TOO_DEEP)
             verdict(&j, "json.valid", 0, "one complete JSON value", "nested deeper than %d",
@@ -419,7 +410,7 @@ cf_rc cf_checks_run(const cf_check_input *in, cf_case_result *out)
         verdict(&j, "json.valid", 1, NULL, NULL);
     }
     if (r->json) {
-        char excerpt[160];
+        char excerpt[EXCERPT_MAX];
         body_excerpt(&j, excerpt, sizeof(excerpt));
         verdict(&j, "envelope.kind", r->envelope != CF_ENVELOPE_NEITHER,
                 "a success or an error envelope", "%s", excerpt);
@@ -458,7 +449,7 @@ cf_rc cf_checks_consistent(const cf_step *st, const cf_response *const *response
             }
         }
         free(first);
-        char expected[256];
+        char expected[EXPECTED_MAX];
         snprintf(expected, sizeof(expected), "%s identical in all %zu successful copies",
                  p->valuestring, successes);
         char *actual = cf_secrets_redact_dup(secrets, cf_buf_str(&seen), seen.len, TEXT_MAX * 4);

@@ -9,7 +9,6 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "check/result.h"
-#include "contract/schema.h"
 #include "contract/spec.h"
 #include "contract/template.h"
 
@@ -49,10 +48,6 @@ typedef struct {
     const cf_tmpl_ctx *ctx;    /* expands equal / not_equal templates */
     const char *label;         /* step label for the records */
     int64_t received_ms;       /* wall clock when the response arrived */
-    /* optional: the spec's success and error schemas compiled once by the caller (a run
-       judges thousands of responses against the same two); NULL: compiled per check */
-    const cf_schema *success_schema;
-    const cf_schema *error_schema;
 } cf_check_input;
 
 /* Runs every applicable check, recording each verdict on `out`. Returns CF_E_NOMEM only when a

@@ -1,5 +1,6 @@
 /* record.c - text forms of an exchange for reports, redacted as they are made. */
 #include "check/record.h"
+#include "base/shell.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -125,11 +126,9 @@ static cf_rc add_quoted(cf_buf *b, const char *s, size_t len, const cf_secrets *
     cf_buf_init(&clean, len * 8 + 1024);
     cf_rc rc = cf_secrets_redact(r, s, len, &clean);
     if (rc == CF_OK)
-        rc = cf_buf_addc(b, '\'');
-    for (size_t i = 0; rc == CF_OK && i < clean.len; i++)
-        rc = clean.ptr[i] == '\'' ? cf_buf_adds(b, "'\\''") : cf_buf_addc(b, clean.ptr[i]);
+        rc = cf_shell_quote(b, cf_buf_str(&clean), clean.len);
     cf_buf_free(&clean);
-    return rc == CF_OK ? cf_buf_addc(b, '\'') : rc;
+    return rc;
 }
 
 /* The secret variable whose value this is, or NULL. */

@@ -3,6 +3,9 @@
 #ifndef CF_RECORD_H
 #define CF_RECORD_H
 
+/* Memory: each function returns a new string the caller frees with free(); NULL means
+ * allocation failed. The inputs are borrowed for the call only. */
+
 #include "base/secrets.h"
 #include "http/request.h"
 #include "http/response.h"

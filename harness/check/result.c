@@ -1,5 +1,6 @@
 /* result.c - storage of run, case and check results. */
 #include "check/result.h"
+#include "base/array.h"
 #include "base/str.h"
 
 #include <stdlib.h>
@@ -12,6 +13,8 @@ static void free_exchanges(cf_case_result *c)
         free(c->exchanges[i].request);
         free(c->exchanges[i].response);
         free(c->exchanges[i].curl);
+        free(c->exchanges[i].error_code);
+        free(c->exchanges[i].covered);
     }
     free(c->exchanges);
 }
@@ -36,14 +39,21 @@ void cf_case_result_cleanup(cf_case_result *c)
     free(c->checks);
     free_exchanges(c);
     free(c->replay);
+    free(c->operation);
     memset(c, 0, sizeof(*c));
 }
 
 void cf_case_result_compact(cf_case_result *c)
 {
-    free_exchanges(c);
-    c->exchanges = NULL;
-    c->exchange_count = c->exchange_cap = 0;
+    /* The exchanges' step, status and error code stay: failures are grouped by them. */
+    for (size_t i = 0; i < c->exchange_count; i++) {
+        cf_exchange_record *e = &c->exchanges[i];
+        free(e->request);
+        free(e->response);
+        free(e->curl);
+        free(e->covered);
+        e->request = e->response = e->curl = e->covered = NULL;
+    }
     for (size_t i = 0; i < c->check_count; i++) {
         cf_check_result *k = &c->checks[i];
         if (!k->passed)
@@ -65,6 +75,61 @@ cf_rc cf_run_result_take_case(cf_run_result *r, cf_case_result *c)
     return CF_OK;
 }
 
+const char *cf_case_result_operation(const cf_case_result *c)
+{
+    if (c->operation && *c->operation)
+        return c->operation;
+    if (c->spec_title && *c->spec_title)
+        return c->spec_title;
+    return c->spec_file ? c->spec_file : "";
+}
+
+cf_rc cf_run_result_drop_case(cf_run_result *r, const cf_case_result *c)
+{
+    const char *name = cf_case_result_operation(c);
+    size_t k = 0;
+    while (k < r->dropped_op_count && strcmp(r->dropped_ops[k].operation, name) != 0)
+        k++;
+    if (k == r->dropped_op_count) {
+        cf_op_tally *ops = cf_array_reserve(r->dropped_ops, &r->dropped_op_cap, r->dropped_op_count,
+                                            sizeof(*ops), 4);
+        if (!ops)
+            return CF_E_NOMEM;
+        r->dropped_ops = ops;
+        memset(&ops[k], 0, sizeof(ops[k]));
+        if (!(ops[k].operation = cf_strdup(name)))
+            return CF_E_NOMEM;
+        r->dropped_op_count++;
+    }
+    cf_op_tally *t = &r->dropped_ops[k];
+    if (!c->ran) {
+        t->not_run++;
+        r->dropped_not_run++;
+    } else if (c->passed) {
+        t->passed++;
+        r->dropped_passed++;
+    } else {
+        t->failed++;
+        r->dropped_failed++;
+    }
+    return CF_OK;
+}
+
+void cf_run_result_clear_coverage(cf_run_result *r)
+{
+    for (size_t i = 0; i < r->coverage_count; i++) {
+        free(r->coverage[i].operation);
+        free(r->coverage[i].spec_file);
+        for (size_t k = 0; k < r->coverage[i].count; k++)
+            free(r->coverage[i].items[k]);
+        free(r->coverage[i].items);
+        free(r->coverage[i].hit);
+    }
+    free(r->coverage);
+    r->coverage = NULL;
+    r->coverage_count = 0;
+}
+
 void cf_run_result_cleanup(cf_run_result *r)
 {
     if (!r)
@@ -72,6 +137,10 @@ void cf_run_result_cleanup(cf_run_result *r)
     for (size_t i = 0; i < r->count; i++)
         cf_case_result_cleanup(&r->cases[i]);
     free(r->cases);
+    cf_run_result_clear_coverage(r);
+    for (size_t i = 0; i < r->dropped_op_count; i++)
+        free(r->dropped_ops[i].operation);
+    free(r->dropped_ops);
     free(r->unreachable_why);
     free(r->target);
     memset(r, 0, sizeof(*r));
@@ -79,14 +148,10 @@ void cf_run_result_cleanup(cf_run_result *r)
 
 cf_case_result *cf_run_result_add_case(cf_run_result *r)
 {
-    if (r->count == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        cf_case_result *cases = realloc(r->cases, cap * sizeof(*cases));
-        if (!cases)
-            return NULL;
-        r->cases = cases;
-        r->cap = cap;
-    }
+    cf_case_result *cases = cf_array_reserve(r->cases, &r->cap, r->count, sizeof(*cases), 64);
+    if (!cases)
+        return NULL;
+    r->cases = cases;
     cf_case_result *c = &r->cases[r->count++];
     memset(c, 0, sizeof(*c));
     return c;
@@ -95,14 +160,11 @@ cf_case_result *cf_run_result_add_case(cf_run_result *r)
 cf_rc cf_case_add_check(cf_case_result *c, const char *id, int passed, const char *step,
                         const char *expected, const char *actual)
 {
-    if (c->check_count == c->check_cap) {
-        size_t cap = c->check_cap ? c->check_cap * 2 : 16;
-        cf_check_result *checks = realloc(c->checks, cap * sizeof(*checks));
-        if (!checks)
-            return CF_E_NOMEM;
-        c->checks = checks;
-        c->check_cap = cap;
-    }
+    cf_check_result *checks =
+        cf_array_reserve(c->checks, &c->check_cap, c->check_count, sizeof(*checks), 16);
+    if (!checks)
+        return CF_E_NOMEM;
+    c->checks = checks;
     cf_check_result k = {cf_strdup(id), passed, cf_strdup(step), cf_strdup(expected),
                          cf_strdup(actual)};
     if (!k.id || (step && !k.step) || (expected && !k.expected) || (actual && !k.actual)) {
@@ -119,20 +181,17 @@ cf_rc cf_case_add_check(cf_case_result *c, const char *id, int passed, const cha
 cf_rc cf_case_add_exchange(cf_case_result *c, char *step, char *request, char *response, char *curl,
                            long status, double elapsed_ms)
 {
-    if (c->exchange_count == c->exchange_cap) {
-        size_t cap = c->exchange_cap ? c->exchange_cap * 2 : 4;
-        cf_exchange_record *ex = realloc(c->exchanges, cap * sizeof(*ex));
-        if (!ex) {
-            free(step);
-            free(request);
-            free(response);
-            free(curl);
-            return CF_E_NOMEM;
-        }
-        c->exchanges = ex;
-        c->exchange_cap = cap;
+    cf_exchange_record *ex =
+        cf_array_reserve(c->exchanges, &c->exchange_cap, c->exchange_count, sizeof(*ex), 4);
+    if (!ex) {
+        free(step);
+        free(request);
+        free(response);
+        free(curl);
+        return CF_E_NOMEM;
     }
+    c->exchanges = ex;
     c->exchanges[c->exchange_count++] =
-        (cf_exchange_record){step, request, response, curl, status, elapsed_ms, 0, 0};
+        (cf_exchange_record){step, request, response, curl, status, elapsed_ms, 0, NULL, NULL, 0};
     return CF_OK;
 }

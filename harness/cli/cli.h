@@ -4,10 +4,16 @@
 
 #include <stddef.h>
 
+#include <stdio.h>
+
 #include "base/diag.h"
+#include "check/result.h"
 #include "cli/options.h" /* the exit statuses, CF_EXIT_* */
+#include "contract/vars.h"
+#include "http/transport.h"
 
 int cf_cli_lint(int argc, char **argv);
+int cf_cli_list(int argc, char **argv);
 int cf_cli_run(int argc, char **argv);
 int cf_cli_serve(int argc, char **argv);
 
@@ -21,6 +27,54 @@ typedef struct {
 
 int cf_cli_collect_specs(const char *const *args, size_t n, cf_cli_paths *out);
 void cf_cli_paths_free(cf_cli_paths *p);
+/* Removes (with a note on stderr) the AWS models and overlays among the paths: contracts the
+ * v1 runner cannot run by themselves. */
+void cf_cli_paths_drop_aws(cf_cli_paths *p);
+
+/* When GITHUB_ACTIONS=true: prints an error annotation per failure group on `out` and appends a
+ * Markdown summary to $GITHUB_STEP_SUMMARY (when set). Problems are reported on stderr. */
+void cf_cli_github(const cf_run_result *r, FILE *out);
+
+/* Appends to `run` the flags of `conform run` that reproduce this run's outcome for `spec`
+ * (--target unless the mock; each variable of the spec set by --var or CONFORM_VAR_, secret
+ * ones as "${CONFORM_VAR_<NAME>}" references; --proxy, --cacert, --insecure; --timeout,
+ * --max-body, --retries when not the defaults) and to `curl` the curl options that match
+ * (-x, --cacert, -k, --max-time), every value shell-quoted. A proxy with a user:password is
+ * written as "${CONFORM_PROXY}". Returns what cf_buf returns. */
+CF_WUR cf_rc cf_cli_rerun_flags(const char *target, const cf_transport_opts *t,
+                                const cf_vars_sources *vars, const cf_spec *spec, cf_buf *run,
+                                cf_buf *curl);
+
+/* The value variable `name` gets from --var (the last one wins) or CONFORM_VAR_<NAME>; NULL
+ * when neither sets it. Borrowed from `src`. */
+const char *cf_cli_var_value(const cf_vars_sources *src, const char *name);
+
+/* Checks the variables given to `conform run` against its specs, printing each problem: a
+ * --var no spec declares, a secret variable given empty (unless its name is in allow_empty).
+ * Returns CF_EXIT_OK or CF_EXIT_USAGE. */
+int cf_cli_vars_check(cf_spec *const *specs, size_t n, const cf_vars_sources *src,
+                      const char *const *allow_empty, size_t allow_count);
+
+/* `all` with only the --var overrides `spec` declares, printing one note per name skipped.
+ * Memory: *own is a new array out->overrides points into (free() it after the run). */
+CF_WUR cf_rc cf_cli_vars_for(const cf_spec *spec, const cf_vars_sources *all, cf_vars_sources *out,
+                             const char ***own);
+
+/* Whether a --proxy URL names a scheme conform supports (http:// or https://). */
+int cf_cli_proxy_scheme_ok(const char *url);
+
+/* Whether the proxy itself cannot be reached (refused, unresolvable, silent), with curl's
+ * words in `why`. Called after a run found its target unreachable through the proxy. */
+int cf_cli_proxy_refuses(const char *proxy, char *why, size_t n);
+
+/* `proxy` for messages and reports: a user:password@ part becomes <redacted>@. */
+void cf_cli_proxy_display(const char *proxy, char *out, size_t n);
+
+/* Parses the command line of a command that takes FILE arguments (at least one) and whose only
+ * option is --help, the first of its list, into *p (the files end in p->args). Returns
+ * CF_CLI_GO_ON, or the exit status (help shown, a usage error, no FILE). */
+cf_cli_status cf_cli_parse_files(cf_cli_parser *p, const cf_cli_command *cmd, int argc,
+                                 char **argv);
 
 /* Prints diagnostics as "file:path: message" lines on stderr. */
 void cf_cli_print_diags(const cf_diags *d);

@@ -10,7 +10,8 @@ static const char usage_head[] =
     "commands:\n"
     "  run    [options] [SPEC|DIR]...   run spec cases against a target (default: the mock)\n"
     "  serve  --spec FILE [options]     serve a spec as a mock HTTP server\n"
-    "  lint   SPEC|DIR...               check spec files against the format\n";
+    "  lint   FILE|DIR...               check contracts (OpenAPI, AWS models, v1 specs)\n"
+    "  list   FILE|DIR...               list operations, cases and tags\n";
 
 static const char usage_tail[] =
     "`conform <command> --help` describes a command's options.\n"
@@ -35,6 +36,8 @@ static int dispatch(const cf_cli_parser *p, int argc, char **argv)
         return cf_cli_serve(argc, argv);
     if (strcmp(cmd, "lint") == 0)
         return cf_cli_lint(argc, argv);
+    if (strcmp(cmd, "list") == 0)
+        return cf_cli_list(argc, argv);
     fprintf(stderr, "conform: unknown command \"%s\"\n\n", cmd);
     cf_cli_help_print(p->cmd, stderr);
     return CF_EXIT_USAGE;

@@ -35,6 +35,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/rc.h"
+
 /* Exit statuses every subcommand uses. */
 enum {
     CF_EXIT_OK = 0,          /* every check held / all specs valid */
@@ -125,11 +127,7 @@ int cf_cli_parser_next(cf_cli_parser *p);
 
 /* Prints "conform CMD: <message>" and a pointer to --help on p->err; returns
  * CF_CLI_EXIT_USAGE. */
-cf_cli_status cf_cli_usage_error(const cf_cli_parser *p, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+cf_cli_status cf_cli_usage_error(const cf_cli_parser *p, const char *fmt, ...) CF_PRINTF(2, 3);
 
 /* Prints the command's help (head, the option list, tail) on `f`. */
 void cf_cli_help_print(const cf_cli_command *cmd, FILE *f);

@@ -9,8 +9,10 @@
 #include "cli/cli.h"
 #include "cli/target.h"
 #include "base/limits.h"
+#include "check/coverage.h"
 #include "report/report.h"
 #include "run/runner.h"
+#include "base/str.h"
 #include "base/timefmt.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -24,8 +26,10 @@ static void on_signal(int sig)
 static const char usage_head[] =
     "usage: conform run [options] [SPEC|DIR]...\n"
     "\n"
-    "Runs the cases of each spec (default: specs/) against a target and writes report.json\n"
-    "and junit.xml. Variables also come from CONFORM_VAR_<NAME>.\n";
+    "Runs the cases of each spec (default: specs/) against a target and writes report.json,\n"
+    "junit.xml, report.html and report.sarif. Variables also come from CONFORM_VAR_<NAME>.\n"
+    "With GITHUB_ACTIONS=true it also prints error annotations and appends a summary to\n"
+    "$GITHUB_STEP_SUMMARY. `conform list` shows the cases and tags a selection can use.\n";
 
 static const char usage_tail[] =
     "exit status: 0 every check held, 1 a check failed, 2 usage or spec error,\n"
@@ -33,6 +37,8 @@ static const char usage_tail[] =
 
 /* Sorted by name; handled by the one switch in parse_args(). */
 #define RUN_OPTIONS(X)                                                                             \
+    X(ALLOW_EMPTY_VAR, "allow-empty-var", 0, required_argument, "NAME",                            \
+      "send secret variable NAME even when it is empty (repeatable)")                              \
     X(CACERT, "cacert", 0, required_argument, "FILE",                                              \
       "CA bundle to verify the target's TLS certificate with")                                     \
     X(FILTER, "filter", 0, required_argument, "GLOB",                                              \
@@ -43,14 +49,18 @@ static const char usage_tail[] =
     X(JOBS, "jobs", 0, required_argument, "N", "requests in flight at once, 1..256 (default 8)")   \
     X(MAX_BODY, "max-body", 0, required_argument, "BYTES",                                         \
       "largest response body accepted (default 1048576)")                                          \
-    X(PROXY, "proxy", 0, required_argument, "URL", "send everything through this HTTP(S) proxy")   \
+    X(MIN_COVERAGE, "min-coverage", 0, required_argument, "P",                                     \
+      "fail (exit 1) when the spec coverage is below P percent, 0..100")                           \
+    X(PROXY, "proxy", 0, required_argument, "URL",                                                 \
+      "send everything through this http:// or https:// proxy\n"                                   \
+      "(http_proxy and the like in the environment are ignored)")                                  \
     X(QUIET, "quiet", 0, no_argument, NULL, "print only failures and the summary")                 \
     X(RECORD_ALL, "record-all", 0, required_argument, "FILE",                                      \
       "also write every exchange, passing ones too, to FILE (NDJSON)")                             \
     X(REPEAT, "repeat", 0, required_argument, "N",                                                 \
       "run the selection N times, 1..1000, each with fresh tokens")                                \
     X(REPORT_DIR, "report-dir", 0, required_argument, "DIR",                                       \
-      "where report.json and junit.xml go (default reports)")                                      \
+      "where report.json, junit.xml, report.html and\nreport.sarif go (default reports)")          \
     X(RETRIES, "retries", 0, required_argument, "N",                                               \
       "retries after a transport failure of a retry-safe request (0..5)")                          \
     X(SHARD, "shard", 0, required_argument, "K/N",                                                 \
@@ -63,7 +73,8 @@ static const char usage_tail[] =
     X(TIMEOUT, "timeout", 0, required_argument, "MS",                                              \
       "per-request timeout, 1..600000 (default 10000)")                                            \
     X(VAR, "var", 0, required_argument, "NAME=VALUE", "set a spec variable (repeatable)")          \
-    X(VERBOSE, "verbose", 0, no_argument, NULL, "also list passing cases")                         \
+    X(VERBOSE, "verbose", 0, no_argument, NULL,                                                    \
+      "also list passing cases, and every failed case\n(not one per cause)")                       \
     X(VERSION, "version", 0, no_argument, NULL, "print the version")
 
 CF_CLI_COMMAND(run_command, RUN_OPTIONS, "run", usage_head, usage_tail);
@@ -79,6 +90,9 @@ typedef struct {
     size_t var_count;
     const char **tags;
     size_t tag_count;
+    const char **allow_empty; /* --allow-empty-var names */
+    size_t allow_empty_count;
+    long min_coverage;        /* percent; -1: not asked */
     const char *const *paths; /* the SPEC|DIR arguments (in argv) */
     size_t path_count;
 } run_args;
@@ -122,6 +136,10 @@ static cf_cli_status parse_args(int argc, char **argv, run_args *a)
             return CF_CLI_EXIT_USAGE;
         case CF_CLI_ARG:
             break;
+        case OPT_ALLOW_EMPTY_VAR:
+            if (!push(&a->allow_empty, &a->allow_empty_count, val))
+                return CF_CLI_EXIT_USAGE;
+            break;
         case OPT_CACERT:
             if (access(val, R_OK) != 0)
                 return cf_cli_usage_error(&p, "--cacert %s: %s", val, strerror(errno));
@@ -145,7 +163,20 @@ static cf_cli_status parse_args(int argc, char **argv, run_args *a)
                 return CF_CLI_EXIT_USAGE;
             a->run.transport.max_body = (size_t)v;
             break;
+        case OPT_MIN_COVERAGE:
+            if (!cf_cli_uint(&p, 0, 100, &v))
+                return CF_CLI_EXIT_USAGE;
+            a->min_coverage = (long)v;
+            break;
         case OPT_PROXY:
+            if (!cf_cli_proxy_scheme_ok(val)) {
+                char shown[CF_ERR_MAX];
+                cf_cli_proxy_display(val, shown, sizeof(shown));
+                return cf_cli_usage_error(&p,
+                                          "--proxy expects an http:// or https:// URL, got \"%s\" "
+                                          "(SOCKS and other proxies are not supported)",
+                                          shown);
+            }
             a->run.transport.proxy = val;
             break;
         case OPT_QUIET:
@@ -214,7 +245,7 @@ typedef struct {
     size_t total;
     size_t done;
     cf_report_stream *stream; /* the report files, appended as cases end */
-    char err[1024];           /* the stream's first error */
+    char err[CF_ERR_MAX];     /* the stream's first error */
 } progress;
 
 static void on_progress(void *user, const cf_case_result *c, size_t done, size_t total)
@@ -259,16 +290,93 @@ static int load_all(const cf_cli_paths *paths, cf_spec **specs)
     return bad;
 }
 
+/* A terminal that understands escape sequences: not a pipe, not TERM=dumb. */
+static int smart_terminal(int fd)
+{
+    const char *term = getenv("TERM");
+    return isatty(fd) && !(term && strcmp(term, "dumb") == 0);
+}
+
+/* Colour only where it shows, and never against NO_COLOR. */
+static int use_color(void)
+{
+    const char *no_color = getenv("NO_COLOR");
+    return smart_terminal(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
+/* One spec: its rerun and curl flags, the overrides it declares, its cases run. */
+static cf_rc run_one(run_args *a, const cf_spec *spec, const cf_vars_sources *vars,
+                     cf_run_result *result, char *err, size_t errlen)
+{
+    cf_buf rerun, curl;
+    cf_buf_init(&rerun, CF_RERUN_MAX);
+    cf_buf_init(&curl, CF_RERUN_MAX);
+    cf_vars_sources own;
+    const char **list = NULL;
+    cf_rc rc = cf_cli_vars_for(spec, vars, &own, &list);
+    if (rc == CF_OK)
+        rc = cf_cli_rerun_flags(a->target, &a->run.transport, &own, spec, &rerun, &curl);
+    a->run.rerun_flags = cf_buf_str(&rerun);
+    a->run.curl_flags = cf_buf_str(&curl);
+    if (rc == CF_OK)
+        rc = cf_cli_target_run(spec, a->target, &own, &a->run, result, err, errlen);
+    else
+        snprintf(err, errlen, "out of memory");
+    a->run.rerun_flags = a->run.curl_flags = NULL;
+    cf_buf_free(&rerun);
+    cf_buf_free(&curl);
+    free(list);
+    return rc;
+}
+
+/* An unreachable target behind a --proxy: when the proxy itself does not answer, say so. */
+static void blame_proxy(const run_args *a, cf_run_result *result, char *err, size_t errlen)
+{
+    char why[512] = "";
+    const char *proxy = a->run.transport.proxy;
+    if (!proxy || !cf_cli_proxy_refuses(proxy, why, sizeof(why)))
+        return;
+    char shown[CF_ERR_MAX / 2];
+    cf_cli_proxy_display(proxy, shown, sizeof(shown));
+    /* A cut message still names the proxy first. */
+    if (snprintf(err, errlen, "the proxy %s cannot be reached (%s); the target was never tried",
+                 shown, why) < 0)
+        snprintf(err, errlen, "the proxy cannot be reached; the target was never tried");
+    char *text = cf_strdup(err);
+    if (text) {
+        free(result->unreachable_why);
+        result->unreachable_why = text;
+    }
+}
+
 static int execute(run_args *a, cf_spec **specs, size_t n)
 {
+    const char **env = NULL;
+    size_t env_count = 0;
+    cf_cli_env_vars(&env, &env_count);
+    cf_vars_sources vars = {a->vars, a->var_count, env, env_count};
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < specs[i]->case_count; k++)
+            total += (size_t)cf_run_selects(&a->run, &specs[i]->cases[k], k) *
+                     (a->run.repeat > 1 ? a->run.repeat : 1);
+    int exit_code = cf_cli_vars_check(specs, n, &vars, a->allow_empty, a->allow_empty_count);
+    if (exit_code == CF_EXIT_OK && total == 0) {
+        /* Zero checks must not read as "every check held" in a CI gate, nor replace the
+         * reports of the last run that did check something. */
+        fprintf(stderr, "conform run: no case matches the --tag/--filter/--shard selection; "
+                        "check the spelling (conform list shows every case and tag); earlier "
+                        "reports are left as they are\n");
+        exit_code = CF_EXIT_USAGE;
+    }
+    if (exit_code != CF_EXIT_OK) {
+        free(env);
+        return exit_code;
+    }
     cf_run_result result = {0};
     result.started_ms = cf_time_now_ms();
     double t0 = cf_time_mono_ms();
-    progress prog = {isatty(STDERR_FILENO) && !is_ci() && !a->quiet, 0, 0, NULL, ""};
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < specs[i]->case_count; k++)
-            prog.total += (size_t)cf_run_selects(&a->run, &specs[i]->cases[k], k) *
-                          (a->run.repeat > 1 ? a->run.repeat : 1);
+    progress prog = {smart_terminal(STDERR_FILENO) && !is_ci() && !a->quiet, total, 0, NULL, ""};
     a->run.progress = on_progress;
     a->run.progress_user = &prog;
     a->run.on_case = on_case;
@@ -276,21 +384,23 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     a->run.keep = CF_RUN_KEEP_DIGEST;
     a->run.record_exchanges = a->record_all != NULL;
     a->run.stop = &stop_flag;
-    int exit_code = CF_EXIT_OK;
-    char err[1024] = "";
-    char werr[1024] = "";
-    if (cf_report_stream_open(a->report_dir, &result, a->record_all, &prog.stream, werr,
-                              sizeof(werr)) != CF_OK) {
-        fprintf(stderr, "conform run: cannot write reports: %s\n", werr);
+    char err[CF_ERR_MAX] = "";
+    char oerr[CF_ERR_MAX] = "";
+    if (cf_report_stream_open(a->report_dir, &result, a->record_all, &prog.stream, oerr,
+                              sizeof(oerr)) != CF_OK) {
+        fprintf(stderr, "conform run: cannot write reports: %s\n", oerr);
+        free(env);
         return CF_EXIT_USAGE;
     }
-    const char **env = NULL;
-    size_t env_count = 0;
-    cf_cli_env_vars(&env, &env_count);
-    cf_vars_sources vars = {a->vars, a->var_count, env, env_count};
+    /* Coverage is marked by the runner as responses come: a bounded run keeps no passing
+     * exchange, yet every response counts. */
+    cf_rc cov = cf_coverage_prepare((const cf_spec *const *)specs, n, &result);
+    if (cov != CF_OK)
+        fprintf(stderr, "conform run: spec coverage not computed: %s\n", cf_strerror(cov));
     for (size_t i = 0; i < n && exit_code == CF_EXIT_OK; i++) {
-        cf_rc rc =
-            cf_cli_target_run(specs[i], a->target, &vars, &a->run, &result, err, sizeof(err));
+        cf_rc rc = run_one(a, specs[i], &vars, &result, err, sizeof(err));
+        if (rc == CF_E_TRANSPORT)
+            blame_proxy(a, &result, err, sizeof(err));
         if (rc == CF_E_INTERRUPTED)
             exit_code = CF_EXIT_INTERRUPTED;
         else if (prog.err[0]) {
@@ -310,28 +420,34 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     result.duration_ms = cf_time_mono_ms() - t0;
     if (prog.tty)
         fputs("\r\033[K", stderr);
-    if (prog.total == 0 && exit_code == CF_EXIT_OK) {
-        /* Zero checks must not read as "every check held" in a CI gate. */
-        fprintf(stderr, "conform run: no case matches the --tag/--filter/--shard selection; "
-                        "check the spelling (conform lint lists the cases' specs)\n");
-        exit_code = CF_EXIT_USAGE;
-    }
-    const char *no_color = getenv("NO_COLOR");
-    int color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
-    cf_report_console(&result, stdout, color, a->verbose && !a->quiet);
+    cf_report_console(&result, stdout, use_color(), a->verbose && !a->quiet);
+    char werr[CF_ERR_MAX] = "";
     cf_rc closed = cf_report_stream_close(prog.stream, werr, sizeof(werr));
     cf_report_stream_free(prog.stream);
+    /* report.html and report.sarif are written from the run's digest (cf_run_result). */
+    if (closed == CF_OK)
+        closed = cf_report_write_end(&result, a->report_dir, werr, sizeof(werr));
     if (closed != CF_OK) {
         fprintf(stderr, "conform run: cannot write reports: %s\n", werr);
         if (exit_code == CF_EXIT_OK)
             exit_code = CF_EXIT_USAGE;
     } else if (!a->quiet) {
-        printf("reports: %s/report.json, %s/junit.xml%s%s%s\n", a->report_dir, a->report_dir,
-               a->record_all ? ", " : "", a->record_all ? a->record_all : "",
+        printf("reports: %s/report.json, junit.xml, report.html, report.sarif%s%s%s\n",
+               a->report_dir, a->record_all ? ", " : "", a->record_all ? a->record_all : "",
                result.incomplete ? " (marked incomplete)" : "");
     }
+    cf_cli_github(&result, stdout);
     if (exit_code == CF_EXIT_OK && result.failed)
         exit_code = CF_EXIT_FAILED;
+    /* Coverage that could not be computed is none: a gate asking for some must not pass. */
+    double covered = result.coverage_count ? cf_report_coverage_percent(&result, NULL, NULL) : 0.0;
+    if (a->min_coverage >= 0 && covered < (double)a->min_coverage &&
+        exit_code != CF_EXIT_INTERRUPTED) {
+        fprintf(stderr, "conform run: spec coverage %.1f%% is below --min-coverage %ld\n", covered,
+                a->min_coverage);
+        if (exit_code == CF_EXIT_OK)
+            exit_code = CF_EXIT_FAILED;
+    }
     free(env);
     if (exit_code == CF_EXIT_INTERRUPTED)
         fprintf(stderr, "conform run: interrupted; partial reports written\n");
@@ -345,6 +461,7 @@ int cf_cli_run(int argc, char **argv)
     memset(&a, 0, sizeof(a));
     cf_run_opts_init(&a.run);
     a.report_dir = "reports";
+    a.min_coverage = -1;
     cf_cli_status st = parse_args(argc, argv, &a);
     int rc = st;
     cf_cli_paths paths = {0};
@@ -358,6 +475,7 @@ int cf_cli_run(int argc, char **argv)
                       : cf_cli_collect_specs(default_dir, 1, &paths);
     if (rc != CF_EXIT_OK)
         goto out;
+    cf_cli_paths_drop_aws(&paths);
     specs = calloc(paths.count ? paths.count : 1, sizeof(*specs));
     if (!specs) {
         rc = CF_EXIT_USAGE;
@@ -382,5 +500,6 @@ out:
     cf_cli_paths_free(&paths);
     free(a.vars);
     free(a.tags);
+    free(a.allow_empty);
     return rc;
 }

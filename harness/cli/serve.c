@@ -13,6 +13,7 @@
 #include "mock/mock.h"
 #include "contract/spec.h"
 #include "contract/vars.h"
+#include "base/limits.h"
 
 static const char usage_head[] =
     "usage: conform serve --spec FILE [--port N] [--bind ADDR] [--var NAME=VALUE]...\n"
@@ -51,7 +52,7 @@ static cf_cli_status parse_args(int argc, char **argv, serve_args *a)
 {
     cf_cli_parser p;
     cf_cli_parser_init(&p, &serve_command, argc, argv);
-    char err[512];
+    char err[CF_ERR_MAX];
     unsigned long long n = 0;
     int id;
     while ((id = cf_cli_parser_next(&p)) != CF_CLI_END) {
@@ -137,7 +138,7 @@ int cf_cli_serve(int argc, char **argv)
     cf_mock *mock = NULL;
     cf_diags d;
     cf_diags_init(&d);
-    char err[512] = "";
+    char err[CF_ERR_MAX] = "";
     cf_cli_status st = parse_args(argc, argv, &a);
     int status = st;
     if (st != CF_CLI_GO_ON)

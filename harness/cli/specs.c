@@ -1,4 +1,5 @@
-/* specs.c - turns SPEC|DIR arguments into spec file paths, and prints diagnostics. */
+/* specs.c - turns SPEC|DIR arguments into spec file paths, prints diagnostics, and parses the
+ * command line of the commands that take only files. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "contract/aws.h"
 
 #define MAX_SPEC_FILES 10000u
 #define MAX_DIR_DEPTH 16
@@ -119,4 +121,38 @@ void cf_cli_print_diags(const cf_diags *d)
     }
     if (d->dropped)
         fprintf(stderr, "... and %zu more problems not shown\n", d->dropped);
+}
+
+void cf_cli_paths_drop_aws(cf_cli_paths *p)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < p->count; i++) {
+        if (cf_aws_file_kind_of(p->items[i]) == CF_AWS_FILE_OTHER) {
+            p->items[kept++] = p->items[i];
+            continue;
+        }
+        fprintf(stderr,
+                "conform run: skipping %s: an AWS model or overlay (lint it with conform "
+                "lint; suites run it)\n",
+                p->items[i]);
+        free(p->items[i]);
+    }
+    p->count = kept;
+}
+
+cf_cli_status cf_cli_parse_files(cf_cli_parser *p, const cf_cli_command *cmd, int argc, char **argv)
+{
+    cf_cli_parser_init(p, cmd, argc, argv);
+    int id;
+    while ((id = cf_cli_parser_next(p)) != CF_CLI_END) {
+        if (id == CF_CLI_ERROR)
+            return CF_CLI_EXIT_USAGE;
+        if (id == CF_CLI_OPTION_BASE) /* --help */
+            return cf_cli_help(p);
+    }
+    if (p->arg_count == 0) {
+        cf_cli_help_print(cmd, p->err);
+        return CF_CLI_EXIT_USAGE;
+    }
+    return CF_CLI_GO_ON;
 }

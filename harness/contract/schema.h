@@ -54,11 +54,7 @@ typedef struct cf_schema cf_schema;
  * CF_E_INVALID when schema is NULL, CF_E_NOMEM. opt may be NULL (2020-12, own root).
  * Memory: the result borrows `schema` and opt->document, which must outlive it; free it with
  * cf_schema_free() (accepts NULL). */
-cf_rc cf_schema_compile(const cJSON *schema, const cf_schema_options *opt, cf_schema **out)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((warn_unused_result))
-#endif
-    ;
+CF_WUR cf_rc cf_schema_compile(const cJSON *schema, const cf_schema_options *opt, cf_schema **out);
 void cf_schema_free(cf_schema *s);
 
 /* Adds one diagnostic per violation to `out` (may be NULL: only count; file NULL, path = the
@@ -84,7 +80,9 @@ size_t cf_schema_lint(const cJSON *schema, const char *file, const char *base, c
 size_t cf_schema_lint_with(const cJSON *schema, const cf_schema_options *opt, const char *file,
                            const char *base, cf_diags *out);
 
-/* Length of a UTF-8 string in code points; (size_t)-1 when it is not valid UTF-8. */
-size_t cf_utf8_length(const char *s, size_t len);
+/* The same, but a format the validator does not know is only warned about: OpenAPI's formats
+ * are open-ended ("binary", "password" are annotations there). */
+size_t cf_schema_lint_open(const cJSON *schema, const cf_schema_options *opt, const char *file,
+                           const char *base, cf_diags *out);
 
 #endif

@@ -1,9 +1,8 @@
-/* schema_compile.c - turns a JSON schema into its compiled form once: keywords read, refs
- * resolved, regexes compiled. */
+/* schema_compile.c - turns a JSON schema into its compiled form once: one node per schema
+ * object, the problems found, the dialect (keywords and refs are read by the files beside it). */
 #include "contract/schema.h"
 #include "contract/schema_internal.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,26 +17,10 @@ struct cf_schema_slot {
     cf_schema_node *node;
 };
 
-/* A $ref waiting for its target, resolved after the tree is compiled: iterating instead of
- * recursing keeps a long chain of refs off the C stack. */
-typedef struct pending {
-    cf_schema_node *from;
-    const char *ref;
-    struct pending *next;
-} pending;
-
-typedef struct {
-    cf_schema *s;
-    const cJSON *root; /* where "#" points */
-    int draft4;
-    pending *todo;
-    cf_rc rc; /* sticky: CF_E_NOMEM once any allocation failed */
-} cctx;
-
 static const char draft4_uri[] = "http://json-schema.org/draft-04/schema";
 static const char draft2020_uri[] = "https://json-schema.org/draft/2020-12/schema";
 
-static char *dup_str(cctx *c, const char *s)
+static char *dup_str(cf_schema_cctx *c, const char *s)
 {
     size_t n = strlen(s) + 1;
     char *d = malloc(n);
@@ -49,14 +32,8 @@ static char *dup_str(cctx *c, const char *s)
     return d;
 }
 
-/* Records a keyword the validator cannot evaluate; validation reports it. */
-static void problem(cctx *c, cf_schema_node *n, const char *keyword, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static void problem(cctx *c, cf_schema_node *n, const char *keyword, const char *fmt, ...)
+void cf_schema_compile_problem(cf_schema_cctx *c, cf_schema_node *n, const char *keyword,
+                               const char *fmt, ...)
 {
     char msg[MESSAGE_MAX];
     char path[CF_PATH_MAX];
@@ -65,7 +42,7 @@ static void problem(cctx *c, cf_schema_node *n, const char *keyword, const char 
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     if (keyword)
-        cf_path_key(path, sizeof(path), n->spath, keyword);
+        cf_diag_path_key(path, sizeof(path), n->spath, keyword);
     else
         snprintf(path, sizeof(path), "%s", n->spath);
     cf_schema_problem *grown = realloc(n->malformed, (n->n_malformed + 1) * sizeof(*grown));
@@ -94,7 +71,7 @@ static size_t slot_hash(const cJSON *src, size_t cap)
     return (h >> 7) & (cap - 1);
 }
 
-static cf_schema_node *slot_find(cctx *c, const cJSON *src)
+static cf_schema_node *slot_find(cf_schema_cctx *c, const cJSON *src)
 {
     cf_schema *s = c->s;
     if (!s->cap_slots)
@@ -107,7 +84,7 @@ static cf_schema_node *slot_find(cctx *c, const cJSON *src)
     }
 }
 
-static int slot_put(cctx *c, const cJSON *src, cf_schema_node *node)
+static int slot_put(cf_schema_cctx *c, const cJSON *src, cf_schema_node *node)
 {
     cf_schema *s = c->s;
     if ((s->n_slots + 1) * 2 > s->cap_slots) {
@@ -138,455 +115,8 @@ static int slot_put(cctx *c, const cJSON *src, cf_schema_node *node)
     return 1;
 }
 
-static cf_schema_node *compile(cctx *c, const cJSON *src, const char *spath, int depth);
-
-/* A subschema at spath/key (and /index when index != (size_t)-1). */
-static cf_schema_node *sub(cctx *c, const cJSON *src, const char *spath, const char *key,
-                           size_t index, int depth)
-{
-    char path[CF_PATH_MAX];
-    cf_path_key(path, sizeof(path), spath, key);
-    if (index != (size_t)-1) {
-        char inner[CF_PATH_MAX];
-        cf_path_index(inner, sizeof(inner), path, index);
-        return compile(c, src, inner, depth + 1);
-    }
-    return compile(c, src, path, depth + 1);
-}
-
-static int is_schema(const cJSON *v)
-{
-    return cJSON_IsObject(v) || cJSON_IsBool(v);
-}
-
-/* An array of subschemas (allOf, anyOf, oneOf, prefixItems); 0 when malformed. */
-static int schema_list(cctx *c, cf_schema_node *n, const cJSON *kw, int depth,
-                       cf_schema_node ***out, size_t *count)
-{
-    size_t len = (size_t)cJSON_GetArraySize(kw);
-    if (!cJSON_IsArray(kw) || (len == 0 && strcmp(kw->string, "prefixItems") != 0)) {
-        problem(c, n, kw->string, "\"%s\" must be a non-empty array of schemas", kw->string);
-        return 0;
-    }
-    *out = calloc(len ? len : 1, sizeof(**out));
-    if (!*out) {
-        c->rc = CF_E_NOMEM;
-        return 0;
-    }
-    size_t i = 0;
-    for (const cJSON *e = kw->child; e; e = e->next, i++)
-        (*out)[i] = sub(c, e, n->spath, kw->string, i, depth);
-    *count = len;
-    return 1;
-}
-
-static int is_count(const cJSON *v)
-{
-    return cf_schema_is_count(v);
-}
-
-/* A keyword holding a count (minLength, maxItems, ...). */
-static void count_kw(cctx *c, cf_schema_node *n, const cJSON *kw, unsigned bit, double *at)
-{
-    if (!is_count(kw)) {
-        problem(c, n, kw->string, "\"%s\" must be a non-negative integer", kw->string);
-        return;
-    }
-    n->has |= bit;
-    *at = kw->valuedouble;
-}
-
-static void number_kw(cctx *c, cf_schema_node *n, const cJSON *kw, unsigned bit, double *at)
-{
-    if (!cJSON_IsNumber(kw) || !isfinite(kw->valuedouble)) {
-        problem(c, n, kw->string, "\"%s\" must be a number", kw->string);
-        return;
-    }
-    n->has |= bit;
-    *at = kw->valuedouble;
-}
-
-static void bool_kw(cctx *c, cf_schema_node *n, const cJSON *kw, unsigned bit)
-{
-    if (!cJSON_IsBool(kw)) {
-        problem(c, n, kw->string, "\"%s\" must be a boolean", kw->string);
-        return;
-    }
-    if (cJSON_IsTrue(kw))
-        n->has |= bit;
-}
-
-static void type_kw(cctx *c, cf_schema_node *n, const cJSON *type)
-{
-    unsigned mask = 0;
-    int ok = 0;
-    if (cJSON_IsString(type)) {
-        mask = cf_schema_type_bit(type->valuestring);
-        ok = mask != 0;
-    } else if (cJSON_IsArray(type) && (type->child || !c->draft4)) {
-        ok = 1;
-        for (const cJSON *t = type->child; t; t = t->next) {
-            unsigned bit = cJSON_IsString(t) ? cf_schema_type_bit(t->valuestring) : 0;
-            if (!bit)
-                ok = 0;
-            mask |= bit;
-        }
-        ok = ok && type->child;
-    }
-    if (!ok) {
-        problem(c, n, "type",
-                "\"type\" must name object, array, string, integer, number, boolean or null "
-                "(or be a non-empty array of them)");
-        return;
-    }
-    n->has |= CF_K_TYPE;
-    n->types = mask;
-}
-
-static void regex_kw(cctx *c, cf_schema_node *n, const char *keyword, const char *pattern,
-                     cf_schema_regex **out)
-{
-    char err[256];
-    cf_rc rc = cf_schema_regex_compile(pattern, strlen(pattern), out, err, sizeof(err));
-    if (rc == CF_E_NOMEM)
-        c->rc = rc;
-    else if (rc != CF_OK)
-        problem(c, n, keyword, "pattern \"%.200s\" is not an ECMA-262 regular expression: %s",
-                pattern, err);
-}
-
-static void queue_ref(cctx *c, cf_schema_node *from, const char *ref)
-{
-    pending *p = malloc(sizeof(*p));
-    if (!p) {
-        c->rc = CF_E_NOMEM;
-        return;
-    }
-    p->from = from;
-    p->ref = ref;
-    p->next = c->todo;
-    c->todo = p;
-}
-
-static void properties_kw(cctx *c, cf_schema_node *n, const cJSON *kw, int depth)
-{
-    if (!cJSON_IsObject(kw)) {
-        problem(c, n, kw->string, "\"%s\" must be an object of schemas", kw->string);
-        return;
-    }
-    int patterns = strcmp(kw->string, "patternProperties") == 0;
-    size_t len = (size_t)cJSON_GetArraySize(kw);
-    if (len == 0)
-        return;
-    cf_schema_named *named = NULL;
-    cf_schema_pattern *pats = NULL;
-    if (patterns)
-        pats = calloc(len, sizeof(*pats));
-    else
-        named = calloc(len, sizeof(*named));
-    if (!named && !pats) {
-        c->rc = CF_E_NOMEM;
-        return;
-    }
-    size_t i = 0;
-    char path[CF_PATH_MAX];
-    cf_path_key(path, sizeof(path), n->spath, kw->string);
-    for (const cJSON *p = kw->child; p; p = p->next) {
-        const char *key = p->string ? p->string : "";
-        char psub[CF_PATH_MAX];
-        cf_path_key(psub, sizeof(psub), path, key);
-        if (patterns) {
-            cf_schema_regex *re = NULL;
-            regex_kw(c, n, "patternProperties", key, &re);
-            if (!re)
-                continue;
-            pats[i].re = re;
-            pats[i++].node = compile(c, p, psub, depth + 1);
-        } else {
-            named[i].name = key;
-            named[i++].node = compile(c, p, psub, depth + 1);
-        }
-    }
-    if (patterns) {
-        n->pattern_props = pats;
-        n->n_pattern_props = i;
-    } else {
-        n->props = named;
-        n->n_props = i;
-    }
-}
-
-static int is_string_array(const cJSON *a)
-{
-    if (!cJSON_IsArray(a))
-        return 0;
-    for (const cJSON *e = a->child; e; e = e->next)
-        if (!cJSON_IsString(e))
-            return 0;
-    return 1;
-}
-
-/* dependentRequired, dependentSchemas, and draft-04's dependencies (either form). */
-static void dependents_kw(cctx *c, cf_schema_node *n, const cJSON *kw, int depth)
-{
-    int required = strcmp(kw->string, "dependentRequired") == 0;
-    int schemas = strcmp(kw->string, "dependentSchemas") == 0;
-    if (!cJSON_IsObject(kw)) {
-        problem(c, n, kw->string, "\"%s\" must be an object", kw->string);
-        return;
-    }
-    size_t len = (size_t)cJSON_GetArraySize(kw);
-    if (len == 0)
-        return;
-    cf_schema_dependent *grown =
-        realloc(n->dependents, (n->n_dependents + len) * sizeof(*n->dependents));
-    if (!grown) {
-        c->rc = CF_E_NOMEM;
-        return;
-    }
-    n->dependents = grown;
-    char path[CF_PATH_MAX];
-    cf_path_key(path, sizeof(path), n->spath, kw->string);
-    for (const cJSON *d = kw->child; d; d = d->next) {
-        cf_schema_dependent *dep = &n->dependents[n->n_dependents];
-        memset(dep, 0, sizeof(*dep));
-        dep->name = d->string ? d->string : "";
-        if (!schemas && is_string_array(d)) {
-            dep->names = d;
-        } else if (!required && is_schema(d)) {
-            char psub[CF_PATH_MAX];
-            cf_path_key(psub, sizeof(psub), path, dep->name);
-            dep->node = compile(c, d, psub, depth + 1);
-        } else {
-            problem(c, n, kw->string, "\"%s\" entries must be %s", kw->string,
-                    required  ? "arrays of strings"
-                    : schemas ? "schemas"
-                              : "arrays of strings or schemas");
-            continue;
-        }
-        n->n_dependents++;
-    }
-}
-
-/* discriminator: {propertyName, mapping}; branches are resolved like $refs. */
-static void discriminator_kw(cctx *c, cf_schema_node *n, const cJSON *kw)
-{
-    const cJSON *name = cf_schema_keyword(kw, "propertyName");
-    if (!cJSON_IsObject(kw) || !cJSON_IsString(name)) {
-        problem(c, n, "discriminator",
-                "\"discriminator\" must be an object with a string "
-                "\"propertyName\"");
-        return;
-    }
-    n->discriminator = name->valuestring;
-    const cJSON *mapping = cf_schema_keyword(kw, "mapping");
-    if (!mapping)
-        return;
-    size_t len = (size_t)cJSON_GetArraySize(mapping);
-    if (!cJSON_IsObject(mapping) || !len) {
-        if (!cJSON_IsObject(mapping))
-            problem(c, n, "discriminator", "\"discriminator\".\"mapping\" must be an object");
-        return;
-    }
-    n->mapping = calloc(len, sizeof(*n->mapping));
-    if (!n->mapping) {
-        c->rc = CF_E_NOMEM;
-        return;
-    }
-    for (const cJSON *m = mapping->child; m; m = m->next) {
-        if (!cJSON_IsString(m)) {
-            problem(c, n, "discriminator", "\"discriminator\".\"mapping\" values must be strings");
-            continue;
-        }
-        n->mapping[n->n_mapping++].name = m->string ? m->string : "";
-    }
-}
-
-/* Reads every keyword of one schema object into n. */
-static void keywords(cctx *c, cf_schema_node *n, const cJSON *src, int depth)
-{
-    const cJSON *ref = cf_schema_keyword(src, "$ref");
-    if (ref) {
-        if (!cJSON_IsString(ref))
-            problem(c, n, "$ref", "\"$ref\" must be a string");
-        else
-            queue_ref(c, n, ref->valuestring);
-        if (c->draft4 && cJSON_IsString(ref))
-            return; /* draft-04: a $ref replaces its siblings */
-    }
-    const cJSON *ex_min = NULL, *ex_max = NULL;
-    for (const cJSON *kw = src->child; kw; kw = kw->next) {
-        const char *k = kw->string ? kw->string : "";
-        if (k[0] == '$' || k[0] == 'x' || k[0] == 't' || k[0] == 'd' || k[0] == 'e' ||
-            k[0] == 'n') {
-            /* the rare letters first: most annotations start with these */
-            if (strcmp(k, "type") == 0)
-                type_kw(c, n, kw);
-            else if (strcmp(k, "x-https") == 0)
-                bool_kw(c, n, kw, CF_K_X_HTTPS);
-            else if (strcmp(k, "x-millis") == 0)
-                bool_kw(c, n, kw, CF_K_X_MILLIS);
-            else if (strcmp(k, "then") == 0 && !c->draft4)
-                n->then_ = is_schema(kw) ? sub(c, kw, n->spath, k, (size_t)-1, depth) : NULL;
-            else if (strcmp(k, "else") == 0 && !c->draft4)
-                n->else_ = is_schema(kw) ? sub(c, kw, n->spath, k, (size_t)-1, depth) : NULL;
-            else if (strcmp(k, "enum") == 0) {
-                if (!cJSON_IsArray(kw))
-                    problem(c, n, k, "\"enum\" must be an array");
-                else
-                    n->enum_ = kw;
-            } else if (strcmp(k, "exclusiveMinimum") == 0)
-                ex_min = kw;
-            else if (strcmp(k, "exclusiveMaximum") == 0)
-                ex_max = kw;
-            else if (strcmp(k, "not") == 0)
-                n->not_ = sub(c, kw, n->spath, k, (size_t)-1, depth);
-            else if (strcmp(k, "nullable") == 0)
-                bool_kw(c, n, kw, CF_K_NULLABLE);
-            else if (strcmp(k, "dependentRequired") == 0 || strcmp(k, "dependentSchemas") == 0 ||
-                     (strcmp(k, "dependencies") == 0 && c->draft4))
-                dependents_kw(c, n, kw, depth);
-            else if (strcmp(k, "discriminator") == 0)
-                discriminator_kw(c, n, kw);
-            else if (strcmp(k, "$defs") == 0 || strcmp(k, "definitions") == 0) {
-                if (!cJSON_IsObject(kw)) {
-                    problem(c, n, k, "\"%s\" must be an object of schemas", k);
-                    continue;
-                }
-                /* compiled even when unused, so the linter sees their problems */
-                char path[CF_PATH_MAX];
-                cf_path_key(path, sizeof(path), n->spath, k);
-                for (const cJSON *d = kw->child; d; d = d->next) {
-                    char psub[CF_PATH_MAX];
-                    cf_path_key(psub, sizeof(psub), path, d->string ? d->string : "");
-                    compile(c, d, psub, depth + 1);
-                }
-            }
-            continue;
-        }
-        if (strcmp(k, "properties") == 0 || strcmp(k, "patternProperties") == 0)
-            properties_kw(c, n, kw, depth);
-        else if (strcmp(k, "required") == 0) {
-            if (!is_string_array(kw))
-                problem(c, n, k, "\"required\" must be an array of strings");
-            else
-                n->required = kw;
-        } else if (strcmp(k, "additionalProperties") == 0) {
-            if (!is_schema(kw))
-                problem(c, n, k, "\"additionalProperties\" must be a boolean or a schema");
-            else
-                n->additional = sub(c, kw, n->spath, k, (size_t)-1, depth);
-        } else if (strcmp(k, "items") == 0) {
-            if (cJSON_IsArray(kw) && c->draft4)
-                schema_list(c, n, kw, depth, &n->prefix_items, &n->n_prefix_items);
-            else if (cJSON_IsArray(kw))
-                problem(c, n, k,
-                        "\"items\" as an array (tuple form) is draft-04; 2020-12 names it "
-                        "\"prefixItems\"");
-            else if (!is_schema(kw))
-                problem(c, n, k, "\"items\" must be a schema");
-            else
-                n->items = sub(c, kw, n->spath, k, (size_t)-1, depth);
-        } else if (strcmp(k, "prefixItems") == 0 && !c->draft4)
-            schema_list(c, n, kw, depth, &n->prefix_items, &n->n_prefix_items);
-        else if (strcmp(k, "allOf") == 0)
-            schema_list(c, n, kw, depth, &n->all_of, &n->n_all_of);
-        else if (strcmp(k, "anyOf") == 0)
-            schema_list(c, n, kw, depth, &n->any_of, &n->n_any_of);
-        else if (strcmp(k, "oneOf") == 0)
-            schema_list(c, n, kw, depth, &n->one_of, &n->n_one_of);
-        else if (strcmp(k, "if") == 0 && !c->draft4)
-            n->if_ = sub(c, kw, n->spath, k, (size_t)-1, depth);
-        else if (strcmp(k, "const") == 0 && !c->draft4)
-            n->const_ = kw;
-        else if (strcmp(k, "minimum") == 0)
-            number_kw(c, n, kw, CF_K_MINIMUM, &n->minimum);
-        else if (strcmp(k, "maximum") == 0)
-            number_kw(c, n, kw, CF_K_MAXIMUM, &n->maximum);
-        else if (strcmp(k, "multipleOf") == 0) {
-            number_kw(c, n, kw, CF_K_MULTIPLE_OF, &n->multiple_of);
-            if ((n->has & CF_K_MULTIPLE_OF) && !(n->multiple_of > 0)) {
-                n->has &= ~(unsigned)CF_K_MULTIPLE_OF;
-                problem(c, n, k, "\"multipleOf\" must be greater than 0");
-            }
-        } else if (strcmp(k, "minLength") == 0)
-            count_kw(c, n, kw, CF_K_MIN_LENGTH, &n->min_length);
-        else if (strcmp(k, "maxLength") == 0)
-            count_kw(c, n, kw, CF_K_MAX_LENGTH, &n->max_length);
-        else if (strcmp(k, "minItems") == 0)
-            count_kw(c, n, kw, CF_K_MIN_ITEMS, &n->min_items);
-        else if (strcmp(k, "maxItems") == 0)
-            count_kw(c, n, kw, CF_K_MAX_ITEMS, &n->max_items);
-        else if (strcmp(k, "minProperties") == 0)
-            count_kw(c, n, kw, CF_K_MIN_PROPS, &n->min_props);
-        else if (strcmp(k, "maxProperties") == 0)
-            count_kw(c, n, kw, CF_K_MAX_PROPS, &n->max_props);
-        else if (strcmp(k, "minContains") == 0 && !c->draft4)
-            count_kw(c, n, kw, CF_K_MIN_CONTAINS, &n->min_contains);
-        else if (strcmp(k, "maxContains") == 0 && !c->draft4)
-            count_kw(c, n, kw, CF_K_MAX_CONTAINS, &n->max_contains);
-        else if (strcmp(k, "uniqueItems") == 0)
-            bool_kw(c, n, kw, CF_K_UNIQUE);
-        else if (strcmp(k, "readOnly") == 0)
-            bool_kw(c, n, kw, CF_K_READ_ONLY);
-        else if (strcmp(k, "writeOnly") == 0)
-            bool_kw(c, n, kw, CF_K_WRITE_ONLY);
-        else if (strcmp(k, "contains") == 0 && !c->draft4)
-            n->contains = is_schema(kw) ? sub(c, kw, n->spath, k, (size_t)-1, depth) : NULL;
-        else if (strcmp(k, "propertyNames") == 0 && !c->draft4)
-            n->property_names = is_schema(kw) ? sub(c, kw, n->spath, k, (size_t)-1, depth) : NULL;
-        else if (strcmp(k, "pattern") == 0) {
-            if (!cJSON_IsString(kw))
-                problem(c, n, k, "\"pattern\" must be a string");
-            else
-                regex_kw(c, n, k, kw->valuestring, &n->pattern);
-        } else if (strcmp(k, "format") == 0) {
-            if (!cJSON_IsString(kw))
-                problem(c, n, k, "\"format\" must be a string");
-            else
-                n->format = cf_schema_format_of(kw->valuestring);
-        }
-    }
-    /* In draft-04 (OpenAPI 3.0), exclusiveMinimum is a boolean that makes minimum strict. */
-    if (ex_min && c->draft4 && cJSON_IsBool(ex_min)) {
-        if (cJSON_IsTrue(ex_min) && (n->has & CF_K_MINIMUM)) {
-            n->has = (n->has & ~(unsigned)CF_K_MINIMUM) | CF_K_EX_MINIMUM;
-            n->ex_minimum = n->minimum;
-        }
-    } else if (ex_min) {
-        number_kw(c, n, ex_min, CF_K_EX_MINIMUM, &n->ex_minimum);
-    }
-    if (ex_max && c->draft4 && cJSON_IsBool(ex_max)) {
-        if (cJSON_IsTrue(ex_max) && (n->has & CF_K_MAXIMUM)) {
-            n->has = (n->has & ~(unsigned)CF_K_MAXIMUM) | CF_K_EX_MAXIMUM;
-            n->ex_maximum = n->maximum;
-        }
-    } else if (ex_max) {
-        number_kw(c, n, ex_max, CF_K_EX_MAXIMUM, &n->ex_maximum);
-    }
-    if (c->draft4) {
-        const cJSON *additional_items = cf_schema_keyword(src, "additionalItems");
-        /* draft-04: additionalItems only matters after array-form items */
-        if (additional_items && n->prefix_items) {
-            if (!is_schema(additional_items))
-                problem(c, n, "additionalItems", "\"additionalItems\" must be a schema");
-            else
-                n->items = sub(c, additional_items, n->spath, "additionalItems", (size_t)-1, depth);
-        }
-    }
-    /* then/else mean nothing without if; an if without both is only an annotation. */
-    if (!n->if_) {
-        n->then_ = NULL;
-        n->else_ = NULL;
-    }
-    const cJSON *then_kw = cf_schema_keyword(src, "then");
-    const cJSON *else_kw = cf_schema_keyword(src, "else");
-    if ((then_kw && !is_schema(then_kw)) || (else_kw && !is_schema(else_kw)))
-        problem(c, n, then_kw && !is_schema(then_kw) ? "then" : "else",
-                "\"then\" and \"else\" must be schemas");
-}
-
-static cf_schema_node *compile(cctx *c, const cJSON *src, const char *spath, int depth)
+cf_schema_node *cf_schema_compile_node(cf_schema_cctx *c, const cJSON *src, const char *spath,
+                                       int depth)
 {
     cf_schema_node *n = slot_find(c, src);
     if (n)
@@ -608,171 +138,22 @@ static cf_schema_node *compile(cctx *c, const cJSON *src, const char *spath, int
     }
     n->boolean = -1;
     if (!cJSON_IsObject(src)) {
-        problem(c, n, NULL, "a schema must be an object or a boolean, got %s",
-                cf_schema_instance_type(src));
+        cf_schema_compile_problem(c, n, NULL, "a schema must be an object or a boolean, got %s",
+                                  cf_schema_instance_type(src));
         return n;
     }
     if (depth > CF_MAX_JSON_DEPTH) {
-        problem(c, n, NULL, "schema nested deeper than %d levels", CF_MAX_JSON_DEPTH);
+        cf_schema_compile_problem(c, n, NULL, "schema nested deeper than %d levels",
+                                  CF_MAX_JSON_DEPTH);
         return n;
     }
-    keywords(c, n, src, depth);
+    cf_schema_compile_keywords(c, n, src, depth);
+    if (cf_schema_props_index(n) != CF_OK)
+        c->rc = CF_E_NOMEM;
     return n;
 }
 
 /* Percent-decodes a URI fragment into out (size n); 0 when malformed or too long. */
-static int percent_decode(const char *s, char *out, size_t n)
-{
-    size_t at = 0;
-    for (size_t i = 0; s[i]; i++) {
-        char ch = s[i];
-        if (ch == '%') {
-            unsigned v = 0;
-            for (int k = 1; k <= 2; k++) {
-                char h = s[i + (size_t)k];
-                unsigned d = (h >= '0' && h <= '9')   ? (unsigned)(h - '0')
-                             : (h >= 'a' && h <= 'f') ? (unsigned)(h - 'a' + 10)
-                             : (h >= 'A' && h <= 'F') ? (unsigned)(h - 'A' + 10)
-                                                      : 16u;
-                if (d == 16)
-                    return 0;
-                v = v * 16 + d;
-            }
-            ch = (char)v;
-            i += 2;
-        }
-        if (at + 1 >= n)
-            return 0;
-        out[at++] = ch;
-    }
-    out[at] = '\0';
-    return 1;
-}
-
-/* Walks an RFC 6901 pointer (already percent-decoded) from doc; NULL when it names nothing. */
-static const cJSON *walk_pointer(const cJSON *doc, const char *ptr)
-{
-    const cJSON *at = doc;
-    if (*ptr == '\0')
-        return at;
-    if (*ptr != '/')
-        return NULL;
-    char token[CF_PATH_MAX];
-    while (at && *ptr == '/') {
-        ptr++;
-        size_t k = 0;
-        while (*ptr && *ptr != '/') {
-            char ch = *ptr++;
-            if (ch == '~') {
-                if (*ptr != '0' && *ptr != '1')
-                    return NULL;
-                ch = *ptr++ == '0' ? '~' : '/';
-            }
-            if (k + 1 >= sizeof(token))
-                return NULL;
-            token[k++] = ch;
-        }
-        token[k] = '\0';
-        if (cJSON_IsArray(at)) {
-            char *end;
-            if (!k || (token[0] == '0' && k > 1) || token[0] < '0' || token[0] > '9')
-                return NULL;
-            unsigned long i = strtoul(token, &end, 10);
-            if (*end || i > (unsigned long)cJSON_GetArraySize(at))
-                return NULL;
-            at = cJSON_GetArrayItem(at, (int)i);
-        } else if (cJSON_IsObject(at)) {
-            at = cJSON_GetObjectItemCaseSensitive(at, token);
-        } else {
-            return NULL;
-        }
-    }
-    return at;
-}
-
-/* Resolves a local ref ("#", "#/json/pointer") to the schema it names; NULL with a reason. */
-static const cJSON *resolve(cctx *c, const char *ref, const char **why)
-{
-    char decoded[CF_PATH_MAX];
-    if (ref[0] != '#') {
-        *why = "only local references (\"#/...\") are resolved";
-        return NULL;
-    }
-    if (ref[1] != '\0' && ref[1] != '/') {
-        *why = "anchors (\"#name\") are not resolved";
-        return NULL;
-    }
-    if (!percent_decode(ref + 1, decoded, sizeof(decoded))) {
-        *why = "the reference is not a valid URI fragment";
-        return NULL;
-    }
-    const cJSON *target = walk_pointer(c->root, decoded);
-    if (!target) {
-        *why = "it names nothing in the document";
-        return NULL;
-    }
-    return target;
-}
-
-/* The path a resolved target is known by in messages: the pointer itself. */
-static void ref_path(const char *ref, char *out, size_t n)
-{
-    char decoded[CF_PATH_MAX];
-    if (!percent_decode(ref + 1, decoded, sizeof(decoded)))
-        decoded[0] = '\0';
-    snprintf(out, n, "%s", decoded);
-}
-
-static void resolve_pending(cctx *c)
-{
-    while (c->todo && c->rc == CF_OK) {
-        pending *p = c->todo;
-        c->todo = p->next;
-        const char *why = NULL;
-        const cJSON *target = resolve(c, p->ref, &why);
-        if (!target) {
-            problem(c, p->from, "$ref", "cannot resolve \"$ref\" \"%.200s\": %s", p->ref, why);
-        } else {
-            char path[CF_PATH_MAX];
-            ref_path(p->ref, path, sizeof(path));
-            p->from->ref = compile(c, target, path, 0);
-        }
-        free(p);
-    }
-}
-
-/* Discriminator mappings name branches by ref or by schema name (OpenAPI components). */
-static void resolve_mappings(cctx *c)
-{
-    for (cf_schema_node *n = c->s->nodes; n && c->rc == CF_OK; n = n->next_in_list) {
-        if (!n->n_mapping)
-            continue;
-        const cJSON *mapping =
-            cf_schema_keyword(cf_schema_keyword(n->src, "discriminator"), "mapping");
-        for (size_t i = 0; i < n->n_mapping; i++) {
-            const cJSON *m = cJSON_GetObjectItemCaseSensitive(mapping, n->mapping[i].name);
-            char ref[CF_PATH_MAX];
-            if (!cJSON_IsString(m))
-                continue;
-            if (m->valuestring[0] == '#')
-                snprintf(ref, sizeof(ref), "%s", m->valuestring);
-            else
-                snprintf(ref, sizeof(ref), "#/components/schemas/%s", m->valuestring);
-            const char *why = NULL;
-            const cJSON *target = resolve(c, ref, &why);
-            if (!target) {
-                problem(c, n, "discriminator", "cannot resolve mapping \"%.200s\": %s",
-                        m->valuestring, why);
-                continue;
-            }
-            char path[CF_PATH_MAX];
-            ref_path(ref, path, sizeof(path));
-            n->mapping[i].node = compile(c, target, path, 0);
-            resolve_pending(c);
-        }
-    }
-}
-
 static int names_dialect(const cJSON *schema, const char *uri)
 {
     const cJSON *s = cf_schema_keyword(schema, "$schema");
@@ -796,13 +177,13 @@ cf_rc cf_schema_compile(const cJSON *schema, const cf_schema_options *opt, cf_sc
         s->dialect = CF_SCHEMA_OAS30;
     else if (cJSON_IsObject(schema) && names_dialect(schema, draft2020_uri))
         s->dialect = CF_SCHEMA_2020_12;
-    cctx c = {s, opt && opt->document ? opt->document : schema, s->dialect == CF_SCHEMA_OAS30, NULL,
-              CF_OK};
-    s->root = compile(&c, schema, "", 0);
-    resolve_pending(&c);
-    resolve_mappings(&c);
+    cf_schema_cctx c = {s, opt && opt->document ? opt->document : schema,
+                        s->dialect == CF_SCHEMA_OAS30, NULL, CF_OK};
+    s->root = cf_schema_compile_node(&c, schema, "", 0);
+    cf_schema_ref_resolve_pending(&c);
+    cf_schema_ref_resolve_mappings(&c);
     while (c.todo) {
-        pending *p = c.todo;
+        cf_schema_pending *p = c.todo;
         c.todo = p->next;
         free(p);
     }
@@ -836,6 +217,8 @@ void cf_schema_free(cf_schema *s)
         free(n->one_of);
         cf_schema_regex_free(n->pattern);
         free(n->props);
+        free(n->prop_slots);
+        free(n->required_at);
         for (size_t i = 0; i < n->n_pattern_props; i++)
             cf_schema_regex_free(n->pattern_props[i].re);
         free(n->pattern_props);

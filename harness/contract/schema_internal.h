@@ -1,5 +1,13 @@
 /* schema_internal.h - what the schema files share: the compiled form of a schema, type names as
- * bits, value rendering for messages, small keyword helpers, formats and regexes. */
+ * bits, value rendering for messages, small keyword helpers, formats and regexes, and the
+ * compiler's and validator's private state.
+ *
+ * Memory: a cf_schema owns all its nodes (the `nodes` list) and what each node owns (spath,
+ * malformed, the arrays, regexes, prop_slots, required_at); cf_schema_free frees them. Nodes
+ * borrow their JSON (src, const_, enum_, required, names) from the schema document, which must
+ * outlive the cf_schema. A cf_schema_cctx lives on cf_schema_compile's stack; its queued refs
+ * are freed as they are resolved or by cf_schema_compile. The validator allocates nothing but
+ * the diagnostics it adds to the caller's cf_diags; its paths and contexts live on the stack. */
 #ifndef CF_SCHEMA_INTERNAL_H
 #define CF_SCHEMA_INTERNAL_H
 
@@ -172,7 +180,11 @@ struct cf_schema_node {
     size_t n_pattern_props;
     cf_schema_node *additional; /* NULL: absent */
     cf_schema_node *property_names;
-    const cJSON *required; /* borrowed array of strings */
+    const cJSON *required;                  /* borrowed array of strings */
+    struct cf_schema_prop_slot *prop_slots; /* props by name (schema_props.c), owned */
+    size_t prop_mask;                       /* table size - 1 */
+    size_t *required_at; /* per required name its index in props, (size_t)-1 when it is not a
+                          * property; NULL: the names are looked up among the members */
     cf_schema_dependent *dependents;
     size_t n_dependents;
 
@@ -188,6 +200,24 @@ struct cf_schema_node {
     cf_schema_node *next_in_list; /* every node of a cf_schema, for freeing */
 };
 
+/* ---- properties by name (schema_props.c) ------------------------------------------------- */
+
+/* A required list at least this long, in a schema of at most CF_SCHEMA_PRESENT_MAX properties,
+ * is checked against a bitmap of the properties present (one pass over the members, on the
+ * stack) rather than by a scan of the members per name (GitHub's repository objects: ~80
+ * required names, ~90 members). */
+#define CF_SCHEMA_REQUIRED_INDEXED 8
+#define CF_SCHEMA_PRESENT_MAX 1024
+
+/* Builds n's name index (and required_at) once n->props and n->required are set. Returns CF_OK
+ * or CF_E_NOMEM. Memory: cf_schema_free frees prop_slots and required_at. */
+cf_rc cf_schema_props_index(cf_schema_node *n);
+/* Index of the first property named key in n->props, or n->n_props when there is none. */
+size_t cf_schema_property_at(const cf_schema_node *n, const char *key);
+/* 1 when inst (an object) has every member n->required names, else 0 (the caller then finds
+ * which, in order). */
+int cf_schema_required_present(const cf_schema_node *n, const cJSON *inst);
+
 struct cf_schema {
     cf_schema_node *root;
     cf_schema_node *nodes; /* all nodes, linked by next_in_list */
@@ -195,5 +225,92 @@ struct cf_schema {
     struct cf_schema_slot *slots; /* src -> node, for sharing ref targets */
     size_t n_slots, cap_slots;
 };
+
+/* ---- compiling (schema_compile.c, schema_compile_keywords.c, schema_compile_refs.c) ------- */
+
+/* A $ref waiting for its target, resolved after the tree is compiled: iterating instead of
+ * recursing keeps a long chain of refs off the C stack. */
+typedef struct cf_schema_pending {
+    cf_schema_node *from;
+    const char *ref;
+    struct cf_schema_pending *next;
+} cf_schema_pending;
+
+typedef struct {
+    cf_schema *s;
+    const cJSON *root; /* where "#" points */
+    int draft4;
+    cf_schema_pending *todo;
+    cf_rc rc; /* sticky: CF_E_NOMEM once any allocation failed */
+} cf_schema_cctx;
+
+/* Records a keyword the validator cannot evaluate; validation reports it. */
+void cf_schema_compile_problem(cf_schema_cctx *c, cf_schema_node *n, const char *keyword,
+                               const char *fmt, ...) CF_PRINTF(4, 5);
+/* The node of the schema src at spath: the one already compiled for src, or a new one. NULL
+ * only when out of memory (c->rc says so). */
+cf_schema_node *cf_schema_compile_node(cf_schema_cctx *c, const cJSON *src, const char *spath,
+                                       int depth);
+/* Reads every keyword of one schema object into n (schema_compile_keywords.c). */
+void cf_schema_compile_keywords(cf_schema_cctx *c, cf_schema_node *n, const cJSON *src, int depth);
+/* Queues from's $ref for cf_schema_ref_resolve_pending (schema_compile_refs.c). */
+void cf_schema_ref_queue(cf_schema_cctx *c, cf_schema_node *from, const char *ref);
+/* Resolves the queued $refs, compiling their targets (which may queue more). */
+void cf_schema_ref_resolve_pending(cf_schema_cctx *c);
+/* Resolves every node's discriminator mapping to branch nodes. */
+void cf_schema_ref_resolve_mappings(cf_schema_cctx *c);
+
+/* ---- validation (schema.c, schema_validate_types.c, schema_applicators.c) ---------------- */
+
+/* The instance path as a chain on the C stack: rendered only when a violation is reported, so
+ * a passing instance costs no string building. */
+typedef struct cf_schema_ipath {
+    const struct cf_schema_ipath *up;
+    const char *key; /* NULL: an array index */
+    size_t index;
+} cf_schema_ipath;
+
+typedef struct {
+    cf_diags *out;    /* may be NULL: only count */
+    const char *base; /* prefix of every instance path */
+    size_t count;
+    int quick; /* stop at the first violation: only validity matters */
+    cf_schema_direction dir;
+} cf_schema_vctx;
+
+/* Counts one violation of n's keyword (NULL: the schema itself) at ip and, when v->out is
+ * set, adds its message there. */
+void cf_schema_violation(cf_schema_vctx *v, const cf_schema_node *n, const char *keyword,
+                         const cf_schema_ipath *ip, const char *fmt, ...) CF_PRINTF(5, 6);
+/* Validates inst (at ip, idepth levels down the instance, rdepth schemas deep) against n;
+ * returns the number of violations it added. */
+size_t cf_schema_walk(cf_schema_vctx *v, const cf_schema_node *n, const cJSON *inst,
+                      const cf_schema_ipath *ip, int idepth, int rdepth);
+/* Whether the instance passes n, without reporting. */
+int cf_schema_passes(const cf_schema_vctx *v, const cf_schema_node *n, const cJSON *inst,
+                     const cf_schema_ipath *ip, int idepth, int rdepth);
+/* JSON equality as JSON Schema means it (numbers by value, members in any order). */
+int cf_schema_json_equal(const cJSON *a, const cJSON *b, int depth);
+
+/* The keywords for one type of value (schema_validate_types.c). */
+void cf_schema_check_string(cf_schema_vctx *v, const cf_schema_node *n, const cJSON *inst,
+                            const cf_schema_ipath *ip);
+void cf_schema_check_number(cf_schema_vctx *v, const cf_schema_node *n, const cJSON *inst,
+                            const cf_schema_ipath *ip);
+void cf_schema_check_object(cf_schema_vctx *v, const cf_schema_node *n, const cJSON *inst,
+                            const cf_schema_ipath *ip, int idepth, int rdepth);
+void cf_schema_check_array(cf_schema_vctx *v, const cf_schema_node *n, const cJSON *inst,
+                           const cf_schema_ipath *ip, int idepth, int rdepth);
+/* allOf, anyOf, oneOf, discriminator, not, if/then/else (schema_applicators.c). */
+void cf_schema_check_applicators(cf_schema_vctx *v, const cf_schema_node *n, const cJSON *inst,
+                                 const cf_schema_ipath *ip, int idepth, int rdepth);
+
+/* Stops the current function at the first violation when only validity matters. */
+#define CF_SCHEMA_FAIL(...)                                                                        \
+    do {                                                                                           \
+        cf_schema_violation(v, n, __VA_ARGS__);                                                    \
+        if (v->quick)                                                                              \
+            return;                                                                                \
+    } while (0)
 
 #endif

@@ -18,13 +18,10 @@ typedef struct {
     size_t count;
     const cf_schema *compiled; /* its problems are reported where the walk meets them */
     int draft4;
+    int open_formats; /* 1: unknown formats only warn (cf_schema_lint_open) */
 } lctx;
 
-static void finding(lctx *l, const char *path, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+static void finding(lctx *l, const char *path, const char *fmt, ...) CF_PRINTF(3, 4);
 
 static void finding(lctx *l, const char *path, const char *fmt, ...)
 {
@@ -39,11 +36,7 @@ static void finding(lctx *l, const char *path, const char *fmt, ...)
 }
 
 /* A finding that does not fail the lint: the schema is legal but no value can pass it. */
-static void warning(lctx *l, const char *path, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+static void warning(lctx *l, const char *path, const char *fmt, ...) CF_PRINTF(3, 4);
 
 static void warning(lctx *l, const char *path, const char *fmt, ...)
 {
@@ -209,7 +202,7 @@ static unsigned lint_type(lctx *l, const cJSON *type, const char *path)
     int ok = 1;
     size_t index = 0;
     for (const cJSON *t = type->child; t; t = t->next, index++) {
-        cf_path_index(sub, sizeof(sub), path, index);
+        cf_diag_path_index(sub, sizeof(sub), path, index);
         if (!cJSON_IsString(t)) {
             finding(l, sub, "type names must be strings, got %s", cf_schema_instance_type(t));
             ok = 0;
@@ -252,7 +245,7 @@ static void lint_required(lctx *l, const cJSON *schema, const cJSON *required, c
     for (const cJSON *r = required->child; r; r = r->next, index++) {
         char sub[CF_PATH_MAX];
         char name[VALUE_MAX];
-        cf_path_index(sub, sizeof(sub), path, index);
+        cf_diag_path_index(sub, sizeof(sub), path, index);
         if (!cJSON_IsString(r) || !r->valuestring) {
             finding(l, sub, "\"required\" entries must be strings, got %s",
                     cf_schema_instance_type(r));
@@ -293,7 +286,7 @@ static void lint_enum(lctx *l, const cJSON *values, unsigned types, const char *
             continue;
         char sub[CF_PATH_MAX];
         char got[VALUE_MAX];
-        cf_path_index(sub, sizeof(sub), path, index);
+        cf_diag_path_index(sub, sizeof(sub), path, index);
         cf_schema_render_value(e, got, sizeof(got));
         warning(l, sub, "enum value %s does not have type %s: it can never pass", got, want);
     }
@@ -315,7 +308,7 @@ static void lint_ranges(lctx *l, const cJSON *schema, const char *path)
         char sub[CF_PATH_MAX];
         char a[64];
         char b[64];
-        cf_path_key(sub, sizeof(sub), path, pairs[i][0]);
+        cf_diag_path_key(sub, sizeof(sub), path, pairs[i][0]);
         cf_schema_render_number(lo->valuedouble, a, sizeof(a));
         cf_schema_render_number(hi->valuedouble, b, sizeof(b));
         warning(l, sub, "%s %s exceeds %s %s: no value can pass", pairs[i][0], a, pairs[i][1], b);
@@ -352,7 +345,7 @@ static void lint_problems(lctx *l, const cf_schema_node *n, const char *key, con
     if (!n)
         return;
     char want[CF_PATH_MAX];
-    cf_path_key(want, sizeof(want), "", key ? key : "");
+    cf_diag_path_key(want, sizeof(want), "", key ? key : "");
     size_t base = strlen(n->spath);
     for (size_t i = 0; i < n->n_malformed; i++) {
         const char *rest = n->malformed[i].path + base;
@@ -374,12 +367,12 @@ static void lint_sub(lctx *l, const cJSON *kw, int kind, const char *sub, int de
         for (const cJSON *p = kw->child; p; p = p->next) {
             if (kind == K_DEPS && cJSON_IsArray(p))
                 continue;
-            cf_path_key(psub, sizeof(psub), sub, p->string ? p->string : "");
+            cf_diag_path_key(psub, sizeof(psub), sub, p->string ? p->string : "");
             lint_schema(l, p, psub, depth + 1);
         }
     } else if ((kind == K_LIST || kind == K_ITEMS) && cJSON_IsArray(kw)) {
         for (const cJSON *p = kw->child; p; p = p->next, index++) {
-            cf_path_index(psub, sizeof(psub), sub, index);
+            cf_diag_path_index(psub, sizeof(psub), sub, index);
             lint_schema(l, p, psub, depth + 1);
         }
     }
@@ -411,11 +404,12 @@ static void lint_keyword(lctx *l, const cJSON *schema, const cJSON *kw, unsigned
         } else if (cf_schema_format_of(kw->valuestring) == CF_FMT_UNKNOWN) {
             char name[VALUE_MAX];
             cf_schema_render_string(kw->valuestring, strlen(kw->valuestring), name, sizeof(name));
-            finding(l, sub,
-                    "unknown format %s (supported: date-time, date, time, duration, email, "
-                    "hostname, ipv4, ipv6, uri, uri-reference, uuid, json-pointer, regex, int32, "
-                    "int64, float, double, byte)",
-                    name);
+            (l->open_formats ? warning : finding)(
+                l, sub,
+                "unknown format %s (supported: date-time, date, time, duration, email, "
+                "hostname, ipv4, ipv6, uri, uri-reference, uuid, json-pointer, regex, int32, "
+                "int64, float, double, byte)",
+                name);
         }
     } else if (strcmp(key, "x-https") == 0 || strcmp(key, "x-millis") == 0) {
         const char *needs = key[2] == 'h' ? "uri" : "date-time";
@@ -454,13 +448,13 @@ static void lint_schema(lctx *l, const cJSON *schema, const char *path, int dept
     char sub[CF_PATH_MAX];
     unsigned types = 0;
     if (type) {
-        cf_path_key(sub, sizeof(sub), path, "type");
+        cf_diag_path_key(sub, sizeof(sub), path, "type");
         types = lint_type(l, type, sub);
     }
     int ref_only = l->draft4 && cJSON_IsString(cf_schema_keyword(schema, "$ref"));
     for (const cJSON *kw = schema->child; kw; kw = kw->next) {
         const char *key = kw->string ? kw->string : "";
-        cf_path_key(sub, sizeof(sub), path, key);
+        cf_diag_path_key(sub, sizeof(sub), path, key);
         size_t k = 0;
         while (k < KEYWORD_COUNT && strcmp(keywords[k].name, key) != 0)
             k++;
@@ -490,10 +484,10 @@ static void lint_schema(lctx *l, const cJSON *schema, const char *path, int dept
     lint_ranges(l, schema, path);
 }
 
-size_t cf_schema_lint_with(const cJSON *schema, const cf_schema_options *opt, const char *file,
-                           const char *base, cf_diags *out)
+static size_t lint_with(const cJSON *schema, const cf_schema_options *opt, const char *file,
+                        const char *base, cf_diags *out, int open_formats)
 {
-    lctx l = {out, file, 0, NULL, 0};
+    lctx l = {out, file, 0, NULL, 0, open_formats};
     if (!schema)
         return 0;
     cf_schema *compiled = NULL;
@@ -506,6 +500,18 @@ size_t cf_schema_lint_with(const cJSON *schema, const cf_schema_options *opt, co
     lint_schema(&l, schema, base ? base : "", 0);
     cf_schema_free(compiled);
     return l.count;
+}
+
+size_t cf_schema_lint_with(const cJSON *schema, const cf_schema_options *opt, const char *file,
+                           const char *base, cf_diags *out)
+{
+    return lint_with(schema, opt, file, base, out, 0);
+}
+
+size_t cf_schema_lint_open(const cJSON *schema, const cf_schema_options *opt, const char *file,
+                           const char *base, cf_diags *out)
+{
+    return lint_with(schema, opt, file, base, out, 1);
 }
 
 size_t cf_schema_lint(const cJSON *schema, const char *file, const char *base, cf_diags *out)

@@ -13,8 +13,10 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/json.h"
 #include "base/limits.h"
+#include "base/utf8.h"
 #include "contract/schema.h"
 #include "contract/spec_lint.h"
 
@@ -32,12 +34,12 @@ static const char *const role_names[] = {
 #undef CF_ROLE_STR
 };
 
-const char *cf_role_name(cf_role r)
+const char *cf_spec_role_name(cf_role r)
 {
     return (unsigned)r < CF_ROLE__COUNT ? role_names[r] : "?";
 }
 
-int cf_role_from_name(const char *name)
+int cf_spec_role_from_name(const char *name)
 {
     for (int i = 0; i < CF_ROLE__COUNT; i++)
         if (strcmp(role_names[i], name) == 0)
@@ -108,7 +110,7 @@ static void check_keys(loader *ld, const cJSON *obj, const char *path, const cha
             for (const char *const *a = allowed; *a; a++)
                 if (cf_buf_addf(&list, "%s%s", a == allowed ? "" : ", ", *a) != CF_OK)
                     break;
-            ERR(ld, cf_path_key(p, sizeof(p), path, m->string),
+            ERR(ld, cf_diag_path_key(p, sizeof(p), path, m->string),
                 "unknown key \"%s\"; allowed here: %s", m->string, cf_buf_str(&list));
             cf_buf_free(&list);
         }
@@ -128,7 +130,7 @@ static const cJSON *member(loader *ld, const cJSON *obj, const char *path, const
         if (strcmp(m->string, key) != 0)
             continue;
         if (found) {
-            ERR(ld, cf_path_key(p, sizeof(p), path, key), "duplicate key \"%s\"", key);
+            ERR(ld, cf_diag_path_key(p, sizeof(p), path, key), "duplicate key \"%s\"", key);
             break;
         }
         found = m;
@@ -139,7 +141,7 @@ static const cJSON *member(loader *ld, const cJSON *obj, const char *path, const
         return NULL;
     }
     if (!(found->type & mask)) {
-        ERR(ld, cf_path_key(p, sizeof(p), path, key), "\"%s\" must be %s, not %s", key,
+        ERR(ld, cf_diag_path_key(p, sizeof(p), path, key), "\"%s\" must be %s, not %s", key,
             mask_name(mask), type_name(found));
         return NULL;
     }
@@ -163,8 +165,8 @@ static long int_member(loader *ld, const cJSON *obj, const char *path, const cha
         return fallback;
     double d = v->valuedouble;
     if (!(d >= (double)min && d <= (double)max) || d != floor(d)) { /* range first: casts */
-        ERR(ld, cf_path_key(p, sizeof(p), path, key), "\"%s\" must be an integer in %ld..%ld", key,
-            min, max);
+        ERR(ld, cf_diag_path_key(p, sizeof(p), path, key), "\"%s\" must be an integer in %ld..%ld",
+            key, min, max);
         return fallback;
     }
     return (long)d;
@@ -188,7 +190,8 @@ static const char **str_array(loader *ld, const cJSON *arr, const char *path, si
     size_t i = 0;
     for (const cJSON *e = arr->child; e; e = e->next, i++) {
         if (!cJSON_IsString(e)) {
-            ERR(ld, cf_path_index(p, sizeof(p), path, i), "must be a string, not %s", type_name(e));
+            ERR(ld, cf_diag_path_index(p, sizeof(p), path, i), "must be a string, not %s",
+                type_name(e));
             continue;
         }
         out[(*count)++] = e->valuestring;
@@ -215,7 +218,7 @@ static const char *pointer_member(loader *ld, const cJSON *obj, const char *path
     char p[CF_PATH_MAX];
     const char *s = str_member(ld, obj, path, key, required);
     if (s && !cf_spec_lint_pointer(s)) {
-        ERR(ld, cf_path_key(p, sizeof(p), path, key),
+        ERR(ld, cf_diag_path_key(p, sizeof(p), path, key),
             "\"%s\" is not a JSON Pointer; write it like \"/data/id\"", s);
         return NULL;
     }
@@ -239,7 +242,7 @@ static void load_variables(loader *ld, cf_spec *spec, const cJSON *vars)
         return;
     }
     for (const cJSON *v = vars->child; v; v = v->next) {
-        cf_path_key(p, sizeof(p), "/variables", v->string);
+        cf_diag_path_key(p, sizeof(p), "/variables", v->string);
         if (!valid_name(v->string, 0)) {
             ERR(ld, p, "variable name \"%s\" must match [A-Za-z_][A-Za-z0-9_]*", v->string);
             continue;
@@ -311,7 +314,7 @@ static void load_locator(loader *ld, const cJSON *parent, const char *path, cons
     const cJSON *loc = member(ld, parent, path, key, T_OBJ, 1);
     if (!loc)
         return;
-    cf_path_key(p, sizeof(p), path, key);
+    cf_diag_path_key(p, sizeof(p), path, key);
     check_keys(ld, loc, p, keys);
     out->pointer = pointer_member(ld, loc, p, "pointer", 0);
     out->header = str_member(ld, loc, p, "header", 0);
@@ -388,7 +391,7 @@ static void load_errors(loader *ld, cf_spec *spec, const cJSON *e)
         }
     }
     for (const cJSON *c = codes ? codes->child : NULL; c; c = c->next) {
-        cf_path_key(p, sizeof(p), "/errors/codes", c->string);
+        cf_diag_path_key(p, sizeof(p), "/errors/codes", c->string);
         double d = cJSON_IsNumber(c) ? c->valuedouble : 0;
         if (!c->string[0] || !cJSON_IsNumber(c) || !(d >= 400 && d <= 599) || d != floor(d)) {
             ERR(ld, p, "the status of code \"%s\" must be an integer HTTP error status 400..599",
@@ -399,8 +402,8 @@ static void load_errors(loader *ld, cf_spec *spec, const cJSON *e)
     }
     const cJSON *roles = member(ld, e, "/errors", "roles", T_OBJ, 1);
     for (const cJSON *r = roles ? roles->child : NULL; r; r = r->next) {
-        cf_path_key(p, sizeof(p), "/errors/roles", r->string);
-        int role = cf_role_from_name(r->string);
+        cf_diag_path_key(p, sizeof(p), "/errors/roles", r->string);
+        int role = cf_spec_role_from_name(r->string);
         if (role < 0) {
             ERR(ld, p,
                 "unknown role \"%s\"; roles are validation, auth, conflict, quota, throttle, "
@@ -433,10 +436,10 @@ static const char *role_member(loader *ld, cf_spec *spec, const cJSON *obj, cons
     const char *name = str_member(ld, obj, path, key, required);
     if (!name)
         return NULL;
-    int role = cf_role_from_name(name);
+    int role = cf_spec_role_from_name(name);
     const char *code = role >= 0 ? spec->errors.roles[role] : NULL;
     if (!code)
-        ERR(ld, cf_path_key(p, sizeof(p), path, key),
+        ERR(ld, cf_diag_path_key(p, sizeof(p), path, key),
             "\"%s\" is not a role with a code in /errors/roles", name);
     return code;
 }
@@ -477,7 +480,7 @@ static void load_rules(loader *ld, cf_spec *spec, const cJSON *rules)
     }
     size_t idx = 0;
     for (const cJSON *r = rules->child; r; r = r->next, idx++) {
-        cf_path_index(p, sizeof(p), "/rules", idx);
+        cf_diag_path_index(p, sizeof(p), "/rules", idx);
         if (!cJSON_IsObject(r)) {
             ERR(ld, p, "a rule must be an object, not %s", type_name(r));
             continue;
@@ -596,6 +599,21 @@ static size_t nul_escape_at(const char *buf, size_t len)
     return (size_t)-1;
 }
 
+/* Compiles the three schemas once, so every check and mock request validates without
+ * compiling (a schema written in a spec file is its own resource root, dialect 2020-12). */
+static cf_rc compile_schemas(cf_spec *spec)
+{
+    cf_schema_options opt = {CF_SCHEMA_2020_12, NULL};
+    cf_rc rc = CF_OK;
+    if (spec->op.body_schema)
+        rc = cf_schema_compile(spec->op.body_schema, &opt, &spec->op.body_compiled);
+    if (rc == CF_OK && spec->resp.success_schema)
+        rc = cf_schema_compile(spec->resp.success_schema, &opt, &spec->resp.success_compiled);
+    if (rc == CF_OK && spec->resp.error_schema)
+        rc = cf_schema_compile(spec->resp.error_schema, &opt, &spec->resp.error_compiled);
+    return rc;
+}
+
 cf_rc cf_spec_load_mem(const char *name, const char *buf, size_t len, cf_spec **out,
                        cf_diags *diags)
 {
@@ -646,6 +664,8 @@ cf_rc cf_spec_load_mem(const char *name, const char *buf, size_t len, cf_spec **
     }
     loader ld = {spec->file, diags, 0, 0};
     rc = load_root(&ld, spec);
+    if (rc == CF_OK)
+        rc = compile_schemas(spec);
     if (rc != CF_OK) {
         cf_spec_free(spec);
         return rc;
@@ -657,41 +677,16 @@ cf_rc cf_spec_load_mem(const char *name, const char *buf, size_t len, cf_spec **
 cf_rc cf_spec_load_file(const char *path, cf_spec **out, cf_diags *diags)
 {
     *out = NULL;
-    /* O_NONBLOCK: opening a FIFO must not hang; only regular files are read. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        cf_diags_add(diags, path, "", "cannot open: %s",
-                     fd < 0 ? strerror(errno) : "not a regular file");
-        if (fd >= 0)
-            close(fd);
-        return CF_E_IO;
-    }
-    FILE *f = fdopen(fd, "rb");
-    if (!f) {
-        close(fd);
-        cf_diags_add(diags, path, "", "cannot open: %s", strerror(errno));
-        return CF_E_IO;
-    }
     cf_buf b;
-    cf_buf_init(&b, CF_MAX_SPEC_FILE);
-    char chunk[16384];
-    cf_rc rc = CF_OK;
-    size_t got;
-    while (rc == CF_OK && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        rc = cf_buf_add(&b, chunk, got);
-    int failed = ferror(f);
-    fclose(f);
-    if (rc == CF_E_TOO_LARGE) {
+    char err[256];
+    cf_rc rc = cf_file_read(path, CF_MAX_SPEC_FILE, &b, err, sizeof err);
+    if (rc == CF_E_TOO_LARGE)
         cf_diags_add(diags, path, "", "the file is larger than %u bytes, the limit for a spec",
                      CF_MAX_SPEC_FILE);
+    else if (rc != CF_OK)
+        cf_diags_add(diags, path, "", "%s", err);
+    if (rc != CF_OK)
         return rc;
-    }
-    if (rc != CF_OK || failed) {
-        cf_buf_free(&b);
-        cf_diags_add(diags, path, "", "cannot read: %s", failed ? "I/O error" : cf_strerror(rc));
-        return failed ? CF_E_IO : rc;
-    }
     rc = cf_spec_load_mem(path, cf_buf_str(&b), b.len, out, diags);
     cf_buf_free(&b);
     return rc;
@@ -717,6 +712,9 @@ void cf_spec_free(cf_spec *spec)
     free(spec->op.content_types);
     free(spec->op.auth_vars);
     free(spec->vars);
+    cf_schema_free(spec->op.body_compiled);
+    cf_schema_free(spec->resp.success_compiled);
+    cf_schema_free(spec->resp.error_compiled);
     cJSON_Delete(spec->root);
     free(spec->file);
     free(spec);

@@ -9,6 +9,7 @@
 
 #include "base/diag.h"
 #include "base/rc.h"
+#include "contract/schema.h"
 
 /* Memory: a cf_spec owns the parsed document (`root`) and every array below; all `const char *`
  * and `const cJSON *` fields borrow from `root` and live until cf_spec_free(). */
@@ -41,9 +42,9 @@ typedef enum {
         CF_ROLE__COUNT
 } cf_role;
 
-const char *cf_role_name(cf_role r);
+const char *cf_spec_role_name(cf_role r);
 /* -1 when unknown. */
-int cf_role_from_name(const char *name);
+int cf_spec_role_from_name(const char *name);
 
 /* Where a value sits in a response: exactly one of the two is set. */
 typedef struct {
@@ -124,7 +125,8 @@ typedef struct cf_spec {
         const char **auth_vars;  /* names of the secret variables whose values are accepted */
         size_t auth_var_count;
         const cJSON *body_schema;
-        const cJSON *example; /* a valid body; cases change it */
+        cf_schema *body_compiled; /* body_schema compiled once at load; NULL when absent */
+        const cJSON *example;     /* a valid body; cases change it */
     } op;
     struct {
         const char *content_type;      /* media type every response must carry */
@@ -135,6 +137,8 @@ typedef struct cf_spec {
         int success_status;
         const cJSON *success_schema;
         const cJSON *error_schema;
+        cf_schema *success_compiled; /* the two schemas compiled once at load; NULL when absent */
+        cf_schema *error_compiled;
         cf_locator code;    /* where an error's code is */
         cf_locator message; /* where an error's message is */
     } resp;

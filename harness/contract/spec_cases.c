@@ -73,7 +73,7 @@ void cf_spec_lint_headers(const char *file, const cJSON *headers, const char *pa
     ctx_t c = {file, d, errors, NULL};
     char p[CF_PATH_MAX];
     for (const cJSON *h = headers ? headers->child : NULL; h; h = h->next) {
-        cf_path_key(p, sizeof(p), path, h->string);
+        cf_diag_path_key(p, sizeof(p), path, h->string);
         if (!cf_spec_lint_token(h->string))
             ERR(&c, p, "\"%s\" is not a valid header name (RFC 9110 token characters only)",
                 h->string);
@@ -94,7 +94,7 @@ void cf_spec_lint_auth_vars(const char *file, const cf_spec *spec, cf_diags *d, 
     char p[CF_PATH_MAX];
     for (size_t i = 0; i < spec->op.auth_var_count; i++) {
         const cf_var *v = cf_spec_var(spec, spec->op.auth_vars[i]);
-        cf_path_index(p, sizeof(p), "/operation/auth/accept", i);
+        cf_diag_path_index(p, sizeof(p), "/operation/auth/accept", i);
         if (!v)
             ERR(&c, p, "\"%s\" is not declared in /variables", spec->op.auth_vars[i]);
         else if (!v->secret)
@@ -121,7 +121,7 @@ static void check_keys(ctx_t *c, const cJSON *obj, const char *path, const char 
     char p[CF_PATH_MAX];
     for (const cJSON *m = obj->child; m; m = m->next)
         if (!in_list(allowed, m->string))
-            ERR(c, cf_path_key(p, sizeof(p), path, m->string), "unknown key \"%s\" here",
+            ERR(c, cf_diag_path_key(p, sizeof(p), path, m->string), "unknown key \"%s\" here",
                 m->string);
 }
 
@@ -130,7 +130,7 @@ static const cJSON *get(ctx_t *c, const cJSON *obj, const char *path, const char
     char p[CF_PATH_MAX];
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (v && type && !(v->type & type)) {
-        ERR(c, cf_path_key(p, sizeof(p), path, key), "\"%s\" must be %s, not %s", key,
+        ERR(c, cf_diag_path_key(p, sizeof(p), path, key), "\"%s\" must be %s, not %s", key,
             type == cJSON_String   ? "a string"
             : type == cJSON_Object ? "an object"
             : type == cJSON_Array  ? "an array"
@@ -161,7 +161,7 @@ static void check_pointer_keys(ctx_t *c, const cJSON *obj, const char *path, int
 {
     char p[CF_PATH_MAX];
     for (const cJSON *m = obj ? obj->child : NULL; m; m = m->next) {
-        cf_path_key(p, sizeof(p), path, m->string);
+        cf_diag_path_key(p, sizeof(p), path, m->string);
         if (!is_pointer(m->string) || m->string[0] == '\0')
             ERR(c, p, "\"%s\" is not a JSON Pointer; write it like \"/ContentType\"", m->string);
         if (string_values && !cJSON_IsString(m))
@@ -175,7 +175,7 @@ static void check_pointer_array(ctx_t *c, const cJSON *arr, const char *path)
     size_t i = 0;
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next, i++)
         if (!cJSON_IsString(e) || !is_pointer(e->valuestring) || e->valuestring[0] == '\0')
-            ERR(c, cf_path_index(p, sizeof(p), path, i),
+            ERR(c, cf_diag_path_index(p, sizeof(p), path, i),
                 "must be a JSON Pointer string like \"/data/id\"");
 }
 
@@ -192,12 +192,12 @@ static void load_request(ctx_t *c, cf_step *step, const cJSON *req, const char *
     char p[CF_PATH_MAX];
     check_keys(c, req, path, keys);
     step->headers = get(c, req, path, "headers", cJSON_Object);
-    cf_spec_lint_headers(c->file, step->headers, cf_path_key(p, sizeof(p), path, "headers"), 1,
+    cf_spec_lint_headers(c->file, step->headers, cf_diag_path_key(p, sizeof(p), path, "headers"), 1,
                          c->d, c->errors);
     step->set = get(c, req, path, "set", cJSON_Object);
-    check_pointer_keys(c, step->set, cf_path_key(p, sizeof(p), path, "set"), 0);
+    check_pointer_keys(c, step->set, cf_diag_path_key(p, sizeof(p), path, "set"), 0);
     step->remove = get(c, req, path, "remove", cJSON_Array);
-    check_pointer_array(c, step->remove, cf_path_key(p, sizeof(p), path, "remove"));
+    check_pointer_array(c, step->remove, cf_diag_path_key(p, sizeof(p), path, "remove"));
     step->body = cJSON_GetObjectItemCaseSensitive(req, "body");
     const cJSON *raw = get(c, req, path, "raw_body", cJSON_String);
     step->raw_body = raw ? raw->valuestring : NULL;
@@ -214,7 +214,7 @@ static void load_request(ctx_t *c, cf_step *step, const cJSON *req, const char *
 /* A role name or a catalogue code -> the code; NULL (reported) when neither. */
 static const char *code_of(ctx_t *c, const char *name, const char *path)
 {
-    int role = cf_role_from_name(name);
+    int role = cf_spec_role_from_name(name);
     if (role >= 0) {
         const char *code = cf_spec_role_code(c->spec, (cf_role)role);
         if (!code)
@@ -258,7 +258,7 @@ static void load_expect(ctx_t *c, cf_step *step, const cJSON *exp, const char *p
     const cJSON *error = get(c, exp, path, "error", cJSON_String);
     if (error) {
         step->outcome = CF_OUTCOME_ERROR;
-        step->code = code_of(c, error->valuestring, cf_path_key(p, sizeof(p), path, "error"));
+        step->code = code_of(c, error->valuestring, cf_diag_path_key(p, sizeof(p), path, "error"));
         if (cJSON_IsTrue(success))
             ERR(c, path, "\"success\": true contradicts \"error\"");
     } else if (success) {
@@ -270,7 +270,8 @@ static void load_expect(ctx_t *c, cf_step *step, const cJSON *exp, const char *p
     if (status) {
         double s = status->valuedouble;
         if (!(s >= 100 && s <= 599) || s != floor(s))
-            ERR(c, cf_path_key(p, sizeof(p), path, "status"), "status must be an integer 100..599");
+            ERR(c, cf_diag_path_key(p, sizeof(p), path, "status"),
+                "status must be an integer 100..599");
         else
             step->status = (int)s;
     }
@@ -284,7 +285,7 @@ static void load_expect(ctx_t *c, cf_step *step, const cJSON *exp, const char *p
         }
         size_t i = 0;
         for (const cJSON *a = allow->child; a; a = a->next, i++) {
-            cf_path_index(p, sizeof(p), path, i);
+            cf_diag_path_index(p, sizeof(p), path, i);
             if (!cJSON_IsString(a)) {
                 ERR(c, p, "must be a role or code (a string)");
                 continue;
@@ -295,17 +296,17 @@ static void load_expect(ctx_t *c, cf_step *step, const cJSON *exp, const char *p
         }
     }
     step->equal = get(c, exp, path, "equal", cJSON_Object);
-    check_pointer_keys(c, step->equal, cf_path_key(p, sizeof(p), path, "equal"), 1);
+    check_pointer_keys(c, step->equal, cf_diag_path_key(p, sizeof(p), path, "equal"), 1);
     step->not_equal = get(c, exp, path, "not_equal", cJSON_Object);
-    check_pointer_keys(c, step->not_equal, cf_path_key(p, sizeof(p), path, "not_equal"), 1);
+    check_pointer_keys(c, step->not_equal, cf_diag_path_key(p, sizeof(p), path, "not_equal"), 1);
     const cJSON *check = get(c, exp, path, "check", cJSON_String);
     if (check && !valid_check_id(check->valuestring))
-        ERR(c, cf_path_key(p, sizeof(p), path, "check"),
+        ERR(c, cf_diag_path_key(p, sizeof(p), path, "check"),
             "check id \"%.60s\" must be 1..80 characters of [a-z0-9_.-]", check->valuestring);
     else if (check)
         step->check = check->valuestring;
     step->consistent = get(c, exp, path, "consistent", cJSON_Array);
-    check_pointer_array(c, step->consistent, cf_path_key(p, sizeof(p), path, "consistent"));
+    check_pointer_array(c, step->consistent, cf_diag_path_key(p, sizeof(p), path, "consistent"));
 }
 
 static void load_capture(ctx_t *c, cf_step *step, const cJSON *cap, const char *path)
@@ -319,7 +320,7 @@ static void load_capture(ctx_t *c, cf_step *step, const cJSON *cap, const char *
     }
     step->capture = cap;
     for (const cJSON *m = cap->child; m; m = m->next) {
-        cf_path_key(p, sizeof(p), path, m->string);
+        cf_diag_path_key(p, sizeof(p), path, m->string);
         int name_ok = m->string[0] != '\0';
         for (const char *s = m->string; *s; s++)
             if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
@@ -352,18 +353,18 @@ static void load_step(ctx_t *c, cf_step *step, const cJSON *obj, const char *pat
         if (par) {
             double v = par->valuedouble;
             if (!(v >= 1 && v <= CF_MAX_PARALLEL) || v != floor(v))
-                ERR(c, cf_path_key(p, sizeof(p), path, "parallel"),
+                ERR(c, cf_diag_path_key(p, sizeof(p), path, "parallel"),
                     "parallel must be an integer 1..%u", CF_MAX_PARALLEL);
             else
                 step->parallel = (unsigned)v;
         }
     }
     load_request(c, step, cJSON_GetObjectItemCaseSensitive(obj, "request"),
-                 cf_path_key(p, sizeof(p), path, "request"));
+                 cf_diag_path_key(p, sizeof(p), path, "request"));
     load_expect(c, step, cJSON_GetObjectItemCaseSensitive(obj, "expect"),
-                cf_path_key(p, sizeof(p), path, "expect"));
+                cf_diag_path_key(p, sizeof(p), path, "expect"));
     load_capture(c, step, cJSON_GetObjectItemCaseSensitive(obj, "capture"),
-                 cf_path_key(p, sizeof(p), path, "capture"));
+                 cf_diag_path_key(p, sizeof(p), path, "capture"));
 }
 
 static int valid_case_id(const char *s)
@@ -387,7 +388,7 @@ static void load_case(ctx_t *c, cf_case *cs, const cJSON *obj, const char *path)
     if (!id) {
         ERR(c, path, "missing required member \"id\"");
     } else if (!valid_case_id(id->valuestring)) {
-        ERR(c, cf_path_key(p, sizeof(p), path, "id"),
+        ERR(c, cf_diag_path_key(p, sizeof(p), path, "id"),
             "case id \"%.60s\" must be 1..200 characters of [A-Za-z0-9_.:-]", id->valuestring);
     } else {
         cs->id = id->valuestring;
@@ -408,7 +409,9 @@ static void load_case(ctx_t *c, cf_case *cs, const cJSON *obj, const char *path)
                 cs->tags[cs->tag_count++] = t->valuestring;
             else {
                 char tp[CF_PATH_MAX];
-                ERR(c, cf_path_index(p, sizeof(p), cf_path_key(tp, sizeof(tp), path, "tags"), i),
+                ERR(c,
+                    cf_diag_path_index(p, sizeof(p), cf_diag_path_key(tp, sizeof(tp), path, "tags"),
+                                       i),
                     "a tag must be a non-empty string");
             }
         }
@@ -423,7 +426,7 @@ static void load_case(ctx_t *c, cf_case *cs, const cJSON *obj, const char *path)
                 "a scenario has \"steps\"; move \"request\"/\"expect\"/\"capture\" into a step");
         size_t n = (size_t)cJSON_GetArraySize(steps);
         if (n == 0 || n > CF_MAX_STEPS) {
-            ERR(c, cf_path_key(p, sizeof(p), path, "steps"), "a scenario needs 1..%u steps",
+            ERR(c, cf_diag_path_key(p, sizeof(p), path, "steps"), "a scenario needs 1..%u steps",
                 CF_MAX_STEPS);
             return;
         }
@@ -433,10 +436,10 @@ static void load_case(ctx_t *c, cf_case *cs, const cJSON *obj, const char *path)
             return;
         }
         char sp[CF_PATH_MAX];
-        cf_path_key(sp, sizeof(sp), path, "steps");
+        cf_diag_path_key(sp, sizeof(sp), path, "steps");
         size_t i = 0;
         for (const cJSON *s = steps->child; s; s = s->next, i++) {
-            load_step(c, &cs->steps[i], s, cf_path_index(p, sizeof(p), sp, i), 1);
+            load_step(c, &cs->steps[i], s, cf_diag_path_index(p, sizeof(p), sp, i), 1);
             for (size_t j = 0; j < i; j++)
                 if (cs->steps[i].name && cs->steps[j].name &&
                     strcmp(cs->steps[i].name, cs->steps[j].name) == 0)
@@ -474,7 +477,7 @@ void cf_spec_load_cases(const char *file, cf_spec *spec, const cJSON *cases, cf_
     }
     size_t i = 0;
     for (const cJSON *obj = cases->child; obj; obj = obj->next, i++) {
-        cf_path_index(p, sizeof(p), "/cases", i);
+        cf_diag_path_index(p, sizeof(p), "/cases", i);
         cf_case *cs = &spec->cases[spec->case_count++];
         cs->index = i;
         if (!cJSON_IsObject(obj)) {
@@ -542,9 +545,9 @@ static void scan_tree(scan_ctx *s, const cJSON *v, const char *path, int depth)
     size_t i = 0;
     for (const cJSON *child = v->child; child; child = child->next, i++) {
         if (cJSON_IsObject(v))
-            cf_path_key(p, sizeof(p), path, child->string);
+            cf_diag_path_key(p, sizeof(p), path, child->string);
         else
-            cf_path_index(p, sizeof(p), path, i);
+            cf_diag_path_index(p, sizeof(p), path, i);
         scan_tree(s, child, p, depth + 1);
     }
 }
@@ -553,17 +556,17 @@ static void scan_step(scan_ctx *s, const cf_step *st, const char *path)
 {
     char p[CF_PATH_MAX];
     char q[CF_PATH_MAX];
-    cf_path_key(q, sizeof(q), path, "request");
-    scan_tree(s, st->headers, cf_path_key(p, sizeof(p), q, "headers"), 0);
-    scan_tree(s, st->set, cf_path_key(p, sizeof(p), q, "set"), 0);
-    scan_tree(s, st->body, cf_path_key(p, sizeof(p), q, "body"), 0);
+    cf_diag_path_key(q, sizeof(q), path, "request");
+    scan_tree(s, st->headers, cf_diag_path_key(p, sizeof(p), q, "headers"), 0);
+    scan_tree(s, st->set, cf_diag_path_key(p, sizeof(p), q, "set"), 0);
+    scan_tree(s, st->body, cf_diag_path_key(p, sizeof(p), q, "body"), 0);
     if (st->raw_body) {
-        s->path = cf_path_key(p, sizeof(p), q, "raw_body");
+        s->path = cf_diag_path_key(p, sizeof(p), q, "raw_body");
         cf_template_scan(st->raw_body, on_placeholder, s);
     }
-    cf_path_key(q, sizeof(q), path, "expect");
-    scan_tree(s, st->equal, cf_path_key(p, sizeof(p), q, "equal"), 0);
-    scan_tree(s, st->not_equal, cf_path_key(p, sizeof(p), q, "not_equal"), 0);
+    cf_diag_path_key(q, sizeof(q), path, "expect");
+    scan_tree(s, st->equal, cf_diag_path_key(p, sizeof(p), q, "equal"), 0);
+    scan_tree(s, st->not_equal, cf_diag_path_key(p, sizeof(p), q, "not_equal"), 0);
 }
 
 void cf_spec_lint_templates(const char *file, const cf_spec *spec, cf_diags *d, size_t *errors)
@@ -581,11 +584,11 @@ void cf_spec_lint_templates(const char *file, const cf_spec *spec, cf_diags *d, 
         const cf_case *cs = &spec->cases[i];
         s.captured_count = 0;
         char cp[CF_PATH_MAX];
-        cf_path_index(cp, sizeof(cp), "/cases", cs->index);
+        cf_diag_path_index(cp, sizeof(cp), "/cases", cs->index);
         for (size_t j = 0; j < cs->step_count; j++) {
             char sp[CF_PATH_MAX];
             if (cs->scenario)
-                cf_path_index(p, sizeof(p), cf_path_key(sp, sizeof(sp), cp, "steps"), j);
+                cf_diag_path_index(p, sizeof(p), cf_diag_path_key(sp, sizeof(sp), cp, "steps"), j);
             else
                 snprintf(p, sizeof(p), "%s", cp);
             scan_step(&s, &cs->steps[j], p);

@@ -2,6 +2,9 @@
 #ifndef CF_SPEC_LINT_H
 #define CF_SPEC_LINT_H
 
+/* Private to harness/contract/. Memory: nothing here allocates beyond the diagnostics added to
+ * `d` (owned by `d`) and the cases stored on `spec` (owned by the spec). */
+
 #include <stddef.h>
 
 #include <cjson/cJSON.h>

@@ -11,6 +11,9 @@
 
 #include "base/bindings.h"
 
+/* Memory: expansion appends to the caller's cf_buf or returns a new cJSON tree in *out that the
+ * caller frees with cJSON_Delete() (NULL on failure); the context's bindings are borrowed. */
+
 /* A generator for {$name} / {$name:arg}: appends its text to `out`. Returns CF_E_NOT_FOUND
  * when it does not know `name` (the built-ins are tried next), another error to fail. */
 typedef cf_rc (*cf_generator_cb)(void *user, const char *name, const char *arg, cf_buf *out);

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #include "base/buf.h"
-#include "http/http.h"
+#include "http/headers.h"
 #include "contract/spec.h"
 #include "contract/template.h"
 

@@ -7,7 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "base/buf.h"
-#include "http/http.h"
+#include "http/headers.h"
 #include "contract/spec.h"
 
 typedef enum {

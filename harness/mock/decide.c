@@ -66,7 +66,7 @@ void cf_mock_message_set(const cf_mock *m, outcome *o, const char *presented, si
         rc = cf_secrets_redact(&cred, cf_buf_str(&raw), raw.len, &clean);
     const char *text = rc == CF_OK ? cf_buf_str(&clean) : "invalid request";
     size_t len = 0;
-    for (; text[len] && len < MESSAGE_MAX; len++) {
+    for (; text[len] && len < CF_MAX_MOCK_MESSAGE; len++) {
         unsigned char c = (unsigned char)text[len];
         o->message[len] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
     }
@@ -284,12 +284,10 @@ static cJSON *validate(cf_mock *m, const incoming *r, outcome *o, const char *pr
         cJSON_Delete(json);
         return NULL;
     }
-    if (spec->op.body_schema) {
+    if (spec->op.body_compiled) {
         cf_diags d;
         cf_diags_init(&d);
-        /* Compiled once at start (setup()); the one-shot form when that failed. */
-        size_t n = m->body_schema ? cf_schema_check(m->body_schema, json, CF_SCHEMA_ANY, "", &d)
-                                  : cf_schema_validate(spec->op.body_schema, json, "", &d);
+        size_t n = cf_schema_check(spec->op.body_compiled, json, CF_SCHEMA_REQUEST, "", &d);
         if (n > 0) {
             set_error(m, o, vcode);
             if (d.count > 0) {

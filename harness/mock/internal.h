@@ -9,17 +9,15 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "base/diag.h"
-#include "http/http.h"
+#include "http/headers.h"
 #include "mock/mock.h"
 #include "mock/store.h"
 #include "base/secrets.h"
-#include "contract/schema.h"
 #include "contract/template.h"
 
 /* Bodies past CF_MAX_REQUEST_BODY are still read (and dropped) up to this many bytes so the
  * client gets its validation answer intact; past it the connection is closed. */
 #define DRAIN_MAX ((size_t)CF_MAX_REQUEST_BODY * 64u)
-#define MESSAGE_MAX 480 /* bytes of an error message */
 #define DEFAULT_RETENTION_S (8L * 3600L)
 #define THREAD_STACK (1024u * 1024u)
 #define MEMORY_LIMIT (64u * 1024u) /* per connection: header lines plus read buffer */
@@ -39,7 +37,6 @@ struct cf_mock {
     cf_mock_faults faults;
     const char *fault_code;         /* code answered by error-rate */
     char size_pointer[CF_PATH_MAX]; /* request member {$size} reads; "" when none */
-    cf_schema *body_schema;         /* op.body_schema compiled once; NULL: none or failed */
     struct MHD_Daemon *daemon;
     unsigned port;
     char url[128];
@@ -79,7 +76,7 @@ typedef struct request {
 typedef struct {
     int status;
     const char *code; /* NULL: success */
-    char message[MESSAGE_MAX + 1];
+    char message[CF_MAX_MOCK_MESSAGE + 1];
     const char *allow; /* Allow header for 405 */
     /* success */
     char id[40];
@@ -108,13 +105,9 @@ typedef struct {
 /* decide.c: the checks in contract order; fills *o, and *json with the parsed body. */
 void cf_mock_decide(cf_mock *m, const incoming *r, outcome *o, cJSON **json);
 /* decide.c: sets o->message from a format, with every secret and the presented credential
- * masked before it is cut to MESSAGE_MAX. */
+ * masked before it is cut to CF_MAX_MOCK_MESSAGE. */
 void cf_mock_message_set(const cf_mock *m, outcome *o, const char *presented, size_t presented_len,
-                         const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 5, 6)))
-#endif
-    ;
+                         const char *fmt, ...) CF_PRINTF(5, 6);
 
 /* decide.c: the code the spec gives a role; the validation code when it gives none. */
 const char *cf_mock_role_code(const cf_mock *m, cf_role role);

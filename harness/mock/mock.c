@@ -16,6 +16,7 @@
 #include "base/str.h"
 #include "base/timefmt.h"
 #include "base/uuid.h"
+#include "base/limits.h"
 
 void cf_mock_answer_cleanup(cf_mock_answer *a)
 {
@@ -52,7 +53,7 @@ static cf_rc respond(cf_mock *m, const incoming *in, int wait, cf_mock_answer *o
     }
     if (wait)
         cf_mock_latency_wait(m);
-    char err[256] = "";
+    char err[CF_ERR_MAX] = "";
     out->status = o.status;
     cf_rc rc = cf_mock_render(m, &o, &out->headers, &out->body, &out->body_len, err, sizeof(err));
     cJSON_Delete(json);
@@ -252,7 +253,7 @@ static void find_size_member(cf_mock *m)
                                               strcmp(type->valuestring, "number") != 0))
                     continue;
             }
-            cf_path_key(m->size_pointer, sizeof(m->size_pointer), "", p->string);
+            cf_diag_path_key(m->size_pointer, sizeof(m->size_pointer), "", p->string);
             return;
         }
     }
@@ -274,7 +275,7 @@ static cf_rc dry_run(cf_mock *m, char *err, size_t errlen)
         cf_headers h = {0};
         char *body = NULL;
         size_t len = 0;
-        char why[256] = "";
+        char why[CF_ERR_MAX] = "";
         cf_rc rc = cf_mock_render(m, &o, &h, &body, &len, why, sizeof(why));
         cf_headers_cleanup(&h);
         free(body);
@@ -333,12 +334,12 @@ static cf_rc setup(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errle
     m->faults = opts->faults;
     if (m->faults.error_rate > 0) {
         const char *want = m->faults.error_code;
-        int role = want[0] ? cf_role_from_name(want) : CF_ROLE_INTERNAL;
+        int role = want[0] ? cf_spec_role_from_name(want) : CF_ROLE_INTERNAL;
         if (!want[0] || role >= 0) {
             m->fault_code = cf_spec_role_code(spec, (cf_role)role);
             if (!m->fault_code) {
                 snprintf(err, errlen, "fault error-rate: the spec names no code for the %s role",
-                         cf_role_name((cf_role)role));
+                         cf_spec_role_name((cf_role)role));
                 return CF_E_USAGE;
             }
         } else {
@@ -377,10 +378,6 @@ static cf_rc setup(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errle
     if (rc != CF_OK)
         return rc;
     find_size_member(m);
-    /* Best effort: when it does not compile here, each request compiles it (and says why). */
-    if (spec->op.body_schema &&
-        cf_schema_compile(spec->op.body_schema, NULL, &m->body_schema) != CF_OK)
-        m->body_schema = NULL;
     return dry_run(m, err, errlen);
 }
 
@@ -520,7 +517,6 @@ void cf_mock_stop(cf_mock *m)
     if (m->daemon)
         MHD_stop_daemon(m->daemon);
     cf_mock_store_free(m->store);
-    cf_schema_free(m->body_schema);
     for (size_t i = 0; i < m->cred_count; i++)
         free(m->creds[i]);
     free(m->creds);

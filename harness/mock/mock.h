@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "http/http.h"
+#include "http/headers.h"
 #include "base/rc.h"
 #include "base/secrets.h"
 #include "contract/spec.h"

@@ -1,9 +1,11 @@
 /* console.c - a run as text for a person at a terminal or reading a CI log. */
 #include "report/report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define CONSOLE_FIELD_MAX 4096u /* bytes of an expected/actual value shown */
+#define CONSOLE_GROUP_IDS 20u   /* ids of the other cases of a failure group named */
 
 typedef struct {
     const char *red, *green, *yellow, *bold, *dim, *reset;
@@ -150,7 +152,52 @@ static void print_failed(FILE *out, const palette *k, const cf_case_result *c)
         put(out, c->replay, CONSOLE_FIELD_MAX, "          ");
         fputc('\n', out);
     }
+}
+
+/* " same failure in N more cases: a, b, ..." under a group's case. */
+static void print_others(FILE *out, const cf_run_result *r, const cf_report_group *g)
+{
+    if (g->count < 2)
+        return;
+    fprintf(out, "  same failure in %zu more case%s: ", g->count - 1, g->count > 2 ? "s" : "");
+    for (size_t i = 1; i < g->count; i++) {
+        if (i > CONSOLE_GROUP_IDS) {
+            fprintf(out, ", ... (%zu more: --verbose or report.json)", g->count - i);
+            break;
+        }
+        if (i > 1)
+            fputs(", ", out);
+        put(out, r->cases[g->cases[i]].id, CONSOLE_FIELD_MAX, "");
+    }
     fputc('\n', out);
+}
+
+/* Cases passed / failed / not run per operation, as a table. */
+static void print_operations(FILE *out, const palette *k, const cf_run_result *r)
+{
+    cf_report_op *ops = NULL;
+    size_t n = 0;
+    if (cf_report_ops(r, &ops, &n) != CF_OK || n == 0) {
+        free(ops);
+        return;
+    }
+    int width = 9;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(ops[i].name) > (size_t)width)
+            width = strlen(ops[i].name) > 60 ? 60 : (int)strlen(ops[i].name);
+    fprintf(out, "%s%-*s  passed  failed  not run%s\n", k->bold, width, "operation", k->reset);
+    for (size_t i = 0; i < n; i++) {
+        cf_buf b;
+        cf_buf_init(&b, 4 * CONSOLE_FIELD_MAX);
+        if (cf_report_clean(&b, ops[i].name, (size_t)width,
+                            CF_CLEAN_TERMINAL | CF_CLEAN_ONE_LINE) != CF_OK)
+            cf_buf_free(&b);
+        fprintf(out, "%-*s  %6zu  %s%6zu%s  %7zu\n", width, cf_buf_str(&b), ops[i].passed,
+                ops[i].failed ? k->red : "", ops[i].failed, ops[i].failed ? k->reset : "",
+                ops[i].not_run);
+        cf_buf_free(&b);
+    }
+    free(ops);
 }
 
 void cf_report_console(const cf_run_result *r, FILE *out, int color, int verbose)
@@ -159,6 +206,9 @@ void cf_report_console(const cf_run_result *r, FILE *out, int color, int verbose
     /* Cases a bounded run did not keep count too; their details are in the report files. */
     size_t passed = r->dropped_passed, failed = r->dropped_failed, not_run = r->dropped_not_run;
     size_t count = r->count + passed + failed + not_run;
+    /* Without --verbose, one case per root cause; every failed case when grouping is off. */
+    cf_report_groups groups = {0};
+    int grouped = !verbose && cf_report_groups_build(r, &groups) == CF_OK;
     for (size_t i = 0; i < r->count; i++) {
         const cf_case_result *c = &r->cases[i];
         if (!c->ran) {
@@ -177,12 +227,26 @@ void cf_report_console(const cf_run_result *r, FILE *out, int color, int verbose
             }
         } else {
             failed++;
-            print_failed(out, k, c);
+            if (!grouped) {
+                print_failed(out, k, c);
+                fputc('\n', out);
+            }
         }
     }
+    for (size_t g = 0; grouped && g < groups.count; g++) {
+        print_failed(out, k, groups.items[g].first);
+        print_others(out, r, &groups.items[g]);
+        fputc('\n', out);
+    }
     if (r->dropped_failed)
-        fprintf(out, "(%zu more failed case%s listed in report.json only)\n", r->dropped_failed,
-                r->dropped_failed == 1 ? "" : "s");
+        fprintf(out, "(%zu more failed case%s not kept in memory: listed in report.json only)\n",
+                r->dropped_failed, r->dropped_failed == 1 ? "" : "s");
+    if (grouped && groups.count < failed)
+        fprintf(out, "%zu failed case%s, %zu distinct failure%s (--verbose shows every case)\n\n",
+                failed, failed == 1 ? "" : "s", groups.count, groups.count == 1 ? "" : "s");
+    cf_report_groups_cleanup(&groups);
+    print_operations(out, k, r);
+    cf_report_coverage_console(r, out, verbose);
     double rate = r->duration_ms > 0 ? (double)r->requests * 1000.0 / r->duration_ms : 0.0;
     fprintf(out, "%s%zu case%s:%s %s%zu passed%s, %s%zu failed%s, %s%zu not run%s", k->bold, count,
             count == 1 ? "" : "s", k->reset, passed ? k->green : "", passed, passed ? k->reset : "",

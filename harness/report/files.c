@@ -9,11 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+static void set_err(char *err, size_t errlen, const char *fmt, ...) CF_PRINTF(3, 4);
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -64,7 +60,7 @@ static void sync_parent(const char *path)
     free(dir);
 }
 
-cf_rc cf_atomic_open(cf_atomic_file *f, const char *path, char *err, size_t errlen)
+cf_rc cf_report_atomic_open(cf_report_atomic_file *f, const char *path, char *err, size_t errlen)
 {
     static const char suffix[] = ".tmp.XXXXXX";
     memset(f, 0, sizeof(*f));
@@ -77,7 +73,7 @@ cf_rc cf_atomic_open(cf_atomic_file *f, const char *path, char *err, size_t errl
     f->path = malloc(plen + 1);
     f->tmp = malloc(plen + sizeof(suffix));
     if (!f->path || !f->tmp) {
-        cf_atomic_abort(f);
+        cf_report_atomic_abort(f);
         set_err(err, errlen, "cannot write %s: %s", path, cf_strerror(CF_E_NOMEM));
         return CF_E_NOMEM;
     }
@@ -91,20 +87,21 @@ cf_rc cf_atomic_open(cf_atomic_file *f, const char *path, char *err, size_t errl
                 strerror(errno));
         free(f->tmp);
         f->tmp = NULL; /* nothing to remove */
-        cf_atomic_abort(f);
+        cf_report_atomic_abort(f);
         return CF_E_IO;
     }
     mode_t mode = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? st.st_mode & 07777 : 0644;
     if (fchmod(f->fd, mode) != 0) {
         set_err(err, errlen, "cannot write %s: fchmod failed (temporary file %s): %s", path, f->tmp,
                 strerror(errno));
-        cf_atomic_abort(f);
+        cf_report_atomic_abort(f);
         return CF_E_IO;
     }
     return CF_OK;
 }
 
-cf_rc cf_atomic_add(cf_atomic_file *f, const char *data, size_t len, char *err, size_t errlen)
+cf_rc cf_report_atomic_add(cf_report_atomic_file *f, const char *data, size_t len, char *err,
+                           size_t errlen)
 {
     if (f->fd < 0)
         return CF_E_IO;
@@ -116,7 +113,7 @@ cf_rc cf_atomic_add(cf_atomic_file *f, const char *data, size_t len, char *err, 
     return CF_OK;
 }
 
-cf_rc cf_atomic_commit(cf_atomic_file *f, char *err, size_t errlen)
+cf_rc cf_report_atomic_commit(cf_report_atomic_file *f, char *err, size_t errlen)
 {
     const char *step = "fsync failed";
     if (f->fd < 0)
@@ -136,16 +133,16 @@ cf_rc cf_atomic_commit(cf_atomic_file *f, char *err, size_t errlen)
     sync_parent(f->path);
     free(f->tmp);
     f->tmp = NULL; /* renamed: nothing to remove */
-    cf_atomic_abort(f);
+    cf_report_atomic_abort(f);
     return CF_OK;
 fail:
     set_err(err, errlen, "cannot write %s: %s (temporary file %s): %s", f->path, step, f->tmp,
             strerror(errno));
-    cf_atomic_abort(f);
+    cf_report_atomic_abort(f);
     return CF_E_IO;
 }
 
-void cf_atomic_abort(cf_atomic_file *f)
+void cf_report_atomic_abort(cf_report_atomic_file *f)
 {
     if (!f)
         return;
@@ -159,19 +156,20 @@ void cf_atomic_abort(cf_atomic_file *f)
     f->fd = -1;
 }
 
-cf_rc cf_atomic_write(const char *path, const char *data, size_t len, char *err, size_t errlen)
+cf_rc cf_report_atomic_write(const char *path, const char *data, size_t len, char *err,
+                             size_t errlen)
 {
     if (!path || !*path || (!data && len)) {
         set_err(err, errlen, "cannot write a report: no path or no data");
         return CF_E_INVALID;
     }
-    cf_atomic_file f;
-    cf_rc rc = cf_atomic_open(&f, path, err, errlen);
+    cf_report_atomic_file f;
+    cf_rc rc = cf_report_atomic_open(&f, path, err, errlen);
     if (rc == CF_OK)
-        rc = cf_atomic_add(&f, data, len, err, errlen);
+        rc = cf_report_atomic_add(&f, data, len, err, errlen);
     if (rc == CF_OK)
-        return cf_atomic_commit(&f, err, errlen);
-    cf_atomic_abort(&f);
+        return cf_report_atomic_commit(&f, err, errlen);
+    cf_report_atomic_abort(&f);
     return rc;
 }
 
@@ -251,19 +249,46 @@ static cf_rc write_one(const cf_run_result *r, const char *dir, const char *name
     if (rc != CF_OK)
         set_err(err, errlen, "cannot build %s/%s: %s", dir, name, cf_strerror(rc));
     else
-        rc = cf_atomic_write(path, cf_buf_str(&b), b.len, err, errlen);
+        rc = cf_report_atomic_write(path, cf_buf_str(&b), b.len, err, errlen);
     free(path);
     cf_buf_free(&b);
     return rc;
 }
 
-cf_rc cf_report_write_all(const cf_run_result *r, const char *dir, char *err, size_t errlen)
+typedef struct {
+    const char *name;
+    render_fn render;
+} report_file;
+
+/* Writes each of `files` into `dir`. Each file is still worth having when another failed;
+ * returns the first error. */
+static cf_rc write_files(const cf_run_result *r, const char *dir, const report_file *files,
+                         size_t n, char *err, size_t errlen)
 {
     cf_rc rc = cf_report_dir_prepare(dir, err, errlen);
     if (rc != CF_OK)
         return rc;
-    rc = write_one(r, dir, "report.json", cf_report_json, err, errlen);
-    /* The JUnit file is still worth having when report.json failed; keep the first error. */
-    cf_rc junit = write_one(r, dir, "junit.xml", cf_report_junit, rc == CF_OK ? err : NULL, errlen);
-    return rc != CF_OK ? rc : junit;
+    cf_rc first = CF_OK;
+    for (size_t i = 0; i < n; i++) {
+        rc = write_one(r, dir, files[i].name, files[i].render, first == CF_OK ? err : NULL, errlen);
+        if (first == CF_OK)
+            first = rc;
+    }
+    return first;
+}
+
+cf_rc cf_report_write_all(const cf_run_result *r, const char *dir, char *err, size_t errlen)
+{
+    static const report_file files[] = {{"report.json", cf_report_json},
+                                        {"junit.xml", cf_report_junit},
+                                        {"report.html", cf_report_html},
+                                        {"report.sarif", cf_report_sarif}};
+    return write_files(r, dir, files, sizeof(files) / sizeof(files[0]), err, errlen);
+}
+
+cf_rc cf_report_write_end(const cf_run_result *r, const char *dir, char *err, size_t errlen)
+{
+    static const report_file files[] = {{"report.html", cf_report_html},
+                                        {"report.sarif", cf_report_sarif}};
+    return write_files(r, dir, files, sizeof(files) / sizeof(files[0]), err, errlen);
 }

@@ -71,10 +71,15 @@ static cf_rc classname(cf_buf *out, const char *spec_file)
     return rc;
 }
 
-static int case_unreachable(const cf_case_result *c)
+/* An error, not a failure: the target could not be reached or the transport broke, so no
+ * verdict on the API was possible. */
+static int case_errored(const cf_case_result *c)
 {
     for (size_t i = 0; i < c->exchange_count; i++)
         if (c->exchanges[i].unreachable)
+            return 1;
+    for (size_t i = 0; i < c->check_count; i++)
+        if (!c->checks[i].passed && strcmp(c->checks[i].id, "transport.response") == 0)
             return 1;
     return 0;
 }
@@ -195,15 +200,24 @@ cf_rc cf_report_junit_testcase(cf_buf *out, const cf_run_result *r, const cf_cas
         rc = cf_buf_addf(out, " time=\"%.3f\"", c->duration_ms / 1000.0);
     if (rc != CF_OK)
         return rc;
+    if (!c->ran && r->unreachable && !r->incomplete) {
+        /* Skipped would leave dashboards green while nothing was tested. */
+        rc = cf_buf_adds(out, ">\n      <error message=\"not run: the target is unreachable");
+        if (rc == CF_OK && r->unreachable_why)
+            rc = cf_buf_adds(out, ": ");
+        if (rc == CF_OK)
+            rc = cf_report_clean(out, r->unreachable_why, CF_REPORT_MESSAGE_MAX, ATTR);
+        return rc == CF_OK ? cf_buf_adds(out, "\" type=\"transport.unreachable\"/>\n"
+                                              "    </testcase>\n")
+                           : rc;
+    }
     if (!c->ran) {
-        const char *why = r->incomplete    ? "not run: the run was interrupted"
-                          : r->unreachable ? "not run: the target is unreachable"
-                                           : "not run";
+        const char *why = r->incomplete ? "not run: the run was interrupted" : "not run";
         return cf_buf_addf(out, ">\n      <skipped message=\"%s\"/>\n    </testcase>\n", why);
     }
     if (c->passed)
         return cf_buf_adds(out, "/>\n");
-    const char *element = case_unreachable(c) ? "error" : "failure";
+    const char *element = case_errored(c) ? "error" : "failure";
     rc = cf_buf_adds(out, ">\n");
     if (rc == CF_OK)
         rc = failure_head(out, element, c);
@@ -235,13 +249,15 @@ static cf_rc add_properties(cf_buf *out, const cf_run_result *r)
     return rc == CF_OK ? cf_buf_adds(out, "/>\n    </properties>\n") : rc;
 }
 
-void cf_report_junit_count(cf_junit_tally *t, const cf_case_result *c)
+void cf_report_junit_count(cf_junit_tally *t, const cf_run_result *r, const cf_case_result *c)
 {
     t->tests++;
     t->ms += c->duration_ms;
-    if (!c->ran)
+    if (!c->ran && r->unreachable && !r->incomplete)
+        t->errors++;
+    else if (!c->ran)
         t->skipped++;
-    else if (!c->passed && case_unreachable(c))
+    else if (!c->passed && case_errored(c))
         t->errors++;
     else if (!c->passed)
         t->failures++;
@@ -292,7 +308,7 @@ static cf_rc add_testsuite(cf_buf *out, const cf_run_result *r, const size_t *su
     cf_junit_tally t = {0};
     for (size_t i = 0; i < r->count; i++)
         if (suite[i] == s)
-            cf_report_junit_count(&t, &r->cases[i]);
+            cf_report_junit_count(&t, r, &r->cases[i]);
     cf_rc rc =
         cf_report_junit_suite_head(out, r, cf_report_junit_suite_name(first), &t, t.ms, timestamp);
     for (size_t i = 0; rc == CF_OK && i < r->count; i++)
@@ -320,7 +336,7 @@ cf_rc cf_report_junit(const cf_run_result *r, cf_buf *out)
         if (s == suites)
             firsts[suites++] = i;
         suite[i] = s;
-        cf_report_junit_count(&all, &r->cases[i]);
+        cf_report_junit_count(&all, r, &r->cases[i]);
     }
     /* Cases a bounded run did not keep count in the totals, though they are not listed. */
     all.tests += r->dropped_passed + r->dropped_failed + r->dropped_not_run;

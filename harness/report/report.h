@@ -35,23 +35,24 @@
  * over `path`. A new file gets mode 0644; a replaced one keeps its mode. Returns CF_OK, or
  * CF_E_IO (CF_E_NOMEM, CF_E_INVALID) with `err` naming the step, the path and strerror; on
  * error the temporary file is gone and `path` is untouched. `err` may be NULL. */
-CF_WUR cf_rc cf_atomic_write(const char *path, const char *data, size_t len, char *err,
-                             size_t errlen);
+CF_WUR cf_rc cf_report_atomic_write(const char *path, const char *data, size_t len, char *err,
+                                    size_t errlen);
 
-/* The same, written piece by piece: cf_atomic_open() creates the temporary file,
- * cf_atomic_add() appends, cf_atomic_commit() fsyncs and renames it over `path`,
- * cf_atomic_abort() removes it. Memory: open (on failure), commit and abort free the struct's
- * contents; after a failed add, call abort. Abort accepts a zeroed or finished struct. */
+/* The same, written piece by piece: cf_report_atomic_open() creates the temporary file,
+ * cf_report_atomic_add() appends, cf_report_atomic_commit() fsyncs and renames it over `path`,
+ * cf_report_atomic_abort() removes it. Memory: open (on failure), commit and abort free the
+ * struct's contents; after a failed add, call abort. Abort accepts a zeroed or finished struct. */
 typedef struct {
     char *path;
     char *tmp; /* the temporary file until it is renamed or removed */
     int fd;
-} cf_atomic_file;
-CF_WUR cf_rc cf_atomic_open(cf_atomic_file *f, const char *path, char *err, size_t errlen);
-CF_WUR cf_rc cf_atomic_add(cf_atomic_file *f, const char *data, size_t len, char *err,
-                           size_t errlen);
-CF_WUR cf_rc cf_atomic_commit(cf_atomic_file *f, char *err, size_t errlen);
-void cf_atomic_abort(cf_atomic_file *f);
+} cf_report_atomic_file;
+CF_WUR cf_rc cf_report_atomic_open(cf_report_atomic_file *f, const char *path, char *err,
+                                   size_t errlen);
+CF_WUR cf_rc cf_report_atomic_add(cf_report_atomic_file *f, const char *data, size_t len, char *err,
+                                  size_t errlen);
+CF_WUR cf_rc cf_report_atomic_commit(cf_report_atomic_file *f, char *err, size_t errlen);
+void cf_report_atomic_abort(cf_report_atomic_file *f);
 
 /* DIR/NAME with one slash between; a new string (free() it), NULL when out of memory. */
 char *cf_report_path(const char *dir, const char *name);
@@ -100,7 +101,7 @@ typedef struct {
     size_t tests, failures, errors, skipped;
     double ms;
 } cf_junit_tally;
-void cf_report_junit_count(cf_junit_tally *t, const cf_case_result *c);
+void cf_report_junit_count(cf_junit_tally *t, const cf_run_result *r, const cf_case_result *c);
 CF_WUR cf_rc cf_report_junit_head(cf_buf *out, const cf_junit_tally *all, double ms);
 CF_WUR cf_rc cf_report_junit_suite_head(cf_buf *out, const cf_run_result *r, const char *name,
                                         const cf_junit_tally *t, double ms, const char *timestamp);
@@ -116,9 +117,12 @@ void cf_report_junit_stamp(const cf_run_result *r, char out[25]);
  * Write errors on `out` are ignored (the files are the record). */
 void cf_report_console(const cf_run_result *r, FILE *out, int color, int verbose);
 
-/* cf_report_dir_prepare(dir), then DIR/report.json and DIR/junit.xml, each atomically. Both
- * files are attempted; returns the first error and its message. */
+/* cf_report_dir_prepare(dir), then DIR/report.json, junit.xml, report.html and report.sarif,
+ * each atomically. Every file is attempted; returns the first error and its message. */
 CF_WUR cf_rc cf_report_write_all(const cf_run_result *r, const char *dir, char *err, size_t errlen);
+/* The same for the reports written only at the end of a streaming run (report.html and
+ * report.sarif); report.json and junit.xml come from cf_report_stream_*. */
+CF_WUR cf_rc cf_report_write_end(const cf_run_result *r, const char *dir, char *err, size_t errlen);
 
 /* Reports written while the run goes (stream.c): DIR/report.json and DIR/junit.xml, and
  * with `record_all` every exchange as NDJSON in that file. Open before the run (`r` is
@@ -134,6 +138,86 @@ CF_WUR cf_rc cf_report_stream_case(cf_report_stream *s, const cf_case_result *c,
                                    size_t errlen);
 CF_WUR cf_rc cf_report_stream_close(cf_report_stream *s, char *err, size_t errlen);
 void cf_report_stream_free(cf_report_stream *s);
+/* Failures with one root cause: the same operation, first failed check, HTTP status and error
+ * code. Memory: a group borrows from the cf_run_result it was built from (which must outlive
+ * it) and owns only its `cases` array; cf_report_groups_cleanup() accepts NULL. */
+typedef struct {
+    const char *operation;              /* the case's operation, else its spec title or file */
+    const cf_case_result *first;        /* the case shown in full */
+    const cf_check_result *check;       /* its first failed check; NULL: none recorded */
+    const cf_exchange_record *exchange; /* the exchange that check judged; NULL when none */
+    size_t *cases;                      /* indices into r->cases, `first` first */
+    size_t count;
+    size_t cap; /* private: room in `cases` */
+} cf_report_group;
+
+typedef struct {
+    cf_report_group *items;
+    size_t count;
+    size_t cap; /* private: room in `items` */
+} cf_report_groups;
+
+/* Groups the failed cases of `r` in order of first appearance. CF_E_NOMEM leaves `out` empty. */
+CF_WUR cf_rc cf_report_groups_build(const cf_run_result *r, cf_report_groups *out);
+void cf_report_groups_cleanup(cf_report_groups *g);
+
+/* Appends one line about group `g` of `r`: operation, check, expected and got (each cut to
+ * CF_REPORT_MESSAGE_MAX), status and code, the cases (the first few ids) and the rerun line.
+ * The text is raw: each writer escapes it for its format. */
+CF_WUR cf_rc cf_report_group_message(const cf_run_result *r, const cf_report_group *g, cf_buf *out);
+
+/* Cases per operation, in order of first appearance. Memory: `name` borrows from the
+ * result; free `items` with free(). */
+typedef struct {
+    const char *name;
+    size_t passed, failed, not_run;
+} cf_report_op;
+
+CF_WUR cf_rc cf_report_ops(const cf_run_result *r, cf_report_op **items, size_t *count);
+
+/* The operation a case belongs to for reports: its operation, else spec title, else file. */
+const char *cf_report_case_operation(const cf_case_result *c);
+
+/* The 1-based line of case `id` in spec file `path` (its "id": "..." member after "cases"),
+ * the line of "cases" when the id is not found, 1 when neither is, 0 when the file cannot be
+ * read. A repetition suffix "#k" is ignored. */
+unsigned cf_report_case_line(const char *path, const char *id);
+
+/* One sentence describing check id `id` (its prefix for rule.* ids); never NULL. */
+const char *cf_report_check_text(const char *id);
+
+/* Coverage over every operation of r->coverage: items exercised and items in all; returns the
+ * percentage (100 when there are no items). */
+double cf_report_coverage_percent(const cf_run_result *r, size_t *hit, size_t *total);
+
+/* Prints the coverage figures per operation and the items not exercised (the first few;
+ * verbose: all). Nothing when coverage was not computed. */
+void cf_report_coverage_console(const cf_run_result *r, FILE *out, int verbose);
+
+/* The same for one operation. */
+double cf_report_op_coverage(const cf_op_coverage *op, size_t *hit);
+
+/* Appends report.html: one self-contained page (inline CSS and script, nothing fetched) with
+ * the summary, per-operation table, coverage, failure groups with their exchanges, every case,
+ * and filters by outcome, operation, check and tag. Every string from the result is
+ * HTML-escaped (CF_CLEAN_XML | CF_CLEAN_QUOTES): no markup from a server, spec or variable
+ * can reach the page as markup. */
+CF_WUR cf_rc cf_report_html(const cf_run_result *r, cf_buf *out);
+
+/* Appends report.sarif (SARIF 2.1.0): one result per failure group, ruleId = the check id,
+ * located at the case's line in its spec file. */
+CF_WUR cf_rc cf_report_sarif(const cf_run_result *r, cf_buf *out);
+
+/* Appends GitHub Actions workflow commands: one "::error file=F,line=L,title=T::MESSAGE" line
+ * per failure group, escaped per GitHub's rules (data: % CR LF; properties also : and ,). */
+CF_WUR cf_rc cf_report_github_annotations(const cf_run_result *r, cf_buf *out);
+/* The same with file= relative to `workspace` (the checkout, $GITHUB_WORKSPACE) when a spec
+ * path lies inside it: GitHub places an annotation by its path in the repository. */
+CF_WUR cf_rc cf_report_github_annotations_in(const cf_run_result *r, const char *workspace,
+                                             cf_buf *out);
+
+/* Appends a Markdown summary of the run for $GITHUB_STEP_SUMMARY. */
+CF_WUR cf_rc cf_report_github_summary(const cf_run_result *r, cf_buf *out);
 
 /* Flags of cf_report_clean(). */
 #define CF_CLEAN_XML 1u      /* escape & < > \r; replace what XML 1.0 forbids */

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "base/timefmt.h"
+#include "report/internal.h"
 
 /* Milliseconds rounded to microseconds, so the file does not carry 17 noisy digits. */
 static double ms3(double ms)
@@ -18,7 +19,7 @@ static double ms3(double ms)
 
 /* A new string item holding s made valid UTF-8 and cut to CF_REPORT_FIELD_MAX, or a null item
  * when s is NULL; NULL when out of memory. */
-static cJSON *new_str(const char *s)
+cJSON *cf_report_json_str(const char *s)
 {
     if (!s)
         return cJSON_CreateNull();
@@ -31,9 +32,9 @@ static cJSON *new_str(const char *s)
     return item;
 }
 
-static cf_rc add_str(cJSON *obj, const char *key, const char *s)
+cf_rc cf_report_json_add_str(cJSON *obj, const char *key, const char *s)
 {
-    cJSON *item = new_str(s);
+    cJSON *item = cf_report_json_str(s);
     if (!item || !cJSON_AddItemToObject(obj, key, item)) {
         cJSON_Delete(item);
         return CF_E_NOMEM;
@@ -63,15 +64,15 @@ static cf_rc add_check(cJSON *arr, const cf_check_result *k)
         cJSON_Delete(o);
         return CF_E_NOMEM;
     }
-    cf_rc rc = add_str(o, "id", k->id);
+    cf_rc rc = cf_report_json_add_str(o, "id", k->id);
     if (rc == CF_OK)
-        rc = add_str(o, "step", k->step);
+        rc = cf_report_json_add_str(o, "step", k->step);
     if (rc == CF_OK)
         rc = add_bool(o, "passed", k->passed);
     if (rc == CF_OK && !k->passed)
-        rc = add_str(o, "expected", k->expected);
+        rc = cf_report_json_add_str(o, "expected", k->expected);
     if (rc == CF_OK && !k->passed)
-        rc = add_str(o, "actual", k->actual);
+        rc = cf_report_json_add_str(o, "actual", k->actual);
     return rc;
 }
 
@@ -82,7 +83,7 @@ static cf_rc add_exchange(cJSON *arr, const cf_exchange_record *e)
         cJSON_Delete(o);
         return CF_E_NOMEM;
     }
-    cf_rc rc = add_str(o, "step", e->step);
+    cf_rc rc = cf_report_json_add_str(o, "step", e->step);
     if (rc == CF_OK)
         rc = add_num(o, "status", (double)e->status);
     if (rc == CF_OK)
@@ -90,14 +91,16 @@ static cf_rc add_exchange(cJSON *arr, const cf_exchange_record *e)
     if (rc == CF_OK && e->sent_ms > 0) {
         char sent[25];
         cf_time_format_millis((int64_t)e->sent_ms, sent);
-        rc = add_str(o, "sent_at", sent);
+        rc = cf_report_json_add_str(o, "sent_at", sent);
     }
     if (rc == CF_OK)
-        rc = add_str(o, "request", e->request);
+        rc = cf_report_json_add_str(o, "request", e->request);
     if (rc == CF_OK)
-        rc = add_str(o, "response", e->response);
+        rc = cf_report_json_add_str(o, "response", e->response);
     if (rc == CF_OK)
-        rc = add_str(o, "curl", e->curl);
+        rc = cf_report_json_add_str(o, "curl", e->curl);
+    if (rc == CF_OK && e->error_code)
+        rc = cf_report_json_add_str(o, "error_code", e->error_code);
     return rc;
 }
 
@@ -108,29 +111,31 @@ static cf_rc add_case(cJSON *arr, const cf_case_result *c)
         cJSON_Delete(o);
         return CF_E_NOMEM;
     }
-    cf_rc rc = add_str(o, "spec", c->spec_file);
+    cf_rc rc = cf_report_json_add_str(o, "spec", c->spec_file);
     if (rc == CF_OK)
-        rc = add_str(o, "spec_title", c->spec_title);
+        rc = cf_report_json_add_str(o, "spec_title", c->spec_title);
     if (rc == CF_OK)
-        rc = add_str(o, "id", c->id);
+        rc = cf_report_json_add_str(o, "id", c->id);
     if (rc == CF_OK)
-        rc = add_str(o, "summary", c->summary);
+        rc = cf_report_json_add_str(o, "summary", c->summary);
+    if (rc == CF_OK && c->operation)
+        rc = cf_report_json_add_str(o, "operation", c->operation);
     cJSON *tags = rc == CF_OK ? cJSON_AddArrayToObject(o, "tags") : NULL;
     if (rc == CF_OK && !tags)
         rc = CF_E_NOMEM;
     for (size_t i = 0; rc == CF_OK && i < c->tag_count; i++) {
-        cJSON *t = new_str(c->tags[i]);
+        cJSON *t = cf_report_json_str(c->tags[i]);
         if (!t || !cJSON_AddItemToArray(tags, t)) {
             cJSON_Delete(t);
             rc = CF_E_NOMEM;
         }
     }
     if (rc == CF_OK)
-        rc = add_str(o, "status", status_of(c));
+        rc = cf_report_json_add_str(o, "status", status_of(c));
     if (rc == CF_OK)
         rc = add_num(o, "duration_ms", ms3(c->duration_ms));
     if (rc == CF_OK)
-        rc = add_str(o, "replay", c->replay);
+        rc = cf_report_json_add_str(o, "replay", c->replay);
     cJSON *checks = rc == CF_OK ? cJSON_AddArrayToObject(o, "checks") : NULL;
     if (rc == CF_OK && !checks)
         rc = CF_E_NOMEM;
@@ -142,7 +147,7 @@ static cf_rc add_case(cJSON *arr, const cf_case_result *c)
             rc = add_check(checks, &c->checks[i]);
             continue;
         }
-        cJSON *id = new_str(c->checks[i].id);
+        cJSON *id = cf_report_json_str(c->checks[i].id);
         if (!id || !cJSON_AddItemToArray(checks, id)) {
             cJSON_Delete(id);
             rc = CF_E_NOMEM;
@@ -186,16 +191,72 @@ static cf_rc print_obj(const cJSON *o, int skip_first, int skip_last, cf_buf *ou
     return rc;
 }
 
+/* percent (one decimal), exercised and items of a coverage figure. */
+static cf_rc add_figures(cJSON *o, double percent, size_t hit, size_t total)
+{
+    cf_rc rc = add_num(o, "percent", (double)(long long)(percent * 10.0 + 0.5) / 10.0);
+    if (rc == CF_OK)
+        rc = add_num(o, "exercised", (double)hit);
+    return rc == CF_OK ? add_num(o, "items", (double)total) : rc;
+}
+
+static cf_rc add_op_coverage(cJSON *arr, const cf_op_coverage *op)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(arr, o)) {
+        cJSON_Delete(o);
+        return CF_E_NOMEM;
+    }
+    size_t hit = 0;
+    double p = cf_report_op_coverage(op, &hit);
+    cf_rc rc = cf_report_json_add_str(o, "operation", op->operation);
+    if (rc == CF_OK)
+        rc = cf_report_json_add_str(o, "spec", op->spec_file);
+    if (rc == CF_OK)
+        rc = add_figures(o, p, hit, op->count);
+    cJSON *ex = rc == CF_OK ? cJSON_AddArrayToObject(o, "exercised_items") : NULL;
+    cJSON *missing = ex ? cJSON_AddArrayToObject(o, "missing_items") : NULL;
+    if (rc == CF_OK && !missing)
+        rc = CF_E_NOMEM;
+    for (size_t i = 0; rc == CF_OK && i < op->count; i++) {
+        cJSON *s = cf_report_json_str(op->items[i]);
+        if (!s || !cJSON_AddItemToArray(op->hit[i] ? ex : missing, s)) {
+            cJSON_Delete(s);
+            rc = CF_E_NOMEM;
+        }
+    }
+    return rc;
+}
+
+/* "coverage": overall and per operation; absent when coverage was not computed. */
+static cf_rc add_coverage(cJSON *root, const cf_run_result *r)
+{
+    if (!r->coverage_count)
+        return CF_OK;
+    cJSON *cov = cJSON_AddObjectToObject(root, "coverage");
+    if (!cov)
+        return CF_E_NOMEM;
+    size_t hit, total;
+    double p = cf_report_coverage_percent(r, &hit, &total);
+    cf_rc rc = add_figures(cov, p, hit, total);
+    cJSON *ops = rc == CF_OK ? cJSON_AddArrayToObject(cov, "operations") : NULL;
+    if (rc == CF_OK && !ops)
+        rc = CF_E_NOMEM;
+    for (size_t i = 0; rc == CF_OK && i < r->coverage_count; i++)
+        rc = add_op_coverage(ops, &r->coverage[i]);
+    return rc;
+}
+
 cf_rc cf_report_json_head(const cf_run_result *r, cf_buf *out)
 {
     char started[25];
     cf_time_format_millis((int64_t)r->started_ms, started);
     cJSON *root = cJSON_CreateObject();
-    cf_rc rc = root ? add_str(root, "conform_version", CONFORM_VERSION) : CF_E_NOMEM;
+    cf_rc rc = root ? cf_report_json_add_str(root, "conform_version", CONFORM_VERSION) : CF_E_NOMEM;
     if (rc == CF_OK)
-        rc = add_str(root, "target", r->target);
+        rc = cf_report_json_add_str(root, "target", r->target);
     if (rc == CF_OK)
-        rc = add_str(root, "started_at", started);
+        rc = cf_report_json_add_str(root, "started_at", started);
     if (rc == CF_OK)
         rc = print_obj(root, 0, 1, out);
     if (rc == CF_OK)
@@ -220,9 +281,9 @@ cf_rc cf_report_json_exchange(const cf_case_result *c, const cf_exchange_record 
     cf_rc rc = arr ? add_exchange(arr, e) : CF_E_NOMEM;
     cJSON *o = arr ? arr->child : NULL;
     if (rc == CF_OK)
-        rc = add_str(o, "spec", c->spec_file);
+        rc = cf_report_json_add_str(o, "spec", c->spec_file);
     if (rc == CF_OK)
-        rc = add_str(o, "case", c->id);
+        rc = cf_report_json_add_str(o, "case", c->id);
     if (rc == CF_OK)
         rc = print_obj(o, 0, 0, out);
     cJSON_Delete(arr);
@@ -238,7 +299,7 @@ cf_rc cf_report_json_tail(const cf_run_result *r, const cf_report_tally *t, cf_b
     if (rc == CF_OK)
         rc = add_bool(root, "unreachable", r->unreachable);
     if (rc == CF_OK && r->unreachable_why)
-        rc = add_str(root, "unreachable_reason", r->unreachable_why);
+        rc = cf_report_json_add_str(root, "unreachable_reason", r->unreachable_why);
     if (rc == CF_OK && !(stats = cJSON_AddObjectToObject(root, "stats")))
         rc = CF_E_NOMEM;
     if (rc == CF_OK)
@@ -257,6 +318,8 @@ cf_rc cf_report_json_tail(const cf_run_result *r, const cf_report_tally *t, cf_b
         rc = add_num(stats, "checks", (double)t->checks);
     if (rc == CF_OK)
         rc = add_num(stats, "checks_failed", (double)t->checks_failed);
+    if (rc == CF_OK)
+        rc = add_coverage(root, r);
     if (rc == CF_OK)
         rc = cf_buf_adds(out, "\n],");
     if (rc == CF_OK)

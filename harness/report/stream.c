@@ -30,9 +30,9 @@ typedef struct {
 struct cf_report_stream {
     const cf_run_result *r; /* borrowed: target, flags and request count are read from it */
     char *dir;
-    cf_atomic_file json;
-    cf_atomic_file record;  /* --record-all; fd -1 when not asked for */
-    cf_atomic_file scratch; /* junit testcases; removed at the end, never renamed */
+    cf_report_atomic_file json;
+    cf_report_atomic_file record;  /* --record-all; fd -1 when not asked for */
+    cf_report_atomic_file scratch; /* junit testcases; removed at the end, never renamed */
     cf_buf jbuf, xbuf, rbuf;
     off_t scratch_len;
     cf_report_tally tally;
@@ -44,11 +44,11 @@ struct cf_report_stream {
     double last_ms;   /* monotonic, when the last case came */
 };
 
-static cf_rc flush(cf_atomic_file *f, cf_buf *b, size_t at, char *err, size_t errlen)
+static cf_rc flush(cf_report_atomic_file *f, cf_buf *b, size_t at, char *err, size_t errlen)
 {
     if (b->len < at || b->len == 0)
         return CF_OK;
-    cf_rc rc = cf_atomic_add(f, cf_buf_str(b), b->len, err, errlen);
+    cf_rc rc = cf_report_atomic_add(f, cf_buf_str(b), b->len, err, errlen);
     cf_buf_reset(b);
     return rc;
 }
@@ -74,11 +74,11 @@ cf_rc cf_report_stream_open(const char *dir, const cf_run_result *r, const char 
     s->dir = strdup(dir);
     rc = json && scratch && s->dir ? CF_OK : CF_E_NOMEM;
     if (rc == CF_OK)
-        rc = cf_atomic_open(&s->json, json, err, errlen);
+        rc = cf_report_atomic_open(&s->json, json, err, errlen);
     if (rc == CF_OK)
-        rc = cf_atomic_open(&s->scratch, scratch, err, errlen);
+        rc = cf_report_atomic_open(&s->scratch, scratch, err, errlen);
     if (rc == CF_OK && record_all)
-        rc = cf_atomic_open(&s->record, record_all, err, errlen);
+        rc = cf_report_atomic_open(&s->record, record_all, err, errlen);
     free(json);
     free(scratch);
     if (rc != CF_OK) {
@@ -136,7 +136,7 @@ cf_rc cf_report_stream_case(cf_report_stream *s, const cf_case_result *c, char *
     if (rc == CF_OK) {
         size_t before = s->xbuf.len;
         rc = cf_report_junit_testcase(&s->xbuf, s->r, c);
-        cf_report_junit_count(&u->t, c);
+        cf_report_junit_count(&u->t, s->r, c);
         u->to += (off_t)(s->xbuf.len - before);
         /* A suite lasts from the previous suite's end (or the start) to its last case, so
          * the suites' times add up to the run's. */
@@ -166,7 +166,7 @@ cf_rc cf_report_stream_case(cf_report_stream *s, const cf_case_result *c, char *
 }
 
 /* Copies bytes [from, to) of the scratch file into junit.xml. */
-static cf_rc copy_range(cf_report_stream *s, cf_atomic_file *to_file, off_t from, off_t to,
+static cf_rc copy_range(cf_report_stream *s, cf_report_atomic_file *to_file, off_t from, off_t to,
                         char *err, size_t errlen)
 {
     char chunk[16384];
@@ -180,7 +180,7 @@ static cf_rc copy_range(cf_report_stream *s, cf_atomic_file *to_file, off_t from
                      n < 0 ? strerror(errno) : "file shorter than written");
             return CF_E_IO;
         }
-        cf_rc rc = cf_atomic_add(to_file, chunk, (size_t)n, err, errlen);
+        cf_rc rc = cf_report_atomic_add(to_file, chunk, (size_t)n, err, errlen);
         if (rc != CF_OK)
             return rc;
         from += n;
@@ -190,9 +190,9 @@ static cf_rc copy_range(cf_report_stream *s, cf_atomic_file *to_file, off_t from
 
 static cf_rc close_junit(cf_report_stream *s, char *err, size_t errlen)
 {
-    cf_atomic_file x;
+    cf_report_atomic_file x;
     char *path = cf_report_path(s->dir, "junit.xml");
-    cf_rc rc = path ? cf_atomic_open(&x, path, err, errlen) : CF_E_NOMEM;
+    cf_rc rc = path ? cf_report_atomic_open(&x, path, err, errlen) : CF_E_NOMEM;
     free(path);
     if (rc != CF_OK)
         return rc;
@@ -202,6 +202,7 @@ static cf_rc close_junit(cf_report_stream *s, char *err, size_t errlen)
         all.tests += s->suites[i].t.tests;
         all.failures += s->suites[i].t.failures;
         all.errors += s->suites[i].t.errors;
+        all.skipped += s->suites[i].t.skipped;
         ms += s->suites[i].ms;
     }
     char stamp[25];
@@ -231,8 +232,8 @@ static cf_rc close_junit(cf_report_stream *s, char *err, size_t errlen)
         rc = flush(&x, &b, 0, err, errlen);
     cf_buf_free(&b);
     if (rc == CF_OK)
-        return cf_atomic_commit(&x, err, errlen);
-    cf_atomic_abort(&x);
+        return cf_report_atomic_commit(&x, err, errlen);
+    cf_report_atomic_abort(&x);
     return rc;
 }
 
@@ -248,7 +249,7 @@ cf_rc cf_report_stream_close(cf_report_stream *s, char *err, size_t errlen)
     if (rc == CF_OK)
         rc = flush(&s->json, &s->jbuf, 0, err, errlen);
     if (rc == CF_OK)
-        rc = cf_atomic_commit(&s->json, err, errlen);
+        rc = cf_report_atomic_commit(&s->json, err, errlen);
     size_t xlen = s->xbuf.len;
     cf_rc x = flush(&s->scratch, &s->xbuf, 0, err, errlen);
     s->scratch_len += (off_t)xlen;
@@ -260,7 +261,7 @@ cf_rc cf_report_stream_close(cf_report_stream *s, char *err, size_t errlen)
     if (s->record.fd >= 0) {
         cf_rc w = flush(&s->record, &s->rbuf, 0, rc == CF_OK ? err : NULL, errlen);
         if (w == CF_OK)
-            w = cf_atomic_commit(&s->record, rc == CF_OK ? err : NULL, errlen);
+            w = cf_report_atomic_commit(&s->record, rc == CF_OK ? err : NULL, errlen);
         if (rc == CF_OK)
             rc = w;
     }
@@ -271,9 +272,9 @@ void cf_report_stream_free(cf_report_stream *s)
 {
     if (!s)
         return;
-    cf_atomic_abort(&s->json);
-    cf_atomic_abort(&s->record);
-    cf_atomic_abort(&s->scratch);
+    cf_report_atomic_abort(&s->json);
+    cf_report_atomic_abort(&s->record);
+    cf_report_atomic_abort(&s->scratch);
     cf_buf_free(&s->jbuf);
     cf_buf_free(&s->xbuf);
     cf_buf_free(&s->rbuf);

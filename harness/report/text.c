@@ -1,52 +1,11 @@
 /* text.c - makes result strings safe for a report: valid UTF-8, XML escaping, terminal-safe. */
 #include "report/report.h"
+#include "base/utf8.h"
 
 #include <stdint.h>
 #include <string.h>
 
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
-
-/* Decodes one UTF-8 character from s (n > 0 bytes available) into *cp and returns its length,
- * or 0 when the bytes do not start a well-formed sequence (Unicode table 3-7: no overlongs,
- * no surrogates, nothing past U+10FFFF). */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        *cp = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        *cp = c & 0x0Fu;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        *cp = c & 0x07u;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t k = 1; k < len; k++) {
-        if ((s[k] & 0xC0u) != 0x80u)
-            return 0;
-        *cp = (*cp << 6) | (s[k] & 0x3Fu);
-    }
-    return len;
-}
 
 /* The replacement for character cp under flags: NULL keeps it as is, "" drops it. `next` is
  * the byte after it (0 at the end). */
@@ -94,7 +53,7 @@ cf_rc cf_report_clean(cf_buf *out, const char *s, size_t max, unsigned flags)
     cf_rc rc = CF_OK;
     while (i < n && rc == CF_OK) {
         uint32_t cp = 0;
-        size_t len = utf8_next(p + i, n - i, &cp);
+        size_t len = cf_utf8_next(p + i, n - i, &cp);
         size_t take = len ? len : 1;
         if (take > max - i || i > max)
             break;

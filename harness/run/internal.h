@@ -9,7 +9,6 @@
 
 #include <stddef.h>
 
-#include "contract/schema.h"
 #include "run/runner.h"
 
 typedef struct run_case run_case;
@@ -52,9 +51,7 @@ typedef struct {
     size_t first_result;    /* CF_RUN_KEEP_ALL: index of this spec's first case in result */
     const size_t *selected; /* indices of the selected spec cases */
     size_t selected_count;
-    unsigned repeat;           /* rounds of the selection (1: no "#k" suffix) */
-    cf_schema *success_schema; /* compiled once for every response; NULL: per check */
-    cf_schema *error_schema;
+    unsigned repeat; /* rounds of the selection (1: no "#k" suffix) */
 } run_ctx;
 
 /* step.c: a new case in flight with its result's names filled in (not run yet). NULL when

@@ -66,8 +66,7 @@ static cf_rc add_placeholders(run_ctx *rc)
 cf_rc cf_run_spec(const cf_spec *spec, const cf_run_opts *opts, cf_run_result *result, char *err,
                   size_t errlen)
 {
-    run_ctx rc = {spec, opts, result, opts->secrets, opts->base_url, NULL, 0, NULL,
-                  0,    1,    NULL,   NULL};
+    run_ctx rc = {spec, opts, result, opts->secrets, opts->base_url, NULL, 0, NULL, 0, 1};
     size_t *selected = NULL;
     cf_rc r = CF_OK;
     if (!rc.base_url) {
@@ -88,20 +87,11 @@ cf_rc cf_run_spec(const cf_spec *spec, const cf_run_opts *opts, cf_run_result *r
         goto out;
     if (opts->keep == CF_RUN_KEEP_ALL && (r = add_placeholders(&rc)) != CF_OK)
         goto out;
-    /* Best effort: a schema that does not compile here is compiled (and reported) per check. */
-    if (spec->resp.success_schema &&
-        cf_schema_compile(spec->resp.success_schema, NULL, &rc.success_schema) != CF_OK)
-        rc.success_schema = NULL;
-    if (spec->resp.error_schema &&
-        cf_schema_compile(spec->resp.error_schema, NULL, &rc.error_schema) != CF_OK)
-        rc.error_schema = NULL;
     r = run_schedule(&rc, err, errlen);
 out:
     if (r == CF_E_NOMEM && errlen)
         snprintf(err, errlen, "out of memory");
     free(selected);
     free(rc.unreachable_why);
-    cf_schema_free(rc.success_schema);
-    cf_schema_free(rc.error_schema);
     return r;
 }

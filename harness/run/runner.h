@@ -44,9 +44,13 @@ typedef struct {
     void *progress_user;
     cf_case_cb on_case; /* NULL: none */
     void *on_case_user;
-    cf_run_keep keep;     /* default CF_RUN_KEEP_ALL */
-    int record_exchanges; /* 1: every exchange is recorded (for a --record-all sink); 0: a
-                             passing single-step case's exchange is judged, never recorded */
+    cf_run_keep keep;        /* default CF_RUN_KEEP_ALL */
+    int record_exchanges;    /* 1: every exchange is recorded (for a --record-all sink); 0: a
+                                passing single-step case's exchange is judged, never recorded */
+    const char *rerun_flags; /* shell-quoted flags that reproduce this run's outcome (target,
+                                variables, transport), put in every case's rerun line after
+                                "conform run"; NULL: none */
+    const char *curl_flags;  /* the same for the curl lines (proxy, TLS, time limit) */
 } cf_run_opts;
 
 /* Cannot fail. */

@@ -63,13 +63,7 @@ static cf_rc keep(run_ctx *rc, cf_case_result *res, size_t ordinal)
         cf_case_result_compact(res);
         return cf_run_result_take_case(r, res);
     }
-    if (!res->ran)
-        r->dropped_not_run++;
-    else if (failed)
-        r->dropped_failed++;
-    else
-        r->dropped_passed++;
-    return CF_OK;
+    return cf_run_result_drop_case(r, res);
 }
 
 /* Hands a case to the sink and the progress line, keeps it, and frees what is left. */

@@ -7,10 +7,14 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/shell.h"
 #include "base/str.h"
 #include "base/uuid.h"
 #include "check/checks.h"
+#include "check/coverage.h"
 #include "check/record.h"
+
+#define ERROR_CODE_MAX 256u /* bytes of a response's error code kept for grouping */
 
 static cf_rc runner_generator(void *user, const char *name, const char *arg, cf_buf *out)
 {
@@ -32,6 +36,26 @@ static cf_rc runner_generator(void *user, const char *name, const char *arg, cf_
     return cf_buf_adds(out, have);
 }
 
+/* "conform run FLAGS --filter 'ID' 'SPEC'": reruns just this case against the same target
+ * with the same outcome-changing flags. NULL when out of memory. */
+static char *rerun_line(const char *flags, const char *id, const char *spec_file)
+{
+    cf_buf b;
+    cf_buf_init(&b, CF_RERUN_MAX);
+    cf_rc r = cf_buf_adds(&b, "conform run");
+    if (r == CF_OK && flags && *flags)
+        r = cf_buf_addf(&b, " %s", flags);
+    if (r == CF_OK)
+        r = cf_buf_adds(&b, " --filter ");
+    if (r == CF_OK)
+        r = cf_shell_quote(&b, id, strlen(id));
+    if (r == CF_OK)
+        r = cf_buf_addc(&b, ' ');
+    if (r == CF_OK)
+        r = cf_shell_quote(&b, spec_file, strlen(spec_file));
+    return r == CF_OK ? cf_buf_take(&b) : NULL;
+}
+
 /* The names of the case's result; `round` > 0 marks a repetition: the id becomes "id#round". */
 static cf_rc name_result(run_ctx *rc, run_case *cs)
 {
@@ -48,10 +72,8 @@ static cf_rc name_result(run_ctx *rc, run_case *cs)
         res->id = cf_strdup(c->id);
     }
     res->summary = c->summary ? cf_strdup(c->summary) : NULL;
-    size_t n = strlen(c->id) + strlen(rc->spec->file) + 64;
-    res->replay = malloc(n);
-    if (res->replay)
-        snprintf(res->replay, n, "conform run --filter '%s' %s", c->id, rc->spec->file);
+    res->operation = rc->spec->op.name ? cf_strdup(rc->spec->op.name) : NULL;
+    res->replay = rerun_line(rc->opts->rerun_flags, c->id, rc->spec->file);
     if (c->tag_count) {
         res->tags = calloc(c->tag_count, sizeof(*res->tags));
         if (!res->tags)
@@ -61,7 +83,7 @@ static cf_rc name_result(run_ctx *rc, run_case *cs)
                 return CF_E_NOMEM;
     }
     if (!res->spec_file || !res->spec_title || !res->id || !res->replay ||
-        (c->summary && !res->summary))
+        (c->summary && !res->summary) || (rc->spec->op.name && !res->operation))
         return CF_E_NOMEM;
     return CF_OK;
 }
@@ -130,7 +152,7 @@ cf_rc run_step_build(run_ctx *rc, run_case *cs)
     cf_tmpl_ctx ctx = {cf_secrets_vars(rc->secrets), &cs->captures, runner_generator, cs};
     for (unsigned k = 0; k < n; k++) {
         run_copy *cp = &cs->copies[k];
-        char err[512] = "";
+        char err[CF_ERR_MAX] = "";
         cf_rc r =
             cf_request_build(rc->spec, st, rc->base_url, &ctx, &cp->request, err, sizeof(err));
         if (r == CF_E_NOMEM)
@@ -200,26 +222,62 @@ static int worth_recording(const run_ctx *rc, const run_case *cs, const run_copy
     return 0;
 }
 
+/* curl + " " + flags (NULL: curl as it is); frees curl, NULL when out of memory. */
+static char *with_flags(char *curl, const char *flags)
+{
+    if (!curl || !flags || !*flags)
+        return curl;
+    cf_buf b;
+    cf_buf_init(&b, CF_RERUN_MAX + strlen(curl));
+    char *out = cf_buf_addf(&b, "%s %s", curl, flags) == CF_OK ? cf_buf_take(&b) : NULL;
+    free(curl);
+    return out;
+}
+
+/* The contract items a response exercised, one per line (check/coverage.h); *out NULL when
+ * none. Past CF_COVERAGE_MAX the response counts for nothing; the run goes on. */
+static cf_rc observe(const cf_spec *spec, const cf_response *resp, char **out)
+{
+    cf_buf cov;
+    cf_buf_init(&cov, CF_COVERAGE_MAX);
+    cf_rc r = cf_coverage_observe(spec, resp, &cov);
+    *out = cf_buf_take(&cov);
+    return r == CF_E_TOO_LARGE ? CF_OK : r;
+}
+
+/* Writes the exchange down with what reports group and count by: the error code the response
+ * carried (redacted: it is the server's text) and `covered` (taken, even on failure). */
 static cf_rc record(run_ctx *rc, run_case *cs, run_copy *cp, const cf_secrets *red,
-                    const char *label)
+                    const char *label, char *covered)
 {
     char *req = cf_record_request(rc->spec, &cp->request, red);
     char *resp = cf_record_response(&cp->response, red);
-    char *curl = cf_record_curl(rc->spec, &cp->request, red);
+    char *curl = with_flags(cf_record_curl(rc->spec, &cp->request, red), rc->opts->curl_flags);
     char *lab = cf_strdup(label);
-    if (!req || !resp || !curl || !lab) {
+    const char *code =
+        cp->response.error_code_owned ? cp->response.error_code_owned : cp->response.error_code;
+    char *error_code = code ? cf_secrets_redact_dup(red, code, strlen(code), ERROR_CODE_MAX) : NULL;
+    if (!req || !resp || !curl || !lab || (code && !error_code)) {
         free(req);
         free(resp);
         free(curl);
         free(lab);
+        free(error_code);
+        free(covered);
         return CF_E_NOMEM;
     }
     cf_case_result *res = &cs->res;
     cf_rc r = cf_case_add_exchange(res, lab, req, resp, curl, cp->response.status,
                                    cp->response.elapsed_ms);
     if (r == CF_OK) {
-        res->exchanges[res->exchange_count - 1].unreachable = cp->response.unreachable;
-        res->exchanges[res->exchange_count - 1].sent_ms = cp->response.sent_ms;
+        cf_exchange_record *e = &res->exchanges[res->exchange_count - 1];
+        e->unreachable = cp->response.unreachable;
+        e->sent_ms = cp->response.sent_ms;
+        e->error_code = error_code;
+        e->covered = covered;
+    } else {
+        free(error_code);
+        free(covered);
     }
     return r;
 }
@@ -260,12 +318,22 @@ static cf_rc judge_copy(run_ctx *rc, run_case *cs, run_copy *cp)
     cf_tmpl_ctx ctx = {cf_secrets_vars(rc->secrets), &cs->captures, runner_generator, cs};
     /* rule.future compares with this exchange's own arrival, not with when it was judged. */
     int64_t received = (int64_t)(cp->response.sent_ms + cp->response.elapsed_ms);
-    cf_check_input in = {rc->spec, current(cs), &cp->request, &cp->response,      &own,
-                         &ctx,     label,       received,     rc->success_schema, rc->error_schema};
+    cf_check_input in = {rc->spec, current(cs), &cp->request, &cp->response,
+                         &own,     &ctx,        label,        received};
     if (r == CF_OK)
         r = cf_checks_run(&in, &cs->res);
-    if (r == CF_OK && worth_recording(rc, cs, cp, before))
-        r = record(rc, cs, cp, &own, label);
+    /* Coverage is marked as responses come (a streaming run keeps no passing exchange); the
+     * items also go on a recorded exchange for cf_coverage_compute(). */
+    char *covered = NULL;
+    if (r == CF_OK)
+        r = observe(rc->spec, &cp->response, &covered);
+    if (r == CF_OK)
+        cf_coverage_mark(rc->result, rc->spec->file, covered);
+    if (r == CF_OK && worth_recording(rc, cs, cp, before)) {
+        r = record(rc, cs, cp, &own, label, covered);
+        covered = NULL;
+    }
+    free(covered);
     if (r == CF_OK && cp->response.envelope == CF_ENVELOPE_SUCCESS)
         r = capture(cs, cp);
     cf_secrets_cleanup(&own);

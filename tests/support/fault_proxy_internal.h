@@ -14,7 +14,7 @@
 #include "base/buf.h"
 #include "base/secrets.h"
 #include "fault_proxy.h"
-#include "http/http.h"
+#include "http/headers.h"
 #include "mhd_util.h"
 #include "mock/mock.h"
 #include "contract/spec.h"

@@ -8,7 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "base/buf.h"
-#include "http/http.h"
+#include "http/headers.h"
 
 typedef struct {
     const char *method; /* NULL: curl's choice (POST with a body, GET without) */

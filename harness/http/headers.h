@@ -1,7 +1,7 @@
-/* http.h - plain HTTP message types shared by the serializer, transport, response parser and
+/* headers.h - plain HTTP message types shared by the serializer, transport, response parser and
  * mock: headers as owned name/value pairs. */
-#ifndef CF_HTTP_H
-#define CF_HTTP_H
+#ifndef CF_HEADERS_H
+#define CF_HEADERS_H
 
 #include <stddef.h>
 

@@ -1,5 +1,6 @@
-/* http.c - header lists that refuse injection, and media-type comparison. */
-#include "http/http.h"
+/* headers.c - header lists that refuse injection, and media-type comparison. */
+#include "http/headers.h"
+#include "base/array.h"
 #include "base/str.h"
 
 #include <stdlib.h>
@@ -75,14 +76,10 @@ static cf_rc append(cf_headers *h, const char *name, size_t name_len, const char
 {
     if (h->count >= CF_MAX_HEADER_COUNT)
         return CF_E_TOO_LARGE;
-    if (h->count == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 8;
-        cf_header *items = realloc(h->items, cap * sizeof(*items));
-        if (!items)
-            return CF_E_NOMEM;
-        h->items = items;
-        h->cap = cap;
-    }
+    cf_header *items = cf_array_reserve(h->items, &h->cap, h->count, sizeof(*items), 8);
+    if (!items)
+        return CF_E_NOMEM;
+    h->items = items;
     char *n = cf_strndup(name, name_len);
     char *v = cf_strndup(value, value_len);
     if (!n || !v) {

@@ -1,0 +1,66 @@
+/* aws_models.h - small inline AWS models (single quotes for double quotes, see
+ * support/aws_text.h) that the AWS tests patch: one Smithy, one botocore, same service. */
+#ifndef CF_TEST_AWS_MODELS_H
+#define CF_TEST_AWS_MODELS_H
+
+static const char smithy_base[] =
+    "{'smithy':'2.0','shapes':{"
+    "'ex#Svc':{'type':'service','version':'2024-01-01','operations':[{'target':'ex#Put'}],"
+    " 'traits':{'aws.protocols#restJson1':{},'aws.api#service':{'endpointPrefix':'ex'}}},"
+    "'ex#Put':{'type':'operation','input':{'target':'ex#PutIn'},'output':{'target':'ex#PutOut'},"
+    " 'errors':[{'target':'ex#Bad'}],"
+    " 'traits':{'smithy.api#http':{'method':'PUT','uri':'/things/{Id}','code':201}}},"
+    "'ex#PutIn':{'type':'structure','members':{"
+    " 'Id':{'target':'ex#Name','traits':{'smithy.api#httpLabel':{},'smithy.api#required':{}}},"
+    " 'Tags':{'target':'ex#Tags','traits':{'smithy.api#httpQuery':'tag'}},"
+    " 'Since':{'target':'smithy.api#Timestamp','traits':{'smithy.api#httpHeader':'X-Since'}},"
+    " 'Token':{'target':'smithy.api#String','traits':{'smithy.api#idempotencyToken':{}}},"
+    " 'Body':{'target':'ex#Thing','traits':{'smithy.api#required':{}}}}},"
+    "'ex#PutOut':{'type':'structure','members':{'When':{'target':'smithy.api#Timestamp'},"
+    " 'Etag':{'target':'smithy.api#String','traits':{'smithy.api#httpHeader':'ETag'}}}},"
+    "'ex#Thing':{'type':'structure','members':{"
+    " 'Size':{'target':'ex#Size'},'Kind':{'target':'ex#Kind'},'Level':{'target':'ex#Level'},"
+    " 'Meta':{'target':'ex#Meta'},'Choice':{'target':'ex#Choice'},"
+    " 'Doc':{'target':'smithy.api#Document'},'Data':{'target':'smithy.api#Blob'},"
+    " 'At':{'target':'smithy.api#Timestamp','traits':{'smithy.api#timestampFormat':'date-time'}},"
+    " 'Renamed':{'target':'smithy.api#String','traits':{'smithy.api#jsonName':'renamed_x'}}}},"
+    "'ex#Name':{'type':'string',"
+    " 'traits':{'smithy.api#length':{'min':1,'max':64},'smithy.api#pattern':'^[a-z]+$'}},"
+    "'ex#Tags':{'type':'list','member':{'target':'ex#Name'},"
+    " 'traits':{'smithy.api#length':{'max':3}}},"
+    "'ex#Size':{'type':'long','traits':{'smithy.api#range':{'min':1,'max':10}}},"
+    "'ex#Kind':{'type':'enum','members':{"
+    " 'A':{'target':'smithy.api#Unit','traits':{'smithy.api#enumValue':'a'}},"
+    " 'B':{'target':'smithy.api#Unit'}}},"
+    "'ex#Level':{'type':'intEnum','members':{"
+    " 'LOW':{'target':'smithy.api#Unit','traits':{'smithy.api#enumValue':1}}}},"
+    "'ex#Meta':{'type':'map','key':{'target':'ex#Name'},'value':{'target':'smithy.api#Integer'}},"
+    "'ex#Choice':{'type':'union','members':{'x':{'target':'smithy.api#String'},"
+    " 'y':{'target':'smithy.api#Integer'}}},"
+    "'ex#Bad':{'type':'structure','members':{'message':{'target':'smithy.api#String'}},"
+    " 'traits':{'smithy.api#error':'client'}}}}";
+
+static const char botocore_base[] =
+    "{'version':'2.0','metadata':{'protocol':'rest-json','apiVersion':'2024-01-01',"
+    " 'serviceFullName':'Ex','endpointPrefix':'ex'},"
+    "'operations':{'Put':{'name':'Put',"
+    " 'http':{'method':'PUT','requestUri':'/things/{Id}','responseCode':201},"
+    " 'input':{'shape':'PutIn'},'output':{'shape':'PutOut'},'errors':[{'shape':'Bad'}]}},"
+    "'shapes':{"
+    "'PutIn':{'type':'structure','required':['Id','Body'],'members':{"
+    " 'Id':{'shape':'Name','location':'uri','locationName':'Id'},"
+    " 'Tags':{'shape':'Tags','location':'querystring','locationName':'tag'},"
+    " 'Since':{'shape':'Time','location':'header','locationName':'X-Since'},"
+    " 'Token':{'shape':'Str','idempotencyToken':true},'Body':{'shape':'Thing'}}},"
+    "'PutOut':{'type':'structure','members':{'When':{'shape':'Time'},"
+    " 'Etag':{'shape':'Str','location':'header','locationName':'ETag'}}},"
+    "'Thing':{'type':'structure','members':{'Size':{'shape':'Size'},"
+    " 'Renamed':{'shape':'Str','locationName':'renamed_x'}}},"
+    "'Name':{'type':'string','min':1,'max':64,'pattern':'^[a-z]+$'},"
+    "'Tags':{'type':'list','member':{'shape':'Name'},'max':3},"
+    "'Size':{'type':'long','min':1,'max':10},'Str':{'type':'string'},"
+    "'Time':{'type':'timestamp'},"
+    "'Bad':{'type':'structure','members':{'message':{'shape':'Str'}},"
+    " 'error':{'httpStatusCode':400},'exception':true}}}";
+
+#endif
