@@ -106,6 +106,11 @@ Test(cli_generate, modes_cap_seed_and_filter, .timeout = 60)
     cr_expect_eq(count_cases(r, "gen.", "negative", &tagged), n_all);
     cr_expect_gt(tagged, 0);
     cr_expect_eq(cJSON_GetObjectItemCaseSensitive(r, "seed")->valuedouble, 42);
+    const cJSON *last = NULL;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(r, "cases")) last = c;
+    const char *replay = cJSON_GetObjectItemCaseSensitive(last, "replay")->valuestring;
+    cr_expect_not_null(strstr(replay, "--seed 42 --filter 'gen."), "%s", replay);
     cr_expect_not_null(strstr(out, "generated 116 cases (--generate all, seed 42)"), "%s", out);
     cJSON_Delete(r);
     free(out);
@@ -137,8 +142,8 @@ static void caught(const char *spec, const char *fault, const char *id)
     cf_fault_proxy *fp = cf_test_fault_proxy(spec, fault);
     char dir[64];
     cf_test_tmpdir(dir, sizeof(dir));
-    const char *args[] = {"run",    "--verbose", "--report-dir", dir, "--target",
-                          cf_fault_proxy_url(fp), spec, NULL};
+    const char *args[] = {
+        "run", "--verbose", "--report-dir", dir, "--target", cf_fault_proxy_url(fp), spec, NULL};
     cf_child p;
     cf_child_run(&p, NULL, NULL, args);
     const char *out = cf_buf_str(&p.out);

@@ -77,10 +77,10 @@ typedef struct {
     char *unreachable_why;    /* curl's words and the URL */
     char *target;             /* what was tested */
     long long started_ms;     /* wall clock at start, epoch ms */
-    int seeded;               /* 1: cases were generated with `seed` (report.json says it) */
-    unsigned long long seed;
     cf_op_coverage *coverage; /* per operation; NULL when not computed */
     size_t coverage_count;
+    int seeded; /* 1: cases were generated with `seed` (report.json records it) */
+    unsigned long long seed;
 } cf_run_result;
 
 void cf_run_result_cleanup(cf_run_result *r);

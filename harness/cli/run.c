@@ -44,7 +44,7 @@ static const char usage_tail[] =
     X(FILTER, "filter", 0, required_argument, "GLOB",                                              \
       "run only cases whose id matches GLOB (fnmatch)")                                            \
     X(GENERATE, "generate", 0, required_argument, "none|positive|all",                             \
-      "generated cases besides the hand-written ones (default all):\n"                              \
+      "generated cases besides the hand-written ones (default all):\n"                             \
       "positive = valid requests only")                                                            \
     X(HELP, "help", 0, no_argument, NULL, "this text")                                             \
     X(INSECURE, "insecure", 0, no_argument, NULL,                                                  \
@@ -53,7 +53,7 @@ static const char usage_tail[] =
     X(MAX_BODY, "max-body", 0, required_argument, "BYTES",                                         \
       "largest response body accepted (default 1048576)")                                          \
     X(MAX_GENERATED, "max-generated", 0, required_argument, "N",                                   \
-      "at most N generated cases per operation, 1..1000000")                                      \
+      "at most N generated cases per operation, 1..1000000")                                       \
     X(MIN_COVERAGE, "min-coverage", 0, required_argument, "P",                                     \
       "fail (exit 1) when the spec coverage is below P percent, 0..100")                           \
     X(PROXY, "proxy", 0, required_argument, "URL",                                                 \
@@ -67,7 +67,7 @@ static const char usage_tail[] =
     X(RETRIES, "retries", 0, required_argument, "N",                                               \
       "retries after a transport failure of a retry-safe request (0..5)")                          \
     X(SEED, "seed", 0, required_argument, "N",                                                     \
-      "seed of the generated cases' random values,\n0..9007199254740991 (default 1)")             \
+      "seed of the generated cases' random values,\n0..9007199254740991 (default 1)")              \
     X(SHARD, "shard", 0, required_argument, "K/N",                                                 \
       "run only shard K of N (1 <= K <= N), for CI matrices")                                      \
     X(TAG, "tag", 0, required_argument, "TAG",                                                     \
@@ -330,6 +330,10 @@ static cf_rc run_one(run_args *a, const cf_spec *spec, const cf_vars_sources *va
     cf_rc rc = cf_cli_vars_for(spec, vars, &own, &list);
     if (rc == CF_OK)
         rc = cf_cli_rerun_flags(a->target, &a->run.transport, &own, spec, &rerun, &curl);
+    /* A generated case's random values come from the seed: its rerun line must carry it. */
+    if (rc == CF_OK && a->gen.mode != CF_GEN_CASES_NONE && a->gen.seed != CF_GEN_DEFAULT_SEED)
+        rc = cf_buf_addf(&rerun, "%s--seed %llu", rerun.len ? " " : "",
+                         (unsigned long long)a->gen.seed);
     a->run.rerun_flags = cf_buf_str(&rerun);
     a->run.curl_flags = cf_buf_str(&curl);
     if (rc == CF_OK)

@@ -118,8 +118,7 @@ cf_rc cf_cli_generate(cf_spec *const *specs, size_t n, const cf_gen_cases_opts *
                 "generated %zu cases (--generate %s, seed %llu) in %.0f ms; %zu duplicates of "
                 "hand-written cases dropped%s",
                 total, opts->mode == CF_GEN_CASES_ALL ? "all" : "positive",
-                (unsigned long long)opts->seed, cf_time_mono_ms() - t0, dups,
-                capped ? "" : "\n");
+                (unsigned long long)opts->seed, cf_time_mono_ms() - t0, dups, capped ? "" : "\n");
     if (rc == CF_OK && capped)
         fprintf(out, ", %zu over --max-generated\n", capped);
     return rc;

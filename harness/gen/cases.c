@@ -193,10 +193,10 @@ static cJSON *auth_node(const cf_spec *spec, const char *rule, const char *code)
     snprintf(name, sizeof name, "auth.%s", rule);
     cJSON *node = case_node(spec->op.name, name, cf_gen_kind_name(CF_GEN_NEGATIVE), code);
     cJSON *headers = node ? cJSON_AddObjectToObject(node, "headers") : NULL;
-    cJSON *value = !headers                          ? NULL
-                   : strcmp(rule, "missing") == 0    ? cJSON_CreateNull()
-                   : strcmp(rule, "empty") == 0      ? cJSON_CreateString("")
-                                                     : cJSON_CreateString(UNKNOWN_CREDENTIAL);
+    cJSON *value = !headers                       ? NULL
+                   : strcmp(rule, "missing") == 0 ? cJSON_CreateNull()
+                   : strcmp(rule, "empty") == 0   ? cJSON_CreateString("")
+                                                  : cJSON_CreateString(UNKNOWN_CREDENTIAL);
     if (!value) {
         cJSON_Delete(node);
         return NULL;
@@ -288,8 +288,8 @@ cf_rc cf_gen_cases_add(cf_spec *spec, const cf_gen_cases_opts *opts, cf_gen_case
 cf_rc cf_gen_cases_write(const cf_spec *spec, cf_buf *out)
 {
     cf_rc rc = CF_OK;
-    for (const cJSON *n = spec && spec->generated ? spec->generated->child : NULL;
-         n && rc == CF_OK; n = n->next) {
+    for (const cJSON *n = spec && spec->generated ? spec->generated->child : NULL; n && rc == CF_OK;
+         n = n->next) {
         char *line = cJSON_PrintUnformatted(n);
         rc = line ? cf_buf_adds(out, line) : CF_E_NOMEM;
         if (rc == CF_OK)

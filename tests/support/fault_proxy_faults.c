@@ -37,7 +37,7 @@ static cJSON *parse(const cf_buf *b)
 }
 
 /* Replaces the bytes of `b` with the compact form of `json` (which it frees). 1 on success. */
-int cf_fault_reprint(cf_buf *b, cJSON *json)
+static int reprint(cf_buf *b, cJSON *json)
 {
     char *text = cJSON_PrintUnformatted(json);
     cJSON_Delete(json);
@@ -80,7 +80,7 @@ static int resp_set(exchange *x, const char *pointer, cJSON *value)
         cJSON_Delete(json);
         return 0;
     }
-    return cf_fault_reprint(&x->resp_body, json);
+    return reprint(&x->resp_body, json);
 }
 
 static int resp_remove(exchange *x, const char *pointer)
@@ -90,7 +90,7 @@ static int resp_remove(exchange *x, const char *pointer)
         cJSON_Delete(json);
         return 0;
     }
-    return cf_fault_reprint(&x->resp_body, json);
+    return reprint(&x->resp_body, json);
 }
 
 /* The answer member at `pointer` as a new string; NULL when absent or not a string. */
@@ -116,7 +116,7 @@ static int set_header(cf_headers *h, const char *name, const char *value)
 }
 
 /* The internal error of the spec's catalogue, in the profile's wire format. */
-int cf_fault_answer_internal(exchange *x)
+static int answer_internal(exchange *x)
 {
     const cf_spec *spec = x->p->spec;
     const char *code = cf_spec_role_code(spec, CF_ROLE_INTERNAL);
@@ -143,7 +143,7 @@ int cf_fault_answer_internal(exchange *x)
 }
 
 /* The request body as a JSON object; NULL when it is not one. */
-cJSON *cf_fault_req_object(const exchange *x)
+static cJSON *req_object(const exchange *x)
 {
     cJSON *json = parse(&x->req_body);
     if (!cJSON_IsObject(json)) {
@@ -170,7 +170,7 @@ static int replace_token(exchange *x, cJSON *body, const char *token)
         cJSON_Delete(body);
         return 0;
     }
-    return cf_fault_reprint(&x->req_body, body);
+    return reprint(&x->req_body, body);
 }
 
 /* ---- request faults ----------------------------------------------------------------------- */
@@ -183,22 +183,22 @@ static int size_is(const cJSON *body, double value)
 
 static int f_size_outside_accepted(exchange *x)
 {
-    cJSON *body = cf_fault_req_object(x);
+    cJSON *body = req_object(x);
     if (!body || !size_is(body, 20971521.0)) {
         cJSON_Delete(body);
         return 0;
     }
     cJSON_ReplaceItemInObjectCaseSensitive(body, "AttachmentSizeInBytes",
                                            cJSON_CreateNumber(20971520.0));
-    return cf_fault_reprint(&x->req_body, body);
+    return reprint(&x->req_body, body);
 }
 
 static int f_5xx_inside_boundary(exchange *x)
 {
-    cJSON *body = cf_fault_req_object(x);
+    cJSON *body = req_object(x);
     int hit = body && size_is(body, 20971520.0);
     cJSON_Delete(body);
-    return hit && cf_fault_answer_internal(x);
+    return hit && answer_internal(x);
 }
 
 static int f_accept_unsupported_content_type(exchange *x)
@@ -211,7 +211,7 @@ static int f_accept_unsupported_content_type(exchange *x)
 
 static int f_missing_client_token_accepted(exchange *x)
 {
-    cJSON *body = cf_fault_req_object(x);
+    cJSON *body = req_object(x);
     if (!body || cJSON_GetObjectItemCaseSensitive(body, "ClientToken")) {
         cJSON_Delete(body);
         return 0;
@@ -219,7 +219,7 @@ static int f_missing_client_token_accepted(exchange *x)
     char id[37];
     cf_uuid_v4(id);
     cJSON_AddStringToObject(body, "ClientToken", id);
-    return cf_fault_reprint(&x->req_body, body);
+    return reprint(&x->req_body, body);
 }
 
 static int f_no_credentials_succeeds(exchange *x)
@@ -237,7 +237,7 @@ static int f_5xx_on_non_json(exchange *x)
         cJSON_Delete(json);
         return 0;
     }
-    return cf_fault_answer_internal(x);
+    return answer_internal(x);
 }
 
 static int f_slow(exchange *x)
@@ -249,7 +249,7 @@ static int f_slow(exchange *x)
 
 static int f_replay_new_resource(exchange *x)
 {
-    cJSON *body = cf_fault_req_object(x);
+    cJSON *body = req_object(x);
     if (!body || !usable_token(body)) {
         cJSON_Delete(body);
         return 0;
@@ -271,7 +271,7 @@ static uint64_t fnv64(const char *s, uint64_t h)
 static int f_mismatch_accepted(exchange *x)
 {
     static const char *const params[] = {"ContentType", "AttachmentSizeInBytes", "AttachmentName"};
-    cJSON *body = cf_fault_req_object(x);
+    cJSON *body = req_object(x);
     const char *token = body ? usable_token(body) : NULL;
     if (!token) {
         cJSON_Delete(body);
@@ -300,7 +300,7 @@ static int f_shared_across_callers(exchange *x)
 static int f_duplicates_begin(exchange *x)
 {
     proxy *p = x->p;
-    cJSON *body = cf_fault_req_object(x);
+    cJSON *body = req_object(x);
     const char *token = body ? usable_token(body) : NULL;
     const char *auth = auth_value(x);
     if (!token) {
@@ -560,4 +560,20 @@ int cf_fault_applies(const char *name, int aws)
 {
     const fault *f = name ? cf_fault_find(name) : NULL;
     return f && (f->profiles & (aws ? P_AWS : P_ENVELOPE)) != 0;
+}
+
+/* The helpers fault_proxy_gen.c shares (fault_proxy_internal.h). */
+int cf_fault_answer_internal(exchange *x)
+{
+    return answer_internal(x);
+}
+
+cJSON *cf_fault_req_object(const exchange *x)
+{
+    return req_object(x);
+}
+
+int cf_fault_reprint(cf_buf *b, cJSON *json)
+{
+    return reprint(b, json);
 }
