@@ -69,7 +69,7 @@ wrk_rate() {
 # One conform run: prints "req/s peak_rss_kib report_bytes requests cpu_us_per_request".
 run_once() {
   local dir="$work/r$1"
-  /usr/bin/time -f "%M %U %S" -o "$work/rss" "$conform" run --quiet --jobs "$jobs" \
+  /usr/bin/time -f "%M %U %S" -o "$work/rss" "$conform" run --quiet --generate none --jobs "$jobs" \
     --target "http://127.0.0.1:$serve_port" --repeat "$1" --report-dir "$dir" "$work/load.json" \
     >/dev/null 2>&1 || true
   python3 - "$dir/report.json" $(cat "$work/rss") <<'PY'

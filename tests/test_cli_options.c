@@ -312,7 +312,7 @@ Test(cli_options, every_command_help_lists_its_options_sorted, .timeout = 30)
         const char *first, *last;
         size_t count;
     } cases[] = {
-        {{"run", "--help"}, "allow-empty-var", "version", 21},
+        {{"run", "--help"}, "allow-empty-var", "version", 24},
         {{"serve", "--help"}, "bind", "var", 7},
         {{"lint", "--help"}, "help", "help", 1},
         {{"--help"}, "help", "version", 2},

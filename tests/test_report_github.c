@@ -131,8 +131,8 @@ Test(report_github, cli_annotates_and_appends_the_step_summary_only_in_actions, 
     snprintf(reports, sizeof(reports), "%s/reports", dir);
     cf_test_write_file(summary_path, "earlier step\n");
     const char *env[] = {"GITHUB_ACTIONS=true", env_summary, NULL};
-    const char *args[] = {
-        "run", "--quiet", "--report-dir", reports, "--target", cf_fault_proxy_url(fp), SPEC, NULL};
+    const char *args[] = {"run",   "--quiet",  "--generate",           "none", "--report-dir",
+                          reports, "--target", cf_fault_proxy_url(fp), SPEC,   NULL};
     cf_child p;
     cf_child_run(&p, NULL, env, args);
     cr_expect_eq(p.status, 1, "%s", cf_buf_str(&p.err));

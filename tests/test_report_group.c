@@ -93,8 +93,9 @@ Test(report_group, a_server_failing_everything_prints_a_page_not_a_book, .timeou
     cf_fault_proxy *fp = cf_test_fault_proxy(SPEC, "content-type-html");
     char dir[64];
     cf_test_tmpdir(dir, sizeof(dir));
-    const char *args[] = {"run", "--report-dir", dir, "--target", cf_fault_proxy_url(fp), SPEC,
-                          NULL};
+    const char *args[] = {
+        "run", "--generate", "none", "--report-dir", dir, "--target", cf_fault_proxy_url(fp),
+        SPEC,  NULL};
     cf_child p;
     cf_child_run(&p, NULL, NULL, args);
     const char *out = cf_buf_str(&p.out);
@@ -103,8 +104,8 @@ Test(report_group, a_server_failing_everything_prints_a_page_not_a_book, .timeou
     cr_expect_lt(cf_test_count(out, "\n"), 120, "%zu lines", cf_test_count(out, "\n"));
     cr_expect_not_null(strstr(out, "84 failed cases, 3 distinct failures"), "%s", out);
     cf_child_cleanup(&p);
-    const char *verbose[] = {
-        "run", "--verbose", "--report-dir", dir, "--target", cf_fault_proxy_url(fp), SPEC, NULL};
+    const char *verbose[] = {"run", "--verbose", "--generate",           "none", "--report-dir",
+                             dir,   "--target",  cf_fault_proxy_url(fp), SPEC,   NULL};
     cf_child_run(&p, NULL, NULL, verbose);
     cr_expect_eq(cf_test_count(cf_buf_str(&p.out), "FAIL "), 84);
     cf_child_cleanup(&p);

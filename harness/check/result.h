@@ -103,6 +103,8 @@ typedef struct {
     cf_op_tally *dropped_ops; /* dropped_* per operation, so per-operation tables stay exact */
     size_t dropped_op_count;
     size_t dropped_op_cap;
+    int seeded; /* 1: cases were generated with `seed` (report.json records it) */
+    unsigned long long seed;
 } cf_run_result;
 
 /* Memory: a cf_run_result owns its cases and every string in them; cf_run_result_cleanup()

@@ -43,12 +43,17 @@ static const char usage_tail[] =
       "CA bundle to verify the target's TLS certificate with")                                     \
     X(FILTER, "filter", 0, required_argument, "GLOB",                                              \
       "run only cases whose id matches GLOB (fnmatch)")                                            \
+    X(GENERATE, "generate", 0, required_argument, "none|positive|all",                             \
+      "generated cases besides the hand-written ones (default all):\n"                             \
+      "positive = valid requests only")                                                            \
     X(HELP, "help", 0, no_argument, NULL, "this text")                                             \
     X(INSECURE, "insecure", 0, no_argument, NULL,                                                  \
       "do not verify TLS certificates (never in CI gates)")                                        \
     X(JOBS, "jobs", 0, required_argument, "N", "requests in flight at once, 1..256 (default 8)")   \
     X(MAX_BODY, "max-body", 0, required_argument, "BYTES",                                         \
       "largest response body accepted (default 1048576)")                                          \
+    X(MAX_GENERATED, "max-generated", 0, required_argument, "N",                                   \
+      "at most N generated cases per operation, 1..1000000")                                       \
     X(MIN_COVERAGE, "min-coverage", 0, required_argument, "P",                                     \
       "fail (exit 1) when the spec coverage is below P percent, 0..100")                           \
     X(PROXY, "proxy", 0, required_argument, "URL",                                                 \
@@ -63,6 +68,8 @@ static const char usage_tail[] =
       "where report.json, junit.xml, report.html and\nreport.sarif go (default reports)")          \
     X(RETRIES, "retries", 0, required_argument, "N",                                               \
       "retries after a transport failure of a retry-safe request (0..5)")                          \
+    X(SEED, "seed", 0, required_argument, "N",                                                     \
+      "seed of the generated cases' random values,\n0..9007199254740991 (default 1)")              \
     X(SHARD, "shard", 0, required_argument, "K/N",                                                 \
       "run only shard K of N (1 <= K <= N), for CI matrices")                                      \
     X(TAG, "tag", 0, required_argument, "TAG",                                                     \
@@ -93,6 +100,7 @@ typedef struct {
     const char **allow_empty; /* --allow-empty-var names */
     size_t allow_empty_count;
     long min_coverage;        /* percent; -1: not asked */
+    cf_gen_cases_opts gen;    /* --generate, --seed, --max-generated */
     const char *const *paths; /* the SPEC|DIR arguments (in argv) */
     size_t path_count;
 } run_args;
@@ -148,6 +156,17 @@ static cf_cli_status parse_args(int argc, char **argv, run_args *a)
         case OPT_FILTER:
             a->run.filter = val;
             break;
+        case OPT_GENERATE:
+            if (strcmp(val, "none") == 0)
+                a->gen.mode = CF_GEN_CASES_NONE;
+            else if (strcmp(val, "positive") == 0)
+                a->gen.mode = CF_GEN_CASES_POSITIVE;
+            else if (strcmp(val, "all") == 0)
+                a->gen.mode = CF_GEN_CASES_ALL;
+            else
+                return cf_cli_usage_error(
+                    &p, "--generate expects none, positive or all, got \"%s\"", val);
+            break;
         case OPT_HELP:
             return cf_cli_help(&p);
         case OPT_INSECURE:
@@ -162,6 +181,11 @@ static cf_cli_status parse_args(int argc, char **argv, run_args *a)
             if (!cf_cli_uint(&p, 1024, 1024ull * 1024 * 1024, &v))
                 return CF_CLI_EXIT_USAGE;
             a->run.transport.max_body = (size_t)v;
+            break;
+        case OPT_MAX_GENERATED:
+            if (!cf_cli_uint(&p, 1, 1000000, &v))
+                return CF_CLI_EXIT_USAGE;
+            a->gen.max_cases = (size_t)v;
             break;
         case OPT_MIN_COVERAGE:
             if (!cf_cli_uint(&p, 0, 100, &v))
@@ -197,6 +221,12 @@ static cf_cli_status parse_args(int argc, char **argv, run_args *a)
             if (!cf_cli_uint(&p, 0, 5, &v))
                 return CF_CLI_EXIT_USAGE;
             a->run.transport.retries = (unsigned)v;
+            break;
+        case OPT_SEED:
+            /* A JSON number in report.json holds it exactly. */
+            if (!cf_cli_uint(&p, 0, 9007199254740991ull, &v))
+                return CF_CLI_EXIT_USAGE;
+            a->gen.seed = v;
             break;
         case OPT_SHARD:
             if (!parse_shard(&p, &a->run.shard_k, &a->run.shard_n))
@@ -316,6 +346,10 @@ static cf_rc run_one(run_args *a, const cf_spec *spec, const cf_vars_sources *va
     cf_rc rc = cf_cli_vars_for(spec, vars, &own, &list);
     if (rc == CF_OK)
         rc = cf_cli_rerun_flags(a->target, &a->run.transport, &own, spec, &rerun, &curl);
+    /* A generated case's random values come from the seed: its rerun line must carry it. */
+    if (rc == CF_OK && a->gen.mode != CF_GEN_CASES_NONE && a->gen.seed != CF_GEN_DEFAULT_SEED)
+        rc = cf_buf_addf(&rerun, "%s--seed %llu", rerun.len ? " " : "",
+                         (unsigned long long)a->gen.seed);
     a->run.rerun_flags = cf_buf_str(&rerun);
     a->run.curl_flags = cf_buf_str(&curl);
     if (rc == CF_OK)
@@ -375,6 +409,8 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     }
     cf_run_result result = {0};
     result.started_ms = cf_time_now_ms();
+    result.seeded = a->gen.mode != CF_GEN_CASES_NONE;
+    result.seed = a->gen.seed;
     double t0 = cf_time_mono_ms();
     progress prog = {smart_terminal(STDERR_FILENO) && !is_ci() && !a->quiet, total, 0, NULL, ""};
     a->run.progress = on_progress;
@@ -462,6 +498,8 @@ int cf_cli_run(int argc, char **argv)
     cf_run_opts_init(&a.run);
     a.report_dir = "reports";
     a.min_coverage = -1;
+    a.gen.mode = CF_GEN_CASES_ALL;
+    a.gen.seed = CF_GEN_DEFAULT_SEED;
     cf_cli_status st = parse_args(argc, argv, &a);
     int rc = st;
     cf_cli_paths paths = {0};
@@ -482,6 +520,11 @@ int cf_cli_run(int argc, char **argv)
         goto out;
     }
     if (load_all(&paths, specs)) {
+        rc = CF_EXIT_USAGE;
+        goto out;
+    }
+    if (cf_cli_generate(specs, paths.count, &a.gen, stdout) != CF_OK) {
+        fprintf(stderr, "conform run: out of memory generating cases\n");
         rc = CF_EXIT_USAGE;
         goto out;
     }

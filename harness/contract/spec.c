@@ -716,6 +716,7 @@ void cf_spec_free(cf_spec *spec)
     cf_schema_free(spec->resp.success_compiled);
     cf_schema_free(spec->resp.error_compiled);
     cJSON_Delete(spec->root);
+    cJSON_Delete(spec->generated);
     free(spec->file);
     free(spec);
 }

@@ -12,7 +12,8 @@
 #include "contract/schema.h"
 
 /* Memory: a cf_spec owns the parsed document (`root`) and every array below; all `const char *`
- * and `const cJSON *` fields borrow from `root` and live until cf_spec_free(). */
+ * and `const cJSON *` fields borrow from `root` (generated cases: from `generated`) and live
+ * until cf_spec_free(). */
 
 typedef struct {
     const char *name;          /* [A-Za-z_][A-Za-z0-9_]* */
@@ -171,6 +172,7 @@ typedef struct cf_spec {
     } mock;
     cf_case *cases;
     size_t case_count;
+    cJSON *generated; /* what generated cases (gen/cases.h) borrow from; NULL when none */
 } cf_spec;
 
 /* Loads and lints a spec. Every problem found is added to `diags` with the file and the JSON

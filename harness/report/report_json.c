@@ -257,6 +257,8 @@ cf_rc cf_report_json_head(const cf_run_result *r, cf_buf *out)
         rc = cf_report_json_add_str(root, "target", r->target);
     if (rc == CF_OK)
         rc = cf_report_json_add_str(root, "started_at", started);
+    if (rc == CF_OK && r->seeded)
+        rc = add_num(root, "seed", (double)r->seed); /* --seed is at most 2^53-1: exact */
     if (rc == CF_OK)
         rc = print_obj(root, 0, 1, out);
     if (rc == CF_OK)

@@ -41,6 +41,11 @@
  *                            token) arriving meanwhile is forwarded with a suffixed token
  *   echo-token               error messages repeat the request's credential
  *
+ * Faults only generated cases are meant to catch (fault_proxy_gen.c lists them; they are not
+ * counted by cf_fault_count()): 5xx-on-metacharacters, 5xx-on-control-characters,
+ * 5xx-on-astral, 5xx-on-max-length, 5xx-on-big-number, accept-wrong-type,
+ * accept-missing-required, accept-one-past-bound, accept-off-enum.
+ *
  * Memory: cf_fault_proxy_stop() stops the server and the mock and frees everything; it accepts
  * NULL. Strings given in the options are copied. */
 
@@ -66,7 +71,8 @@ unsigned cf_fault_proxy_requests(cf_fault_proxy *p);
 /* Requests or answers the fault actually changed so far (0: it never fired). */
 unsigned cf_fault_proxy_applied(cf_fault_proxy *p);
 
-/* The fault table: names in order, and whether a fault applies to a profile. */
+/* The fault table (not the generated-case faults): names in order, and whether a fault
+ * (any, of either list) applies to a profile. */
 size_t cf_fault_count(void);
 const char *cf_fault_name(size_t i);
 /* 1 when `name` is a fault for specs of this kind (aws = 1: the AWS profile). */

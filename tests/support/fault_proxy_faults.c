@@ -543,7 +543,7 @@ const fault *cf_fault_find(const char *name)
     for (size_t i = 0; i < FAULT_COUNT; i++)
         if (strcmp(faults[i].name, name) == 0)
             return &faults[i];
-    return NULL;
+    return cf_fault_gen_find(name);
 }
 
 size_t cf_fault_count(void)
@@ -560,4 +560,20 @@ int cf_fault_applies(const char *name, int aws)
 {
     const fault *f = name ? cf_fault_find(name) : NULL;
     return f && (f->profiles & (aws ? P_AWS : P_ENVELOPE)) != 0;
+}
+
+/* The helpers fault_proxy_gen.c shares (fault_proxy_internal.h). */
+int cf_fault_answer_internal(exchange *x)
+{
+    return answer_internal(x);
+}
+
+cJSON *cf_fault_req_object(const exchange *x)
+{
+    return req_object(x);
+}
+
+int cf_fault_reprint(cf_buf *b, cJSON *json)
+{
+    return reprint(b, json);
 }

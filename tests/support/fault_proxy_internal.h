@@ -76,7 +76,16 @@ struct cf_fault_proxy {
     size_t flight_cap;
 };
 
-/* The fault of that name; NULL when there is none. */
+/* The fault of that name (either table); NULL when there is none. */
 const fault *cf_fault_find(const char *name);
+/* The same among the faults only generated cases catch (fault_proxy_gen.c). */
+const fault *cf_fault_gen_find(const char *name);
+
+/* Shared by the two fault files. Answers the request with the internal error (1 on success). */
+int cf_fault_answer_internal(exchange *x);
+/* The request body as a JSON object (caller frees); NULL when it is not one. */
+cJSON *cf_fault_req_object(const exchange *x);
+/* Replaces the bytes of `b` with the compact form of `json` (which it frees). 1 on success. */
+int cf_fault_reprint(cf_buf *b, cJSON *json);
 
 #endif
