@@ -12,6 +12,7 @@
 #include "base/limits.h"
 #include "base/str.h"
 #include "base/timefmt.h"
+#include "base/uuid.h"
 #include "gen/gen.h"
 #include "gen/mutate.h"
 #include "run/fuzz_internal.h"
@@ -412,8 +413,9 @@ cf_rc cf_fuzz_run(const cf_spec *spec, const cf_fuzz_opts *opts, cf_fuzz_result 
     }
     campaign c;
     memset(&c, 0, sizeof(c));
-    c.f = (fz){spec, opts, out, NULL, {0}, 0, 0, NULL};
+    c.f = (fz){.spec = spec, .o = opts, .r = out};
     cf_rng_seed(&c.f.rng, opts->seed);
+    cf_uuid_v4(c.f.nonce);
     size_t cap = (size_t)(opts->transport.jobs ? opts->transport.jobs : 1) * FZ_BATCH_PER_JOB;
     fz_slot *slots = calloc(cap, sizeof(*slots));
     cf_exchange *ex = calloc(cap, sizeof(*ex));

@@ -45,15 +45,15 @@ void fz_slot_cleanup(fz_slot *s)
 }
 
 /* {$token[:label]}: a fresh idempotency token per request (the same label within one request
- * gives the same value), derived from the seed and the request's number so that a campaign
- * repeats exactly. */
+ * gives the same value): the campaign's nonce and the request's number. The server sees a new
+ * token each time, so a rerun with the seed repeats its answers although the bytes differ. */
 static cf_rc fz_generator(void *user, const char *name, const char *arg, cf_buf *out)
 {
     fz *f = user;
     if (strcmp(name, "token") != 0)
         return CF_E_NOT_FOUND;
-    return cf_buf_addf(out, "conform-fuzz-%llx-%zu%s%s", (unsigned long long)f->o->seed,
-                       f->token_seq, arg[0] ? "-" : "", arg);
+    return cf_buf_addf(out, "conform-fuzz-%.8s-%zu%s%s", f->nonce, f->token_seq, arg[0] ? "-" : "",
+                       arg);
 }
 
 /* The mock's own reading of a body, so the expectation is what the contract implies: JSON
@@ -76,8 +76,7 @@ static int body_valid(const fz *f, const char *body, size_t len, int *stale)
               cf_schema_check(spec->op.body_compiled, json, CF_SCHEMA_REQUEST, "", NULL) == 0);
     if (ok && spec->idem.enabled && spec->idem.token) {
         char fresh[64];
-        snprintf(fresh, sizeof(fresh), "conform-fuzz-%llx-%zu", (unsigned long long)f->o->seed,
-                 f->token_seq);
+        snprintf(fresh, sizeof(fresh), "conform-fuzz-%.8s-%zu", f->nonce, f->token_seq);
         const cJSON *t = cf_json_pointer(json, spec->idem.token);
         *stale = !(cJSON_IsString(t) && strstr(t->valuestring, fresh));
     }

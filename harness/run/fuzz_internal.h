@@ -40,6 +40,7 @@ typedef struct {
     cf_rng rng;
     size_t token_seq; /* request number, for the {$token} values */
     size_t current;   /* the campaign request being judged (1-based) */
+    char nonce[37];   /* per campaign: a rerun against the same server never repeats a token */
     char **keys;      /* "check\nstatus\ncode" of each finding, in r->findings order */
 } fz;
 
