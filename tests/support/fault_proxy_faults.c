@@ -531,11 +531,23 @@ static int f_empty_name_accepted(exchange *x)
     return reprint(&x->req_body, body);
 }
 
+/* Only a mutant from the edge-value dictionary carries "../": a 500 for it in any member. */
+static int f_5xx_on_traversal(exchange *x)
+{
+    cJSON *body = req_object(x);
+    int hit = 0;
+    for (const cJSON *m = body ? body->child : NULL; m && !hit; m = m->next)
+        hit = cJSON_IsString(m) && strstr(m->valuestring, "../") != NULL;
+    cJSON_Delete(body);
+    return hit && answer_internal(x);
+}
+
 /* Outside the table below: test_runner.c holds every fault of that table to a hand-written
  * case, and these are the ones only generated requests are meant to find. */
 static const fault fuzz_faults[] = {
     {"5xx-on-meta-string", P_BOTH, f_5xx_on_meta_string, NULL},
     {"empty-name-accepted", P_BOTH, f_empty_name_accepted, NULL},
+    {"5xx-on-traversal", P_BOTH, f_5xx_on_traversal, NULL},
 };
 
 static const fault faults[] = {
