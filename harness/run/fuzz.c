@@ -17,14 +17,10 @@
 #include "gen/mutate.h"
 #include "run/fuzz_internal.h"
 
-#define FZ_POOL_MAX 256u         /* bodies kept to mutate from */
-#define FZ_CLASSES_MAX 65536u    /* response classes remembered */
-#define FZ_BATCH_PER_JOB 4u      /* requests prepared per batch, per --jobs */
-#define FZ_BACKOFF_MIN_MS 250.0  /* first backoff after a 429 without Retry-After */
-#define FZ_BACKOFF_MAX_MS 8000.0 /* backoff doubles up to this */
-#define FZ_RETRY_AFTER_MAX_S 60u /* a Retry-After above this is capped */
-#define FZ_ORIGIN_MAX 160u       /* bytes of a mutant's origin kept */
-#define FZ_MUTATE_TRIES 8u       /* draws before a batch slot is left empty */
+#define FZ_BATCH_PER_JOB 4u     /* requests prepared per batch, per --jobs */
+#define FZ_BACKOFF_MIN_MS 250.0 /* first backoff after a 429 without Retry-After */
+#define FZ_ORIGIN_MAX 160u      /* bytes of a parent's origin kept in a mutant's */
+#define FZ_MUTATE_TRIES 8u      /* draws before a batch slot is left empty */
 
 void cf_fuzz_opts_init(cf_fuzz_opts *o)
 {
@@ -209,7 +205,7 @@ static int class_new(campaign *c, uint64_t k)
     for (size_t i = 0; i < c->class_count; i++)
         if (c->classes[i] == k)
             return 0;
-    if (c->class_count >= FZ_CLASSES_MAX)
+    if (c->class_count >= CF_FUZZ_CLASSES_MAX)
         return 0;
     /* Capacity is 16, then doubles each time the count reaches a power of two. */
     if (c->class_count == 0 ||
@@ -244,12 +240,12 @@ static double retry_after_ms(const cf_response *r)
     if (!v || *v < '0' || *v > '9')
         return 0;
     unsigned long s = strtoul(v, NULL, 10);
-    return (double)(s > FZ_RETRY_AFTER_MAX_S ? FZ_RETRY_AFTER_MAX_S : s) * 1000.0;
+    return (double)(s > CF_FUZZ_RETRY_AFTER_MAX_S ? CF_FUZZ_RETRY_AFTER_MAX_S : s) * 1000.0;
 }
 
 static cf_rc pool_add(campaign *c, const fz_input *in)
 {
-    if (!in->body || c->pool_count >= FZ_POOL_MAX)
+    if (!in->body || c->pool_count >= CF_FUZZ_POOL_MAX)
         return CF_OK;
     cf_rc rc = fz_input_copy(in, &c->pool[c->pool_count]);
     if (rc == CF_OK)
@@ -376,8 +372,8 @@ static cf_rc batch(campaign *c, fz_slot *slots, cf_exchange *ex, int *first, cha
         }
         if (rc == CF_OK && throttled) {
             c->backoff_ms = c->backoff_ms > 0 ? c->backoff_ms * 2 : FZ_BACKOFF_MIN_MS;
-            if (c->backoff_ms > FZ_BACKOFF_MAX_MS)
-                c->backoff_ms = FZ_BACKOFF_MAX_MS;
+            if (c->backoff_ms > CF_FUZZ_BACKOFF_MAX_MS)
+                c->backoff_ms = CF_FUZZ_BACKOFF_MAX_MS;
             pause_ms(c, wait_ms > 0 ? wait_ms : c->backoff_ms);
         } else if (rc == CF_OK) {
             c->backoff_ms = 0;
@@ -419,7 +415,7 @@ cf_rc cf_fuzz_run(const cf_spec *spec, const cf_fuzz_opts *opts, cf_fuzz_result 
     size_t cap = (size_t)(opts->transport.jobs ? opts->transport.jobs : 1) * FZ_BATCH_PER_JOB;
     fz_slot *slots = calloc(cap, sizeof(*slots));
     cf_exchange *ex = calloc(cap, sizeof(*ex));
-    c.pool = calloc(FZ_POOL_MAX, sizeof(*c.pool));
+    c.pool = calloc(CF_FUZZ_POOL_MAX, sizeof(*c.pool));
     cf_rc rc = slots && ex && c.pool ? cf_transport_new(&opts->transport, &c.f.t) : CF_E_NOMEM;
     fz_input ex0 = {cJSON_Duplicate(spec->op.example, 1), NULL, cf_strdup("example")};
     if (rc == CF_OK)

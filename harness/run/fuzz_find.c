@@ -10,8 +10,6 @@
 #include "check/record.h"
 #include "run/fuzz_internal.h"
 
-/* Requests one finding's minimisation may spend: it stays a small part of the campaign. */
-#define FZ_MINIMISE_MAX 48u
 /* Bytes of a check's text kept in a finding. */
 #define FZ_DETAIL_MAX 1024u
 
@@ -96,7 +94,7 @@ static char *halved(const char *s)
     return cut > 0 && cut < len ? cf_strndup(s, cut) : NULL;
 }
 
-/* Members dropped, then strings halved, while the failure reproduces; at most FZ_MINIMISE_MAX
+/* Members dropped, then strings halved, while the failure reproduces; at most CF_FUZZ_MINIMISE_MAX
  * requests. Raw bodies are kept as they are (their bytes are the point). */
 static cf_rc minimise(fz *f, fz_input *best, const char *key, size_t *spent)
 {
@@ -105,9 +103,10 @@ static cf_rc minimise(fz *f, fz_input *best, const char *key, size_t *spent)
         return CF_OK;
     cf_rc rc = CF_OK;
     int progress = 1;
-    while (rc == CF_OK && progress && *spent < FZ_MINIMISE_MAX) {
+    while (rc == CF_OK && progress && *spent < CF_FUZZ_MINIMISE_MAX) {
         progress = 0;
-        for (const cJSON *m = best->body->child; m && rc == CF_OK && *spent < FZ_MINIMISE_MAX;) {
+        for (const cJSON *m = best->body->child;
+             m && rc == CF_OK && *spent < CF_FUZZ_MINIMISE_MAX;) {
             char *name = cf_strdup(m->string ? m->string : "");
             fz_input cand;
             int kept = 0;
@@ -125,7 +124,7 @@ static cf_rc minimise(fz *f, fz_input *best, const char *key, size_t *spent)
             free(name);
         }
         for (cJSON *m = cJSON_IsObject(best->body) ? best->body->child : NULL;
-             m && rc == CF_OK && *spent < FZ_MINIMISE_MAX; m = m->next) {
+             m && rc == CF_OK && *spent < CF_FUZZ_MINIMISE_MAX; m = m->next) {
             if (!cJSON_IsString(m) || (token[0] == '/' && strcmp(m->string, token + 1) == 0))
                 continue;
             char *half = halved(m->valuestring);
