@@ -79,30 +79,34 @@ static void assert_usage(const char *const *args, const char *words)
     cf_child_cleanup(&p);
 }
 
+/* A command line (after "fuzz", up to 4 words, NULL-terminated) and what the error must say. */
+typedef struct {
+    const char *args[5];
+    const char *words;
+} bad_line;
+
+static const bad_line bad_lines[] = {
+    {{"--rate", "0/s", ENVELOPE_SPEC}, "--rate expects N or N/s"},
+    {{"--rate", "fast", ENVELOPE_SPEC}, "--rate expects N or N/s"},
+    {{"--jobs", "0", ENVELOPE_SPEC}, "--jobs expects an integer 1..256"},
+    {{"--duration", "1h", ENVELOPE_SPEC}, "--duration expects an integer"},
+    {{"--max-requests", "-5", ENVELOPE_SPEC}, "--max-requests expects an integer"},
+    {{"--seed", "18446744073709551616", ENVELOPE_SPEC}, "--seed expects an integer"},
+    {{"--target", "ftp://example.com", ENVELOPE_SPEC}, "--target expects mock or an http(s)://"},
+    {{"--duration", "1"}, "expects exactly one spec FILE"},
+    {{ENVELOPE_SPEC, AWS_SPEC}, "expects exactly one spec FILE"},
+    {{"--frobnicate", ENVELOPE_SPEC}, "frobnicate"},
+    {{"/nonexistent/spec.json"}, "/nonexistent/spec.json"},
+};
+
 Test(cli_fuzz, bad_flags_exit_2_saying_what_is_wrong, .timeout = 60)
 {
-    const char *rate[] = {"fuzz", "--rate", "0/s", ENVELOPE_SPEC, NULL};
-    assert_usage(rate, "--rate expects N or N/s");
-    const char *rate2[] = {"fuzz", "--rate", "fast", ENVELOPE_SPEC, NULL};
-    assert_usage(rate2, "--rate expects N or N/s");
-    const char *jobs[] = {"fuzz", "--jobs", "0", ENVELOPE_SPEC, NULL};
-    assert_usage(jobs, "--jobs expects an integer 1..256");
-    const char *duration[] = {"fuzz", "--duration", "1h", ENVELOPE_SPEC, NULL};
-    assert_usage(duration, "--duration expects an integer");
-    const char *max[] = {"fuzz", "--max-requests", "-5", ENVELOPE_SPEC, NULL};
-    assert_usage(max, "--max-requests expects an integer");
-    const char *seed[] = {"fuzz", "--seed", "18446744073709551616", ENVELOPE_SPEC, NULL};
-    assert_usage(seed, "--seed expects an integer");
-    const char *target[] = {"fuzz", "--target", "ftp://example.com", ENVELOPE_SPEC, NULL};
-    assert_usage(target, "--target expects mock or an http(s):// URL");
-    const char *none[] = {"fuzz", "--duration", "1", NULL};
-    assert_usage(none, "expects exactly one spec FILE");
-    const char *two[] = {"fuzz", ENVELOPE_SPEC, AWS_SPEC, NULL};
-    assert_usage(two, "expects exactly one spec FILE");
-    const char *unknown[] = {"fuzz", "--frobnicate", ENVELOPE_SPEC, NULL};
-    assert_usage(unknown, "frobnicate");
-    const char *missing[] = {"fuzz", "/nonexistent/spec.json", NULL};
-    assert_usage(missing, "/nonexistent/spec.json");
+    for (size_t i = 0; i < sizeof(bad_lines) / sizeof(bad_lines[0]); i++) {
+        const char *args[6] = {"fuzz"};
+        for (size_t k = 0; k < 4 && bad_lines[i].args[k]; k++)
+            args[k + 1] = bad_lines[i].args[k];
+        assert_usage(args, bad_lines[i].words);
+    }
 }
 
 Test(cli_fuzz, help_lists_every_flag, .timeout = 60)
