@@ -122,6 +122,49 @@ Test(cli_fuzz, help_lists_every_flag, .timeout = 60)
     cf_child_cleanup(&p);
 }
 
+/* A server that answers 429 past 100 requests/s: the campaign backs off and resends, the 429s
+ * are no findings, and --rate keeps it under the cap. */
+Test(cli_fuzz, throttled_server_and_rate_cap_give_no_findings, .timeout = 120)
+{
+    const char *serve[] = {"serve", "--spec",  ENVELOPE_SPEC,    "--port",
+                           "0",     "--fault", "throttle=100/s", NULL};
+    cf_child srv;
+    cf_child_start(&srv, NULL, NULL, serve);
+    cf_child_await(&srv, "listening on ", 20000);
+    const char *line = strstr(cf_buf_str(&srv.out), "listening on ");
+    cr_assert_not_null(line);
+    char url[64];
+    cr_assert_eq(sscanf(line, "listening on %63s", url), 1);
+    static const char *const rates[] = {NULL, "40/s"};
+    for (size_t i = 0; i < 2; i++) {
+        char dir[64];
+        cf_test_tmpdir(dir, sizeof(dir));
+        const char *args[] = {"fuzz",   "--target",     url, "--duration",
+                              "3",      "--report-dir", dir, rates[i] ? "--rate" : ENVELOPE_SPEC,
+                              rates[i], ENVELOPE_SPEC,  NULL};
+        cf_child p;
+        cf_child_run(&p, NULL, NULL, args);
+        cr_assert_eq(p.status, 0, "exit %d\n%s\n%s", p.status, p.out.ptr, p.err.ptr);
+        cJSON *s = load_summary(dir);
+        double requests = cJSON_GetObjectItemCaseSensitive(s, "requests")->valuedouble;
+        double throttled = cJSON_GetObjectItemCaseSensitive(s, "throttled")->valuedouble;
+        if (!rates[i]) {
+            cr_assert_gt(throttled, 0, "never throttled in %.0f requests", requests);
+        } else {
+            /* 3 s at 40/s, give or take a batch; under the server's cap, so no 429 at all */
+            cr_assert_leq(requests, 3 * 40 + 8, "%.0f requests", requests);
+            cr_assert_geq(requests, 40);
+            cr_assert_eq(throttled, 0);
+        }
+        cJSON_Delete(s);
+        cf_child_cleanup(&p);
+        cf_test_remove_tree(dir);
+    }
+    cr_assert_eq(kill(srv.pid, SIGTERM), 0);
+    cf_child_finish(&srv);
+    cf_child_cleanup(&srv);
+}
+
 Test(cli_fuzz, closed_port_exits_3, .timeout = 60)
 {
     char url[64], dir[64];
