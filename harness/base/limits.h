@@ -103,4 +103,20 @@
 #define CF_MAX_AWS_MODEL_NODES 4000000u /* shapes inlined into all schemas of one model */
 #endif
 
+#ifndef CF_FUZZ_POOL_MAX
+#define CF_FUZZ_POOL_MAX 256u /* bodies a fuzz campaign keeps to mutate from */
+#endif
+#ifndef CF_FUZZ_CLASSES_MAX
+#define CF_FUZZ_CLASSES_MAX 65536u /* response classes a campaign remembers; more are not new */
+#endif
+#ifndef CF_FUZZ_MINIMISE_MAX
+#define CF_FUZZ_MINIMISE_MAX 48u /* requests spent minimising one finding */
+#endif
+#ifndef CF_FUZZ_RETRY_AFTER_MAX_S
+#define CF_FUZZ_RETRY_AFTER_MAX_S 60u /* a 429's Retry-After is capped at this */
+#endif
+#ifndef CF_FUZZ_BACKOFF_MAX_MS
+#define CF_FUZZ_BACKOFF_MAX_MS 8000.0 /* backoff after 429s without Retry-After doubles to this */
+#endif
+
 #endif

@@ -17,6 +17,7 @@ int cf_cli_lint(int argc, char **argv);
 int cf_cli_list(int argc, char **argv);
 int cf_cli_run(int argc, char **argv);
 int cf_cli_serve(int argc, char **argv);
+int cf_cli_fuzz(int argc, char **argv);
 
 /* Expands SPEC|DIR arguments into a sorted list of spec files (a directory contributes its
  * *.json files, recursively). Memory: free with cf_cli_paths_free(). Returns 0, or 2 after

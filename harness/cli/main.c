@@ -11,7 +11,8 @@ static const char usage_head[] =
     "  run    [options] [SPEC|DIR]...   run spec cases against a target (default: the mock)\n"
     "  serve  --spec FILE [options]     serve a spec as a mock HTTP server\n"
     "  lint   FILE|DIR...               check contracts (OpenAPI, AWS models, v1 specs)\n"
-    "  list   FILE|DIR...               list operations, cases and tags\n";
+    "  list   FILE|DIR...               list operations, cases and tags\n"
+    "  fuzz   [options] FILE            fuzz one operation; findings replay with run\n";
 
 static const char usage_tail[] =
     "`conform <command> --help` describes a command's options.\n"
@@ -38,6 +39,8 @@ static int dispatch(const cf_cli_parser *p, int argc, char **argv)
         return cf_cli_lint(argc, argv);
     if (strcmp(cmd, "list") == 0)
         return cf_cli_list(argc, argv);
+    if (strcmp(cmd, "fuzz") == 0)
+        return cf_cli_fuzz(argc, argv);
     fprintf(stderr, "conform: unknown command \"%s\"\n\n", cmd);
     cf_cli_help_print(p->cmd, stderr);
     return CF_EXIT_USAGE;

@@ -508,6 +508,48 @@ static int f_echo_token(exchange *x)
     return ok;
 }
 
+/* Planted for conform fuzz's tests (test_cli_fuzz.c): an odd-but-valid AttachmentName (JSON,
+ * HTML or shell metacharacters) crashes the server; an empty one (minLength 1) is accepted. */
+static int f_5xx_on_meta_string(exchange *x)
+{
+    cJSON *body = req_object(x);
+    const cJSON *name = body ? cJSON_GetObjectItemCaseSensitive(body, "AttachmentName") : NULL;
+    int hit = cJSON_IsString(name) && strpbrk(name->valuestring, "<'\\\"`") != NULL;
+    cJSON_Delete(body);
+    return hit && answer_internal(x);
+}
+
+static int f_empty_name_accepted(exchange *x)
+{
+    cJSON *body = req_object(x);
+    const cJSON *name = body ? cJSON_GetObjectItemCaseSensitive(body, "AttachmentName") : NULL;
+    if (!cJSON_IsString(name) || name->valuestring[0]) {
+        cJSON_Delete(body);
+        return 0;
+    }
+    cJSON_ReplaceItemInObjectCaseSensitive(body, "AttachmentName", cJSON_CreateString("x"));
+    return reprint(&x->req_body, body);
+}
+
+/* Only a mutant from the edge-value dictionary carries "../": a 500 for it in any member. */
+static int f_5xx_on_traversal(exchange *x)
+{
+    cJSON *body = req_object(x);
+    int hit = 0;
+    for (const cJSON *m = body ? body->child : NULL; m && !hit; m = m->next)
+        hit = cJSON_IsString(m) && strstr(m->valuestring, "../") != NULL;
+    cJSON_Delete(body);
+    return hit && answer_internal(x);
+}
+
+/* Outside the table below: test_runner.c holds every fault of that table to a hand-written
+ * case, and these are the ones only generated requests are meant to find. */
+static const fault fuzz_faults[] = {
+    {"5xx-on-meta-string", P_BOTH, f_5xx_on_meta_string, NULL},
+    {"empty-name-accepted", P_BOTH, f_empty_name_accepted, NULL},
+    {"5xx-on-traversal", P_BOTH, f_5xx_on_traversal, NULL},
+};
+
 static const fault faults[] = {
     {"content-type-html", P_BOTH, NULL, f_content_type_html},
     {"truncated-json", P_BOTH, NULL, f_truncated_json},
@@ -543,6 +585,9 @@ const fault *cf_fault_find(const char *name)
     for (size_t i = 0; i < FAULT_COUNT; i++)
         if (strcmp(faults[i].name, name) == 0)
             return &faults[i];
+    for (size_t i = 0; i < sizeof(fuzz_faults) / sizeof(fuzz_faults[0]); i++)
+        if (strcmp(fuzz_faults[i].name, name) == 0)
+            return &fuzz_faults[i];
     return cf_fault_gen_find(name);
 }
 

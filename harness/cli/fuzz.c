@@ -1,0 +1,350 @@
+/* fuzz.c - `conform fuzz`: a mutation campaign against one v1 operation, its findings saved as
+ * replayable case files. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/limits.h"
+#include "base/timefmt.h"
+#include "cli/cli.h"
+#include "cli/target.h"
+#include "report/report.h"
+#include "run/fuzz.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static const char usage_head[] =
+    "usage: conform fuzz [options] FILE\n"
+    "\n"
+    "Fuzzes the operation of one v1 spec: starts from its example and the requests the\n"
+    "generator derives from its schema, mutates them (structure, schema, bytes, a dictionary\n"
+    "of edge values), judges every answer with the checks of `conform run` and keeps the\n"
+    "mutants that drew a response class not seen before. Each finding (check, status, code)\n"
+    "is minimised and saved as a spec with that one case (`conform run` replays it), a curl\n"
+    "line and summary.json. Variables also come from CONFORM_VAR_<NAME>.\n";
+
+static const char usage_tail[] =
+    "exit status: 0 nothing found, 1 findings, 2 usage or spec error, 3 target unreachable,\n"
+    "130 interrupted (findings so far written).\n";
+
+/* Sorted by name; handled by the one switch in parse_args(). */
+#define FUZZ_OPTIONS(X)                                                                            \
+    X(CACERT, "cacert", 0, required_argument, "FILE",                                              \
+      "CA bundle to verify the target's TLS certificate with")                                     \
+    X(DURATION, "duration", 0, required_argument, "S",                                             \
+      "stop after S seconds, 1..604800 (default 60)")                                              \
+    X(HELP, "help", 0, no_argument, NULL, "this text")                                             \
+    X(INSECURE, "insecure", 0, no_argument, NULL, "do not verify TLS certificates")                \
+    X(JOBS, "jobs", 0, required_argument, "N",                                                     \
+      "requests in flight at once, 1..256 (default 8;\n1 for runs that must repeat exactly)")      \
+    X(MAX_REQUESTS, "max-requests", 0, required_argument, "N",                                     \
+      "stop after N requests, 1..1000000000 (default: no cap)")                                    \
+    X(QUIET, "quiet", 0, no_argument, NULL, "no progress line, only the findings")                 \
+    X(RATE, "rate", 0, required_argument, "N/s",                                                   \
+      "at most N requests per second, 1..100000 (default: no cap)")                                \
+    X(REPORT_DIR, "report-dir", 0, required_argument, "DIR",                                       \
+      "where findings go (default reports/fuzz-findings)")                                         \
+    X(SEED, "seed", 0, required_argument, "N",                                                     \
+      "seed of every random choice, 0..2^64-1 (default 1)")                                        \
+    X(TARGET, "target", 0, required_argument, "URL|mock",                                          \
+      "where to send requests: a base URL or the embedded\nmock (default)")                        \
+    X(TIMEOUT, "timeout", 0, required_argument, "MS",                                              \
+      "per-request timeout, 1..600000 (default 10000)")                                            \
+    X(VAR, "var", 0, required_argument, "NAME=VALUE", "set a spec variable (repeatable)")
+
+CF_CLI_COMMAND(fuzz_command, FUZZ_OPTIONS, "fuzz", usage_head, usage_tail);
+
+typedef struct {
+    cf_fuzz_opts fuzz;
+    const char *target;
+    const char *report_dir;
+    int quiet;
+    const char **vars;
+    size_t var_count;
+    const char *file;
+} fuzz_args;
+
+static cf_cli_status parse_rate(const cf_cli_parser *p, double *rate)
+{
+    const char *v = p->value;
+    size_t len = strlen(v);
+    if (len > 2 && strcmp(v + len - 2, "/s") == 0)
+        len -= 2;
+    unsigned long long n = 0;
+    if (!cf_cli_parse_uint(v, len, 1, 100000, &n))
+        return cf_cli_usage_error(p, "--rate expects N or N/s with 1 <= N <= 100000, got \"%s\"",
+                                  v);
+    *rate = (double)n;
+    return CF_CLI_GO_ON;
+}
+
+static cf_cli_status parse_args(int argc, char **argv, fuzz_args *a)
+{
+    cf_cli_parser p;
+    cf_cli_parser_init(&p, &fuzz_command, argc, argv);
+    unsigned long long v;
+    for (int id; (id = cf_cli_parser_next(&p)) != CF_CLI_END;) {
+        const char *val = p.value;
+        switch (id) {
+        case CF_CLI_ERROR:
+            return CF_CLI_EXIT_USAGE;
+        case CF_CLI_ARG:
+            break;
+        case OPT_CACERT:
+            if (access(val, R_OK) != 0)
+                return cf_cli_usage_error(&p, "--cacert %s: %s", val, strerror(errno));
+            a->fuzz.transport.cacert = val;
+            break;
+        case OPT_DURATION:
+            if (!cf_cli_uint(&p, 1, 604800, &v))
+                return CF_CLI_EXIT_USAGE;
+            a->fuzz.duration_s = (double)v;
+            break;
+        case OPT_HELP:
+            return cf_cli_help(&p);
+        case OPT_INSECURE:
+            a->fuzz.transport.insecure = 1;
+            break;
+        case OPT_JOBS:
+            if (!cf_cli_uint(&p, 1, 256, &v))
+                return CF_CLI_EXIT_USAGE;
+            a->fuzz.transport.jobs = (unsigned)v;
+            break;
+        case OPT_MAX_REQUESTS:
+            if (!cf_cli_uint(&p, 1, 1000000000ull, &v))
+                return CF_CLI_EXIT_USAGE;
+            a->fuzz.max_requests = (size_t)v;
+            break;
+        case OPT_QUIET:
+            a->quiet = 1;
+            break;
+        case OPT_RATE:
+            if (parse_rate(&p, &a->fuzz.rate) != CF_CLI_GO_ON)
+                return CF_CLI_EXIT_USAGE;
+            break;
+        case OPT_REPORT_DIR:
+            a->report_dir = val;
+            break;
+        case OPT_SEED:
+            if (!cf_cli_uint(&p, 0, UINT64_MAX, &v))
+                return CF_CLI_EXIT_USAGE;
+            a->fuzz.seed = (uint64_t)v;
+            break;
+        case OPT_TARGET:
+            if (strcmp(val, "mock") != 0 && strncmp(val, "http://", 7) != 0 &&
+                strncmp(val, "https://", 8) != 0)
+                return cf_cli_usage_error(
+                    &p, "--target expects mock or an http(s):// URL, got \"%s\"", val);
+            a->target = val;
+            break;
+        case OPT_TIMEOUT:
+            if (!cf_cli_uint(&p, 1, 600000, &v))
+                return CF_CLI_EXIT_USAGE;
+            a->fuzz.transport.timeout_ms = (long)v;
+            break;
+        case OPT_VAR: {
+            char name[CF_VARS_NAME_MAX], err[256];
+            const char *value = NULL;
+            if (cf_vars_parse("--var", val, name, sizeof(name), &value, err, sizeof(err)) != CF_OK)
+                return cf_cli_usage_error(&p, "%s", err);
+            const char **l = realloc(a->vars, (a->var_count + 1) * sizeof(*l));
+            if (!l)
+                return CF_CLI_EXIT_USAGE;
+            l[a->var_count++] = val;
+            a->vars = l;
+            break;
+        }
+        }
+    }
+    if (p.arg_count != 1)
+        return cf_cli_usage_error(&p, "expects exactly one spec FILE (one operation), got %zu",
+                                  p.arg_count);
+    a->file = p.args[0];
+    return CF_CLI_GO_ON;
+}
+
+typedef struct {
+    int tty;
+    double last_ms;
+} progress;
+
+static void on_progress(void *user, const cf_fuzz_result *r)
+{
+    progress *p = user;
+    double now = cf_time_mono_ms();
+    if (!p->tty || now - p->last_ms < 250)
+        return;
+    p->last_ms = now;
+    double secs = r->duration_ms / 1000.0;
+    fprintf(stderr, "\r\033[K%zu requests, %.0f req/s, %zu findings, %zu response classes",
+            r->requests, secs > 0 ? (double)r->requests / secs : 0.0, r->count, r->classes);
+}
+
+/* DIR/NAME written atomically. */
+static int write_file(const char *dir, const char *name, const char *text, size_t len)
+{
+    char path[4096], err[CF_ERR_MAX];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    if (cf_report_atomic_write(path, text, len, err, sizeof(err)) != CF_OK) {
+        fprintf(stderr, "conform fuzz: %s\n", err);
+        return 0;
+    }
+    return 1;
+}
+
+/* Every finding's case file and curl line, and summary.json. */
+static int write_findings(const fuzz_args *a, const cf_spec *spec, const cf_fuzz_result *r,
+                          const char *label)
+{
+    char err[CF_ERR_MAX];
+    if (cf_report_dir_prepare(a->report_dir, err, sizeof(err)) != CF_OK) {
+        fprintf(stderr, "conform fuzz: %s\n", err);
+        return 0;
+    }
+    int ok = 1;
+    for (size_t i = 0; i < r->count; i++) {
+        const cf_fuzz_finding *f = &r->findings[i];
+        if (!f->case_json)
+            continue; /* interrupted before it was written down */
+        cf_buf b;
+        cf_buf_init(&b, CF_MAX_SPEC_FILE * 2);
+        char name[300];
+        snprintf(name, sizeof(name), "%s.json", f->id);
+        ok &= cf_fuzz_case_file(spec, f, &b) == CF_OK &&
+              write_file(a->report_dir, name, cf_buf_str(&b), b.len);
+        cf_buf_reset(&b);
+        snprintf(name, sizeof(name), "%s.curl", f->id);
+        ok &= cf_buf_addf(&b, "%s\n", f->curl) == CF_OK &&
+              write_file(a->report_dir, name, cf_buf_str(&b), b.len);
+        cf_buf_free(&b);
+    }
+    cf_buf s;
+    cf_buf_init(&s, 16u * 1024 * 1024);
+    ok &= cf_fuzz_summary(spec, &a->fuzz, r, label, &s) == CF_OK &&
+          write_file(a->report_dir, "summary.json", cf_buf_str(&s), s.len);
+    cf_buf_free(&s);
+    return ok;
+}
+
+static void print_result(const fuzz_args *a, const cf_fuzz_result *r)
+{
+    double secs = r->duration_ms / 1000.0;
+    printf("conform fuzz: %zu requests in %.1f s (%.0f req/s), %zu response classes, "
+           "%zu findings (seed %llu)\n",
+           r->requests, secs, secs > 0 ? (double)r->requests / secs : 0.0, r->classes, r->count,
+           (unsigned long long)a->fuzz.seed);
+    for (size_t i = 0; i < r->count; i++) {
+        const cf_fuzz_finding *f = &r->findings[i];
+        printf("  FINDING %s: %s (%zu hits, from %s)\n    replay: conform run%s%s %s/%s.json\n",
+               f->id, f->detail, f->hits, f->origin, a->target ? " --target " : "",
+               a->target ? a->target : "", a->report_dir, f->id);
+    }
+    printf("findings: %s/summary.json\n", a->report_dir);
+}
+
+static int campaign(fuzz_args *a, const cf_spec *spec, const cf_vars_sources *vars)
+{
+    cf_secrets secrets = {0};
+    cf_cli_target t = {0};
+    cf_fuzz_result r = {0};
+    cf_buf rerun, curl;
+    cf_buf_init(&rerun, CF_RERUN_MAX);
+    cf_buf_init(&curl, CF_RERUN_MAX);
+    char err[CF_ERR_MAX] = "";
+    int exit_code = CF_EXIT_USAGE;
+    if (cf_vars_resolve(spec, vars, &secrets, err, sizeof(err)) != CF_OK ||
+        cf_cli_target_open(a->target, spec, &secrets, &t, err, sizeof(err)) != CF_OK) {
+        fprintf(stderr, "conform fuzz: %s: %s\n", spec->file, err);
+        goto out;
+    }
+    if (cf_cli_rerun_flags(a->target, &a->fuzz.transport, vars, spec, &rerun, &curl) != CF_OK)
+        goto out;
+    a->fuzz.base_url = t.base_url;
+    a->fuzz.secrets = &secrets;
+    a->fuzz.stop = &stop_flag;
+    a->fuzz.curl_flags = cf_buf_str(&curl);
+    const char *term = getenv("TERM");
+    progress prog = {!a->quiet && isatty(STDERR_FILENO) && !(term && !strcmp(term, "dumb")), 0};
+    a->fuzz.progress = on_progress;
+    a->fuzz.progress_user = &prog;
+    cf_rc rc = cf_fuzz_run(spec, &a->fuzz, &r, err, sizeof(err));
+    if (prog.tty)
+        fputs("\r\033[K", stderr);
+    if (rc == CF_E_TRANSPORT) {
+        fprintf(stderr, "conform fuzz: %s: %s\n", spec->file,
+                r.unreachable_why ? r.unreachable_why : err);
+        exit_code = CF_EXIT_UNREACHABLE;
+        goto out;
+    }
+    if (rc != CF_OK && rc != CF_E_INTERRUPTED) {
+        fprintf(stderr, "conform fuzz: %s: %s\n", spec->file, err);
+        goto out;
+    }
+    int written = write_findings(a, spec, &r, t.label);
+    print_result(a, &r);
+    if (rc == CF_E_INTERRUPTED) {
+        fprintf(stderr, "conform fuzz: interrupted; findings so far written\n");
+        exit_code = CF_EXIT_INTERRUPTED;
+    } else {
+        exit_code = !written ? CF_EXIT_USAGE : r.count ? CF_EXIT_FAILED : CF_EXIT_OK;
+    }
+out:
+    cf_fuzz_result_cleanup(&r);
+    cf_cli_target_close(&t);
+    cf_secrets_cleanup(&secrets);
+    cf_buf_free(&rerun);
+    cf_buf_free(&curl);
+    return exit_code;
+}
+
+int cf_cli_fuzz(int argc, char **argv)
+{
+    fuzz_args a;
+    memset(&a, 0, sizeof(a));
+    cf_fuzz_opts_init(&a.fuzz);
+    a.report_dir = "reports/fuzz-findings";
+    cf_spec *spec = NULL;
+    const char **env = NULL;
+    size_t env_count = 0;
+    int rc = parse_args(argc, argv, &a);
+    if (rc != CF_CLI_GO_ON)
+        goto out;
+    cf_diags d;
+    cf_diags_init(&d);
+    if (cf_spec_load_file(a.file, &spec, &d) != CF_OK) {
+        cf_cli_print_diags(&d);
+        fprintf(stderr, "%s: not a valid v1 spec; fix it (conform lint %s) and rerun\n", a.file,
+                a.file);
+        cf_diags_cleanup(&d);
+        rc = CF_EXIT_USAGE;
+        goto out;
+    }
+    cf_diags_cleanup(&d);
+    cf_cli_env_vars(&env, &env_count);
+    cf_vars_sources vars = {a.vars, a.var_count, env, env_count};
+    rc = cf_cli_vars_check(&spec, 1, &vars, NULL, 0);
+    if (rc != CF_EXIT_OK)
+        goto out;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    rc = campaign(&a, spec, &vars);
+out:
+    cf_spec_free(spec);
+    free(env);
+    free(a.vars);
+    return rc;
+}
