@@ -8,6 +8,8 @@
 
 #include "base/json.h"
 #include "contract/aws.h"
+#include "cli_child.h"
+#include "npm_util.h"
 
 #define DIR CONFORM_SOURCE_DIR "/specs/connect-participant/"
 #define SMITHY DIR "connectparticipant-2018-09-07.json"
@@ -316,10 +318,9 @@ Test(aws, without_an_overlay_credentials_and_idempotency_are_inferred, .timeout 
     /* a folder with the model alone: nothing to discover */
     char dir[] = "/tmp/conform-aws-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
-    char path[256], cmd[512];
+    char path[256];
     snprintf(path, sizeof(path), "%s/m.json", dir);
-    snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", SMITHY, path);
-    cr_assert_eq(system(cmd), 0);
+    cf_test_copy_file(SMITHY, path);
     cr_assert_eq(cf_aws_load_file(path, NULL, &api, &d), CF_OK);
     cr_expect_eq(api->var_count, 0);
     const cf_api_operation *o = cf_api_operation_find(api, "SendMessage");
@@ -333,8 +334,7 @@ Test(aws, without_an_overlay_credentials_and_idempotency_are_inferred, .timeout 
     cr_expect_eq(api->defaults.latency_ms, 0);
     cf_api_free(api);
     cf_diags_cleanup(&d);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    cf_test_remove_tree(dir);
 }
 
 Test(aws, the_schemas_hold_requests_to_the_model_constraints, .timeout = 30)

@@ -58,7 +58,5 @@ Test(cli_lint_aws, run_on_the_folder_skips_models_and_runs_the_v1_specs, .timeou
     cr_expect(strstr(cf_buf_str(&p.err), "skipping " DIR "/connectparticipant.overlay.json"), "%s",
               cf_buf_str(&p.err));
     cf_child_cleanup(&p);
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    cf_test_remove_tree(dir);
 }

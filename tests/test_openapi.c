@@ -10,6 +10,7 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "contract/openapi.h"
+#include "cli_child.h"
 
 static cf_api *load_ok(const char *text)
 {
@@ -146,9 +147,7 @@ static void make_dir(void)
 
 static void remove_dir(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
+    cf_test_remove_tree(dir);
 }
 
 Test(openapi, refs_to_sibling_files_are_bundled, .init = make_dir, .fini = remove_dir,
