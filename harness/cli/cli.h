@@ -2,6 +2,7 @@
 #ifndef CF_CLI_H
 #define CF_CLI_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include <stdio.h>
@@ -71,6 +72,20 @@ int cf_cli_proxy_refuses(const char *proxy, char *why, size_t n);
 
 /* `proxy` for messages and reports: a user:password@ part becomes <redacted>@. */
 void cf_cli_proxy_display(const char *proxy, char *out, size_t n);
+
+/* The option handling `conform run` and `conform fuzz` share (transport_opts.c). Each prints
+ * its usage error and returns CF_CLI_EXIT_USAGE, else CF_CLI_GO_ON. */
+/* The transport flag p just returned (--cacert, --insecure, --jobs, --max-body, --proxy,
+ * --retries, --timeout), checked and set in *t; any other option is left alone. */
+cf_cli_status cf_cli_transport_option(const cf_cli_parser *p, cf_transport_opts *t);
+/* --target: mock, spec (when allow_spec) or an http(s):// URL, borrowed from argv. */
+cf_cli_status cf_cli_target_option(const cf_cli_parser *p, int allow_spec, const char **target);
+/* --var NAME=VALUE checked and appended to *vars. Memory: *vars is realloc()ed (free() it);
+ * its items are borrowed from argv. */
+cf_cli_status cf_cli_var_option(const cf_cli_parser *p, const char ***vars, size_t *n);
+/* Makes SIGINT and SIGTERM set the returned flag (for cf_run_opts.stop and cf_fuzz_opts.stop)
+ * instead of killing the process, and ignores SIGPIPE. */
+volatile sig_atomic_t *cf_cli_catch_interrupts(void);
 
 /* Parses the command line of a command that takes FILE arguments (at least one) and whose only
  * option is --help, the first of its list, into *p (the files end in p->args). Returns

@@ -1,7 +1,5 @@
 /* fuzz.c - `conform fuzz`: a mutation campaign against one v1 operation, its findings saved as
  * replayable case files. */
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +11,6 @@
 #include "cli/target.h"
 #include "report/report.h"
 #include "run/fuzz.h"
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
 
 static const char usage_head[] =
     "usage: conform fuzz [options] FILE\n"
@@ -92,17 +82,13 @@ static cf_cli_status parse_args(int argc, char **argv, fuzz_args *a)
     cf_cli_parser p;
     cf_cli_parser_init(&p, &fuzz_command, argc, argv);
     unsigned long long v;
+    cf_cli_status st;
     for (int id; (id = cf_cli_parser_next(&p)) != CF_CLI_END;) {
         const char *val = p.value;
         switch (id) {
         case CF_CLI_ERROR:
             return CF_CLI_EXIT_USAGE;
         case CF_CLI_ARG:
-            break;
-        case OPT_CACERT:
-            if (access(val, R_OK) != 0)
-                return cf_cli_usage_error(&p, "--cacert %s: %s", val, strerror(errno));
-            a->fuzz.transport.cacert = val;
             break;
         case OPT_DURATION:
             if (!cf_cli_uint(&p, 1, 604800, &v))
@@ -111,14 +97,6 @@ static cf_cli_status parse_args(int argc, char **argv, fuzz_args *a)
             break;
         case OPT_HELP:
             return cf_cli_help(&p);
-        case OPT_INSECURE:
-            a->fuzz.transport.insecure = 1;
-            break;
-        case OPT_JOBS:
-            if (!cf_cli_uint(&p, 1, 256, &v))
-                return CF_CLI_EXIT_USAGE;
-            a->fuzz.transport.jobs = (unsigned)v;
-            break;
         case OPT_MAX_REQUESTS:
             if (!cf_cli_uint(&p, 1, 1000000000ull, &v))
                 return CF_CLI_EXIT_USAGE;
@@ -140,29 +118,17 @@ static cf_cli_status parse_args(int argc, char **argv, fuzz_args *a)
             a->fuzz.seed = (uint64_t)v;
             break;
         case OPT_TARGET:
-            if (strcmp(val, "mock") != 0 && strncmp(val, "http://", 7) != 0 &&
-                strncmp(val, "https://", 8) != 0)
-                return cf_cli_usage_error(
-                    &p, "--target expects mock or an http(s):// URL, got \"%s\"", val);
-            a->target = val;
+            if ((st = cf_cli_target_option(&p, 0, &a->target)) != CF_CLI_GO_ON)
+                return st;
             break;
-        case OPT_TIMEOUT:
-            if (!cf_cli_uint(&p, 1, 600000, &v))
-                return CF_CLI_EXIT_USAGE;
-            a->fuzz.transport.timeout_ms = (long)v;
+        case OPT_VAR:
+            if ((st = cf_cli_var_option(&p, &a->vars, &a->var_count)) != CF_CLI_GO_ON)
+                return st;
             break;
-        case OPT_VAR: {
-            char name[CF_VARS_NAME_MAX], err[256];
-            const char *value = NULL;
-            if (cf_vars_parse("--var", val, name, sizeof(name), &value, err, sizeof(err)) != CF_OK)
-                return cf_cli_usage_error(&p, "%s", err);
-            const char **l = realloc(a->vars, (a->var_count + 1) * sizeof(*l));
-            if (!l)
-                return CF_CLI_EXIT_USAGE;
-            l[a->var_count++] = val;
-            a->vars = l;
+        default: /* --cacert, --insecure, --jobs, --timeout */
+            if ((st = cf_cli_transport_option(&p, &a->fuzz.transport)) != CF_CLI_GO_ON)
+                return st;
             break;
-        }
         }
     }
     if (p.arg_count != 1)
@@ -270,7 +236,6 @@ static int campaign(fuzz_args *a, const cf_spec *spec, const cf_vars_sources *va
         goto out;
     a->fuzz.base_url = t.base_url;
     a->fuzz.secrets = &secrets;
-    a->fuzz.stop = &stop_flag;
     a->fuzz.curl_flags = cf_buf_str(&curl);
     const char *term = getenv("TERM");
     progress prog = {!a->quiet && isatty(STDERR_FILENO) && !(term && !strcmp(term, "dumb")), 0};
@@ -334,13 +299,7 @@ int cf_cli_fuzz(int argc, char **argv)
     rc = cf_cli_vars_check(&spec, 1, &vars, NULL, 0);
     if (rc != CF_EXIT_OK)
         goto out;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    a.fuzz.stop = cf_cli_catch_interrupts();
     rc = campaign(&a, spec, &vars);
 out:
     cf_spec_free(spec);

@@ -192,6 +192,12 @@ int cf_cli_parse_uint(const char *text, size_t len, unsigned long long min, unsi
     return 1;
 }
 
+const char *cf_cli_parser_option_name(const cf_cli_parser *p)
+{
+    const cf_cli_option *o = row_of(p, p->current);
+    return o ? o->name : NULL;
+}
+
 int cf_cli_uint(const cf_cli_parser *p, unsigned long long min, unsigned long long max,
                 unsigned long long *out)
 {

@@ -134,6 +134,10 @@ void cf_cli_help_print(const cf_cli_command *cmd, FILE *f);
 /* Prints the help on p->out; returns CF_CLI_EXIT_OK (for `case OPT_HELP:`). */
 cf_cli_status cf_cli_help(const cf_cli_parser *p);
 
+/* The long name of the option cf_cli_parser_next() last returned ("jobs"), NULL before any:
+ * lets code shared by commands with their own option lists tell the options apart. */
+const char *cf_cli_parser_option_name(const cf_cli_parser *p);
+
 /* Reads the first `len` bytes of `text` as a whole number in [min, max]: decimal digits only
  * (no sign, no spaces, nothing after them), no overflow. Returns 1 and sets *out, else 0 and
  * leaves *out alone. Prints nothing. */

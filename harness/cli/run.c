@@ -1,6 +1,4 @@
 /* run.c - `conform run`: runs spec cases against a target and writes the reports. */
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +12,6 @@
 #include "run/runner.h"
 #include "base/str.h"
 #include "base/timefmt.h"
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
 
 static const char usage_head[] =
     "usage: conform run [options] [SPEC|DIR]...\n"
@@ -136,6 +126,7 @@ static cf_cli_status parse_args(int argc, char **argv, run_args *a)
     cf_cli_parser p;
     cf_cli_parser_init(&p, &run_command, argc, argv);
     unsigned long long v;
+    cf_cli_status st;
     int id;
     while ((id = cf_cli_parser_next(&p)) != CF_CLI_END) {
         const char *val = p.value;
@@ -147,11 +138,6 @@ static cf_cli_status parse_args(int argc, char **argv, run_args *a)
         case OPT_ALLOW_EMPTY_VAR:
             if (!push(&a->allow_empty, &a->allow_empty_count, val))
                 return CF_CLI_EXIT_USAGE;
-            break;
-        case OPT_CACERT:
-            if (access(val, R_OK) != 0)
-                return cf_cli_usage_error(&p, "--cacert %s: %s", val, strerror(errno));
-            a->run.transport.cacert = val;
             break;
         case OPT_FILTER:
             a->run.filter = val;
@@ -169,19 +155,6 @@ static cf_cli_status parse_args(int argc, char **argv, run_args *a)
             break;
         case OPT_HELP:
             return cf_cli_help(&p);
-        case OPT_INSECURE:
-            a->run.transport.insecure = 1;
-            break;
-        case OPT_JOBS:
-            if (!cf_cli_uint(&p, 1, 256, &v))
-                return CF_CLI_EXIT_USAGE;
-            a->run.transport.jobs = (unsigned)v;
-            break;
-        case OPT_MAX_BODY:
-            if (!cf_cli_uint(&p, 1024, 1024ull * 1024 * 1024, &v))
-                return CF_CLI_EXIT_USAGE;
-            a->run.transport.max_body = (size_t)v;
-            break;
         case OPT_MAX_GENERATED:
             if (!cf_cli_uint(&p, 1, 1000000, &v))
                 return CF_CLI_EXIT_USAGE;
@@ -191,17 +164,6 @@ static cf_cli_status parse_args(int argc, char **argv, run_args *a)
             if (!cf_cli_uint(&p, 0, 100, &v))
                 return CF_CLI_EXIT_USAGE;
             a->min_coverage = (long)v;
-            break;
-        case OPT_PROXY:
-            if (!cf_cli_proxy_scheme_ok(val)) {
-                char shown[CF_ERR_MAX];
-                cf_cli_proxy_display(val, shown, sizeof(shown));
-                return cf_cli_usage_error(&p,
-                                          "--proxy expects an http:// or https:// URL, got \"%s\" "
-                                          "(SOCKS and other proxies are not supported)",
-                                          shown);
-            }
-            a->run.transport.proxy = val;
             break;
         case OPT_QUIET:
             a->quiet = 1;
@@ -216,11 +178,6 @@ static cf_cli_status parse_args(int argc, char **argv, run_args *a)
             break;
         case OPT_REPORT_DIR:
             a->report_dir = val;
-            break;
-        case OPT_RETRIES:
-            if (!cf_cli_uint(&p, 0, 5, &v))
-                return CF_CLI_EXIT_USAGE;
-            a->run.transport.retries = (unsigned)v;
             break;
         case OPT_SEED:
             /* A JSON number in report.json holds it exactly. */
@@ -237,32 +194,23 @@ static cf_cli_status parse_args(int argc, char **argv, run_args *a)
                 return CF_CLI_EXIT_USAGE;
             break;
         case OPT_TARGET:
-            if (strcmp(val, "mock") != 0 && strcmp(val, "spec") != 0 &&
-                strncmp(val, "http://", 7) != 0 && strncmp(val, "https://", 8) != 0)
-                return cf_cli_usage_error(
-                    &p, "--target expects mock, spec or an http(s):// URL, got \"%s\"", val);
-            a->target = val;
+            if ((st = cf_cli_target_option(&p, 1, &a->target)) != CF_CLI_GO_ON)
+                return st;
             break;
-        case OPT_TIMEOUT:
-            if (!cf_cli_uint(&p, 1, 600000, &v))
-                return CF_CLI_EXIT_USAGE;
-            a->run.transport.timeout_ms = (long)v;
+        case OPT_VAR:
+            if ((st = cf_cli_var_option(&p, &a->vars, &a->var_count)) != CF_CLI_GO_ON)
+                return st;
             break;
-        case OPT_VAR: {
-            char name[CF_VARS_NAME_MAX], err[256];
-            const char *value = NULL;
-            if (cf_vars_parse("--var", val, name, sizeof(name), &value, err, sizeof(err)) != CF_OK)
-                return cf_cli_usage_error(&p, "%s", err);
-            if (!push(&a->vars, &a->var_count, val))
-                return CF_CLI_EXIT_USAGE;
-            break;
-        }
         case OPT_VERBOSE:
             a->verbose = 1;
             break;
         case OPT_VERSION:
             printf("conform %s\n", CONFORM_VERSION);
             return CF_CLI_EXIT_OK;
+        default: /* --cacert, --insecure, --jobs, --max-body, --proxy, --retries, --timeout */
+            if ((st = cf_cli_transport_option(&p, &a->run.transport)) != CF_CLI_GO_ON)
+                return st;
+            break;
         }
     }
     a->paths = (const char *const *)p.args;
@@ -419,7 +367,6 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     a->run.on_case_user = &prog;
     a->run.keep = CF_RUN_KEEP_DIGEST;
     a->run.record_exchanges = a->record_all != NULL;
-    a->run.stop = &stop_flag;
     char err[CF_ERR_MAX] = "";
     char oerr[CF_ERR_MAX] = "";
     if (cf_report_stream_open(a->report_dir, &result, a->record_all, &prog.stream, oerr,
@@ -528,13 +475,7 @@ int cf_cli_run(int argc, char **argv)
         rc = CF_EXIT_USAGE;
         goto out;
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    a.run.stop = cf_cli_catch_interrupts();
     rc = execute(&a, specs, paths.count);
 out:
     for (size_t i = 0; specs && i < paths.count; i++)
