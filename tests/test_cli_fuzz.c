@@ -181,10 +181,7 @@ Test(cli_fuzz, closed_port_exits_3, .timeout = 60)
 
 Test(cli_fuzz, sigint_exits_130_with_findings_so_far_written, .timeout = 120)
 {
-    char err[256] = "";
-    cf_fault_proxy_opts po = {ENVELOPE_SPEC, "5xx-on-meta-string", NULL, 0};
-    cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
-    cr_assert_not_null(fp, "%s", err);
+    cf_fault_proxy *fp = cf_test_fault_proxy(ENVELOPE_SPEC, "5xx-on-meta-string");
     char dir[64];
     cf_test_tmpdir(dir, sizeof(dir));
     const char *args[] = {"fuzz",         "--target", cf_fault_proxy_url(fp), "--duration", "600",
@@ -311,10 +308,7 @@ static const planted faults[] = {
 static void assert_found(const planted *f)
 {
     const char *spec = f->aws ? AWS_SPEC : ENVELOPE_SPEC;
-    char err[256] = "";
-    cf_fault_proxy_opts po = {spec, f->fault, NULL, 0};
-    cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
-    cr_assert_not_null(fp, "%s", err);
+    cf_fault_proxy *fp = cf_test_fault_proxy(spec, f->fault);
     char dir[64];
     cf_test_tmpdir(dir, sizeof(dir));
     cJSON *s = campaign(cf_fault_proxy_url(fp), spec, dir, "3", "4", "4000", 1);
@@ -362,10 +356,7 @@ Test(cli_fuzz, a_500_only_a_mutant_reaches_is_found_and_replays, .timeout = 120)
 
 Test(cli_fuzz, the_minimised_case_keeps_only_what_the_fault_needs, .timeout = 120)
 {
-    char err[256] = "";
-    cf_fault_proxy_opts po = {ENVELOPE_SPEC, "5xx-on-meta-string", NULL, 0};
-    cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
-    cr_assert_not_null(fp, "%s", err);
+    cf_fault_proxy *fp = cf_test_fault_proxy(ENVELOPE_SPEC, "5xx-on-meta-string");
     char dir[64];
     cf_test_tmpdir(dir, sizeof(dir));
     cJSON *s = campaign(cf_fault_proxy_url(fp), ENVELOPE_SPEC, dir, "1", "2", "2000", 1);
@@ -409,10 +400,7 @@ static char *finding_list(const cJSON *summary)
 
 Test(cli_fuzz, one_seed_with_jobs_1_finds_the_same_things_twice, .timeout = 120)
 {
-    char err[256] = "";
-    cf_fault_proxy_opts po = {ENVELOPE_SPEC, "5xx-on-meta-string", NULL, 0};
-    cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
-    cr_assert_not_null(fp, "%s", err);
+    cf_fault_proxy *fp = cf_test_fault_proxy(ENVELOPE_SPEC, "5xx-on-meta-string");
     char *lists[2];
     for (int i = 0; i < 2; i++) {
         char dir[64];

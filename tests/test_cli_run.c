@@ -105,15 +105,12 @@ Test(cli_run, make_run_command_passes_against_the_embedded_mock, .timeout = 60)
 Test(cli_run, conforming_proxy_exits_0_for_both_specs, .timeout = 60)
 {
     for (int aws = 0; aws <= 1; aws++) {
-        char err[256] = "";
-        cf_fault_proxy_opts po = {aws ? AWS_SPEC : ENVELOPE_SPEC, NULL, NULL, 0};
-        cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
-        cr_assert_not_null(fp, "%s", err);
+        const char *spec = aws ? AWS_SPEC : ENVELOPE_SPEC;
+        cf_fault_proxy *fp = cf_test_fault_proxy(spec, NULL);
         char dir[64];
         cf_test_tmpdir(dir, sizeof(dir));
-        const char *args[] = {
-            "run",          "--jobs", "32",         "--target", cf_fault_proxy_url(fp),
-            "--report-dir", dir,      po.spec_file, NULL};
+        const char *args[] = {"run",          "--jobs", "32", "--target", cf_fault_proxy_url(fp),
+                              "--report-dir", dir,      spec, NULL};
         cf_child p;
         cf_child_run(&p, NULL, NULL, args);
         cr_assert_eq(p.status, 0, "exit %d\n%s\n%s", p.status, p.out.ptr, p.err.ptr);
@@ -151,10 +148,7 @@ Test(cli_run, faulty_server_exits_1_naming_the_broken_rule_and_case, .timeout = 
     for (size_t i = 0; i < sizeof(cli_faults) / sizeof(cli_faults[0]); i++) {
         const cli_fault *f = &cli_faults[i];
         const char *spec = f->aws ? AWS_SPEC : ENVELOPE_SPEC;
-        char err[256] = "";
-        cf_fault_proxy_opts po = {spec, f->fault, NULL, 0};
-        cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
-        cr_assert_not_null(fp, "%s", err);
+        cf_fault_proxy *fp = cf_test_fault_proxy(spec, f->fault);
         char dir[64];
         cf_test_tmpdir(dir, sizeof(dir));
         const char *args[] = {"run", "--target", cf_fault_proxy_url(fp),      "--report-dir",
@@ -222,10 +216,7 @@ Test(cli_run, dns_failure_exits_3, .timeout = 60)
 Test(cli_run, tls_to_a_plain_http_server_exits_3_with_a_tls_message, .timeout = 60)
 {
     /* The conforming proxy speaks plain HTTP (and logs nothing about the TLS hello). */
-    char err[256] = "";
-    cf_fault_proxy_opts po = {AWS_SPEC, NULL, NULL, 0};
-    cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
-    cr_assert_not_null(fp, "%s", err);
+    cf_fault_proxy *fp = cf_test_fault_proxy(AWS_SPEC, NULL);
     char url[64];
     snprintf(url, sizeof(url), "https://%s", cf_fault_proxy_url(fp) + strlen("http://"));
     assert_unreachable(url, "SSL", "TLS");

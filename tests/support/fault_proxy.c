@@ -2,6 +2,8 @@
  * rule of the contract on the way through; the faults themselves are in fault_proxy_faults.c. */
 #include "fault_proxy_internal.h"
 
+#include <criterion/criterion.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,4 +268,13 @@ unsigned cf_fault_proxy_requests(cf_fault_proxy *p)
 unsigned cf_fault_proxy_applied(cf_fault_proxy *p)
 {
     return atomic_load(&p->applied);
+}
+
+cf_fault_proxy *cf_test_fault_proxy(const char *spec, const char *fault)
+{
+    char err[512] = "";
+    cf_fault_proxy_opts po = {spec, fault, NULL, 0};
+    cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
+    cr_assert_not_null(fp, "%s", err);
+    return fp;
 }

@@ -63,6 +63,9 @@ typedef struct {
  * start. */
 cf_fault_proxy *cf_fault_proxy_start(const cf_fault_proxy_opts *opts, char *err, size_t errlen);
 void cf_fault_proxy_stop(cf_fault_proxy *p);
+/* cf_fault_proxy_start() of `spec` with `fault` and the spec's own variables, for a test: fails
+ * the test (naming why) when it cannot start. Stop it with cf_fault_proxy_stop(). */
+cf_fault_proxy *cf_test_fault_proxy(const char *spec, const char *fault);
 
 /* "http://127.0.0.1:PORT": the base URL to give the runner as its target. */
 const char *cf_fault_proxy_url(const cf_fault_proxy *p);

@@ -112,12 +112,3 @@ int cf_test_python(const char *dir, const char *script, const char *arg)
     unlink(path);
     return ok;
 }
-
-cf_fault_proxy *cf_test_fault_proxy(const char *spec, const char *fault)
-{
-    char err[512] = "";
-    cf_fault_proxy_opts po = {spec, fault, NULL, 0};
-    cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
-    cr_assert_not_null(fp, "%s", err);
-    return fp;
-}

@@ -38,9 +38,4 @@ void cf_test_write_file(const char *path, const char *text);
  * its output going to the test log. */
 int cf_test_python(const char *dir, const char *script, const char *arg);
 
-/* A fault proxy (fault_proxy.h) serving `spec` with `fault`; fails the test when it cannot start.
- * Stop it with cf_fault_proxy_stop(). */
-struct cf_fault_proxy;
-struct cf_fault_proxy *cf_test_fault_proxy(const char *spec, const char *fault);
-
 #endif
