@@ -111,18 +111,9 @@ static void list_spec(const cf_spec *spec)
 int cf_cli_list(int argc, char **argv)
 {
     cf_cli_parser p;
-    cf_cli_parser_init(&p, &list_command, argc, argv);
-    int id;
-    while ((id = cf_cli_parser_next(&p)) != CF_CLI_END) {
-        if (id == CF_CLI_ERROR)
-            return CF_EXIT_USAGE;
-        if (id == OPT_HELP)
-            return cf_cli_help(&p);
-    }
-    if (p.arg_count == 0) {
-        cf_cli_help_print(&list_command, p.err);
-        return CF_EXIT_USAGE;
-    }
+    cf_cli_status st = cf_cli_parse_files(&p, &list_command, argc, argv);
+    if (st != CF_CLI_GO_ON)
+        return st;
     cf_cli_paths paths;
     int rc = cf_cli_collect_specs((const char *const *)p.args, p.arg_count, &paths);
     if (rc != CF_EXIT_OK)
