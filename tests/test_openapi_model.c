@@ -299,6 +299,8 @@ Test(openapi_model, unknown_x_conform_keys_list_the_allowed_ones, .timeout = 10)
     refused(HEAD "paths:\n  /a:\n    post:\n      x-conform: {idempotency: {scope: caller}}\n"
                  "      responses: {}\n",
             "idempotency needs \"token\"");
+    /* an x-conform entry that is a list, not an object (found by the fuzz smoke run) */
+    refused(HEAD "x-conform: {errors: {Gone: [{status: 410}]}}\npaths: {}\n", "must be an object");
 }
 
 Test(openapi_model, routes_pick_literal_segments_over_templates, .timeout = 10)

@@ -460,6 +460,11 @@ const char *oa_strdup(oa_ctx *c, const char *s)
 
 void oa_check_keys(oa_ctx *c, const cJSON *obj, const char *pointer, const char *const *allowed)
 {
+    if (obj && !cJSON_IsObject(obj)) {
+        /* An array's members have no keys to check: the value itself is what is wrong. */
+        oa_problem(c, obj, pointer, "must be an object");
+        return;
+    }
     for (const cJSON *k = obj ? obj->child : NULL; k; k = k->next) {
         size_t i = 0;
         while (allowed[i] && strcmp(allowed[i], k->string) != 0)

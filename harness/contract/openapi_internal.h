@@ -67,7 +67,8 @@ const cJSON *oa_array(oa_ctx *c, const cJSON *obj, const char *pointer, const ch
 /* An api-owned copy of a string member (NULL when absent or out of memory: *nomem set). */
 const char *oa_strdup(oa_ctx *c, const char *s);
 /* Reports keys of `obj` not in the NULL-terminated `allowed` list (x-conform objects are
- * ours, so they are strict), listing the allowed keys. */
+ * ours, so they are strict), listing the allowed keys; a non-object `obj` is reported as
+ * such. */
 void oa_check_keys(oa_ctx *c, const cJSON *obj, const char *pointer, const char *const *allowed);
 
 /* A security requirement list (root or operation) into alternatives (openapi.c). */
