@@ -63,6 +63,7 @@ static void entry_free(cf_mock_entry *e)
         return;
     free(e->token);
     free(e->params);
+    free(e->message);
     free(e);
 }
 
@@ -115,29 +116,14 @@ const cf_mock_entry *cf_mock_store_find(const cf_mock_store *s, size_t caller, c
     return NULL;
 }
 
-cf_rc cf_mock_store_add(cf_mock_store *s, size_t caller, const char *token, const char *params,
-                        const char *id, int64_t created_ms, double now_mono)
+/* Links a filled entry in (evicting the oldest when full). */
+static void link_entry(cf_mock_store *s, cf_mock_entry *e, size_t caller, double now_mono)
 {
-    cf_mock_entry *e = calloc(1, sizeof(*e));
-    if (!e)
-        return CF_E_NOMEM;
-    e->token = cf_strdup(token);
-    e->params = cf_strdup(params);
-    if (!e->token || !e->params) {
-        entry_free(e);
-        return CF_E_NOMEM;
-    }
     while (s->count >= s->capacity)
         drop_oldest(s);
     e->caller = caller;
-    size_t id_len = strlen(id);
-    if (id_len >= sizeof(e->id))
-        id_len = sizeof(e->id) - 1;
-    memcpy(e->id, id, id_len);
-    e->id[id_len] = '\0';
-    e->created_ms = created_ms;
     e->stored_mono = now_mono;
-    e->hash = key_hash(s->seed, caller, token);
+    e->hash = key_hash(s->seed, caller, e->token);
     cf_mock_entry **bucket = &s->buckets[e->hash & (s->bucket_count - 1)];
     e->chain = *bucket;
     *bucket = e;
@@ -148,6 +134,51 @@ cf_rc cf_mock_store_add(cf_mock_store *s, size_t caller, const char *token, cons
         s->oldest = e;
     s->newest = e;
     s->count++;
+}
+
+static cf_mock_entry *entry_new(const char *token, const char *params, const char *message)
+{
+    cf_mock_entry *e = calloc(1, sizeof(*e));
+    if (!e)
+        return NULL;
+    e->token = cf_strdup(token);
+    e->params = cf_strdup(params);
+    e->message = message ? cf_strdup(message) : NULL;
+    if (!e->token || !e->params || (message && !e->message)) {
+        entry_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+cf_rc cf_mock_store_add(cf_mock_store *s, size_t caller, const char *token, const char *params,
+                        const char *id, int64_t created_ms, double now_mono)
+{
+    cf_mock_entry *e = entry_new(token, params, NULL);
+    if (!e)
+        return CF_E_NOMEM;
+    size_t id_len = strlen(id);
+    if (id_len >= sizeof(e->id))
+        id_len = sizeof(e->id) - 1;
+    memcpy(e->id, id, id_len);
+    e->id[id_len] = '\0';
+    e->created_ms = created_ms;
+    link_entry(s, e, caller, now_mono);
+    return CF_OK;
+}
+
+cf_rc cf_mock_store_add_error(cf_mock_store *s, size_t caller, const char *token,
+                              const char *params, int status, int role, const char *code,
+                              const char *message, double now_mono)
+{
+    cf_mock_entry *e = entry_new(token, params, message ? message : "");
+    if (!e)
+        return CF_E_NOMEM;
+    e->error = 1;
+    e->status = status;
+    e->role = role;
+    e->code = code;
+    link_entry(s, e, caller, now_mono);
     return CF_OK;
 }
 
