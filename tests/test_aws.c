@@ -171,8 +171,8 @@ Test(aws, smithy_and_botocore_load_into_the_same_model, .timeout = 30)
         cr_expect_eq(s->roles[r].status, b->roles[r].status, "role %d", r);
         cr_expect((s->roles[r].code == NULL) == (b->roles[r].code == NULL));
     }
-    cr_expect_str_eq(s->envelope.code.header, b->envelope.code.header);
-    cr_expect_str_eq(s->envelope.message.pointer, b->envelope.message.pointer);
+    cr_expect_str_eq(s->envelope.code.at[0].header, b->envelope.code.at[0].header);
+    cr_expect_str_eq(s->envelope.message.at[0].pointer, b->envelope.message.at[0].pointer);
     cr_expect_eq(s->var_count, b->var_count);
     cr_expect_eq(s->credential_count, b->credential_count);
     cf_api_free(s);
@@ -273,8 +273,8 @@ Test(aws, both_models_give_the_documented_operations_errors_and_rules, .timeout 
             cr_expect_str_eq(api->roles[e->role].code, e->code);
         }
         cr_expect_eq(api->envelope.classify, CF_API_CLASSIFY_STATUS);
-        cr_expect_str_eq(api->envelope.code.header, "x-amzn-ErrorType");
-        cr_expect_str_eq(api->envelope.message.pointer, "/Message");
+        cr_expect_str_eq(api->envelope.code.at[0].header, "x-amzn-ErrorType");
+        cr_expect_str_eq(api->envelope.message.at[0].pointer, "/Message");
         const cf_api_operation *cau = cf_api_operation_find(api, "CompleteAttachmentUpload");
         const cf_api_operation *sau = cf_api_operation_find(api, "StartAttachmentUpload");
         cr_expect_eq(cau->idem.mismatch_role, CF_API_ROLE_CONFLICT, "it has ConflictException");

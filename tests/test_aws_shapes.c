@@ -65,7 +65,7 @@ Test(aws_shapes, bindings_become_parameters_with_their_schemas, .timeout = 10)
         expect_schema(ok->content[0].schema.json, "/properties/When", "{'type':'number'}");
         cr_assert_eq(ok->header_count, 2);
         cr_expect_str_eq(ok->headers[1].name, "ETag");
-        cr_expect_eq(api->envelope.message.pointer[1], 'm', "lower-case message member");
+        cr_expect_eq(api->envelope.message.at[0].pointer[1], 'm', "lower-case message member");
         const cf_api_error *bad = cf_api_error_find(api, "Bad");
         cr_assert_not_null(bad);
         cr_expect_eq(bad->status, 400);

@@ -229,7 +229,7 @@ Test(openapi_model, roles_and_idempotency_are_inferred_when_absent, .timeout = 1
     cr_assert_eq(id->mismatch_status, 422);
     cr_assert_eq(id->in_flight_status, 409);
     cr_assert_eq(api->envelope.classify, CF_API_CLASSIFY_STATUS);
-    cr_assert_null(api->envelope.code.pointer);
+    cr_assert_eq(api->envelope.code.count, 0);
     cr_assert_str_eq(api->defaults.request_type, "application/json");
     cf_api_free(api);
 }
@@ -266,8 +266,8 @@ Test(openapi_model, x_conform_supplies_what_openapi_lacks, .timeout = 10)
     cr_assert_str_eq(api->roles[CF_API_ROLE_QUOTA].code, "Busy");
     cr_assert_eq(api->envelope.classify, CF_API_CLASSIFY_FLAG);
     cr_assert_str_eq(api->envelope.flag, "/ok");
-    cr_assert_str_eq(api->envelope.code.pointer, "/error/code");
-    cr_assert_str_eq(api->envelope.message.header, "X-Msg");
+    cr_assert_str_eq(api->envelope.code.at[0].pointer, "/error/code");
+    cr_assert_str_eq(api->envelope.message.at[0].header, "X-Msg");
     cr_assert_eq(api->defaults.latency_ms, 1500);
     cr_assert_not_null(api->mock.error_body);
     const cf_api_operation *make = cf_api_operation_find(api, "make");

@@ -147,11 +147,20 @@ typedef enum {
     CF_API_CLASSIFY_FLAG,       /* a boolean member: true success, false error */
 } cf_api_classify;
 
+/* Places tried in order; the first that is present in a response wins. count 0: absent. */
+#define CF_API_MAX_LOCATORS 4
+typedef struct {
+    cf_api_locator at[CF_API_MAX_LOCATORS];
+    size_t count;
+} cf_api_locators;
+
 typedef struct {
     cf_api_classify classify;
-    const char *flag;    /* CF_API_CLASSIFY_FLAG: JSON Pointer of the boolean */
-    cf_api_locator code; /* where an error's code sits; absent: errors carry no code */
-    cf_api_locator message;
+    const char *flag;     /* CF_API_CLASSIFY_FLAG: JSON Pointer of the boolean */
+    cf_api_locators code; /* where an error's code sits; count 0: errors carry no code */
+    cf_api_locators message;
+    int trim_aws_code; /* 1: a code is cut as AWS clients do: "Name:uri" -> "Name" (the
+                        * x-amzn-ErrorType header), "ns#Name" -> "Name" (a body's __type) */
 } cf_api_envelope;
 
 /* ---- operations ---- */
@@ -246,6 +255,19 @@ typedef struct {
     int inferred;       /* 1: from an Idempotency-Key parameter / idempotencyToken */
 } cf_api_idempotency;
 
+/* A cross-field rule on success bodies (x-conform / v1 "rules"). */
+typedef enum {
+    CF_API_RULE_AFTER,  /* timestamp at `path` is later than the one at `than` */
+    CF_API_RULE_FUTURE, /* timestamp at `path` is later than the moment the response arrived */
+} cf_api_rule_kind;
+
+typedef struct {
+    const char *id; /* check id reported, e.g. "rule.url_expiry-after-created_at" */
+    cf_api_rule_kind kind;
+    const char *path; /* JSON Pointer; the rule holds vacuously when the member is absent */
+    const char *than; /* CF_API_RULE_AFTER only */
+} cf_api_rule;
+
 /* A resource id an operation produces (in its response) or consumes (in its request):
  * the mock and the suite generator link operations through it. */
 typedef struct {
@@ -308,6 +330,10 @@ typedef struct {
     int security_none; /* 1: the operation needs no credentials (an explicit empty list) */
     cf_api_idempotency idem;
     cf_api_mock_hints mock;
+    const cJSON *send_headers; /* object: name -> template; headers every request of the
+                                * operation carries (v1 "operation.headers"); may be NULL */
+    cf_api_rule *rules;        /* checked on every success answer */
+    size_t rule_count;
     long latency_ms;     /* 0: the api's default */
     const char *pointer; /* where it sits in its source ("/paths/~1pets/get"), for messages */
 } cf_api_operation;
@@ -338,6 +364,8 @@ typedef struct cf_api {
         int inferred;     /* 1: from statuses, not from the contract */
     } roles[CF_API_ROLE__COUNT];
     cf_api_envelope envelope;
+    const char **required_headers; /* header names every response must carry (case-insensitive) */
+    size_t required_header_count;
     struct {
         long latency_ms;           /* budget per response; 0 = none */
         const char *request_type;  /* media type sent when an operation has several; default
@@ -348,6 +376,7 @@ typedef struct cf_api {
         const cJSON *headers;    /* object: headers on every mock answer (templates) */
         const cJSON *error_body; /* template tree of an error answer */
         const cJSON *error_headers;
+        long url_ttl_s; /* lifetime of URLs the mock issues ({$expiry}); 0: 300 s */
     } mock;
     cf_api_operation *operations;
     size_t operation_count;

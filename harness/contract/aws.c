@@ -273,3 +273,29 @@ cf_rc cf_aws_lint_overlay(const char *path, size_t *models, cf_diags *diags)
     free(dir);
     return rc;
 }
+
+cf_rc cf_aws_load_overlay(const char *path, cf_api **out, cf_diags *diags)
+{
+    *out = NULL;
+    cJSON *overlay = NULL;
+    char *dir = folder_of(path);
+    cf_rc rc = dir ? read_json(path, &overlay, diags) : CF_E_NOMEM;
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(overlay, "models");
+    const cJSON *first = cJSON_IsArray(list) ? list->child : NULL;
+    if (rc == CF_OK &&
+        !(cJSON_IsString(first) && first->valuestring[0] && !strchr(first->valuestring, '/'))) {
+        cf_diags_add(diags, path, "/models",
+                     "expected a list of model file names in this folder, the first to load");
+        rc = CF_E_INVALID;
+    }
+    cf_buf p;
+    cf_buf_init(&p, CF_PATH_MAX * 4);
+    if (rc == CF_OK)
+        rc = cf_buf_addf(&p, "%s%s", dir, first->valuestring);
+    if (rc == CF_OK)
+        rc = cf_aws_load_file(cf_buf_str(&p), path, out, diags);
+    cf_buf_free(&p);
+    cJSON_Delete(overlay);
+    free(dir);
+    return rc;
+}

@@ -58,4 +58,9 @@ cf_aws_file_kind cf_aws_file_kind_of(const char *path);
  * every problem in diags. */
 CF_WUR cf_rc cf_aws_lint_overlay(const char *path, size_t *models, cf_diags *diags);
 
+/* The contract an overlay stands for: the first model its "models" list names, loaded with the
+ * overlay (the Smithy and botocore models of one service describe the same API). Returns as
+ * cf_aws_load_file(); CF_E_INVALID (recorded) when the list names no model file. */
+CF_WUR cf_rc cf_aws_load_overlay(const char *path, cf_api **out, cf_diags *diags);
+
 #endif

@@ -148,9 +148,16 @@ static void envelope(build *b)
     }
     cf_api_envelope *env = &b->api->envelope;
     env->classify = CF_API_CLASSIFY_STATUS;
-    env->code.header = "x-amzn-ErrorType";
-    if (upper || lower)
-        env->message.pointer = upper >= lower ? "/Message" : "/message";
+    env->code.at[0].header = "x-amzn-ErrorType";
+    env->code.at[1].pointer = "/__type";
+    env->code.at[2].pointer = "/code";
+    env->code.count = 3;
+    env->trim_aws_code = 1;
+    /* the shapes' own spelling first; SDKs accept either */
+    int upper_first = (upper || lower) ? upper >= lower : 0;
+    env->message.at[0].pointer = upper_first ? "/Message" : "/message";
+    env->message.at[1].pointer = upper_first ? "/message" : "/Message";
+    env->message.count = 2;
 }
 
 static int has_role(const cf_api *api, const aws_op *op, cf_api_role role)

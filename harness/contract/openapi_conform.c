@@ -45,18 +45,45 @@ static const char **strings(oa_ctx *c, const cJSON *obj, const char *pointer, co
 }
 
 /* "header:Name" or a JSON Pointer ("/error/code"). */
-static void locator(oa_ctx *c, const cJSON *obj, const char *pointer, const char *name,
-                    cf_api_locator *out)
+static void locator_one(oa_ctx *c, const cJSON *item, const char *where, cf_api_locators *out)
 {
-    const char *s = oa_string(c, obj, pointer, name);
-    if (!s)
+    if (!cJSON_IsString(item)) {
+        oa_problem(c, item, where, "a locator is a string: a JSON Pointer or \"header:Name\"");
         return;
+    }
+    const char *s = item->valuestring;
+    cf_api_locator *at = &out->at[out->count];
     if (strncmp(s, "header:", 7) == 0 && s[7])
-        out->header = oa_strdup(c, s + 7);
+        at->header = oa_strdup(c, s + 7);
     else if (s[0] == '/' || s[0] == '\0')
-        out->pointer = oa_strdup(c, s);
-    else
-        oa_problem(c, obj, pointer, "\"%s\" must be a JSON Pointer or \"header:Name\"", name);
+        at->pointer = oa_strdup(c, s);
+    else {
+        oa_problem(c, item, where, "\"%s\" must be a JSON Pointer or \"header:Name\"", s);
+        return;
+    }
+    out->count++;
+}
+
+/* "code": "/error/code", or a list tried in order: ["header:X-Error", "/error/code"]. */
+static void locator(oa_ctx *c, const cJSON *obj, const char *pointer, const char *name,
+                    cf_api_locators *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+    char where[CF_PATH_MAX];
+    cf_diag_path_key(where, sizeof where, pointer, name);
+    if (!v)
+        return;
+    if (!cJSON_IsArray(v)) {
+        locator_one(c, v, where, out);
+        return;
+    }
+    if (cJSON_GetArraySize(v) > CF_API_MAX_LOCATORS)
+        oa_problem(c, v, where, "at most %d locators", CF_API_MAX_LOCATORS);
+    size_t i = 0;
+    for (const cJSON *it = v->child; it && out->count < CF_API_MAX_LOCATORS; it = it->next, i++) {
+        char p[CF_PATH_MAX];
+        locator_one(c, it, cf_diag_path_index(p, sizeof p, where, i), out);
+    }
 }
 
 void oa_conform_vars(oa_ctx *c)

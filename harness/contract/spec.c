@@ -696,14 +696,7 @@ void cf_spec_free(cf_spec *spec)
 {
     if (!spec)
         return;
-    for (size_t i = 0; i < spec->case_count; i++) {
-        cf_case *c = &spec->cases[i];
-        for (size_t s = 0; s < c->step_count; s++)
-            free(c->steps[s].allow_codes);
-        free(c->steps);
-        free(c->tags);
-    }
-    free(spec->cases);
+    cf_cases_free(spec->cases, spec->case_count);
     free(spec->rules);
     free(spec->idem.parameters);
     free(spec->idem.identical);

@@ -9,6 +9,7 @@
 
 #include "base/diag.h"
 #include "base/rc.h"
+#include "contract/case.h"
 #include "contract/schema.h"
 
 /* Memory: a cf_spec owns the parsed document (`root`) and every array below; all `const char *`
@@ -69,44 +70,6 @@ typedef struct {
     const char *path; /* JSON Pointer; the rule holds vacuously when the member is absent */
     const char *than; /* CF_RULE_AFTER only */
 } cf_rule;
-
-typedef enum { CF_OUTCOME_ANY, CF_OUTCOME_SUCCESS, CF_OUTCOME_ERROR } cf_outcome;
-
-/* One request with its expectations: a whole case, or one step of a scenario. */
-typedef struct {
-    const char *name; /* step name; the case id for single-request cases */
-    /* the request, as changes to the operation's headers and example body */
-    const cJSON *headers; /* object: name -> template string, or null to drop the header */
-    const cJSON *set;     /* object: JSON Pointer -> value (strings are templates) */
-    const cJSON *remove;  /* array of JSON Pointers */
-    const cJSON *body;    /* replaces the example body when present */
-    const char *raw_body; /* template; sent verbatim instead of JSON when present */
-    int no_body;          /* 1: send no body at all */
-    unsigned parallel;    /* copies sent at the same moment on separate connections, >= 1 */
-    /* expectations */
-    cf_outcome outcome;
-    int status;               /* expected HTTP status, 0 = derive from code / any */
-    const char *code;         /* expected error code (literal or from "error": role) */
-    const char **allow_codes; /* error codes also accepted instead of the outcome */
-    size_t allow_count;
-    const cJSON *equal;      /* object: JSON Pointer -> template ("{@capture}") */
-    const cJSON *not_equal;  /* object: JSON Pointer -> template */
-    const cJSON *consistent; /* array of JSON Pointers equal across parallel copies */
-    const cJSON *capture;    /* object: name -> JSON Pointer or "header:Name" */
-    const char *check;       /* check id reported for equal / not_equal / consistent, e.g.
-                                "idempotency.replay-identical"; NULL = "expect.equal" etc. */
-} cf_step;
-
-typedef struct {
-    const char *id;
-    const char *summary; /* may be NULL */
-    const char **tags;
-    size_t tag_count;
-    cf_step *steps;
-    size_t step_count;
-    int scenario; /* 1 when written with "steps" */
-    size_t index; /* position in "cases", for messages */
-} cf_case;
 
 typedef struct cf_spec {
     char *file; /* as given to the loader */

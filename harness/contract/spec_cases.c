@@ -339,6 +339,7 @@ static void load_step(ctx_t *c, cf_step *step, const cJSON *obj, const char *pat
     static const char *const keys[] = {"name", "request", "expect", "capture", "parallel", NULL};
     char p[CF_PATH_MAX];
     step->parallel = 1;
+    step->role = CF_API_ROLE_NONE; /* v1 names codes; the role is derived from them */
     if (in_scenario) {
         if (!cJSON_IsObject(obj)) {
             ERR(c, path, "a step must be an object, not %s", type_of(obj));
@@ -480,6 +481,7 @@ void cf_spec_load_cases(const char *file, cf_spec *spec, const cJSON *cases, cf_
         cf_diag_path_index(p, sizeof(p), "/cases", i);
         cf_case *cs = &spec->cases[spec->case_count++];
         cs->index = i;
+        cs->file = spec->file;
         if (!cJSON_IsObject(obj)) {
             ERR(&c, p, "a case must be an object, not %s", type_of(obj));
             continue;
