@@ -88,7 +88,8 @@ static cf_rc generate(void *user, const char *name, const char *arg, cf_buf *out
         return cf_buf_adds(out, ts);
     }
     if (strcmp(name, "expiry") == 0) {
-        cf_time_format_millis(cf_time_now_ms() + (int64_t)DEFAULT_URL_TTL_S * 1000, ts);
+        long ttl = g->m->api->mock.url_ttl_s > 0 ? g->m->api->mock.url_ttl_s : DEFAULT_URL_TTL_S;
+        cf_time_format_millis(cf_time_now_ms() + (int64_t)ttl * 1000, ts);
         return cf_buf_adds(out, ts);
     }
     if (strcmp(name, "signature") == 0) {
@@ -250,6 +251,15 @@ static int names_request_id(const char *name)
 /* Headers the contract says the answer must carry and no template gave. */
 static cf_rc required_headers(const gen_ctx *g, const cf_api_response *resp, cf_headers *h)
 {
+    const cf_api *api = g->m->api;
+    for (size_t i = 0; i < api->required_header_count; i++) {
+        const char *name = api->required_headers[i];
+        if (cf_headers_get(h, name) || !names_request_id(name))
+            continue;
+        cf_rc rc = cf_headers_add(h, name, g->request_id);
+        if (rc != CF_OK)
+            return rc;
+    }
     for (size_t i = 0; resp && i < resp->header_count; i++) {
         const cf_api_header *rh = &resp->headers[i];
         if (!rh->required || cf_headers_get(h, rh->name))
@@ -271,18 +281,30 @@ static cf_rc required_headers(const gen_ctx *g, const cf_api_response *resp, cf_
 static cf_rc error_envelope(const cf_mock *m, const outcome *o, cf_headers *h, cJSON **doc)
 {
     const cf_api_envelope *env = &m->api->envelope;
+    const char *code_header = NULL, *code_pointer = NULL, *message_pointer = NULL;
+    for (size_t i = 0; i < env->code.count; i++) {
+        if (!code_header)
+            code_header = env->code.at[i].header;
+        if (!code_pointer)
+            code_pointer = env->code.at[i].pointer;
+    }
+    for (size_t i = 0; i < env->message.count && !message_pointer; i++)
+        message_pointer = env->message.at[i].pointer;
+    /* AWS clients read the header first: the body then needs no code */
+    if (code_header && env->trim_aws_code)
+        code_pointer = NULL;
     cJSON *d = cJSON_CreateObject();
     cf_rc rc = d ? CF_OK : CF_E_NOMEM;
-    const char *code = o->code ? o->code : NULL;
-    if (rc == CF_OK && code && env->code.header)
-        rc = set_header(h, env->code.header, code);
-    if (rc == CF_OK && env->code.pointer)
-        rc = cf_json_pointer_set(d, env->code.pointer,
+    const char *code = o->code;
+    if (rc == CF_OK && code && code_header)
+        rc = set_header(h, code_header, code);
+    if (rc == CF_OK && code_pointer)
+        rc = cf_json_pointer_set(d, code_pointer,
                                  cJSON_CreateString(code ? code : cf_api_role_name(o->role)));
-    if (rc == CF_OK && !env->code.pointer && !env->code.header && !env->message.pointer && code)
+    if (rc == CF_OK && !env->code.count && !message_pointer && code)
         rc = cf_json_pointer_set(d, "/code", cJSON_CreateString(code));
     if (rc == CF_OK)
-        rc = cf_json_pointer_set(d, env->message.pointer ? env->message.pointer : "/message",
+        rc = cf_json_pointer_set(d, message_pointer ? message_pointer : "/message",
                                  cJSON_CreateString(o->message));
     if (rc == CF_OK && env->classify == CF_API_CLASSIFY_FLAG && env->flag)
         rc = cf_json_pointer_set(d, env->flag, cJSON_CreateFalse());
@@ -365,8 +387,8 @@ cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, ch
     }
     if (rc == CF_OK && o->allow[0])
         rc = set_header(headers, "Allow", o->allow);
-    if (rc == CF_OK && o->op)
-        rc = required_headers(&g, cf_api_response_for(o->op, o->status), headers);
+    if (rc == CF_OK)
+        rc = required_headers(&g, o->op ? cf_api_response_for(o->op, o->status) : NULL, headers);
     if (rc == CF_OK && doc && !cf_headers_get(headers, "Content-Type"))
         rc = cf_headers_add(headers, "Content-Type", type);
     if (rc == CF_OK) {

@@ -686,15 +686,19 @@ void cf_mock_record(cf_mock *m, const outcome *o, const cf_headers *headers, con
     if (h->appends.collection &&
         cf_mock_expand(m, o, h->appends.item, &item, err, sizeof(err)) != CF_OK)
         item = NULL; /* the start-up dry run expanded it: only memory fails here */
+    /* Out of memory here only means the resource or item is not known later (the answer is
+     * already made): nothing better to do than go on. */
+    cf_rc rc = CF_OK;
     pthread_mutex_lock(&m->lock);
     for (size_t i = 0; i < h->produce_count; i++) {
         char text[1024];
-        if (produced_text(&h->produces[i], headers, answer, text, sizeof(text)))
-            (void)cf_mock_state_add(m->state, h->produces[i].resource, text, o->caller,
-                                    h->produces[i].state, origin);
+        if (produced_text(&h->produces[i], headers, answer, text, sizeof(text)) && rc == CF_OK)
+            rc = cf_mock_state_add(m->state, h->produces[i].resource, text, o->caller,
+                                   h->produces[i].state, origin);
     }
     if (item)
-        (void)cf_mock_state_append(m->state, o->caller, h->appends.collection, item);
+        rc = cf_mock_state_append(m->state, o->caller, h->appends.collection, item);
     pthread_mutex_unlock(&m->lock);
+    (void)rc;
     free(origin);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/json.h"
+#include "contract/v1_api.h"
 #include "mock/internal.h"
 #include "base/str.h"
 #include "base/timefmt.h"

@@ -8,6 +8,7 @@
 #include "http/headers.h"
 #include "base/rc.h"
 #include "base/secrets.h"
+#include "contract/api.h"
 #include "contract/spec.h"
 #include "contract/template.h"
 
@@ -52,7 +53,9 @@ CF_WUR cf_rc cf_mock_fault_parse(const char *text, cf_mock_faults *faults, char 
 #define CF_MOCK_DEFAULT_IDEM_CAPACITY 100000u
 
 typedef struct {
-    const cf_spec *spec;       /* borrowed: must outlive the mock */
+    const cf_api *api;         /* the contract served, borrowed: must outlive the mock */
+    const cf_spec *spec;       /* a v1 spec instead (api NULL): served through its cf_api
+                                  (cf_api_from_spec); borrowed, must outlive the mock */
     const cf_secrets *secrets; /* resolved variables (cf_vars_resolve); copied at start */
     const char *bind;          /* address or host name to listen on; NULL = "127.0.0.1" */
     unsigned port;             /* 0 = any free port (see cf_mock_port) */
