@@ -74,7 +74,7 @@ Test(cli_serve, serve_rejects_bad_flags_with_status_2, .timeout = 20)
         const char *args[8];
         const char *says;
     } cases[] = {
-        {{"serve", NULL}, "--spec FILE is required"},
+        {{"serve", NULL}, "FILE is required"},
         {{"serve", "--spec", CF_TEST_SPEC_DIR "start-attachment-upload.json", "--fault", "jitter=3",
           NULL},
          "unknown fault 'jitter'"},

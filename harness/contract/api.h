@@ -275,12 +275,12 @@ typedef struct {
     cf_api_in in;         /* produced: CF_API_IN_BODY or HEADER; consumed: any */
     const char *where;    /* JSON Pointer (BODY) or parameter / header name */
     /* the mock's resource life cycle (overlay "state", "next_state", "ends", "seeds") */
-    const char *state;       /* produced: the state it starts in; consumed: the state it must be
-                              * in (NULL: any) */
-    const char *next_state;  /* consumed: its state after a success (NULL: unchanged) */
-    int ends;                /* consumed: a success forgets it; later uses are unknown */
-    const char **seeds;      /* consumed: variables whose values are known ids from the start,
-                              * usable by every caller */
+    const char *state;      /* produced: the state it starts in; consumed: the state it must be
+                             * in (NULL: any) */
+    const char *next_state; /* consumed: its state after a success (NULL: unchanged) */
+    int ends;               /* consumed: a success forgets it; later uses are unknown */
+    const char **seeds;     /* consumed: variables whose values are known ids from the start,
+                             * usable by every caller */
     size_t seed_count;
 } cf_api_resource_ref;
 

@@ -33,10 +33,10 @@ static const char *const idem_keys[] = {
     "in_flight_role", "retention_s", "replays_errors", NULL};
 static const char *const mock_keys[] = {"answer",   "answer_headers", "status", "produces",
                                         "consumes", "appends",        "lists",  NULL};
-static const char *const ref_keys[] = {"resource", "in",   "where", "state",
+static const char *const ref_keys[] = {"resource",   "in",   "where", "state",
                                        "next_state", "ends", "seeds", NULL};
 static const char *const appends_keys[] = {"collection", "item", NULL};
-static const char *const lists_keys[] = {"collection", "items", "limit", "cursor",
+static const char *const lists_keys[] = {"collection", "items",         "limit", "cursor",
                                          "next",       "default_limit", NULL};
 
 static const char *at(char *buf, const char *base, const char *key)

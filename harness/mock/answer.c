@@ -236,8 +236,7 @@ static cf_rc set_header(cf_headers *h, const char *name, const char *value)
     return cf_headers_add(h, name, value);
 }
 
-/* A request-id-like header name: "x-amzn-RequestId", "X-Request-ID". */
-static int names_request_id(const char *name)
+int cf_mock_names_request_id(const char *name)
 {
     char squeezed[128];
     size_t n = 0;
@@ -252,9 +251,14 @@ static int names_request_id(const char *name)
 static cf_rc required_headers(const gen_ctx *g, const cf_api_response *resp, cf_headers *h)
 {
     const cf_api *api = g->m->api;
+    if (g->m->request_id_header && !cf_headers_get(h, g->m->request_id_header)) {
+        cf_rc rc = cf_headers_add(h, g->m->request_id_header, g->request_id);
+        if (rc != CF_OK)
+            return rc;
+    }
     for (size_t i = 0; i < api->required_header_count; i++) {
         const char *name = api->required_headers[i];
-        if (cf_headers_get(h, name) || !names_request_id(name))
+        if (cf_headers_get(h, name) || !cf_mock_names_request_id(name))
             continue;
         cf_rc rc = cf_headers_add(h, name, g->request_id);
         if (rc != CF_OK)
@@ -266,7 +270,7 @@ static cf_rc required_headers(const gen_ctx *g, const cf_api_response *resp, cf_
             continue;
         if (strcasecmp(rh->name, "x-amzn-ErrorType") == 0 && !g->o->code)
             continue;
-        const char *value = names_request_id(rh->name) ? g->request_id
+        const char *value = cf_mock_names_request_id(rh->name)              ? g->request_id
                             : strcasecmp(rh->name, "x-amzn-ErrorType") == 0 ? g->o->code
                                                                             : "conform-mock";
         cf_rc rc = cf_headers_add(h, rh->name, value);
@@ -366,8 +370,8 @@ cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, ch
     cJSON *doc = NULL;
     *body = NULL;
     *body_len = 0;
-    const char *type = api->defaults.response_type ? api->defaults.response_type
-                                                   : "application/json";
+    const char *type =
+        api->defaults.response_type ? api->defaults.response_type : "application/json";
     cf_rc rc = expand_headers(m, &g, api->mock.headers, headers, err, errlen);
     if (o->error) {
         if (rc == CF_OK)

@@ -111,7 +111,7 @@ static int check_credential(cf_mock *m, const incoming *r, outcome *o, const cf_
         cf_mock_message_set(m, o, NULL, 0, "send exactly one %s header", c->name);
         return 0;
     }
-    const char *prefix = c->prefix ? c->prefix
+    const char *prefix = c->prefix                       ? c->prefix
                          : c->kind == CF_API_CRED_BEARER ? "Bearer "
                          : c->kind == CF_API_CRED_BASIC  ? "Basic "
                                                          : "";
@@ -394,8 +394,7 @@ static int value_text(const cJSON *v, char *buf, size_t cap)
 
 /* The resources the operation consumes must be known to the caller and in the state asked.
  * Records the producing requests in o->resources. 0 with the error in *o. */
-static int consume(cf_mock *m, const incoming *r, outcome *o, cf_mock_resource **found,
-                   size_t cap)
+static int consume(cf_mock *m, const incoming *r, outcome *o, cf_mock_resource **found, size_t cap)
 {
     const cf_api_operation *op = o->op;
     for (size_t i = 0; i < op->mock.consume_count && i < cap; i++) {
@@ -424,8 +423,9 @@ static int consume(cf_mock *m, const incoming *r, outcome *o, cf_mock_resource *
             continue; /* absent: the schema says whether it had to be there */
         cf_mock_resource *res = cf_mock_state_find(m->state, ref->resource, text);
         if (!res || (res->owner != o->caller && res->owner != SIZE_MAX)) {
-            cf_api_role role = cf_mock_has_role(m, op, CF_API_ROLE_NOT_FOUND) ? CF_API_ROLE_NOT_FOUND
-                                                                              : CF_API_ROLE_VALIDATION;
+            cf_api_role role = cf_mock_has_role(m, op, CF_API_ROLE_NOT_FOUND)
+                                   ? CF_API_ROLE_NOT_FOUND
+                                   : CF_API_ROLE_VALIDATION;
             /* a credential-like resource that is gone is an authentication failure */
             for (size_t c = 0; c < m->api->credential_count; c++)
                 if (m->api->credentials[c].in == ref->in &&
@@ -433,17 +433,18 @@ static int consume(cf_mock *m, const incoming *r, outcome *o, cf_mock_resource *
                     role = CF_API_ROLE_AUTH;
             cf_mock_fail(m, o, role);
             cf_mock_message_set(m, o, text, strlen(text),
-                                "%s %s '%s' is not known: no earlier call of this caller made it, "
-                                "or it has ended",
+                                "the %s sent in %s %s is not known: no earlier call of this "
+                                "caller made it, or it has ended",
                                 ref->resource, cf_api_in_name(ref->in), ref->where);
             return 0;
         }
         if (ref->state && (!res->state || strcmp(res->state, ref->state) != 0)) {
-            cf_api_role role = cf_mock_has_role(m, op, CF_API_ROLE_CONFLICT) ? CF_API_ROLE_CONFLICT
-                                                                             : CF_API_ROLE_VALIDATION;
+            cf_api_role role = cf_mock_has_role(m, op, CF_API_ROLE_CONFLICT)
+                                   ? CF_API_ROLE_CONFLICT
+                                   : CF_API_ROLE_VALIDATION;
             cf_mock_fail(m, o, role);
-            cf_mock_message_set(m, o, NULL, 0, "%s in %s %s is %s; %s needs it %s", ref->resource,
-                                cf_api_in_name(ref->in), ref->where,
+            cf_mock_message_set(m, o, NULL, 0, "the %s sent in %s %s is %s; %s needs it %s",
+                                ref->resource, cf_api_in_name(ref->in), ref->where,
                                 res->state ? res->state : "in no state", op->id, ref->state);
             return 0;
         }
@@ -533,8 +534,8 @@ static void act(cf_mock *m, const incoming *r, outcome *o)
 {
     const cf_api_idempotency *id = &o->op->idem;
     char tokbuf[TOKEN_MAX], key[TOKEN_MAX + 256];
-    const char *token = id->in != CF_API_TOKEN_NONE ? idem_token(r, o, tokbuf, sizeof(tokbuf))
-                                                    : NULL;
+    const char *token =
+        id->in != CF_API_TOKEN_NONE ? idem_token(r, o, tokbuf, sizeof(tokbuf)) : NULL;
     size_t scope = id->scope == CF_API_SCOPE_GLOBAL ? SIZE_MAX : o->caller;
     cf_buf params;
     cf_buf_init(&params, CF_MAX_REQUEST_BODY * 2u);
@@ -609,9 +610,8 @@ static void act(cf_mock *m, const incoming *r, outcome *o)
         o->created_ms = now_ms;
         o->status = o->plan->status;
     }
-    if (store_error && cf_mock_store_add_error(m->store, scope, key, cf_buf_str(&params),
-                                               o->status, o->role, o->code, o->message,
-                                               now) != CF_OK)
+    if (store_error && cf_mock_store_add_error(m->store, scope, key, cf_buf_str(&params), o->status,
+                                               o->role, o->code, o->message, now) != CF_OK)
         nomem(m, o);
     pthread_mutex_unlock(&m->lock);
     cf_buf_free(&params);

@@ -45,8 +45,8 @@ void cf_mock_message_set(const cf_mock *m, outcome *o, const char *presented, si
 static int role_status(cf_api_role role)
 {
     static const int status[CF_API_ROLE__COUNT] = {
-        [CF_API_ROLE_VALIDATION] = 400, [CF_API_ROLE_AUTH] = 401,     [CF_API_ROLE_NOT_FOUND] = 404,
-        [CF_API_ROLE_CONFLICT] = 409,   [CF_API_ROLE_QUOTA] = 429,    [CF_API_ROLE_THROTTLE] = 429,
+        [CF_API_ROLE_VALIDATION] = 400, [CF_API_ROLE_AUTH] = 401,  [CF_API_ROLE_NOT_FOUND] = 404,
+        [CF_API_ROLE_CONFLICT] = 409,   [CF_API_ROLE_QUOTA] = 429, [CF_API_ROLE_THROTTLE] = 429,
         [CF_API_ROLE_INTERNAL] = 500,
     };
     return role >= 0 && role < CF_API_ROLE__COUNT ? status[role] : 500;
@@ -85,7 +85,7 @@ void cf_mock_fail(const cf_mock *m, outcome *o, cf_api_role role)
     o->status = 0;
     if (r) {
         o->code = r->error_code;
-        o->status = r->kind == CF_API_STATUS_EXACT ? r->status
+        o->status = r->kind == CF_API_STATUS_EXACT   ? r->status
                     : r->kind == CF_API_STATUS_RANGE ? r->status * 100
                                                      : 0;
         const cf_api_error *e = r->error_code ? cf_api_error_find(api, r->error_code) : NULL;

@@ -39,11 +39,11 @@ typedef struct {
 
 /* What the mock prepared for one operation at start. */
 typedef struct {
-    int status;               /* of a success */
-    const char *content_type; /* of a success body */
-    cJSON *body;              /* the answer when the operation has no template: an example or
-                               * a value synthesised from the schema; NULL: no body */
-    int creates;              /* a new success counts against the quota fault */
+    int status;                     /* of a success */
+    const char *content_type;       /* of a success body */
+    cJSON *body;                    /* the answer when the operation has no template: an example or
+                                     * a value synthesised from the schema; NULL: no body */
+    int creates;                    /* a new success counts against the quota fault */
     char size_pointer[CF_PATH_MAX]; /* the request member {$size} reads; "" when none */
 } op_plan;
 
@@ -57,7 +57,9 @@ struct cf_mock {
     const char **caller_names;
     char **caller_values;
     size_t caller_count;
-    op_plan *plans; /* one per api operation */
+    op_plan *plans;                /* one per api operation */
+    const char *request_id_header; /* a request-id header some response requires: on every
+                                    * answer, routed or not; NULL when none */
     cf_mock_faults faults;
     const char *fault_code; /* code answered by error-rate; NULL: none in the catalogue */
     int fault_status;
@@ -177,6 +179,8 @@ CF_WUR cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *head
 /* answer.c: expands a template tree with the outcome's generators ({$id}, {$request:..}). */
 CF_WUR cf_rc cf_mock_expand(const cf_mock *m, const outcome *o, const cJSON *tmpl, cJSON **out,
                             char *err, size_t errlen);
+/* answer.c: 1 for a request-id-like header name: "x-amzn-RequestId", "X-Request-ID". */
+int cf_mock_names_request_id(const char *name);
 /* answer.c: sleeps for the latency fault; cut short when the mock stops. For cf_mock_handle()
  * only: served connections use delay.c instead. */
 void cf_mock_latency_wait(cf_mock *m);

@@ -76,12 +76,14 @@ static void route(cf_mock *m, const incoming *in, outcome *o)
     }
     o->status = 404;
     o->code = "NOT_FOUND";
-    cf_mock_message_set(m, o, NULL, 0, "no operation at %.*s; this mock serves %zu operation%s%s%s%s",
-                        (int)(n > 200 ? 200 : n), path, m->api->operation_count,
-                        m->api->operation_count == 1 ? "" : "s",
-                        m->api->operation_count ? " (" : "",
-                        m->api->operation_count ? m->api->operations[0].path : "",
-                        m->api->operation_count > 1 ? ", ...)" : m->api->operation_count ? ")" : "");
+    cf_mock_message_set(
+        m, o, NULL, 0, "no operation at %.*s; this mock serves %zu operation%s%s%s%s",
+        (int)(n > 200 ? 200 : n), path, m->api->operation_count,
+        m->api->operation_count == 1 ? "" : "s", m->api->operation_count ? " (" : "",
+        m->api->operation_count ? m->api->operations[0].path : "",
+        m->api->operation_count > 1 ? ", ...)"
+        : m->api->operation_count   ? ")"
+                                    : "");
 }
 
 /* Routes, checks and renders one request into *out (after the latency fault when `wait`). */

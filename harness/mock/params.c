@@ -100,8 +100,8 @@ static cJSON *typed(const cf_api_param *p, const char *text)
         char *end = NULL;
         errno = 0;
         double v = strtod(text, &end);
-        if (*text && end && *end == '\0' && errno == 0 && strspn(text, "0123456789-+.eE") ==
-                                                              strlen(text))
+        if (*text && end && *end == '\0' && errno == 0 &&
+            strspn(text, "0123456789-+.eE") == strlen(text))
             return cJSON_CreateNumber(v);
     }
     if (strcmp(t, "boolean") == 0 && (strcmp(text, "true") == 0 || strcmp(text, "false") == 0))
@@ -171,8 +171,9 @@ static int query_values(cf_mock *m, const incoming *r, outcome *o, cJSON *into)
         size_t n = strcspn(q, "&");
         const char *eq = memchr(q, '=', n);
         size_t kn = eq ? (size_t)(eq - q) : n;
-        if (kn > 0 && (!decode(q, kn, 1, name, sizeof(name)) ||
-                       !decode(eq ? eq + 1 : q + n, eq ? n - kn - 1 : 0, 1, value, sizeof(value)))) {
+        if (kn > 0 &&
+            (!decode(q, kn, 1, name, sizeof(name)) ||
+             !decode(eq ? eq + 1 : q + n, eq ? n - kn - 1 : 0, 1, value, sizeof(value)))) {
             cf_mock_fail(m, o, CF_API_ROLE_VALIDATION);
             cf_mock_message_set(m, o, NULL, 0,
                                 "the query is not valid percent-encoding (at '%.*s')",
@@ -248,8 +249,8 @@ static int check_params(cf_mock *m, outcome *o)
         if (k == 3)
             continue;
         const cJSON *group = cJSON_GetObjectItemCaseSensitive(o->params, where[k]);
-        const cJSON *v = p->in == CF_API_IN_HEADER ? NULL
-                                                   : cJSON_GetObjectItemCaseSensitive(group, p->name);
+        const cJSON *v =
+            p->in == CF_API_IN_HEADER ? NULL : cJSON_GetObjectItemCaseSensitive(group, p->name);
         for (const cJSON *h = p->in == CF_API_IN_HEADER ? group->child : NULL; h && !v; h = h->next)
             if (strcasecmp(h->string, p->name) == 0)
                 v = h;

@@ -134,8 +134,8 @@ static cf_rc plan_op(const cf_api *api, const cf_api_operation *op, int any_prod
 {
     p->status = success_status(op);
     p->creates = op->mock.produce_count > 0 || !any_produces;
-    p->content_type = api->defaults.response_type ? api->defaults.response_type
-                                                  : "application/json";
+    p->content_type =
+        api->defaults.response_type ? api->defaults.response_type : "application/json";
     find_size_member(op, p);
     const cf_api_response *r = cf_api_response_for(op, p->status);
     const cf_api_media *media = r && r->content_count ? &r->content[0] : NULL;
@@ -251,6 +251,13 @@ cf_rc cf_mock_plan(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errle
     m->plans = calloc(api->operation_count + 1, sizeof(*m->plans));
     if (!m->plans)
         return CF_E_NOMEM;
+    for (size_t i = 0; i < api->operation_count && !m->request_id_header; i++)
+        for (size_t j = 0; j < api->operations[i].response_count; j++)
+            for (size_t k = 0; k < api->operations[i].responses[j].header_count; k++) {
+                const cf_api_header *h = &api->operations[i].responses[j].headers[k];
+                if (h->required && cf_mock_names_request_id(h->name))
+                    m->request_id_header = h->name;
+            }
     int any_produces = 0;
     for (size_t i = 0; i < api->operation_count; i++)
         any_produces |= api->operations[i].mock.produce_count > 0;

@@ -11,8 +11,8 @@
 typedef struct {
     size_t owner;
     char *name;
-    cJSON *items;        /* array, oldest first */
-    uint64_t first_seq;  /* sequence number of items[0] */
+    cJSON *items;       /* array, oldest first */
+    uint64_t first_seq; /* sequence number of items[0] */
 } collection;
 
 struct cf_mock_state {

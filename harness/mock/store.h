@@ -21,9 +21,9 @@ typedef struct cf_mock_entry {
     double stored_mono; /* monotonic ms when stored, for the retention */
     int error;          /* 1: the result was an error (the fields below) */
     int status;
-    int role;          /* a cf_api_role */
-    const char *code;  /* borrowed from the api; NULL: none */
-    char *message;     /* owned */
+    int role;         /* a cf_api_role */
+    const char *code; /* borrowed from the api; NULL: none */
+    char *message;    /* owned */
     /* private */
     uint64_t hash;
     struct cf_mock_entry *chain; /* next in the same bucket */
