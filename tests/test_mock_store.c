@@ -252,13 +252,13 @@ Test(mock_store, store_evicts_by_age_and_capacity, .timeout = 5)
 {
     cf_mock_store *st = NULL;
     cr_assert_eq(cf_mock_store_new(3, 1000.0, &st), CF_OK);
-    cr_assert_eq(cf_mock_store_add(st, 0, "a", "p", "id-a", 1, 0.0), CF_OK);
-    cr_assert_eq(cf_mock_store_add(st, 1, "a", "p", "id-a1", 1, 10.0), CF_OK);
-    cr_assert_eq(cf_mock_store_add(st, 0, "b", "p", "id-b", 1, 500.0), CF_OK);
+    cr_assert_eq(cf_mock_store_add(st, 0, "a", "p", "id-a", 1, 1, 0.0), CF_OK);
+    cr_assert_eq(cf_mock_store_add(st, 1, "a", "p", "id-a1", 1, 1, 10.0), CF_OK);
+    cr_assert_eq(cf_mock_store_add(st, 0, "b", "p", "id-b", 1, 1, 500.0), CF_OK);
     cr_assert_str_eq(cf_mock_store_find(st, 0, "a")->id, "id-a");
     cr_assert_str_eq(cf_mock_store_find(st, 1, "a")->id, "id-a1");
     cr_assert_null(cf_mock_store_find(st, 2, "a"));
-    cr_assert_eq(cf_mock_store_add(st, 0, "c", "p", "id-c", 1, 600.0), CF_OK);
+    cr_assert_eq(cf_mock_store_add(st, 0, "c", "p", "id-c", 1, 1, 600.0), CF_OK);
     cr_assert_eq(cf_mock_store_count(st), 3);
     cr_assert_null(cf_mock_store_find(st, 0, "a"), "oldest not evicted");
     cf_mock_store_expire(st, 1200.0); /* 1/a (10) and b (500) are still young? 1200-10 >= 1000 */

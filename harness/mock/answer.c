@@ -334,10 +334,15 @@ static cf_rc success_body(const cf_mock *m, gen_ctx *g, cJSON **doc, char *err, 
     *doc = cJSON_Duplicate(o->plan->body, 1);
     if (!*doc)
         return CF_E_NOMEM;
+    /* the example's or synthesised id would be the same every time: a fresh one, of the
+     * type the value has (a number for an integer id) */
     for (size_t i = 0; i < h->produce_count; i++) {
         if (h->produces[i].in != CF_API_IN_BODY)
             continue;
-        cf_rc rc = cf_json_pointer_set(*doc, h->produces[i].where, cJSON_CreateString(o->id));
+        const cJSON *was = cf_json_pointer(*doc, h->produces[i].where);
+        cJSON *id =
+            cJSON_IsNumber(was) ? cJSON_CreateNumber((double)o->serial) : cJSON_CreateString(o->id);
+        cf_rc rc = cf_json_pointer_set(*doc, h->produces[i].where, id);
         if (rc == CF_E_NOMEM)
             return rc;
     }

@@ -584,6 +584,7 @@ static void act(cf_mock *m, const incoming *r, outcome *o)
             snprintf(o->message, sizeof(o->message), "%s", e->message ? e->message : "");
         } else {
             memcpy(o->id, e->id, sizeof(o->id));
+            o->serial = e->serial;
             o->created_ms = e->created_ms;
             o->status = o->plan->status;
         }
@@ -597,8 +598,8 @@ static void act(cf_mock *m, const incoming *r, outcome *o)
         cf_mock_message_set(m, o, NULL, 0, "quota exceeded: each caller may create %lu",
                             m->faults.quota);
         store_error = token && id->replays_errors;
-    } else if (token && cf_mock_store_add(m->store, scope, key, cf_buf_str(&params), fresh, now_ms,
-                                          now) != CF_OK) {
+    } else if (token && cf_mock_store_add(m->store, scope, key, cf_buf_str(&params), fresh,
+                                          m->serial + 1, now_ms, now) != CF_OK) {
         nomem(m, o);
     } else {
         consumed(m, o, found, n);
@@ -607,6 +608,7 @@ static void act(cf_mock *m, const incoming *r, outcome *o)
             m->stats.created++;
         }
         memcpy(o->id, fresh, sizeof(fresh));
+        o->serial = ++m->serial;
         o->created_ms = now_ms;
         o->status = o->plan->status;
     }

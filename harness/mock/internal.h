@@ -73,6 +73,7 @@ struct cf_mock {
     cf_mock_state *state;
     caller_state *callers; /* caller_count + 1 */
     uint64_t prng;
+    unsigned long serial; /* new successes so far */
     cf_mock_stats stats;
 
     pthread_mutex_t wait_lock; /* latency waits sleep on `wake`; stop broadcasts it */
@@ -113,6 +114,7 @@ typedef struct {
     int replay; /* the answer repeats an earlier one: nothing new is recorded */
     /* success */
     char id[40];
+    unsigned long serial; /* a new success's number: a produced id the schema types as a number */
     int64_t created_ms;
     const cJSON *body; /* the parsed request body; NULL when none */
     cJSON *params;     /* {"path": {..}, "query": {..}, "header": {..}}: the request's parameters */

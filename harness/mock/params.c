@@ -162,10 +162,63 @@ static int path_values(cf_mock *m, const incoming *r, outcome *o, cJSON *into)
     return 1;
 }
 
-/* Fills o->params/query from the query string; repeated names of array parameters collect. */
+/* One decoded query pair into o->params/query: repeated names of array parameters collect,
+ * a later value of a single one is dropped. 0 when out of memory. */
+static int add_query(const outcome *o, cJSON *into, const char *name, const char *value)
+{
+    const cf_api_param *p = cf_api_param_find(o->op, CF_API_IN_QUERY, name);
+    cJSON *have = cJSON_GetObjectItemCaseSensitive(into, name);
+    cJSON *v = NULL;
+    if (p && is_array_param(p)) {
+        const cJSON *items = cJSON_GetObjectItemCaseSensitive(p->schema.json, "items");
+        cf_api_param item = {.schema = {.json = items}};
+        if (!have)
+            have = cJSON_AddArrayToObject(into, name);
+        v = typed(&item, value);
+        if (have && v && cJSON_AddItemToArray(have, v))
+            return 1;
+        cJSON_Delete(v);
+        return 0;
+    }
+    if (have)
+        return 1;
+    v = p ? typed(p, value) : cJSON_CreateString(value);
+    if (v && cJSON_AddItemToObject(into, name, v))
+        return 1;
+    cJSON_Delete(v);
+    return 0;
+}
+
+typedef struct {
+    const outcome *o;
+    cJSON *into;
+    int ok;
+} query_walk;
+
+static enum MHD_Result each_argument(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    query_walk *w = cls;
+    (void)kind;
+    if (key && key[0] && w->ok)
+        w->ok = add_query(w->o, w->into, key, value ? value : "");
+    return MHD_YES;
+}
+
+/* Fills o->params/query: from libmicrohttpd's decoded arguments, or from the query string of
+ * a path given to cf_mock_handle(). */
 static int query_values(cf_mock *m, const incoming *r, outcome *o, cJSON *into)
 {
-    const char *q = memchr(r->path, '?', strlen(r->path));
+    if (r->headers->conn) {
+        query_walk w = {o, into, 1};
+        MHD_get_connection_values(r->headers->conn, MHD_GET_ARGUMENT_KIND, each_argument, &w);
+        if (!w.ok) {
+            cf_mock_fail(m, o, CF_API_ROLE_INTERNAL);
+            cf_mock_message_set(m, o, NULL, 0, "out of memory");
+        }
+        return w.ok;
+    }
+    const char *q = strchr(r->path, '?');
     char name[512], value[PARAM_MAX];
     for (q = q ? q + 1 : NULL; q && *q;) {
         size_t n = strcspn(q, "&");
@@ -181,32 +234,11 @@ static int query_values(cf_mock *m, const incoming *r, outcome *o, cJSON *into)
             return 0;
         }
         q += n + (q[n] == '&');
-        if (kn == 0)
-            continue;
-        const cf_api_param *p = cf_api_param_find(o->op, CF_API_IN_QUERY, name);
-        cJSON *have = cJSON_GetObjectItemCaseSensitive(into, name);
-        cJSON *v = NULL;
-        if (p && is_array_param(p)) {
-            const cJSON *items = cJSON_GetObjectItemCaseSensitive(p->schema.json, "items");
-            cf_api_param item = {.schema = {.json = items}};
-            if (!have)
-                have = cJSON_AddArrayToObject(into, name);
-            v = typed(&item, value);
-            if (!have || !v || !cJSON_AddItemToArray(have, v))
-                goto nomem;
-            continue;
+        if (kn > 0 && !add_query(o, into, name, value)) {
+            cf_mock_fail(m, o, CF_API_ROLE_INTERNAL);
+            cf_mock_message_set(m, o, NULL, 0, "out of memory");
+            return 0;
         }
-        if (have) /* the first value counts; a later one of a single parameter is dropped */
-            continue;
-        v = p ? typed(p, value) : cJSON_CreateString(value);
-        if (!v || !cJSON_AddItemToObject(into, name, v))
-            goto nomem;
-        continue;
-    nomem:
-        cJSON_Delete(v);
-        cf_mock_fail(m, o, CF_API_ROLE_INTERNAL);
-        cf_mock_message_set(m, o, NULL, 0, "out of memory");
-        return 0;
     }
     return 1;
 }

@@ -152,7 +152,7 @@ static cf_mock_entry *entry_new(const char *token, const char *params, const cha
 }
 
 cf_rc cf_mock_store_add(cf_mock_store *s, size_t caller, const char *token, const char *params,
-                        const char *id, int64_t created_ms, double now_mono)
+                        const char *id, unsigned long serial, int64_t created_ms, double now_mono)
 {
     cf_mock_entry *e = entry_new(token, params, NULL);
     if (!e)
@@ -162,6 +162,7 @@ cf_rc cf_mock_store_add(cf_mock_store *s, size_t caller, const char *token, cons
         id_len = sizeof(e->id) - 1;
     memcpy(e->id, id, id_len);
     e->id[id_len] = '\0';
+    e->serial = serial;
     e->created_ms = created_ms;
     link_entry(s, e, caller, now_mono);
     return CF_OK;

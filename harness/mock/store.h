@@ -13,13 +13,14 @@
  * outlived the retention or the store is full. */
 typedef struct cf_mock_entry {
     /* read-only for users */
-    size_t caller;      /* index of the credential that made it */
-    char *token;        /* the idempotency token */
-    char *params;       /* canonical text of the request members a replay must repeat */
-    char id[40];        /* the resource id */
-    int64_t created_ms; /* wall clock, epoch ms: {$created_at} */
-    double stored_mono; /* monotonic ms when stored, for the retention */
-    int error;          /* 1: the result was an error (the fields below) */
+    size_t caller;        /* index of the credential that made it */
+    char *token;          /* the idempotency token */
+    char *params;         /* canonical text of the request members a replay must repeat */
+    char id[40];          /* the resource id */
+    unsigned long serial; /* its number, for ids the contract types as numbers */
+    int64_t created_ms;   /* wall clock, epoch ms: {$created_at} */
+    double stored_mono;   /* monotonic ms when stored, for the retention */
+    int error;            /* 1: the result was an error (the fields below) */
     int status;
     int role;         /* a cf_api_role */
     const char *code; /* borrowed from the api; NULL: none */
@@ -43,8 +44,8 @@ const cf_mock_entry *cf_mock_store_find(const cf_mock_store *s, size_t caller, c
 /* Copies token and params; evicts the oldest entry when full. CF_E_NOMEM leaves the store
  * as it was. Does not check for an existing key (find first). */
 CF_WUR cf_rc cf_mock_store_add(cf_mock_store *s, size_t caller, const char *token,
-                               const char *params, const char *id, int64_t created_ms,
-                               double now_mono);
+                               const char *params, const char *id, unsigned long serial,
+                               int64_t created_ms, double now_mono);
 /* The same for an error result (replayed like a success when the rule says so): status, role
  * and code (borrowed: it must outlive the store) and message (copied). */
 CF_WUR cf_rc cf_mock_store_add_error(cf_mock_store *s, size_t caller, const char *token,
