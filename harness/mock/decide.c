@@ -249,7 +249,14 @@ static int validate_body(cf_mock *m, const incoming *r, outcome *o, const char *
                                 op->bodies[0].media_type);
         return 0;
     }
-    const cJSON *type = cJSON_GetObjectItemCaseSensitive(media->schema.json, "type");
+    const cJSON *schema = media->schema.json;
+    for (int hops = 0; hops < 8 && cJSON_GetObjectItemCaseSensitive(schema, "$ref"); hops++) {
+        const cJSON *ref = cJSON_GetObjectItemCaseSensitive(schema, "$ref");
+        const char *why = NULL;
+        const cJSON *doc = m->api->schema_options.document;
+        schema = cJSON_IsString(ref) && doc ? cf_json_ref(doc, ref->valuestring, &why) : NULL;
+    }
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(schema, "type");
     int object = cJSON_IsString(type) && strcmp(type->valuestring, "object") == 0;
     if (r->body_len == 0) {
         cf_mock_fail(m, o, CF_API_ROLE_VALIDATION);
