@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "base/str.h"
-#include "base/uuid.h"
 
 typedef struct {
     size_t owner;
@@ -16,62 +15,20 @@ typedef struct {
 } collection;
 
 struct cf_mock_state {
-    cf_mock_resource **buckets;
-    size_t bucket_count; /* a power of two */
-    size_t count;
-    size_t capacity;
-    cf_mock_resource *oldest, *newest;
-    uint64_t seed; /* random per state: clients cannot aim ids at one bucket */
+    cf_mock_table resources;
     collection *lists;
     size_t list_count;
 };
 
-static uint64_t key_hash(uint64_t seed, const char *name, const char *value)
+/* The name's NUL is hashed too: ("ab", "c") and ("a", "bc") differ. */
+static uint64_t key_hash(const cf_mock_state *s, const char *name, const char *value)
 {
-    uint64_t h = 14695981039346656037ull ^ seed;
-    for (const unsigned char *p = (const unsigned char *)name;; p++) {
-        h ^= *p;
-        h *= 1099511628211ull;
-        if (!*p)
-            break;
-    }
-    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-        h ^= *p;
-        h *= 1099511628211ull;
-    }
-    return h;
+    return cf_mock_table_hash(&s->resources, name, strlen(name) + 1, value);
 }
 
-cf_rc cf_mock_state_new(size_t capacity, cf_mock_state **out)
+static void resource_free(cf_mock_node *n)
 {
-    *out = NULL;
-    if (capacity == 0)
-        return CF_E_INVALID;
-    cf_mock_state *s = calloc(1, sizeof(*s));
-    if (!s)
-        return CF_E_NOMEM;
-    size_t buckets = 64;
-    while (buckets < capacity / 2 && buckets < ((size_t)1 << 20))
-        buckets *= 2;
-    s->buckets = calloc(buckets, sizeof(*s->buckets));
-    s->lists = calloc(CF_MOCK_COLLECTIONS_MAX, sizeof(*s->lists));
-    if (!s->buckets || !s->lists) {
-        free(s->buckets);
-        free(s->lists);
-        free(s);
-        return CF_E_NOMEM;
-    }
-    s->bucket_count = buckets;
-    s->capacity = capacity;
-    char hex[17];
-    cf_random_hex(hex, 16);
-    s->seed = strtoull(hex, NULL, 16);
-    *out = s;
-    return CF_OK;
-}
-
-static void resource_free(cf_mock_resource *r)
-{
+    cf_mock_resource *r = (cf_mock_resource *)n;
     if (!r)
         return;
     free(r->name);
@@ -80,50 +37,49 @@ static void resource_free(cf_mock_resource *r)
     free(r);
 }
 
+cf_rc cf_mock_state_new(size_t capacity, cf_mock_state **out)
+{
+    *out = NULL;
+    cf_mock_state *s = calloc(1, sizeof(*s));
+    if (!s)
+        return CF_E_NOMEM;
+    cf_rc rc = cf_mock_table_init(&s->resources, capacity, resource_free);
+    s->lists = rc == CF_OK ? calloc(CF_MOCK_COLLECTIONS_MAX, sizeof(*s->lists)) : NULL;
+    if (!s->lists) {
+        cf_mock_table_cleanup(&s->resources);
+        free(s);
+        return rc == CF_OK ? CF_E_NOMEM : rc;
+    }
+    *out = s;
+    return CF_OK;
+}
+
 void cf_mock_state_remove(cf_mock_state *s, cf_mock_resource *r)
 {
-    cf_mock_resource **link = &s->buckets[r->hash & (s->bucket_count - 1)];
-    while (*link && *link != r)
-        link = &(*link)->chain;
-    if (*link)
-        *link = r->chain;
-    if (r->older)
-        r->older->newer = r->newer;
-    else
-        s->oldest = r->newer;
-    if (r->newer)
-        r->newer->older = r->older;
-    else
-        s->newest = r->older;
-    s->count--;
-    resource_free(r);
+    cf_mock_table_remove(&s->resources, &r->node);
 }
 
 void cf_mock_state_free(cf_mock_state *s)
 {
     if (!s)
         return;
-    cf_mock_resource *r = s->oldest;
-    while (r) {
-        cf_mock_resource *next = r->newer;
-        resource_free(r);
-        r = next;
-    }
+    cf_mock_table_cleanup(&s->resources);
     for (size_t i = 0; i < s->list_count; i++) {
         free(s->lists[i].name);
         cJSON_Delete(s->lists[i].items);
     }
     free(s->lists);
-    free(s->buckets);
     free(s);
 }
 
 cf_mock_resource *cf_mock_state_find(const cf_mock_state *s, const char *name, const char *value)
 {
-    uint64_t h = key_hash(s->seed, name, value);
-    for (cf_mock_resource *r = s->buckets[h & (s->bucket_count - 1)]; r; r = r->chain)
-        if (r->hash == h && strcmp(r->name, name) == 0 && strcmp(r->value, value) == 0)
+    uint64_t h = key_hash(s, name, value);
+    for (cf_mock_node *n = cf_mock_table_bucket(&s->resources, h); n; n = n->chain) {
+        cf_mock_resource *r = (cf_mock_resource *)n;
+        if (n->hash == h && strcmp(r->name, name) == 0 && strcmp(r->value, value) == 0)
             return r;
+    }
     return NULL;
 }
 
@@ -135,35 +91,24 @@ cf_rc cf_mock_state_add(cf_mock_state *s, const char *name, const char *value, s
     cf_mock_resource *r = calloc(1, sizeof(*r));
     if (!r)
         return CF_E_NOMEM;
+    int keep = origin && strlen(origin) <= CF_MOCK_ORIGIN_MAX;
     r->name = cf_strdup(name);
     r->value = cf_strdup(value);
-    if (origin && strlen(origin) <= CF_MOCK_ORIGIN_MAX)
-        r->origin = cf_strdup(origin);
-    if (!r->name || !r->value || (origin && strlen(origin) <= CF_MOCK_ORIGIN_MAX && !r->origin)) {
-        resource_free(r);
+    r->origin = keep ? cf_strdup(origin) : NULL;
+    if (!r->name || !r->value || (keep && !r->origin)) {
+        resource_free(&r->node);
         return CF_E_NOMEM;
     }
-    while (s->count >= s->capacity)
-        cf_mock_state_remove(s, s->oldest);
     r->owner = owner;
     r->state = state;
-    r->hash = key_hash(s->seed, name, value);
-    cf_mock_resource **bucket = &s->buckets[r->hash & (s->bucket_count - 1)];
-    r->chain = *bucket;
-    *bucket = r;
-    r->older = s->newest;
-    if (s->newest)
-        s->newest->newer = r;
-    else
-        s->oldest = r;
-    s->newest = r;
-    s->count++;
+    r->node.hash = key_hash(s, name, value);
+    cf_mock_table_link(&s->resources, &r->node);
     return CF_OK;
 }
 
 size_t cf_mock_state_count(const cf_mock_state *s)
 {
-    return s->count;
+    return s->resources.count;
 }
 
 static collection *find_list(const cf_mock_state *s, size_t owner, const char *name)

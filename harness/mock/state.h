@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "base/rc.h"
+#include "mock/table.h"
 
 /* Private to harness/mock/. Not thread-safe: the mock holds its lock around every call.
  * Memory: the state owns its resources (names, values and origins copied) and the items
@@ -21,15 +22,13 @@
 #define CF_MOCK_ORIGIN_MAX 8192u /* a producing request kept for {$resource:..}, in bytes */
 
 typedef struct cf_mock_resource {
+    cf_mock_node node; /* private; first */
     /* read-only for users */
     char *name;  /* "AttachmentId" */
     char *value; /* the id as it travels */
     size_t owner;
     const char *state; /* NULL: none */
     char *origin;      /* the producing request's body as JSON text; NULL when none */
-    /* private */
-    uint64_t hash;
-    struct cf_mock_resource *chain, *older, *newer;
 } cf_mock_resource;
 
 typedef struct cf_mock_state cf_mock_state;

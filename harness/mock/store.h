@@ -7,11 +7,13 @@
 #include <stdint.h>
 
 #include "base/rc.h"
+#include "mock/table.h"
 
 /* Private to harness/mock/. Not thread-safe: the mock holds its lock around every call.
  * Entries are kept in insertion order, so the oldest is always evicted first, whether it
  * outlived the retention or the store is full. */
 typedef struct cf_mock_entry {
+    cf_mock_node node; /* private; first */
     /* read-only for users */
     size_t caller;        /* index of the credential that made it */
     char *token;          /* the idempotency token */
@@ -25,10 +27,6 @@ typedef struct cf_mock_entry {
     int role;         /* a cf_api_role */
     const char *code; /* borrowed from the api; NULL: none */
     char *message;    /* owned */
-    /* private */
-    uint64_t hash;
-    struct cf_mock_entry *chain; /* next in the same bucket */
-    struct cf_mock_entry *older, *newer;
 } cf_mock_entry;
 
 typedef struct cf_mock_store cf_mock_store;

@@ -20,7 +20,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-connectparticipant';
 import { randomUUID } from 'node:crypto';
-import { checkService } from './service.mjs';
+import { checkService, describe } from './service.mjs';
 
 function parseArgs(argv) {
   const opts = {};
@@ -87,14 +87,6 @@ async function send(c, params) {
   } catch (err) {
     return { err };
   }
-}
-
-function describe(r) {
-  if (r.err) {
-    const status = r.err.$metadata ? r.err.$metadata.httpStatusCode : '?';
-    return `${r.err.name} (HTTP ${status}): ${r.err.message}`;
-  }
-  return `success ${JSON.stringify(r.out)}`;
 }
 
 // One check: the call must fail with exactly this exception class, its status, a message and

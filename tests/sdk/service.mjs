@@ -31,7 +31,8 @@ async function call(c, command) {
   }
 }
 
-function describe(r) {
+// One result in a line: the exception with its status, or the output.
+export function describe(r) {
   if (r.err) {
     const status = r.err.$metadata ? r.err.$metadata.httpStatusCode : '?';
     return `${r.err.name} (HTTP ${status}): ${r.err.message}`;
