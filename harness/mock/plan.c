@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "base/str.h"
 #include "base/uuid.h"
 #include "gen/gen.h"
@@ -130,6 +131,27 @@ static void find_size_member(const cf_api_operation *op, op_plan *p)
     }
 }
 
+/* Some documents write an example's value as {"$ref": "#/components/examples/x"} (GitHub's
+ * does): literal JSON by the letter, but no client expects that answer. Such a value is
+ * followed, to the target's "value" when it is an Example Object. */
+static const cJSON *example_value(const cf_api *api, const cJSON *v)
+{
+    for (int hops = 0; hops < 4 && cJSON_IsObject(v) && v->child && !v->child->next; hops++) {
+        const cJSON *ref = cJSON_GetObjectItemCaseSensitive(v, "$ref");
+        const char *why = NULL;
+        const cJSON *doc =
+            api->schema_options.document ? api->schema_options.document : api->document;
+        const cJSON *to = cJSON_IsString(ref) && ref->valuestring[0] == '#' && doc
+                              ? cf_json_ref(doc, ref->valuestring, &why)
+                              : NULL;
+        if (!to)
+            break;
+        const cJSON *value = cJSON_GetObjectItemCaseSensitive(to, "value");
+        v = value ? value : to;
+    }
+    return v;
+}
+
 static cf_rc plan_op(const cf_api *api, const cf_api_operation *op, int any_produces, op_plan *p)
 {
     p->status = success_status(op);
@@ -148,6 +170,7 @@ static cf_rc plan_op(const cf_api *api, const cf_api_operation *op, int any_prod
     const cJSON *example = media->example;
     if (!example && cJSON_IsObject(media->examples) && media->examples->child)
         example = media->examples->child;
+    example = example_value(api, example);
     if (example)
         p->body = cJSON_Duplicate(example, 1);
     else if (media->schema.json)
