@@ -59,6 +59,12 @@ Test(mock_openapi, answers_come_from_examples, .timeout = 20)
     cr_assert(cf_test_reply_header(&r, "Content-Type", h, sizeof(h)));
     cr_assert_str_eq(h, "application/json");
     cf_test_reply_free(&r);
+    /* a value written as {"$ref": "#/components/examples/..."} is the example it names */
+    cf_test_api_call(&s, "GET", "/pets/featured", NULL, NULL, &r);
+    cr_assert_eq(r.status, 200);
+    cr_assert_str_eq(cf_buf_str(&r.body), "{\"id\":7,\"name\":\"Garfield\",\"tag\":\"cat\"}");
+    assert_valid_answer(&s, "featuredPet", &r);
+    cf_test_reply_free(&r);
     cf_test_api_mock_stop(&s);
 }
 
