@@ -167,3 +167,32 @@ Test(mock_openapi, handle_answers_without_a_socket, .timeout = 10)
     cf_headers_cleanup(&h);
     cf_test_api_mock_stop(&s);
 }
+
+/* The worked example of specs/README.md: what POST creates, GET answers as created; an unknown
+ * id is a 404 whose body is what the contract says (an empty object), not the mock's envelope. */
+Test(mock_openapi, a_created_resource_reads_back_and_errors_fit_their_schema, .timeout = 20)
+{
+    cf_test_api_mock s;
+    cf_test_api_mock_start(&s, CONFORM_SOURCE_DIR "/specs/examples/posts.openapi.yaml", NULL);
+    cf_test_reply r;
+    cf_test_api_call(&s, "POST", "/posts", NULL, "{\"title\":\"hello\",\"author\":\"conform\"}",
+                     &r);
+    cr_assert_eq(r.status, 201, "%s", cf_buf_str(&r.body));
+    cr_assert_str_eq(cf_test_reply_string(&r, "/title"), "hello", "the request is not echoed");
+    assert_valid_answer(&s, "createPost", &r);
+    char path[128];
+    snprintf(path, sizeof(path), "/posts/%s", cf_test_reply_string(&r, "/id"));
+    char *created = strdup(cf_buf_str(&r.body));
+    cf_test_reply_free(&r);
+    cf_test_api_call(&s, "GET", path, NULL, NULL, &r);
+    cr_assert_eq(r.status, 200, "%s", cf_buf_str(&r.body));
+    cr_assert_str_eq(cf_buf_str(&r.body), created, "GET does not answer the post as created");
+    cf_test_reply_free(&r);
+    free(created);
+    cf_test_api_call(&s, "GET", "/posts/nobody-made-this", NULL, NULL, &r);
+    cr_assert_eq(r.status, 404);
+    cr_assert_str_eq(cf_buf_str(&r.body), "{}");
+    assert_valid_answer(&s, "getPost", &r);
+    cf_test_reply_free(&r);
+    cf_test_api_mock_stop(&s);
+}

@@ -275,14 +275,15 @@ Test(mock_store, state_keeps_resources_bounded_and_pages_collections, .timeout =
 {
     cf_mock_state *st = NULL;
     cr_assert_eq(cf_mock_state_new(2, &st), CF_OK);
-    cr_assert_eq(cf_mock_state_add(st, "Token", "t1", 0, "live", "{\"a\":1}"), CF_OK);
-    cr_assert_eq(cf_mock_state_add(st, "Token", "t2", 1, NULL, NULL), CF_OK);
-    cr_assert_eq(cf_mock_state_add(st, "Token", "t2", 0, "other", NULL), CF_OK); /* kept as is */
+    cr_assert_eq(cf_mock_state_add(st, "Token", "t1", 0, "live", "{\"a\":1}", "{}"), CF_OK);
+    cr_assert_eq(cf_mock_state_add(st, "Token", "t2", 1, NULL, NULL, NULL), CF_OK);
+    cr_assert_eq(cf_mock_state_add(st, "Token", "t2", 0, "other", NULL, NULL),
+                 CF_OK); /* kept as is */
     cf_mock_resource *r = cf_mock_state_find(st, "Token", "t2");
     cr_assert(r && r->owner == 1 && !r->state);
     cr_assert_null(cf_mock_state_find(st, "Tok", "ent1"), "name and value run together");
     cr_assert_str_eq(cf_mock_state_find(st, "Token", "t1")->origin, "{\"a\":1}");
-    cr_assert_eq(cf_mock_state_add(st, "Other", "t1", 0, NULL, NULL), CF_OK);
+    cr_assert_eq(cf_mock_state_add(st, "Other", "t1", 0, NULL, NULL, NULL), CF_OK);
     cr_assert_null(cf_mock_state_find(st, "Token", "t1"), "the oldest was not forgotten");
     cr_assert_eq(cf_mock_state_count(st), 2);
     cf_mock_state_remove(st, cf_mock_state_find(st, "Other", "t1"));

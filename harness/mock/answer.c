@@ -282,7 +282,7 @@ static cf_rc required_headers(const gen_ctx *g, const cf_api_response *resp, cf_
 
 /* An error body in the contract's envelope when it gives no error template: the code and the
  * message where its locators say ({"message": ...} when it says nothing), the flag false. */
-static cf_rc error_envelope(const cf_mock *m, const outcome *o, cf_headers *h, cJSON **doc)
+cf_rc cf_mock_error_envelope(const cf_mock *m, const outcome *o, cf_headers *h, cJSON **doc)
 {
     const cf_api_envelope *env = &m->api->envelope;
     const char *code_header = NULL, *code_pointer = NULL, *message_pointer = NULL;
@@ -320,8 +320,61 @@ static cf_rc error_envelope(const cf_mock *m, const outcome *o, cf_headers *h, c
     return rc == CF_E_INVALID ? CF_OK : rc;
 }
 
-/* A success body: the operation's template, else its example or synthesised value, with the
- * produced ids made fresh and a listed page put in. */
+/* An error body the operation's response for the status defines so narrowly that the envelope
+ * does not fit it (a 404 whose body must be {}): the value planned for that response. */
+static cf_rc fitted_error(const outcome *o, cJSON **doc)
+{
+    const cf_api_response *r = o->op ? cf_api_response_for(o->op, o->status) : NULL;
+    const cJSON *fit =
+        r && o->plan->error_bodies ? o->plan->error_bodies[r - o->op->responses] : NULL;
+    if (!fit)
+        return CF_OK;
+    cJSON *copy = cJSON_Duplicate(fit, 1);
+    if (!copy)
+        return CF_E_NOMEM;
+    cJSON_Delete(*doc);
+    *doc = copy;
+    return CF_OK;
+}
+
+/* Whether `doc` passes the schema of the operation's response for the outcome's status. */
+static int fits_response(const outcome *o, const cJSON *doc)
+{
+    const cf_api_response *r = cf_api_response_for(o->op, o->status);
+    const cf_schema *s = r && r->content_count ? r->content[0].schema.compiled : NULL;
+    return !s || cf_schema_accepts(s, doc);
+}
+
+/* A creation without a template echoes the request's members into its answer (a REST
+ * resource as created) when the answer still passes the response schema. */
+static cf_rc echo_request(const outcome *o, cJSON **doc)
+{
+    if (!cJSON_IsObject(o->body) || !cJSON_IsObject(*doc))
+        return CF_OK;
+    cJSON *merged = cJSON_Duplicate(*doc, 1);
+    if (!merged)
+        return CF_E_NOMEM;
+    for (const cJSON *m = o->body->child; m; m = m->next) {
+        cJSON *copy = cJSON_Duplicate(m, 1);
+        if (!copy)
+            break;
+        if (cJSON_HasObjectItem(merged, m->string))
+            cJSON_ReplaceItemInObjectCaseSensitive(merged, m->string, copy);
+        else
+            cJSON_AddItemToObject(merged, m->string, copy);
+    }
+    if (fits_response(o, merged)) {
+        cJSON_Delete(*doc);
+        *doc = merged;
+    } else {
+        cJSON_Delete(merged);
+    }
+    return CF_OK;
+}
+
+/* A success body: the operation's template, else the resource it reads as it was made, else its
+ * example or synthesised value (a creation's with the request's members), with the produced
+ * ids made fresh and a listed page put in. */
 static cf_rc success_body(const cf_mock *m, gen_ctx *g, cJSON **doc, char *err, size_t errlen)
 {
     const outcome *o = g->o;
@@ -329,10 +382,17 @@ static cf_rc success_body(const cf_mock *m, gen_ctx *g, cJSON **doc, char *err, 
     *doc = NULL;
     if (h->answer_body)
         return expand(m, g, h->answer_body, doc, err, errlen);
+    /* an operation that reads a resource answers it as it was made, when that fits */
+    if (o->stored && !h->produce_count && fits_response(o, o->stored)) {
+        *doc = cJSON_Duplicate(o->stored, 1);
+        return *doc ? CF_OK : CF_E_NOMEM;
+    }
     if (!o->plan->body)
         return CF_OK;
     *doc = cJSON_Duplicate(o->plan->body, 1);
     if (!*doc)
+        return CF_E_NOMEM;
+    if (h->produce_count && echo_request(o, doc) != CF_OK)
         return CF_E_NOMEM;
     /* the example's or synthesised id would be the same every time: a fresh one, of the
      * type the value has (a number for an integer id) */
@@ -384,7 +444,9 @@ cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, ch
         if (rc == CF_OK && api->mock.error_body)
             rc = expand(m, &g, api->mock.error_body, &doc, err, errlen);
         else if (rc == CF_OK)
-            rc = error_envelope(m, o, headers, &doc);
+            rc = cf_mock_error_envelope(m, o, headers, &doc);
+        if (rc == CF_OK && !api->mock.error_body)
+            rc = fitted_error(o, &doc);
     } else {
         type = o->plan->content_type;
         if (rc == CF_OK)

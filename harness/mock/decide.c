@@ -452,6 +452,14 @@ static int consume(cf_mock *m, const incoming *r, outcome *o, cf_mock_resource *
             return 0;
         }
         found[i] = res;
+        int credential = 0;
+        for (size_t c = 0; c < m->api->credential_count; c++)
+            credential |= m->api->credentials[c].in == ref->in &&
+                          strcasecmp(m->api->credentials[c].name, ref->where) == 0;
+        if (res->answer && !o->stored && !credential && !(o->stored = cJSON_Parse(res->answer))) {
+            nomem(m, o);
+            return 0;
+        }
         if (res->origin) {
             cJSON *origin = cJSON_Parse(res->origin);
             if (origin && !o->resources)
@@ -686,6 +694,7 @@ void cf_mock_record(cf_mock *m, const outcome *o, const cf_headers *headers, con
     if (!h->produce_count && !h->appends.collection)
         return;
     char *origin = o->body ? cf_json_print(o->body) : NULL;
+    char *made = h->produce_count && answer ? cf_json_print(answer) : NULL;
     cJSON *item = NULL;
     char err[CF_ERR_MAX];
     if (h->appends.collection &&
@@ -699,11 +708,12 @@ void cf_mock_record(cf_mock *m, const outcome *o, const cf_headers *headers, con
         char text[1024];
         if (produced_text(&h->produces[i], headers, answer, text, sizeof(text)) && rc == CF_OK)
             rc = cf_mock_state_add(m->state, h->produces[i].resource, text, o->caller,
-                                   h->produces[i].state, origin);
+                                   h->produces[i].state, origin, made);
     }
     if (item)
         rc = cf_mock_state_append(m->state, o->caller, h->appends.collection, item);
     pthread_mutex_unlock(&m->lock);
     (void)rc;
     free(origin);
+    free(made);
 }

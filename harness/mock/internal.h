@@ -39,11 +39,13 @@ typedef struct {
 
 /* What the mock prepared for one operation at start. */
 typedef struct {
-    int status;                     /* of a success */
-    const char *content_type;       /* of a success body */
-    cJSON *body;                    /* the answer when the operation has no template: an example or
-                                     * a value synthesised from the schema; NULL: no body */
-    int creates;                    /* a new success counts against the quota fault */
+    int status;               /* of a success */
+    const char *content_type; /* of a success body */
+    cJSON *body;              /* the answer when the operation has no template: an example or
+                               * a value synthesised from the schema; NULL: no body */
+    cJSON **error_bodies;     /* per response: a body valid by its schema, for the error answers
+                               * the envelope would not fit; NULL (or NULL entries): the envelope */
+    int creates;              /* a new success counts against the quota fault */
     char size_pointer[CF_PATH_MAX]; /* the request member {$size} reads; "" when none */
 } op_plan;
 
@@ -119,6 +121,8 @@ typedef struct {
     const cJSON *body; /* the parsed request body; NULL when none */
     cJSON *params;     /* {"path": {..}, "query": {..}, "header": {..}}: the request's parameters */
     cJSON *resources;  /* resource name -> the request that produced the consumed resource */
+    cJSON *stored;     /* the answer that produced the first consumed resource (not a
+                        * credential): what an operation that reads it answers */
     cJSON *page;       /* lists: the items of the page */
     char next_token[48]; /* lists: "" when the page is the last */
 } outcome;
@@ -178,6 +182,8 @@ const cJSON *cf_mock_ref_value(const outcome *o, const cf_api_resource_ref *ref)
 /* answer.c: the answer's headers and body. */
 CF_WUR cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, char **body,
                             size_t *body_len, cJSON **doc, char *err, size_t errlen);
+/* answer.c: an error body in the contract's envelope (code header set on `h`). */
+CF_WUR cf_rc cf_mock_error_envelope(const cf_mock *m, const outcome *o, cf_headers *h, cJSON **doc);
 /* answer.c: expands a template tree with the outcome's generators ({$id}, {$request:..}). */
 CF_WUR cf_rc cf_mock_expand(const cf_mock *m, const outcome *o, const cJSON *tmpl, cJSON **out,
                             char *err, size_t errlen);

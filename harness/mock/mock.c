@@ -35,7 +35,8 @@ void cf_mock_outcome_cleanup(outcome *o)
     cJSON_Delete(o->params);
     cJSON_Delete(o->resources);
     cJSON_Delete(o->page);
-    o->params = o->resources = o->page = NULL;
+    cJSON_Delete(o->stored);
+    o->params = o->resources = o->page = o->stored = NULL;
 }
 
 /* The methods of the operations whose path template matches `path`, as an Allow header. */

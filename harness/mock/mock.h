@@ -128,9 +128,9 @@ void cf_mock_answer_cleanup(cf_mock_answer *a);
 
 /* Answers one request without a socket, exactly as a connection would be answered (latency
  * fault, idempotency store, resources and counters included): the entry point of fuzz targets
- * and unit tests. `path` may carry a query (percent-encoded, read as the query parameters); `headers` (NULL: none) are looked up
- * case-insensitively; a body longer than CF_MAX_REQUEST_BODY gets the validation answer.
- * Thread-safe. Fails only with CF_E_NOMEM, *out then empty. */
+ * and unit tests. `path` may carry a query (percent-encoded, read as the query parameters);
+ * `headers` (NULL: none) are looked up case-insensitively; a body longer than CF_MAX_REQUEST_BODY
+ * gets the validation answer. Thread-safe. Fails only with CF_E_NOMEM, *out then empty. */
 CF_WUR cf_rc cf_mock_handle(cf_mock *m, const char *method, const char *path,
                             const cf_headers *headers, const char *body, size_t body_len,
                             cf_mock_answer *out);

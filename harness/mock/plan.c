@@ -180,6 +180,47 @@ static cf_rc plan_op(const cf_api *api, const cf_api_operation *op, int any_prod
     return p->body ? CF_OK : CF_E_NOMEM;
 }
 
+/* For each error response the envelope would not fit (its schema refuses a sample envelope),
+ * a body that does: its example, else a synthesised value. */
+static cf_rc error_bodies(const cf_mock *m, const cf_api_operation *op, op_plan *p)
+{
+    if (m->api->mock.error_body || !op->response_count)
+        return CF_OK;
+    p->error_bodies = calloc(op->response_count, sizeof(*p->error_bodies));
+    if (!p->error_bodies)
+        return CF_E_NOMEM;
+    for (size_t i = 0; i < op->response_count; i++) {
+        const cf_api_response *r = &op->responses[i];
+        const cf_api_media *media = r->content_count ? &r->content[0] : NULL;
+        int error = r->kind == CF_API_STATUS_DEFAULT ||
+                    (r->kind == CF_API_STATUS_RANGE && r->status >= 4) ||
+                    (r->kind == CF_API_STATUS_EXACT && r->status >= 400);
+        if (!error || !media || !media->schema.compiled)
+            continue;
+        outcome o;
+        memset(&o, 0, sizeof(o));
+        o.op = op;
+        o.error = 1;
+        o.role = r->role;
+        o.code = r->error_code;
+        snprintf(o.message, sizeof(o.message), "sample");
+        cf_headers h = {0};
+        cJSON *sample = NULL;
+        cf_rc rc = cf_mock_error_envelope(m, &o, &h, &sample);
+        int fits = rc == CF_OK && cf_schema_accepts(media->schema.compiled, sample);
+        cJSON_Delete(sample);
+        cf_headers_cleanup(&h);
+        if (rc != CF_OK)
+            return rc;
+        if (fits)
+            continue;
+        const cJSON *example = example_value(m->api, media->example);
+        p->error_bodies[i] =
+            example ? cJSON_Duplicate(example, 1) : synthesise(m->api, media->schema.json);
+    }
+    return CF_OK;
+}
+
 /* The code, status and role of the error-rate fault. */
 static cf_rc fault_code(cf_mock *m, char *err, size_t errlen)
 {
@@ -216,7 +257,8 @@ static cf_rc seeds(cf_mock *m)
             for (size_t k = 0; k < ref->seed_count; k++) {
                 const char *v = cf_secrets_get(&m->secrets, ref->seeds[k]);
                 if (v && v[0] &&
-                    cf_mock_state_add(m->state, ref->resource, v, SIZE_MAX, NULL, NULL) != CF_OK)
+                    cf_mock_state_add(m->state, ref->resource, v, SIZE_MAX, NULL, NULL, NULL) !=
+                        CF_OK)
                     return CF_E_NOMEM;
             }
         }
@@ -285,7 +327,8 @@ cf_rc cf_mock_plan(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errle
     for (size_t i = 0; i < api->operation_count; i++)
         any_produces |= api->operations[i].mock.produce_count > 0;
     for (size_t i = 0; i < api->operation_count; i++)
-        if ((rc = plan_op(api, &api->operations[i], any_produces, &m->plans[i])) != CF_OK)
+        if ((rc = plan_op(api, &api->operations[i], any_produces, &m->plans[i])) != CF_OK ||
+            (rc = error_bodies(m, &api->operations[i], &m->plans[i])) != CF_OK)
             return rc;
     m->faults = opts->faults;
     if ((rc = fault_code(m, err, errlen)) != CF_OK)
@@ -310,8 +353,13 @@ cf_rc cf_mock_plan(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errle
 
 void cf_mock_plan_free(cf_mock *m)
 {
-    for (size_t i = 0; m->plans && i < m->api->operation_count; i++)
+    for (size_t i = 0; m->plans && i < m->api->operation_count; i++) {
         cJSON_Delete(m->plans[i].body);
+        for (size_t j = 0; m->plans[i].error_bodies && j < m->api->operations[i].response_count;
+             j++)
+            cJSON_Delete(m->plans[i].error_bodies[j]);
+        free(m->plans[i].error_bodies);
+    }
     free(m->plans);
     for (size_t i = 0; m->caller_values && i < m->caller_count; i++)
         free(m->caller_values[i]);

@@ -34,6 +34,7 @@ static void resource_free(cf_mock_node *n)
     free(r->name);
     free(r->value);
     free(r->origin);
+    free(r->answer);
     free(r);
 }
 
@@ -83,19 +84,30 @@ cf_mock_resource *cf_mock_state_find(const cf_mock_state *s, const char *name, c
     return NULL;
 }
 
+/* A copy of `text` when it is within CF_MOCK_ORIGIN_MAX; *failed when the copy failed. */
+static char *bounded_copy(const char *text, int *failed)
+{
+    if (!text || strlen(text) > CF_MOCK_ORIGIN_MAX)
+        return NULL;
+    char *copy = cf_strdup(text);
+    *failed |= !copy;
+    return copy;
+}
+
 cf_rc cf_mock_state_add(cf_mock_state *s, const char *name, const char *value, size_t owner,
-                        const char *state, const char *origin)
+                        const char *state, const char *origin, const char *answer)
 {
     if (cf_mock_state_find(s, name, value))
         return CF_OK;
     cf_mock_resource *r = calloc(1, sizeof(*r));
     if (!r)
         return CF_E_NOMEM;
-    int keep = origin && strlen(origin) <= CF_MOCK_ORIGIN_MAX;
+    int failed = 0;
     r->name = cf_strdup(name);
     r->value = cf_strdup(value);
-    r->origin = keep ? cf_strdup(origin) : NULL;
-    if (!r->name || !r->value || (keep && !r->origin)) {
+    r->origin = bounded_copy(origin, &failed);
+    r->answer = bounded_copy(answer, &failed);
+    if (!r->name || !r->value || failed) {
         resource_free(&r->node);
         return CF_E_NOMEM;
     }

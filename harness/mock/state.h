@@ -29,6 +29,8 @@ typedef struct cf_mock_resource {
     size_t owner;
     const char *state; /* NULL: none */
     char *origin;      /* the producing request's body as JSON text; NULL when none */
+    char *answer;      /* the producing answer's body as JSON text (the resource as created,
+                        * answered again by operations that read it); NULL when none */
 } cf_mock_resource;
 
 typedef struct cf_mock_state cf_mock_state;
@@ -38,10 +40,10 @@ void cf_mock_state_free(cf_mock_state *s);
 
 /* NULL when unknown. Borrowed until the next change. */
 cf_mock_resource *cf_mock_state_find(const cf_mock_state *s, const char *name, const char *value);
-/* Records a resource; one already known is left as it is. origin may be NULL (copied, dropped
- * past CF_MOCK_ORIGIN_MAX). CF_E_NOMEM leaves the state as it was. */
+/* Records a resource; one already known is left as it is. origin and answer may be NULL
+ * (copied, each dropped past CF_MOCK_ORIGIN_MAX). CF_E_NOMEM leaves the state as it was. */
 CF_WUR cf_rc cf_mock_state_add(cf_mock_state *s, const char *name, const char *value, size_t owner,
-                               const char *state, const char *origin);
+                               const char *state, const char *origin, const char *answer);
 void cf_mock_state_remove(cf_mock_state *s, cf_mock_resource *r);
 size_t cf_mock_state_count(const cf_mock_state *s);
 
