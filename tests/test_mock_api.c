@@ -52,6 +52,20 @@ static void assert_aws_error(const cf_test_reply *r, long status, const char *ty
     cr_assert_gt(strlen(m), 10, "%s: message '%s'", what, m);
 }
 
+/* POSTs like post() and asserts the AWS error (and, unless NULL, words of its message). */
+static void refused(const cf_test_api_mock *s, const char *bearer, const char *what,
+                    const char *body, long status, const char *type, const char *label,
+                    const char *says)
+{
+    cf_test_reply r;
+    post(s, bearer, what, body, &r);
+    assert_aws_error(&r, status, type, label);
+    if (says)
+        cr_assert_not_null(strstr(cf_test_reply_string(&r, "/Message"), says), "%s: %s", label,
+                           cf_buf_str(&r.body));
+    cf_test_reply_free(&r);
+}
+
 Test(mock_api, connection_tokens_from_create_are_accepted_and_others_refused, .timeout = 20)
 {
     cf_test_api_mock s;
@@ -66,16 +80,13 @@ Test(mock_api, connection_tokens_from_create_are_accepted_and_others_refused, .t
     cr_assert_null(strstr(cf_buf_str(&r.body), "not-a-connection-token"), "token echoed");
     cf_test_reply_free(&r);
     /* a participant token is no connection token, and the reverse */
-    post(&s, TOKEN_A, "transcript", "{}", &r);
-    assert_aws_error(&r, 403, "AccessDeniedException", "participant token as connection token");
-    cf_test_reply_free(&r);
+    refused(&s, TOKEN_A, "transcript", "{}", 403, "AccessDeniedException",
+            "participant token as connection token", NULL);
     post(&s, token, "connection", "{}", &r);
     assert_aws_error(&r, 403, "AccessDeniedException", "connection token as participant token");
     cr_assert_null(strstr(cf_buf_str(&r.body), token));
     cf_test_reply_free(&r);
-    post(&s, "", "transcript", "{}", &r);
-    assert_aws_error(&r, 403, "AccessDeniedException", "empty token");
-    cf_test_reply_free(&r);
+    refused(&s, "", "transcript", "{}", 403, "AccessDeniedException", "empty token", NULL);
     free(token);
     cf_test_api_mock_stop(&s);
 }
@@ -129,13 +140,10 @@ Test(mock_api, transcript_lists_what_was_sent_in_pages_without_loss, .timeout = 
     } while (next[0] && pages < 10);
     cr_assert_eq(seen, 7);
     cr_assert_eq(pages, 3);
-    post(&s, token, "transcript", "{\"NextToken\":\"forged\"}", &r);
-    assert_aws_error(&r, 400, "ValidationException", "forged NextToken");
-    cr_assert_not_null(strstr(cf_test_reply_string(&r, "/Message"), "page token"));
-    cf_test_reply_free(&r);
-    post(&s, token, "transcript", "{\"MaxResults\":101}", &r);
-    assert_aws_error(&r, 400, "ValidationException", "MaxResults past the model's range");
-    cf_test_reply_free(&r);
+    refused(&s, token, "transcript", "{\"NextToken\":\"forged\"}", 400, "ValidationException",
+            "forged NextToken", "page token");
+    refused(&s, token, "transcript", "{\"MaxResults\":101}", 400, "ValidationException",
+            "MaxResults past the model's range", NULL);
     free(token);
     cf_test_api_mock_stop(&s);
 }
@@ -155,10 +163,8 @@ Test(mock_api, uploads_are_started_completed_then_fetched, .timeout = 20)
     snprintf(id, sizeof(id), "%s", cf_test_reply_string(&r, "/AttachmentId"));
     cf_test_reply_free(&r);
     snprintf(body, sizeof(body), "{\"AttachmentId\":\"%s\"}", id);
-    post(&s, token, "attachment", body, &r);
-    assert_aws_error(&r, 400, "ValidationException", "fetch before complete");
-    cr_assert_not_null(strstr(cf_test_reply_string(&r, "/Message"), "uploading"));
-    cf_test_reply_free(&r);
+    refused(&s, token, "attachment", body, 400, "ValidationException", "fetch before complete",
+            "uploading");
     char complete[256];
     snprintf(complete, sizeof(complete), "{\"AttachmentIds\":[\"%s\"],\"ClientToken\":\"c-1\"}",
              id);
@@ -171,19 +177,16 @@ Test(mock_api, uploads_are_started_completed_then_fetched, .timeout = 20)
     cf_test_reply_free(&r);
     snprintf(complete, sizeof(complete), "{\"AttachmentIds\":[\"%s\"],\"ClientToken\":\"c-2\"}",
              id);
-    post(&s, token, "complete-attachment-upload", complete, &r);
-    assert_aws_error(&r, 409, "ConflictException", "complete twice");
-    cf_test_reply_free(&r);
+    refused(&s, token, "complete-attachment-upload", complete, 409, "ConflictException",
+            "complete twice", NULL);
     post(&s, token, "attachment", body, &r);
     cr_assert_eq(r.status, 200, "%s", cf_buf_str(&r.body));
     cr_assert_not_null(strstr(cf_test_reply_string(&r, "/Url"), id));
     const cJSON *size = cf_json_pointer(r.json, "/AttachmentSizeInBytes");
     cr_assert(cJSON_IsNumber(size) && size->valueint == 777, "%s", cf_buf_str(&r.body));
     cf_test_reply_free(&r);
-    post(&s, token, "attachment", "{\"AttachmentId\":\"never-started\"}", &r);
-    assert_aws_error(&r, 400, "ValidationException", "unknown attachment");
-    cr_assert_not_null(strstr(cf_test_reply_string(&r, "/Message"), "not known"));
-    cf_test_reply_free(&r);
+    refused(&s, token, "attachment", "{\"AttachmentId\":\"never-started\"}", 400,
+            "ValidationException", "unknown attachment", "not known");
     free(token);
     cf_test_api_mock_stop(&s);
 }
@@ -198,13 +201,9 @@ Test(mock_api, disconnect_ends_the_connection_token_only, .timeout = 20)
     post(&s, a, "disconnect", "{\"ClientToken\":\"bye\"}", &r);
     cr_assert_eq(r.status, 200, "%s", cf_buf_str(&r.body));
     cf_test_reply_free(&r);
-    post(&s, a, "message", "{\"ContentType\":\"text/plain\",\"Content\":\"late\"}", &r);
-    assert_aws_error(&r, 403, "AccessDeniedException", "message after disconnect");
-    cr_assert_not_null(strstr(cf_test_reply_string(&r, "/Message"), "ended"));
-    cf_test_reply_free(&r);
-    post(&s, a, "disconnect", "{}", &r);
-    assert_aws_error(&r, 403, "AccessDeniedException", "disconnect twice");
-    cf_test_reply_free(&r);
+    refused(&s, a, "message", "{\"ContentType\":\"text/plain\",\"Content\":\"late\"}", 403,
+            "AccessDeniedException", "message after disconnect", "ended");
+    refused(&s, a, "disconnect", "{}", 403, "AccessDeniedException", "disconnect twice", NULL);
     post(&s, a2, "message", "{\"ContentType\":\"text/plain\",\"Content\":\"still\"}", &r);
     cr_assert_eq(r.status, 200, "the other connection ended too: %s", cf_buf_str(&r.body));
     cf_test_reply_free(&r);
@@ -264,9 +263,8 @@ Test(mock_api, callers_resources_are_their_own_and_views_are_seeded, .timeout = 
     snprintf(body, sizeof(body), "{\"AttachmentIds\":[\"%s\"],\"ClientToken\":\"c\"}",
              cf_test_reply_string(&r, "/AttachmentId"));
     cf_test_reply_free(&r);
-    post(&s, b, "complete-attachment-upload", body, &r);
-    assert_aws_error(&r, 400, "ValidationException", "B completes A's upload");
-    cf_test_reply_free(&r);
+    refused(&s, b, "complete-attachment-upload", body, 400, "ValidationException",
+            "B completes A's upload", NULL);
     char line[1200];
     snprintf(line, sizeof(line), "X-Amz-Bearer: %s", a);
     const char *headers[] = {line, NULL};
@@ -328,9 +326,8 @@ Test(mock_api, faults_apply_to_every_operation, .timeout = 30)
 
     const char *throttled[] = {"error-rate=1:ThrottlingException", NULL};
     cf_test_api_mock_start(&s, CF_TEST_SERVICE, throttled);
-    post(&s, TOKEN_A, "connection", "{}", &r);
-    assert_aws_error(&r, 429, "ThrottlingException", "error-rate with a code");
-    cf_test_reply_free(&r);
+    refused(&s, TOKEN_A, "connection", "{}", 429, "ThrottlingException", "error-rate with a code",
+            NULL);
     cf_test_api_mock_stop(&s);
 
     /* a contract without an error catalogue still gets its faults: the role's usual status */
