@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "base/secrets.h"
+#include "contract/api.h"
 #include "contract/spec.h"
 
 /* Longest variable name accepted in NAME=VALUE, NUL included. */
@@ -28,6 +29,11 @@ typedef struct {
  * err never holds any part of the text, which may be a secret. */
 CF_WUR cf_rc cf_vars_parse(const char *what, const char *text, char *name, size_t name_size,
                            const char **value, char *err, size_t errlen);
+
+/* Resolves every variable of `api` (api->vars) into `out`, as cf_vars_resolve() below does for
+ * a v1 spec. */
+CF_WUR cf_rc cf_vars_resolve_api(const cf_api *api, const cf_vars_sources *src, cf_secrets *out,
+                                 char *err, size_t errlen);
 
 /* Resolves every variable of `spec` into `out` (cleared first): its value from an override,
  * else from CONFORM_VAR_<NAME> (upper-cased) in src->env, else the spec's default; secret
