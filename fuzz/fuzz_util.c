@@ -231,7 +231,7 @@ cf_rc cf_fuzz_checks_run(const cf_fuzz_spec *s, const cf_fuzz_step *ps, const cf
 {
     cf_tmpl_ctx ctx = {cf_secrets_vars(&s->secrets), ps->captures, cf_fuzz_token, NULL};
     /* A fixed clock (2026-01-01) keeps verdicts on timestamps reproducible. */
-    cf_check_input in = {s->api,      ps->step->op, ps->step, &ps->request, r,
+    cf_check_input in = {s->api,      ps->step->op, ps->step, &ps->request,   r,
                          &s->secrets, &ctx,         "fuzz",   1767225600000LL};
     return cf_checks_run(&in, out);
 }
@@ -295,8 +295,8 @@ void cf_fuzz_load(const char *target, unsigned what)
         p->name = cf_fuzz_specs[i].name;
         cf_diags d;
         cf_diags_init(&d);
-        if (cf_suite_load_v1_mem(p->name, cf_fuzz_specs[i].bytes, cf_fuzz_specs[i].len, &p->suite, &d) !=
-            CF_OK) {
+        if (cf_suite_load_v1_mem(p->name, cf_fuzz_specs[i].bytes, cf_fuzz_specs[i].len, &p->suite,
+                                 &d) != CF_OK) {
             for (size_t k = 0; k < d.count && k < 5; k++)
                 fprintf(stderr, "%s:%s: %s\n", p->name, d.items[k].path, d.items[k].message);
             cf_fuzz_fail(target, p->name, "the bundled spec does not load");

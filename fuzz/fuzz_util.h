@@ -90,9 +90,9 @@ typedef struct {
 } cf_fuzz_step;
 
 typedef struct {
-    const char *name;  /* file name of the bundled spec */
-    cf_suite *suite;   /* the spec as every FILE is loaded (cf_suite_load_v1_mem) */
-    const cf_api *api; /* suite->api: the contract the runner reads */
+    const char *name;      /* file name of the bundled spec */
+    cf_suite *suite;       /* the spec as every FILE is loaded (cf_suite_load_v1_mem) */
+    const cf_api *api;     /* suite->api: the contract the runner reads */
     cf_secrets secrets;    /* CF_FUZZ_VARS: the spec's variables at their defaults, masked */
     cf_bindings *captures; /* CF_FUZZ_STEPS: one per case */
     cf_fuzz_step *steps;   /* CF_FUZZ_STEPS: every case step whose request builds */

@@ -282,7 +282,9 @@ static void describe_locators(const cf_api_locators *l, char *out, size_t n)
         const cf_api_locator *loc = &l->at[i];
         int w = snprintf(out + o, n - o, "%s%s %s", i ? ", " : "",
                          loc->pointer ? "body member" : "header",
-                         loc->pointer ? loc->pointer : loc->header ? loc->header : "?");
+                         loc->pointer  ? loc->pointer
+                         : loc->header ? loc->header
+                                       : "?");
         if (w < 0)
             break;
         o += (size_t)w;
@@ -319,8 +321,7 @@ static void check_error_code(judge *j)
     if (e && e->status) {
         char expected[EXPECTED_MAX];
         snprintf(expected, sizeof(expected), "HTTP %d for %s", e->status, code);
-        verdict(j, "status.code-mismatch", r->status == e->status, expected, "HTTP %ld",
-                r->status);
+        verdict(j, "status.code-mismatch", r->status == e->status, expected, "HTTP %ld", r->status);
     }
 }
 
@@ -464,8 +465,8 @@ static void check_auth(judge *j)
     const cf_step *s = j->in->step;
     const cf_response *r = j->in->response;
     const char *auth_code = api->roles[CF_API_ROLE_AUTH].code;
-    int wants_auth = s->role == CF_API_ROLE_AUTH ||
-                     (s->code && auth_code && strcmp(s->code, auth_code) == 0);
+    int wants_auth =
+        s->role == CF_API_ROLE_AUTH || (s->code && auth_code && strcmp(s->code, auth_code) == 0);
     if (s->outcome != CF_OUTCOME_ERROR || !wants_auth || !takes_credentials(api, j->in->op))
         return;
     verdict(j, "auth.required",

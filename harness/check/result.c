@@ -193,7 +193,7 @@ cf_rc cf_case_add_exchange(cf_case_result *c, char *step, char *request, char *r
         return CF_E_NOMEM;
     }
     c->exchanges = ex;
-    c->exchanges[c->exchange_count++] =
-        (cf_exchange_record){step, request, response, curl, status, elapsed_ms, 0, NULL, NULL, 0, NULL};
+    c->exchanges[c->exchange_count++] = (cf_exchange_record){
+        step, request, response, curl, status, elapsed_ms, 0, NULL, NULL, 0, NULL};
     return CF_OK;
 }

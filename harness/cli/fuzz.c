@@ -234,8 +234,7 @@ static int campaign(fuzz_args *a, const cf_suite *suite, const cf_vars_sources *
         fprintf(stderr, "conform fuzz: %s: %s\n", spec->file, err);
         goto out;
     }
-    if (cf_cli_rerun_flags(a->target, &a->fuzz.transport, vars, suite->api, &rerun, &curl) !=
-        CF_OK)
+    if (cf_cli_rerun_flags(a->target, &a->fuzz.transport, vars, suite->api, &rerun, &curl) != CF_OK)
         goto out;
     a->fuzz.base_url = t.base_url;
     a->fuzz.secrets = &secrets;

@@ -24,8 +24,7 @@ static cf_rc word(cf_buf *b, const char *flag, const char *value)
 }
 
 cf_rc cf_cli_rerun_flags(const char *target, const cf_transport_opts *t,
-                         const cf_vars_sources *vars, const cf_api *api, cf_buf *run,
-                         cf_buf *curl)
+                         const cf_vars_sources *vars, const cf_api *api, cf_buf *run, cf_buf *curl)
 {
     cf_transport_opts def;
     cf_transport_opts_init(&def);

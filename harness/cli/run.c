@@ -435,8 +435,8 @@ static int execute(run_args *a, cf_suite **suites, size_t n)
         else if (rc != CF_OK)
             exit_code = CF_EXIT_USAGE;
         if (rc != CF_OK && rc != CF_E_INTERRUPTED)
-            fprintf(stderr, "%sconform run: %s: %s\n", prog.tty ? "\r\033[K" : "",
-                    suites[i]->file, err);
+            fprintf(stderr, "%sconform run: %s: %s\n", prog.tty ? "\r\033[K" : "", suites[i]->file,
+                    err);
     }
     if (exit_code != CF_EXIT_OK && exit_code != CF_EXIT_UNREACHABLE)
         result.incomplete = 1;

@@ -123,8 +123,8 @@ static cf_rc resolve(const char *file, const cf_api_var *vars, size_t var_count,
     return CF_OK;
 }
 
-cf_rc cf_vars_resolve_api(const cf_api *api, const cf_vars_sources *src, cf_secrets *out,
-                          char *err, size_t errlen)
+cf_rc cf_vars_resolve_api(const cf_api *api, const cf_vars_sources *src, cf_secrets *out, char *err,
+                          size_t errlen)
 {
     return resolve(api->file, api->vars, api->var_count, src, out, err, errlen);
 }

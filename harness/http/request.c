@@ -125,7 +125,7 @@ static cf_rc operation_headers(const cf_api *api, const cf_step *step, const cf_
     const char *caller = NULL;
     const cf_api_credential *cred = cf_request_credential(api, op, &caller);
     if (rc == CF_OK && cred && cred->in == CF_API_IN_HEADER && header_free(out, step, cred->name)) {
-        const char *prefix = cred->prefix ? cred->prefix
+        const char *prefix = cred->prefix                       ? cred->prefix
                              : cred->kind == CF_API_CRED_BEARER ? "Bearer "
                              : cred->kind == CF_API_CRED_BASIC  ? "Basic "
                                                                 : "";
@@ -314,8 +314,7 @@ cf_rc cf_request_build(const cf_api *api, const cf_step *step, const char *base_
     if (rc == CF_OK)
         rc = cf_request_url(api, step, base, ctx, out, err, errlen);
     free(base);
-    if (rc == CF_OK &&
-        !(out->method = cf_strdup(step->method ? step->method : step->op->method)))
+    if (rc == CF_OK && !(out->method = cf_strdup(step->method ? step->method : step->op->method)))
         rc = CF_E_NOMEM;
     if (rc == CF_OK)
         rc = operation_headers(api, step, ctx, out, err, errlen);

@@ -75,8 +75,8 @@ static cf_rc add_path(cf_buf *b, const cf_step *step, const cf_api_operation *op
         char name[256];
         size_t n = (size_t)(close - open - 1);
         if (n >= sizeof(name)) {
-            snprintf(err, errlen, "operation %s: path parameter name longer than %zu bytes",
-                     op->id, sizeof(name) - 1);
+            snprintf(err, errlen, "operation %s: path parameter name longer than %zu bytes", op->id,
+                     sizeof(name) - 1);
             return CF_E_INVALID;
         }
         memcpy(name, open + 1, n);
@@ -130,9 +130,9 @@ static cf_rc note_query_token(const cf_api_operation *op, const char *name, cons
 
 /* One parameter's value (style form by default): scalars as name=v; arrays repeated
  * (explode) or joined; objects as their members (explode) or "k,v,k2,v2". */
-static cf_rc add_query_value(cf_buf *b, int *first, const cf_api_operation *op,
-                             const char *name, const cJSON *v, const cf_tmpl_ctx *ctx,
-                             cf_request *out, char *err, size_t errlen)
+static cf_rc add_query_value(cf_buf *b, int *first, const cf_api_operation *op, const char *name,
+                             const cJSON *v, const cf_tmpl_ctx *ctx, cf_request *out, char *err,
+                             size_t errlen)
 {
     const cf_api_param *p = cf_api_param_find(op, CF_API_IN_QUERY, name);
     int explode = p ? p->explode : 1;

@@ -133,8 +133,8 @@ cf_rc fz_judge(fz *f, fz_slot *s, cf_case_result *c)
     if (rc != CF_OK)
         return rc;
     cf_tmpl_ctx ctx = {cf_secrets_vars(f->o->secrets), NULL, fz_generator, f};
-    cf_check_input in = {f->api, s->step.op, &s->step, &s->req, &s->resp,
-                         &own,   &ctx,      "fuzz",   s->received_ms};
+    cf_check_input in = {f->api, s->step.op, &s->step, &s->req,       &s->resp,
+                         &own,   &ctx,       "fuzz",   s->received_ms};
     rc = cf_checks_run(&in, c);
     cf_secrets_cleanup(&own);
     return rc;

@@ -63,11 +63,11 @@ static cf_rc add_placeholders(run_ctx *rc)
     return CF_OK;
 }
 
-cf_rc cf_run_suite(const cf_suite *suite, const cf_run_opts *opts, cf_run_result *result,
-                   char *err, size_t errlen)
+cf_rc cf_run_suite(const cf_suite *suite, const cf_run_opts *opts, cf_run_result *result, char *err,
+                   size_t errlen)
 {
-    run_ctx rc = {suite, suite->api, opts, result, opts->secrets, opts->base_url, NULL, 0, NULL,
-                  0, 1};
+    run_ctx rc = {suite, suite->api, opts, result, opts->secrets, opts->base_url, NULL,
+                  0,     NULL,       0,    1};
     size_t *selected = NULL;
     cf_rc r = CF_OK;
     if (!rc.base_url) {

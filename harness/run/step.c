@@ -184,8 +184,7 @@ cf_rc run_step_build(run_ctx *rc, run_case *cs)
     for (unsigned k = 0; k < n; k++) {
         run_copy *cp = &cs->copies[k];
         char err[CF_ERR_MAX] = "";
-        cf_rc r =
-            cf_request_build(rc->api, st, rc->base_url, &ctx, &cp->request, err, sizeof(err));
+        cf_rc r = cf_request_build(rc->api, st, rc->base_url, &ctx, &cp->request, err, sizeof(err));
         if (r == CF_E_NOMEM)
             return r;
         if (r != CF_OK) {
