@@ -14,7 +14,7 @@
 #include "check/result.h"
 #include "cli/target.h"
 #include "run/runner.h"
-#include "contract/spec.h"
+#include "suite/suite.h"
 
 static void assert_all_pass(const cf_test_run *r, size_t cases)
 {

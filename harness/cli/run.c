@@ -383,12 +383,20 @@ static int execute(run_args *a, cf_suite **suites, size_t n)
             total += (size_t)cf_run_selects(&a->run, &suites[i]->cases[k], k) *
                      (a->run.repeat > 1 ? a->run.repeat : 1);
     int exit_code = cf_cli_vars_check(suites, n, &vars, a->allow_empty, a->allow_empty_count);
+    size_t cases = 0;
+    for (size_t i = 0; i < n; i++)
+        cases += suites[i]->case_count;
     if (exit_code == CF_EXIT_OK && total == 0) {
         /* Zero checks must not read as "every check held" in a CI gate, nor replace the
          * reports of the last run that did check something. */
-        fprintf(stderr, "conform run: no case matches the --tag/--filter/--shard selection; "
-                        "check the spelling (conform list shows every case and tag); earlier "
-                        "reports are left as they are\n");
+        if (cases == 0)
+            fprintf(stderr, "conform run: the files hold no cases (a contract alone has none "
+                            "unless they are generated for it); name a suite or a spec file "
+                            "with cases; earlier reports are left as they are\n");
+        else
+            fprintf(stderr, "conform run: no case matches the --tag/--filter/--shard selection; "
+                            "check the spelling (conform list shows every case and tag); "
+                            "earlier reports are left as they are\n");
         exit_code = CF_EXIT_USAGE;
     }
     if (exit_code != CF_EXIT_OK) {

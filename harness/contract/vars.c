@@ -1,5 +1,6 @@
 /* vars.c - resolution of variable values: --var, then CONFORM_VAR_<NAME>, then default. */
 #include "contract/vars.h"
+#include "contract/spec.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -6,7 +6,8 @@
 
 #include "base/secrets.h"
 #include "contract/api.h"
-#include "contract/spec.h"
+
+struct cf_spec; /* contract/spec.h: a v1 spec file */
 
 /* Longest variable name accepted in NAME=VALUE, NUL included. */
 #define CF_VARS_NAME_MAX 128u
@@ -41,7 +42,7 @@ CF_WUR cf_rc cf_vars_resolve_api(const cf_api *api, const cf_vars_sources *src, 
  * that is not NAME=VALUE or names no variable of the spec, a value with CR/LF or longer than
  * CF_VARS_VALUE_MAX, or a variable left without a value; `out` is then empty. err never holds
  * a value. Memory: `out` owns copies; free with cf_secrets_cleanup(). */
-CF_WUR cf_rc cf_vars_resolve(const cf_spec *spec, const cf_vars_sources *src, cf_secrets *out,
-                             char *err, size_t errlen);
+CF_WUR cf_rc cf_vars_resolve(const struct cf_spec *spec, const cf_vars_sources *src,
+                             cf_secrets *out, char *err, size_t errlen);
 
 #endif
