@@ -408,3 +408,74 @@ Test(run_api, a_scenario_stops_at_its_first_failed_step, .timeout = 30)
     cJSON_Delete(h.doc);
     api_run_stop(&r);
 }
+
+/* ---- suite v2 files ----------------------------------------------------------------------- */
+
+#define EXAMPLE_SUITE CONFORM_SOURCE_DIR "/specs/examples/posts.suite.json"
+
+/* The worked example of specs/README.md against a server that behaves as its contract says:
+ * the created post read back by the captured id, a 404 with {} for an unknown id. */
+static const cf_route example_routes[] = {
+    {"POST", "/posts", 201, "{\"id\":7,\"title\":\"hello\",\"author\":\"conform\"}", NULL},
+    {"GET", "/posts/7", 200, "{\"id\":7,\"title\":\"hello\",\"author\":\"conform\"}", NULL},
+    {"GET", "/posts/*", 404, "{}", NULL},
+};
+
+Test(run_api, the_readme_suite_passes_against_a_conforming_server, .timeout = 30)
+{
+    cf_suite *suite = cf_test_load_suite(EXAMPLE_SUITE);
+    cf_route_server *srv = cf_route_server_start(example_routes, 3);
+    cr_assert_not_null(srv);
+    char url[64];
+    cf_run_opts o;
+    cf_run_opts_init(&o);
+    o.base_url = cf_route_server_url(srv, url, sizeof(url));
+    cf_secrets vars = {0};
+    char err[512] = "";
+    cr_assert_eq(cf_vars_resolve_api(suite->api, NULL, &vars, err, sizeof(err)), CF_OK, "%s", err);
+    o.secrets = &vars;
+    cf_run_result result = {0};
+    cr_assert_eq(cf_run_suite(suite, &o, &result, err, sizeof(err)), CF_OK, "%s", err);
+    char *why = cf_test_failures(&result);
+    cr_expect_eq(result.count, 2);
+    cr_expect_eq(result.failed, 0, "%s", why);
+    char *log = cf_route_server_log(srv);
+    cr_expect_not_null(strstr(log, "GET /posts/7\n"), "%s", log);
+    cr_expect_not_null(strstr(log, "GET /posts/no-such-post-"), "%s", log);
+    free(log);
+    free(why);
+    cf_run_result_cleanup(&result);
+    cf_secrets_cleanup(&vars);
+    cf_route_server_stop(srv);
+    cf_suite_free(suite);
+}
+
+/* The same server gets the ids wrong: the read-back fails on its own step, and a create that
+ * fails stops the scenario before the read-back. */
+Test(run_api, the_readme_suite_catches_a_server_that_breaks_its_contract, .timeout = 30)
+{
+    static const cf_route broken[] = {
+        {"POST", "/posts", 500, "{\"message\":\"boom\"}", NULL},
+        {"GET", "/posts/*", 200, "{}", NULL},
+    };
+    cf_suite *suite = cf_test_load_suite(EXAMPLE_SUITE);
+    cf_route_server *srv = cf_route_server_start(broken, 2);
+    cr_assert_not_null(srv);
+    char url[64];
+    cf_run_opts o;
+    cf_run_opts_init(&o);
+    o.base_url = cf_route_server_url(srv, url, sizeof(url));
+    cf_run_result result = {0};
+    char err[512] = "";
+    cr_assert_eq(cf_run_suite(suite, &o, &result, err, sizeof(err)), CF_OK, "%s", err);
+    const cf_case_result *scenario = cf_test_find_case(&result, "create-then-get");
+    const cf_case_result *unknown = cf_test_find_case(&result, "get-unknown");
+    cr_assert(scenario && unknown);
+    cr_expect_eq(scenario->passed, 0);
+    cr_expect_not_null(scenario->not_run);
+    cr_expect_eq(unknown->passed, 0, "a 200 for an unknown id");
+    cr_expect_not_null(cf_test_failed_check(unknown, "expect.outcome"));
+    cf_run_result_cleanup(&result);
+    cf_route_server_stop(srv);
+    cf_suite_free(suite);
+}
