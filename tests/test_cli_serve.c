@@ -219,3 +219,22 @@ Test(cli_serve, serve_takes_a_folder_or_any_contract, .timeout = 30)
     cf_test_reply_free(&r);
     serve_stop(&s);
 }
+
+/* `conform run --target mock` starts the same mock for any contract: the worked example of
+ * specs/README.md (an OpenAPI document and its suite) passes against it. */
+Test(cli_serve, run_target_mock_serves_a_suite_contract, .timeout = 60)
+{
+    char dir[256];
+    cf_test_tmpdir(dir, sizeof(dir));
+    const char *args[] = {
+        "run",        "--target", "mock",
+        "--generate", "none",     "--report-dir",
+        dir,          "--quiet",  CONFORM_SOURCE_DIR "/specs/examples/posts.suite.json",
+        NULL};
+    cf_child r;
+    cf_child_run(&r, NULL, NULL, args);
+    cr_assert_eq(r.status, 0, "exit %d: %s %s", r.status, cf_buf_str(&r.out), cf_buf_str(&r.err));
+    cr_assert_not_null(strstr(cf_buf_str(&r.out), "2 passed, 0 failed"), "%s", cf_buf_str(&r.out));
+    cf_child_cleanup(&r);
+    cf_test_remove_tree(dir);
+}
