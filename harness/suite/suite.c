@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/file.h"
 #include "base/limits.h"
+#include "base/str.h"
 #include "contract/aws.h"
 #include "contract/v1_api.h"
 #include "suite/internal.h"
@@ -102,7 +103,7 @@ cf_rc cf_suite_load_v2_mem(const char *name, const char *buf, size_t len, cf_api
     }
     s->api = api;
     if (api && api->file) { /* messages name the contract's file, not the suite's */
-        char *contract = strdup(api->file);
+        char *contract = cf_strdup(api->file);
         if (!contract)
             return finish(s, CF_E_NOMEM, out);
         free(s->contract_file);
