@@ -11,17 +11,12 @@
 #define EXAMPLE CONFORM_SOURCE_DIR "/specs/examples/posts.suite.json"
 #define CP CONFORM_SOURCE_DIR "/specs/connect-participant/"
 
+/* Loads `path` and asserts it is clean: no error, no warning. */
 static cf_suite *load_ok(const char *path)
 {
-    cf_diags d;
-    cf_diags_init(&d);
-    cf_suite *s = NULL;
-    cf_rc rc = cf_suite_load_file(path, &s, &d);
-    for (size_t i = 0; i < d.count; i++)
-        fprintf(stderr, "%s:%s: %s\n", d.items[i].file, d.items[i].path, d.items[i].message);
-    cr_assert_eq(rc, CF_OK, "%s: %s", path, cf_strerror(rc));
-    cr_expect_eq(d.count, 0, "a clean suite has no findings");
-    cf_diags_cleanup(&d);
+    size_t findings = 0;
+    cf_suite *s = suite_load_ok(path, &findings);
+    cr_expect_eq(findings, 0, "a clean suite has no findings");
     return s;
 }
 

@@ -175,8 +175,7 @@ static int has_var(const cf_case_parser *p, const char *name)
 static const cJSON *read_top(v2_ctx *c, const cJSON *root, cf_rc *rc)
 {
     cf_case_check_keys(&c->p, root, "", top_keys);
-    const cJSON *title = cf_case_member(&c->p, root, "", "title", cJSON_String);
-    (void)title; /* shown by `conform list`, read there from s->root */
+    cf_case_member(&c->p, root, "", "title", cJSON_String); /* `conform list` shows it */
     const cJSON *contract = cf_case_member(&c->p, root, "", "contract", cJSON_String);
     const cJSON *cases = cf_case_member(&c->p, root, "", "cases", cJSON_Array);
     const cJSON *vars = cf_case_member(&c->p, root, "", "variables", cJSON_Object);

@@ -49,6 +49,22 @@ cf_suite *suite_load_cases(const char *cases, cf_rc *rc, cf_diags *diags, char *
     return s;
 }
 
+cf_suite *suite_load_ok(const char *path, size_t *findings)
+{
+    cf_diags d;
+    cf_diags_init(&d);
+    cf_suite *s = NULL;
+    cf_rc rc = cf_suite_load_file(path, &s, &d);
+    for (size_t i = 0; i < d.count; i++)
+        fprintf(stderr, "%s:%s: %s\n", d.items[i].file ? d.items[i].file : "-", d.items[i].path,
+                d.items[i].message);
+    cr_assert_eq(rc, CF_OK, "%s: %s", path, cf_strerror(rc));
+    if (findings)
+        *findings = cf_diags_total(&d);
+    cf_diags_cleanup(&d);
+    return s;
+}
+
 void suite_expect_diag(const cf_diags *d, const char *file, const char *path, const char *says)
 {
     char *want = dequote(says);

@@ -16,6 +16,9 @@
 cf_suite *suite_load_text(const char *text, cf_rc *rc, cf_diags *diags, char *file);
 /* {"conform":2,"contract":SUITE_POSTS,"cases":[CASES]} with `cases` in single quotes. */
 cf_suite *suite_load_cases(const char *cases, cf_rc *rc, cf_diags *diags, char *file);
+/* Loads `path` and asserts it loaded, printing every diagnostic; returns the suite and, when
+ * `findings` is given, how many diagnostics (warnings) it had. */
+cf_suite *suite_load_ok(const char *path, size_t *findings);
 /* Asserts (Criterion) that a diagnostic of `file` sits at `path` and its message holds `says`
  * (single quotes turned into "); prints every diagnostic when not. */
 void suite_expect_diag(const cf_diags *d, const char *file, const char *path, const char *says);
