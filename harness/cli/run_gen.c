@@ -9,6 +9,7 @@
 #include "base/timefmt.h"
 #include "cli/cli.h"
 #include "contract/template.h"
+#include "contract/v1_api.h"
 #include "http/request.h"
 
 /* Requests are compared as built, with every {$token} the same and the variables at their
@@ -17,6 +18,7 @@
 #define SOME_URL "http://conform.invalid"
 
 typedef struct {
+    cf_api *api; /* the spec's contract, what the request builder reads */
     cf_bindings vars;
     char **written; /* the hand-written single requests, as signatures */
     size_t count;
@@ -35,7 +37,10 @@ static char *signature(dedupe *d, const cf_spec *spec, const cf_step *step)
     cf_tmpl_ctx ctx = {&d->vars, NULL, same_token, NULL};
     cf_request req;
     char err[256];
-    if (cf_request_build(spec, step, SOME_URL, &ctx, &req, err, sizeof err) != CF_OK)
+    (void)spec;
+    cf_step on = *step;
+    on.op = &d->api->operations[0];
+    if (cf_request_build(d->api, &on, SOME_URL, &ctx, &req, err, sizeof err) != CF_OK)
         return NULL;
     cf_buf b;
     cf_buf_init(&b, CF_MAX_REQUEST_BODY * 4u);
@@ -69,12 +74,13 @@ static void dedupe_cleanup(dedupe *d)
         free(d->written[i]);
     free(d->written);
     cf_bindings_cleanup(&d->vars);
+    cf_api_free(d->api);
 }
 
 static cf_rc dedupe_init(dedupe *d, const cf_spec *spec)
 {
     memset(d, 0, sizeof(*d));
-    cf_rc rc = CF_OK;
+    cf_rc rc = cf_api_from_spec(spec, &d->api);
     for (size_t i = 0; rc == CF_OK && i < spec->var_count; i++)
         rc = cf_bindings_set(&d->vars, spec->vars[i].name,
                              spec->vars[i].default_value ? spec->vars[i].default_value : "", 0);
