@@ -13,6 +13,7 @@
 #include "contract/vars.h"
 #include "gen/cases.h"
 #include "http/transport.h"
+#include "suite/suite.h"
 
 int cf_cli_lint(int argc, char **argv);
 int cf_cli_list(int argc, char **argv);
@@ -96,9 +97,15 @@ cf_cli_status cf_cli_parse_files(cf_cli_parser *p, const cf_cli_command *cmd, in
 /* Prints diagnostics as "file:path: message" lines on stderr. */
 void cf_cli_print_diags(const cf_diags *d);
 
-/* `conform run --generate`: appends each spec's generated cases (run_gen.c), dropping those
- * whose request equals a hand-written single request's, and prints one line on `out`: how many,
- * the seed, the time taken. CF_OK or CF_E_NOMEM. */
+/* `conform run --generate`: appends each suite's generated cases (run_gen.c) to its `cases`
+ * (borrowing from its `generated`), dropping those whose request equals a hand-written single
+ * request's, and prints one line on `out`: how many, the seed, the time taken. CF_OK or
+ * CF_E_NOMEM. */
+CF_WUR cf_rc cf_cli_generate_suites(cf_suite *const *suites, size_t n,
+                                    const cf_gen_cases_opts *opts, FILE *out);
+/* The same for v1 specs loaded alone (the contract made with cf_api_from_spec for the time of
+ * the call; the generated steps' `op` is NULL): what `conform run` calls until it loads
+ * cf_suite. */
 CF_WUR cf_rc cf_cli_generate(cf_spec *const *specs, size_t n, const cf_gen_cases_opts *opts,
                              FILE *out);
 

@@ -1,14 +1,16 @@
-/* run_gen.c - `conform run --generate`: appends each spec's generated cases, dropping those
+/* run_gen.c - `conform run --generate`: appends each suite's generated cases, dropping those
  * whose request is the same as a hand-written case's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/bindings.h"
+#include "base/buf.h"
 #include "base/limits.h"
 #include "base/timefmt.h"
 #include "cli/cli.h"
 #include "contract/template.h"
+#include "contract/v1_api.h"
 #include "http/request.h"
 
 /* Requests are compared as built, with every {$token} the same and the variables at their
@@ -17,6 +19,7 @@
 #define SOME_URL "http://conform.invalid"
 
 typedef struct {
+    const cf_spec *v1; /* a v1 file: requests compared as the serializer builds them */
     cf_bindings vars;
     char **written; /* the hand-written single requests, as signatures */
     size_t count;
@@ -29,13 +32,14 @@ static cf_rc same_token(void *user, const char *name, const char *arg, cf_buf *o
     return strcmp(name, "token") == 0 ? cf_buf_adds(out, SAME_TOKEN) : CF_E_NOT_FOUND;
 }
 
-/* Headers and body of the step's request as one string; NULL when it cannot be built. */
-static char *signature(dedupe *d, const cf_spec *spec, const cf_step *step)
+/* Headers and body of the step's request as the v1 serializer builds it; NULL when it cannot
+ * be built. */
+static char *built_signature(dedupe *d, const cf_step *step)
 {
     cf_tmpl_ctx ctx = {&d->vars, NULL, same_token, NULL};
     cf_request req;
     char err[256];
-    if (cf_request_build(spec, step, SOME_URL, &ctx, &req, err, sizeof err) != CF_OK)
+    if (cf_request_build(d->v1, step, SOME_URL, &ctx, &req, err, sizeof err) != CF_OK)
         return NULL;
     cf_buf b;
     cf_buf_init(&b, CF_MAX_REQUEST_BODY * 4u);
@@ -52,10 +56,39 @@ static char *signature(dedupe *d, const cf_spec *spec, const cf_step *step)
     return s;
 }
 
-static int keep(void *user, const cf_spec *spec, const cf_case *c)
+/* The request a step asks for, as written (operation, method, parameters, headers, body):
+ * until the serializer takes a cf_api, what a suite's requests are compared by. */
+static char *written_signature(const cf_step *step)
 {
+    cJSON *o = cJSON_CreateObject();
+    const struct {
+        const char *k;
+        const cJSON *v;
+    } parts[] = {{"path", step->path_params}, {"query", step->query},   {"headers", step->headers},
+                 {"set", step->set},          {"remove", step->remove}, {"body", step->body}};
+    int ok = o && cJSON_AddStringToObject(o, "operation", step->op ? step->op->id : "") &&
+             (!step->method || cJSON_AddStringToObject(o, "method", step->method)) &&
+             (!step->raw_body || cJSON_AddStringToObject(o, "raw_body", step->raw_body)) &&
+             (!step->no_body || cJSON_AddTrueToObject(o, "no_body"));
+    for (size_t i = 0; ok && i < sizeof parts / sizeof parts[0]; i++)
+        ok = !parts[i].v || cJSON_AddItemReferenceToObject(o, parts[i].k, (cJSON *)parts[i].v);
+    char *s = ok ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return s;
+}
+
+static char *signature(dedupe *d, const cf_step *step)
+{
+    return d->v1 ? built_signature(d, step) : written_signature(step);
+}
+
+static int keep(void *user, const cf_api *api, const cf_case *c)
+{
+    (void)api;
     dedupe *d = user;
-    char *sig = signature(d, spec, &c->steps[0]);
+    if (c->step_count != 1)
+        return 1; /* scenarios are never hand-written as one request */
+    char *sig = signature(d, &c->steps[0]);
     int dup = 0;
     for (size_t i = 0; sig && i < d->count && !dup; i++)
         dup = strcmp(sig, d->written[i]) == 0;
@@ -71,24 +104,80 @@ static void dedupe_cleanup(dedupe *d)
     cf_bindings_cleanup(&d->vars);
 }
 
-static cf_rc dedupe_init(dedupe *d, const cf_spec *spec)
+static cf_rc dedupe_init(dedupe *d, const cf_api *api, const cf_spec *v1, const cf_case *cases,
+                         size_t n)
 {
     memset(d, 0, sizeof(*d));
+    d->v1 = v1;
     cf_rc rc = CF_OK;
-    for (size_t i = 0; rc == CF_OK && i < spec->var_count; i++)
-        rc = cf_bindings_set(&d->vars, spec->vars[i].name,
-                             spec->vars[i].default_value ? spec->vars[i].default_value : "", 0);
-    d->written = calloc(spec->case_count ? spec->case_count : 1, sizeof(*d->written));
+    for (size_t i = 0; rc == CF_OK && i < api->var_count; i++)
+        rc = cf_bindings_set(&d->vars, api->vars[i].name,
+                             api->vars[i].default_value ? api->vars[i].default_value : "", 0);
+    d->written = calloc(n ? n : 1, sizeof(*d->written));
     if (rc == CF_OK && !d->written)
         rc = CF_E_NOMEM;
-    for (size_t i = 0; rc == CF_OK && i < spec->case_count; i++) {
-        const cf_case *c = &spec->cases[i];
+    for (size_t i = 0; rc == CF_OK && i < n; i++) {
+        const cf_case *c = &cases[i];
         if (c->step_count != 1 || c->steps[0].parallel > 1)
             continue;
-        char *sig = signature(d, spec, &c->steps[0]);
+        char *sig = signature(d, &c->steps[0]);
         if (sig)
             d->written[d->count++] = sig;
     }
+    return rc;
+}
+
+/* Generates the cases of `api` (hand-written: `cases`) into `g`, summed into the totals. */
+static cf_rc generate_one(const cf_api *api, const cf_spec *v1, const cf_case *cases, size_t n,
+                          const cf_gen_cases_opts *opts, cf_gen_cases *g, cf_gen_cases_stats *sum)
+{
+    dedupe d;
+    cf_gen_cases_opts o = *opts;
+    cf_gen_cases_stats st = {0};
+    o.keep = keep;
+    o.keep_user = &d;
+    cf_rc rc = dedupe_init(&d, api, v1, cases, n);
+    if (rc == CF_OK)
+        rc = cf_gen_cases_build(api, &o, g, &st);
+    dedupe_cleanup(&d);
+    sum->added += st.added;
+    sum->duplicates += st.duplicates;
+    sum->capped += st.capped;
+    sum->sequences += st.sequences;
+    sum->operations += st.operations;
+    return rc;
+}
+
+static void print_summary(FILE *out, const cf_gen_cases_opts *opts, const cf_gen_cases_stats *s,
+                          double ms)
+{
+    fprintf(out,
+            "generated %zu cases (--generate %s, seed %llu) in %.0f ms; %zu duplicates of "
+            "hand-written cases dropped%s",
+            s->added, opts->mode == CF_GEN_CASES_ALL ? "all" : "positive",
+            (unsigned long long)opts->seed, ms, s->duplicates, s->capped ? "" : "\n");
+    if (s->capped)
+        fprintf(out, ", %zu over --max-generated\n", s->capped);
+}
+
+cf_rc cf_cli_generate_suites(cf_suite *const *suites, size_t n, const cf_gen_cases_opts *opts,
+                             FILE *out)
+{
+    if (opts->mode == CF_GEN_CASES_NONE)
+        return CF_OK;
+    cf_rc rc = CF_OK;
+    cf_gen_cases_stats sum = {0};
+    double t0 = cf_time_mono_ms();
+    for (size_t i = 0; i < n && rc == CF_OK; i++) {
+        cf_suite *s = suites[i];
+        cf_gen_cases g = {0};
+        rc = generate_one(s->api, s->v1, s->cases, s->case_count, opts, &g, &sum);
+        if (rc == CF_OK)
+            rc = cf_gen_cases_move(&g, &s->cases, &s->case_count, &s->generated);
+        cf_gen_cases_cleanup(&g);
+    }
+    if (rc == CF_OK)
+        print_summary(out, opts, &sum, cf_time_mono_ms() - t0);
     return rc;
 }
 
@@ -97,29 +186,26 @@ cf_rc cf_cli_generate(cf_spec *const *specs, size_t n, const cf_gen_cases_opts *
     if (opts->mode == CF_GEN_CASES_NONE)
         return CF_OK;
     cf_rc rc = CF_OK;
-    size_t total = 0, dups = 0, capped = 0;
+    cf_gen_cases_stats sum = {0};
     double t0 = cf_time_mono_ms();
     for (size_t i = 0; i < n && rc == CF_OK; i++) {
-        dedupe d;
-        cf_gen_cases_opts o = *opts;
-        cf_gen_cases_stats st = {0};
-        o.keep = keep;
-        o.keep_user = &d;
-        rc = dedupe_init(&d, specs[i]);
+        cf_api *api = NULL;
+        cf_gen_cases g = {0};
+        rc = cf_api_from_spec(specs[i], &api);
         if (rc == CF_OK)
-            rc = cf_gen_cases_add(specs[i], &o, &st);
-        dedupe_cleanup(&d);
-        total += st.added;
-        dups += st.duplicates;
-        capped += st.capped;
+            rc = generate_one(api, specs[i], specs[i]->cases, specs[i]->case_count, opts, &g, &sum);
+        /* The spec outlives this api: its steps keep no pointer into it (the v1 runner reads
+         * the spec's one operation). */
+        for (size_t c = 0; c < g.count; c++)
+            for (size_t s = 0; s < g.cases[c].step_count; s++)
+                g.cases[c].steps[s].op = NULL;
+        if (rc == CF_OK)
+            rc = cf_gen_cases_move(&g, &specs[i]->cases, &specs[i]->case_count,
+                                   &specs[i]->generated);
+        cf_gen_cases_cleanup(&g);
+        cf_api_free(api);
     }
     if (rc == CF_OK)
-        fprintf(out,
-                "generated %zu cases (--generate %s, seed %llu) in %.0f ms; %zu duplicates of "
-                "hand-written cases dropped%s",
-                total, opts->mode == CF_GEN_CASES_ALL ? "all" : "positive",
-                (unsigned long long)opts->seed, cf_time_mono_ms() - t0, dups, capped ? "" : "\n");
-    if (rc == CF_OK && capped)
-        fprintf(out, ", %zu over --max-generated\n", capped);
+        print_summary(out, opts, &sum, cf_time_mono_ms() - t0);
     return rc;
 }
