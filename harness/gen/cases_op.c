@@ -453,6 +453,17 @@ static cf_rc item_case(gc *g, const gc_op *v, const cf_gen_item *it)
                               step, expect));
 }
 
+/* The base request of a case about something else than the body (content type, credentials):
+ * with the operation's example body when it has one, as a hand-written case would send it. */
+static cJSON *example_step(const gc *g, const gc_op *v)
+{
+    cJSON *step = gc_step(g, v, NULL, v->prefix ? v->op->id : NULL, NULL, NULL);
+    cJSON *req = cJSON_GetObjectItemCaseSensitive(step, "request");
+    if (req && v->media && v->media->example && !v->prefix)
+        cJSON_DeleteItemFromObjectCaseSensitive(req, "body");
+    return step;
+}
+
 /* A body sent with a media type the operation does not take. */
 static cf_rc content_type_case(gc *g, const gc_op *v)
 {
@@ -462,7 +473,7 @@ static cf_rc content_type_case(gc *g, const gc_op *v)
             type = unsupported_types[i];
     if (!type)
         return CF_OK; /* it takes anything */
-    cJSON *step = gc_step(g, v, NULL, v->prefix ? v->op->id : NULL, NULL, NULL);
+    cJSON *step = example_step(g, v);
     cJSON *headers =
         step ? cJSON_GetObjectItemCaseSensitive(get(step, "request"), "headers") : NULL;
     if (step && !headers)
@@ -506,7 +517,7 @@ static cf_rc credential_cases(gc *g, const gc_op *v)
                 snprintf(name, sizeof name, "auth.%s.%s", c->id, rules[r]);
             snprintf(value, sizeof value, "%s%s", c->prefix ? c->prefix : "",
                      r == 2 ? GC_UNKNOWN_CREDENTIAL : "");
-            cJSON *step = gc_step(g, v, NULL, v->prefix ? v->op->id : NULL, NULL, NULL);
+            cJSON *step = example_step(g, v);
             cJSON *req = step ? cJSON_GetObjectItemCaseSensitive(step, "request") : NULL;
             const char *place = header ? "headers" : "query";
             cJSON *to = cJSON_GetObjectItemCaseSensitive(req, place);

@@ -219,25 +219,28 @@ static cf_rc sequence(gc *g, const cf_api_operation *p, const cf_api_operation *
     cf_rc rc = gc_op_read(g, c, 1, 1, &cv);
     if (rc == CF_OK)
         rc = gc_seq_resolve(g, &cv, p);
-    int through_p = 0;
-    for (const cJSON *s = cv.prefix ? cv.prefix->child : NULL; s; s = s->next)
-        through_p |= strcmp(cJSON_GetObjectItemCaseSensitive(s, "name")->valuestring, p->id) == 0;
+    /* One sequence per pair whose producer runs right before the consumer: a consumer further
+     * down another producer's chain gets its sequence from that producer. */
+    const cJSON *last =
+        cv.prefix ? cJSON_GetArrayItem(cv.prefix, cJSON_GetArraySize(cv.prefix) - 1) : NULL;
+    int through_p =
+        last && strcmp(cJSON_GetObjectItemCaseSensitive(last, "name")->valuestring, p->id) == 0;
     if (rc != CF_OK || !through_p) {
         gc_op_cleanup(&cv);
         return rc;
     }
     cJSON *expect = gc_expect_success();
-    cJSON *last = expect ? gc_step(g, &cv, NULL, c->id, NULL, NULL) : NULL;
-    if (!last || !cJSON_AddItemToObject(last, "expect", expect)) {
-        if (!last)
+    cJSON *step = expect ? gc_step(g, &cv, NULL, c->id, NULL, NULL) : NULL;
+    if (!step || !cJSON_AddItemToObject(step, "expect", expect)) {
+        if (!step)
             cJSON_Delete(expect);
-        cJSON_Delete(last);
+        cJSON_Delete(step);
         gc_op_cleanup(&cv);
         return CF_E_NOMEM;
     }
     cJSON *steps = cv.prefix;
     cv.prefix = NULL;
-    cJSON_AddItemToArray(steps, last);
+    cJSON_AddItemToArray(steps, step);
     cf_buf name;
     cf_buf_init(&name, 64u * 1024u);
     for (const cJSON *s = steps->child; rc == CF_OK && s; s = s->next)
