@@ -206,3 +206,9 @@ Test(cli_generate, catches_an_off_enum_value_accepted, .timeout = 60)
 {
     caught(SPEC, "accept-off-enum", OP "ContentType.not-enum");
 }
+
+Test(cli_generate, catches_a_wrong_content_type_accepted, .timeout = 60)
+{
+    caught(SPEC, "accept-wrong-content-type", OP "content-type.unsupported");
+    caught(AWS, "accept-wrong-content-type", OP "content-type.unsupported");
+}

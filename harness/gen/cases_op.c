@@ -128,8 +128,16 @@ static char *param_text(const cJSON *v)
         return cf_strdup(v->valuestring);
     if (cJSON_IsBool(v))
         return cf_strdup(cJSON_IsTrue(v) ? "true" : "false");
-    if (cJSON_IsNumber(v))
-        return cJSON_PrintUnformatted(v);
+    if (cJSON_IsNumber(v)) {
+        /* Integers in full ("9007199254740992", not cJSON's "9.00719925474099e+15"). */
+        char buf[64];
+        double d = v->valuedouble;
+        if (d == floor(d) && fabs(d) < 1e19)
+            snprintf(buf, sizeof buf, "%.0f", d);
+        else
+            snprintf(buf, sizeof buf, "%.17g", d);
+        return cf_strdup(buf);
+    }
     if (!cJSON_IsArray(v))
         return NULL;
     cf_buf b;
