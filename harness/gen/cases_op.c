@@ -425,7 +425,9 @@ static cf_rc item_case(gc *g, const gc_op *v, const cf_gen_item *it)
     int valid = it->valid;
     if (it->in != CF_GEN_IN_BODY) {
         char *t = it->absent ? NULL : param_text(it->value);
-        if (!it->absent && !t) {
+        /* An empty path segment routes elsewhere: no request of this operation says it. */
+        if (!it->absent && (!t || (it->in == CF_GEN_IN_PATH && !*t))) {
+            free(t);
             g->st->dropped++;
             return CF_OK;
         }
