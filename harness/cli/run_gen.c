@@ -160,6 +160,23 @@ static void print_summary(FILE *out, const cf_gen_cases_opts *opts, const cf_gen
         fprintf(out, ", %zu over --max-generated\n", s->capped);
 }
 
+/* Generates `api`'s cases and appends them to a holder (a suite's or spec's cases and the JSON
+ * they borrow). `unbind`: the api is freed before the holder, so no step keeps `op`. */
+static cf_rc generate_into(const cf_api *api, const cf_spec *v1, cf_case **cases, size_t *count,
+                           cJSON **generated, const cf_gen_cases_opts *opts,
+                           cf_gen_cases_stats *sum, int unbind)
+{
+    cf_gen_cases g = {0};
+    cf_rc rc = generate_one(api, v1, *cases, *count, opts, &g, sum);
+    for (size_t c = 0; unbind && c < g.count; c++)
+        for (size_t s = 0; s < g.cases[c].step_count; s++)
+            g.cases[c].steps[s].op = NULL;
+    if (rc == CF_OK)
+        rc = cf_gen_cases_move(&g, cases, count, generated);
+    cf_gen_cases_cleanup(&g);
+    return rc;
+}
+
 cf_rc cf_cli_generate_suites(cf_suite *const *suites, size_t n, const cf_gen_cases_opts *opts,
                              FILE *out)
 {
@@ -170,11 +187,7 @@ cf_rc cf_cli_generate_suites(cf_suite *const *suites, size_t n, const cf_gen_cas
     double t0 = cf_time_mono_ms();
     for (size_t i = 0; i < n && rc == CF_OK; i++) {
         cf_suite *s = suites[i];
-        cf_gen_cases g = {0};
-        rc = generate_one(s->api, s->v1, s->cases, s->case_count, opts, &g, &sum);
-        if (rc == CF_OK)
-            rc = cf_gen_cases_move(&g, &s->cases, &s->case_count, &s->generated);
-        cf_gen_cases_cleanup(&g);
+        rc = generate_into(s->api, s->v1, &s->cases, &s->case_count, &s->generated, opts, &sum, 0);
     }
     if (rc == CF_OK)
         print_summary(out, opts, &sum, cf_time_mono_ms() - t0);
@@ -190,19 +203,12 @@ cf_rc cf_cli_generate(cf_spec *const *specs, size_t n, const cf_gen_cases_opts *
     double t0 = cf_time_mono_ms();
     for (size_t i = 0; i < n && rc == CF_OK; i++) {
         cf_api *api = NULL;
-        cf_gen_cases g = {0};
-        rc = cf_api_from_spec(specs[i], &api);
-        if (rc == CF_OK)
-            rc = generate_one(api, specs[i], specs[i]->cases, specs[i]->case_count, opts, &g, &sum);
+        cf_spec *s = specs[i];
+        rc = cf_api_from_spec(s, &api);
         /* The spec outlives this api: its steps keep no pointer into it (the v1 runner reads
          * the spec's one operation). */
-        for (size_t c = 0; c < g.count; c++)
-            for (size_t s = 0; s < g.cases[c].step_count; s++)
-                g.cases[c].steps[s].op = NULL;
         if (rc == CF_OK)
-            rc = cf_gen_cases_move(&g, &specs[i]->cases, &specs[i]->case_count,
-                                   &specs[i]->generated);
-        cf_gen_cases_cleanup(&g);
+            rc = generate_into(api, s, &s->cases, &s->case_count, &s->generated, opts, &sum, 1);
         cf_api_free(api);
     }
     if (rc == CF_OK)

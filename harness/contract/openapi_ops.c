@@ -505,14 +505,7 @@ void oa_operations(oa_ctx *c)
     size_t n = 0;
     for (const cJSON *item = paths ? paths->child : NULL; item; item = item->next) {
         /* Refs followed quietly: path_item() reports what is wrong. */
-        const cJSON *d = item->string[0] == '/' ? item : NULL;
-        const char *why;
-        for (size_t hops = 0; d && hops < CF_MAX_REF_HOPS; hops++) {
-            const cJSON *ref = cJSON_GetObjectItemCaseSensitive(d, "$ref");
-            if (!cJSON_IsString(ref))
-                break;
-            d = cf_json_ref(c->root, ref->valuestring, &why);
-        }
+        const cJSON *d = item->string[0] == '/' ? followed(c, item) : NULL;
         for (size_t m = 0; d && m < METHOD_COUNT; m++)
             n += cJSON_GetObjectItemCaseSensitive(d, methods[m]) != NULL;
     }
