@@ -54,6 +54,17 @@ Test(fuzz_plan, every_operation_seeded_behind_its_producers, .timeout = 30)
     cr_expect_gt(o->valid_count, 0);
     for (size_t i = 0; i < o->seed_count; i++)
         cr_expect_str_eq(str_at(o->seeds[i], "operation"), "GetAttachment");
+    /* A seed reads as the step the request builder takes. */
+    cf_step step;
+    cr_assert_eq(cf_gen_step_read(s->api, o->seeds[0], "fuzz", &step), CF_OK);
+    cr_expect_eq(step.op, o->op);
+    cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(step.headers, "X-Amz-Bearer")->valuestring,
+                     "{@ConnectionToken}", "bound to what the setup captures");
+    free((void *)step.allow_codes);
+    cJSON *bad = cJSON_Parse("{\"operation\": \"NoSuchOperation\"}");
+    cr_expect_eq(cf_gen_step_read(s->api, bad, "x", &step), CF_E_INVALID);
+    cr_expect_null(step.op);
+    cJSON_Delete(bad);
     /* Round robin: n and n + count pick the same operation, every one gets its turn. */
     cr_expect_eq(cf_fuzz_plan_pick(&p, 3), cf_fuzz_plan_pick(&p, 3 + p.count));
     cr_expect_neq(cf_fuzz_plan_pick(&p, 0), cf_fuzz_plan_pick(&p, 1));

@@ -102,14 +102,16 @@ static const cJSON *get(const cJSON *o, const char *k)
     return cJSON_GetObjectItemCaseSensitive(o, k);
 }
 
-/* Fills step `s` from its step object (the case object itself for a single request). */
-static cf_rc step_from_node(const cf_api *api, const cJSON *n, const char *name, cf_step *s)
+cf_rc cf_gen_step_read(const cf_api *api, const cJSON *n, const char *name, cf_step *s)
 {
     const cJSON *req = get(n, "request"), *exp = get(n, "expect");
     const cJSON *op = get(n, "operation"), *raw = get(req, "raw_body");
     const cJSON *err = get(exp, "error"), *status = get(exp, "status");
     const cJSON *allow = get(exp, "allow"), *nm = get(n, "name");
     memset(s, 0, sizeof(*s));
+    s->role = CF_API_ROLE_NONE;
+    if (!cJSON_IsString(op))
+        return CF_E_INVALID;
     s->name = cJSON_IsString(nm) ? nm->valuestring : name;
     s->operation = op->valuestring;
     s->op = cf_api_operation_find(api, s->operation);
@@ -120,7 +122,6 @@ static cf_rc step_from_node(const cf_api *api, const cJSON *n, const char *name,
     s->raw_body = cJSON_IsString(raw) ? raw->valuestring : NULL;
     s->parallel = 1;
     s->capture = get(n, "capture");
-    s->role = CF_API_ROLE_NONE;
     s->outcome = cJSON_IsTrue(get(exp, "success")) ? CF_OUTCOME_SUCCESS : CF_OUTCOME_ERROR;
     if (cJSON_IsString(err)) {
         s->role = cf_api_role_from_name(err->valuestring);
@@ -161,7 +162,7 @@ static cf_rc case_from_node(const cf_api *api, const cJSON *node, cf_case *c)
     c->scenario = steps != NULL;
     for (const cJSON *st = steps ? steps->child : node; rc == CF_OK && st;
          st = steps ? st->next : NULL) {
-        rc = step_from_node(api, st, c->id, &c->steps[c->step_count]);
+        rc = cf_gen_step_read(api, st, c->id, &c->steps[c->step_count]);
         c->step_count++;
     }
     if (rc != CF_OK)

@@ -79,6 +79,13 @@ CF_WUR cf_rc cf_gen_cases_build(const cf_api *api, const cf_gen_cases_opts *opts
 
 void cf_gen_cases_cleanup(cf_gen_cases *g);
 
+/* Fills `s` from a step object of the suite case format (a single request's case object will
+ * do): operation (resolved in `api`), request.path / query / headers / body / raw_body,
+ * expect.success / error (a role, or a code) / status / allow, capture; `name` when the object
+ * has none. The step borrows from `node` and points into `api`; its allow_codes array is
+ * allocated (free() it). CF_OK, CF_E_NOMEM, CF_E_INVALID (no such operation: s->op NULL). */
+CF_WUR cf_rc cf_gen_step_read(const cf_api *api, const cJSON *node, const char *name, cf_step *s);
+
 /* Hands the cases over to a holder of cases (a cf_suite's or cf_spec's `cases`, `case_count`
  * and `generated`): appended to *cases (realloc'd; each case's index set to its position),
  * the JSON they borrow appended to *generated (created when NULL). The holder frees them
