@@ -5,29 +5,16 @@
 
 #include <criterion/criterion.h>
 
-#include "suite/suite.h"
+#include "suite_util.h"
 
 #define DIR CONFORM_SOURCE_DIR "/specs/connect-participant/"
 #define V1 DIR "start-attachment-upload.json"
 #define V1_AWS DIR "start-attachment-upload.aws.json"
 
-static cf_suite *load_ok(const char *path)
-{
-    cf_diags d;
-    cf_diags_init(&d);
-    cf_suite *s = NULL;
-    cf_rc rc = cf_suite_load_file(path, &s, &d);
-    for (size_t i = 0; i < d.count; i++)
-        fprintf(stderr, "%s %s %s\n", d.items[i].file, d.items[i].path, d.items[i].message);
-    cr_assert_eq(rc, CF_OK, "%s: %s", path, cf_strerror(rc));
-    cf_diags_cleanup(&d);
-    return s;
-}
-
 /* The v1 file's contract reaches consumers as a cf_api that says what the spec says. */
 Test(suite_load, v1_spec_becomes_api_and_cases, .timeout = 30)
 {
-    cf_suite *s = load_ok(V1);
+    cf_suite *s = suite_load_ok(V1, NULL);
     cf_diags d;
     cf_diags_init(&d);
     cf_spec *spec = NULL;
@@ -84,7 +71,7 @@ Test(suite_load, v1_spec_becomes_api_and_cases, .timeout = 30)
 /* The AWS-flavoured v1 file classifies by status with the code in a header. */
 Test(suite_load, v1_aws_envelope, .timeout = 30)
 {
-    cf_suite *s = load_ok(V1_AWS);
+    cf_suite *s = suite_load_ok(V1_AWS, NULL);
     cr_expect_eq(s->api->envelope.classify, CF_API_CLASSIFY_STATUS);
     cr_assert_eq(s->api->envelope.code.count, 1);
     cr_expect_not_null(s->api->envelope.code.at[0].header);
@@ -94,7 +81,7 @@ Test(suite_load, v1_aws_envelope, .timeout = 30)
 /* An overlay stands for its service: every operation, no hand-written case. */
 Test(suite_load, overlay_is_the_service, .timeout = 60)
 {
-    cf_suite *s = load_ok(DIR "connectparticipant.overlay.json");
+    cf_suite *s = suite_load_ok(DIR "connectparticipant.overlay.json", NULL);
     cr_expect_eq(s->kind, CF_SUITE_CONTRACT);
     cr_expect_eq(s->api->operation_count, 11);
     cr_expect_eq(s->case_count, 0);
@@ -105,7 +92,7 @@ Test(suite_load, overlay_is_the_service, .timeout = 60)
 
 Test(suite_load, contract_alone, .timeout = 60)
 {
-    cf_suite *s = load_ok(DIR "connectparticipant-2018-09-07.service-2.json");
+    cf_suite *s = suite_load_ok(DIR "connectparticipant-2018-09-07.service-2.json", NULL);
     cr_expect_eq(s->kind, CF_SUITE_CONTRACT);
     cr_expect_eq(s->api->operation_count, 11);
     cr_expect_str_eq(s->contract_file, s->file);

@@ -1,5 +1,6 @@
-/* list.c - `conform list`: each contract's operations, a spec's cases with their tags, and every
- * tag, so a --filter or --tag can be written without reading the files. */
+/* list.c - `conform list`: each file's operations (method, path, id), its cases with their tags
+ * (v1 specs, suites v2 with the operations each case calls), and every tag, so a --filter or
+ * --tag can be written without reading the files. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,14 +9,15 @@
 #include "cli/cli.h"
 #include "contract/api.h"
 #include "contract/aws.h"
-#include "contract/spec.h"
 #include "report/report.h"
+#include "suite/suite.h"
 
 static const char usage_head[] =
     "usage: conform list FILE|DIR...\n"
     "\n"
-    "Lists the operations of each contract (OpenAPI 3.0/3.1, AWS model, v1 spec file) and a\n"
-    "spec's cases (id, tags, summary), then every tag with the number of cases that carry it:\n"
+    "Lists the operations of each contract (OpenAPI 3.0/3.1, AWS model, v1 spec file, the\n"
+    "contract a suite v2 names) and the cases of a spec or suite (id, tags, the operations a\n"
+    "suite's case calls, summary), then every tag with the number of cases that carry it:\n"
     "what `conform run --filter GLOB` and `--tag TAG` select from.\n"
     "Exit 0, or 2 when a file is not a valid contract or spec.\n";
 
@@ -39,12 +41,12 @@ typedef struct {
     size_t cases;
 } tag_count;
 
-/* Adds the spec's tags to the tally (names borrowed from the spec). 0 when out of memory. */
-static int tally(tag_count **tags, size_t *n, size_t *cap, const cf_spec *spec)
+/* Adds the suite's tags to the tally (names borrowed from the suite). 0 when out of memory. */
+static int tally(tag_count **tags, size_t *n, size_t *cap, const cf_suite *suite)
 {
-    for (size_t c = 0; c < spec->case_count; c++)
-        for (size_t t = 0; t < spec->cases[c].tag_count; t++) {
-            const char *name = spec->cases[c].tags[t];
+    for (size_t c = 0; c < suite->case_count; c++)
+        for (size_t t = 0; t < suite->cases[c].tag_count; t++) {
+            const char *name = suite->cases[c].tags[t];
             size_t k = 0;
             while (k < *n && strcmp((*tags)[k].name, name) != 0)
                 k++;
@@ -71,24 +73,23 @@ static void put_operation(const char *id, const char *method, const char *path)
     fputc('\n', stdout);
 }
 
-static void list_api(const char *file, const cf_api *api)
+/* A scenario's operations in order: "(createPost > getPost)". */
+static void put_calls(const cf_case *k)
 {
-    put(file);
-    fputc('\n', stdout);
-    for (size_t i = 0; i < api->operation_count; i++) {
-        const cf_api_operation *op = &api->operations[i];
-        put_operation(op->id, op->method, op->path);
+    fputs("  (", stdout);
+    for (size_t j = 0; j < k->step_count; j++) {
+        if (j)
+            fputs(" > ", stdout);
+        put(k->steps[j].op ? k->steps[j].op->id : "?");
     }
+    fputc(')', stdout);
 }
 
-static void list_spec(const cf_spec *spec)
+static void list_cases(const cf_suite *s)
 {
-    put(spec->file);
-    fputc('\n', stdout);
-    put_operation(spec->op.name, spec->op.method, spec->op.path);
-    printf("  %zu case%s:\n", spec->case_count, spec->case_count == 1 ? "" : "s");
-    for (size_t c = 0; c < spec->case_count; c++) {
-        const cf_case *k = &spec->cases[c];
+    printf("  %zu case%s:\n", s->case_count, s->case_count == 1 ? "" : "s");
+    for (size_t c = 0; c < s->case_count; c++) {
+        const cf_case *k = &s->cases[c];
         fputs("    ", stdout);
         put(k->id);
         if (k->tag_count) {
@@ -100,12 +101,39 @@ static void list_spec(const cf_spec *spec)
             }
             fputc(']', stdout);
         }
+        if (s->kind == CF_SUITE_V2)
+            put_calls(k);
         if (k->summary) {
             fputs("  ", stdout);
             put(k->summary);
         }
         fputc('\n', stdout);
     }
+}
+
+/* The file, a suite's title and contract, the operations, then the cases (none for a bare
+ * contract). */
+static void list_suite(const char *file, const cf_suite *s)
+{
+    put(file);
+    fputc('\n', stdout);
+    if (s->kind == CF_SUITE_V2) {
+        const cJSON *title = cJSON_GetObjectItemCaseSensitive(s->root, "title");
+        if (cJSON_IsString(title)) {
+            fputs("  title: ", stdout);
+            put(title->valuestring);
+            fputc('\n', stdout);
+        }
+        fputs("  contract: ", stdout);
+        put(s->contract_file);
+        fputc('\n', stdout);
+    }
+    for (size_t i = 0; i < s->api->operation_count; i++) {
+        const cf_api_operation *op = &s->api->operations[i];
+        put_operation(op->id, op->method, op->path);
+    }
+    if (s->kind != CF_SUITE_CONTRACT)
+        list_cases(s);
 }
 
 int cf_cli_list(int argc, char **argv)
@@ -118,38 +146,27 @@ int cf_cli_list(int argc, char **argv)
     int rc = cf_cli_collect_specs((const char *const *)p.args, p.arg_count, &paths);
     if (rc != CF_EXIT_OK)
         return rc;
-    cf_spec **specs = calloc(paths.count ? paths.count : 1, sizeof(*specs));
+    cf_suite **suites = calloc(paths.count ? paths.count : 1, sizeof(*suites));
     tag_count *tags = NULL;
     size_t tag_n = 0, tag_cap = 0;
-    for (size_t i = 0; specs && i < paths.count; i++) {
+    for (size_t i = 0; suites && i < paths.count; i++) {
         if (cf_aws_file_kind_of(paths.items[i]) == CF_AWS_FILE_OVERLAY)
             continue; /* applied to the model beside it, which is listed */
         cf_diags d;
         cf_diags_init(&d);
-        cf_api *api = NULL;
-        cf_rc lrc = cf_api_load_file(paths.items[i], &api, &d);
-        if (lrc == CF_OK)
-            list_api(paths.items[i], api);
-        cf_api_free(api);
-        if (lrc != CF_E_NOT_FOUND) { /* a contract: listed, or refused with its problems */
-            if (lrc != CF_OK) {
-                cf_cli_print_diags(&d);
-                fprintf(stderr, "%s: invalid contract (conform lint %s)\n", paths.items[i],
-                        paths.items[i]);
-                rc = CF_EXIT_USAGE;
-            }
-        } else if (cf_spec_load_file(paths.items[i], &specs[i], &d) != CF_OK) {
+        if (cf_suite_load_file(paths.items[i], &suites[i], &d) != CF_OK) {
             cf_cli_print_diags(&d);
-            fprintf(stderr, "%s: invalid spec (conform lint %s)\n", paths.items[i], paths.items[i]);
+            fprintf(stderr, "%s: invalid spec, suite or contract (conform lint %s)\n",
+                    paths.items[i], paths.items[i]);
             rc = CF_EXIT_USAGE;
         } else {
-            list_spec(specs[i]);
-            if (!tally(&tags, &tag_n, &tag_cap, specs[i]))
+            list_suite(paths.items[i], suites[i]);
+            if (!tally(&tags, &tag_n, &tag_cap, suites[i]))
                 rc = CF_EXIT_USAGE;
         }
         cf_diags_cleanup(&d);
     }
-    if (!specs)
+    if (!suites)
         rc = CF_EXIT_USAGE;
     if (rc == CF_EXIT_OK) {
         printf("%zu tag%s:", tag_n, tag_n == 1 ? "" : "s");
@@ -161,9 +178,9 @@ int cf_cli_list(int argc, char **argv)
         fputc('\n', stdout);
     }
     free(tags);
-    for (size_t i = 0; specs && i < paths.count; i++)
-        cf_spec_free(specs[i]);
-    free(specs);
+    for (size_t i = 0; suites && i < paths.count; i++)
+        cf_suite_free(suites[i]);
+    free(suites);
     cf_cli_paths_free(&paths);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/limits.h"
+#include "base/str.h"
 #include "base/timefmt.h"
 
 /* ---- lint -------------------------------------------------------------------------------- */
@@ -124,34 +125,6 @@ static const struct {
 };
 #define KEYWORD_COUNT (sizeof(keywords) / sizeof(keywords[0]))
 
-/* Edit distance between short strings, case-insensitive; large when either is too long. */
-static size_t distance(const char *a, const char *b)
-{
-    enum { N = 32 };
-    size_t la = strlen(a), lb = strlen(b);
-    if (la >= N || lb >= N)
-        return (size_t)-1;
-    size_t row[N];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t cost = cf_schema_lower(a[i - 1]) == cf_schema_lower(b[j - 1]) ? 0 : 1;
-            size_t best = diag + cost;
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 static void lint_schema(lctx *l, const cJSON *schema, const char *path, int depth);
 
 static void lint_unknown(lctx *l, const char *key, const char *path)
@@ -161,7 +134,7 @@ static void lint_unknown(lctx *l, const char *key, const char *path)
     const char *best = NULL;
     size_t best_d = 3; /* suggest only close names */
     for (size_t i = 0; i < KEYWORD_COUNT; i++) {
-        size_t d = distance(key, keywords[i].name);
+        size_t d = cf_str_distance(key, keywords[i].name);
         if (d < best_d) {
             best_d = d;
             best = keywords[i].name;

@@ -2,8 +2,9 @@
 #ifndef CF_SPEC_LINT_H
 #define CF_SPEC_LINT_H
 
-/* Private to harness/contract/. Memory: nothing here allocates beyond the diagnostics added to
- * `d` (owned by `d`) and the cases stored on `spec` (owned by the spec). */
+/* Private to harness/contract/ (and suite/, whose v2 loader shares the v1 checks). Memory: nothing
+ * here allocates beyond the diagnostics added to `d` (owned by `d`) and the cases stored on `spec`
+ * (owned by the spec). */
 
 #include <stddef.h>
 
