@@ -97,9 +97,8 @@ Test(fuzz_plan, a_finding_is_a_suite_v2_file, .timeout = 10)
 {
     cf_buf b;
     cf_buf_init(&b, 1u << 20);
-    const char *one =
-        "{\"id\":\"fuzz.GetPet.status.5xx.500\",\"operation\":\"GetPet\","
-        "\"request\":{\"path\":{\"petId\":\"0\"}},\"expect\":{\"error\":\"validation\"}}";
+    const char *one = "{\"id\":\"fuzz.GetPet.status.5xx.500\",\"operation\":\"GetPet\","
+                      "\"path\":{\"petId\":\"0\"},\"expect\":{\"error\":\"validation\"}}";
     cr_assert_eq(cf_fuzz_case_file_v2("../../specs/pets.json", one, &b), CF_OK);
     cJSON *doc = cJSON_Parse(cf_buf_str(&b));
     cr_assert_not_null(doc);

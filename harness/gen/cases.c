@@ -104,8 +104,8 @@ static const cJSON *get(const cJSON *o, const char *k)
 
 cf_rc cf_gen_step_read(const cf_api *api, const cJSON *n, const char *name, cf_step *s)
 {
-    const cJSON *req = get(n, "request"), *exp = get(n, "expect");
-    const cJSON *op = get(n, "operation"), *raw = get(req, "raw_body");
+    const cJSON *exp = get(n, "expect");
+    const cJSON *op = get(n, "operation"), *raw = get(n, "raw_body");
     const cJSON *err = get(exp, "error"), *status = get(exp, "status");
     const cJSON *allow = get(exp, "allow"), *nm = get(n, "name");
     memset(s, 0, sizeof(*s));
@@ -115,10 +115,10 @@ cf_rc cf_gen_step_read(const cf_api *api, const cJSON *n, const char *name, cf_s
     s->name = cJSON_IsString(nm) ? nm->valuestring : name;
     s->operation = op->valuestring;
     s->op = cf_api_operation_find(api, s->operation);
-    s->headers = get(req, "headers");
-    s->path_params = get(req, "path");
-    s->query = get(req, "query");
-    s->body = get(req, "body");
+    s->headers = get(n, "headers");
+    s->path_params = get(n, "path");
+    s->query = get(n, "query");
+    s->body = get(n, "body");
     s->raw_body = cJSON_IsString(raw) ? raw->valuestring : NULL;
     s->parallel = 1;
     s->capture = get(n, "capture");

@@ -80,7 +80,7 @@ CF_WUR cf_rc cf_gen_cases_build(const cf_api *api, const cf_gen_cases_opts *opts
 void cf_gen_cases_cleanup(cf_gen_cases *g);
 
 /* Fills `s` from a step object of the suite case format (a single request's case object will
- * do): operation (resolved in `api`), request.path / query / headers / body / raw_body,
+ * do): operation (resolved in `api`), path / query / headers / body / raw_body,
  * expect.success / error (a role, or a code) / status / allow, capture; `name` when the object
  * has none. The step borrows from `node` and points into `api`; its allow_codes array is
  * allocated (free() it). CF_OK, CF_E_NOMEM, CF_E_INVALID (no such operation: s->op NULL). */
@@ -94,8 +94,9 @@ CF_WUR cf_rc cf_gen_step_read(const cf_api *api, const cJSON *node, const char *
 CF_WUR cf_rc cf_gen_cases_move(cf_gen_cases *g, cf_case **cases, size_t *count, cJSON **generated);
 
 /* Writes the cases as JSON lines, one case object a line, in order, in the suite case format:
- * {"id":..,"tags":[..],"operation":..,"request":{..},"expect":{..}} or {"id":..,"tags":[..],
- * "steps":[{"name":..,"operation":..,"request":{..},"expect":{..},"capture":{..}},..]}.
+ * {"id":..,"tags":[..],"operation":..,"headers":..,"path":..,"query":..,"body"|"raw_body":..,
+ * "expect":{..}} or {"id":..,"tags":[..],"steps":[{"name":..,"operation":..,...,"capture":{..}},
+ * ..]} (specs/README.md, suites v2).
  * Byte-identical for the same api, mode and seed. */
 CF_WUR cf_rc cf_gen_cases_write(const cf_gen_cases *g, cf_buf *out);
 

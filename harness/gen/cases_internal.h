@@ -62,8 +62,8 @@ CF_WUR cf_rc gc_op_read(const gc *g, const cf_api_operation *op, size_t max_item
 CF_WUR cf_rc gc_op_init(gc *g, const cf_api_operation *op, size_t max_items, int no_negative,
                         gc_op *v);
 void gc_op_cleanup(gc_op *v);
-/* The step object {"name", "operation", "request": {...}} of item `it` (NULL: the base
- * request), credentials and consumed inputs set, a fresh token where the item allows; *fixed
+/* The step object {"name", "operation", "headers", "path", "query", "body"} of item `it` (NULL: the
+ * base request), credentials and consumed inputs set, a fresh token where the item allows; *fixed
  * (may be NULL) is set when the item is about the idempotency token. NULL when out of memory
  * or when the item cannot be sent (*skip set: a parameter value with no text form). */
 cJSON *gc_step(const gc *g, const gc_op *v, const cf_gen_item *it, const char *name, int *fixed,

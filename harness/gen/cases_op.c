@@ -343,13 +343,11 @@ cJSON *gc_step(const gc *g, const gc_op *v, const cf_gen_item *it, const char *n
     fixed = fixed ? fixed : &fixed_ignored;
     skip = skip ? skip : &skip_ignored;
     *fixed = *skip = 0;
+    /* The step keys of a suite (v2): operation, headers, path, query, body or raw_body. */
     cJSON *step = cJSON_CreateObject();
-    cJSON *req = step ? cJSON_CreateObject() : NULL;
-    int ok = req && (!name || cJSON_AddStringToObject(step, "name", name)) &&
-             cJSON_AddStringToObject(step, "operation", v->op->id) &&
-             cJSON_AddItemToObject(step, "request", req);
-    if (!ok)
-        cJSON_Delete(req);
+    cJSON *req = step;
+    int ok = step && (!name || cJSON_AddStringToObject(step, "name", name)) &&
+             cJSON_AddStringToObject(step, "operation", v->op->id);
     cJSON *headers = ok ? cJSON_AddObjectToObject(req, "headers") : NULL;
     cJSON *path = headers ? cJSON_AddObjectToObject(req, "path") : NULL;
     cJSON *query = path ? cJSON_AddObjectToObject(req, "query") : NULL;
@@ -468,9 +466,8 @@ static cf_rc item_case(gc *g, const gc_op *v, const cf_gen_item *it)
 static cJSON *example_step(const gc *g, const gc_op *v)
 {
     cJSON *step = gc_step(g, v, NULL, v->prefix ? v->op->id : NULL, NULL, NULL);
-    cJSON *req = cJSON_GetObjectItemCaseSensitive(step, "request");
-    if (req && v->media && v->media->example && !v->prefix)
-        cJSON_DeleteItemFromObjectCaseSensitive(req, "body");
+    if (step && v->media && v->media->example && !v->prefix)
+        cJSON_DeleteItemFromObjectCaseSensitive(step, "body");
     return step;
 }
 
@@ -484,11 +481,9 @@ static cf_rc content_type_case(gc *g, const gc_op *v)
     if (!type)
         return CF_OK; /* it takes anything */
     cJSON *step = example_step(g, v);
-    cJSON *headers =
-        step ? cJSON_GetObjectItemCaseSensitive(get(step, "request"), "headers") : NULL;
+    cJSON *headers = step ? cJSON_GetObjectItemCaseSensitive(step, "headers") : NULL;
     if (step && !headers)
-        headers =
-            cJSON_AddObjectToObject(cJSON_GetObjectItemCaseSensitive(step, "request"), "headers");
+        headers = cJSON_AddObjectToObject(step, "headers");
     if (!headers || !set_string(headers, "Content-Type", type)) {
         cJSON_Delete(step);
         return CF_E_NOMEM;
@@ -528,11 +523,10 @@ static cf_rc credential_cases(gc *g, const gc_op *v)
             snprintf(value, sizeof value, "%s%s", c->prefix ? c->prefix : "",
                      r == 2 ? GC_UNKNOWN_CREDENTIAL : "");
             cJSON *step = example_step(g, v);
-            cJSON *req = step ? cJSON_GetObjectItemCaseSensitive(step, "request") : NULL;
             const char *place = header ? "headers" : "query";
-            cJSON *to = cJSON_GetObjectItemCaseSensitive(req, place);
-            if (req && !to)
-                to = cJSON_AddObjectToObject(req, place);
+            cJSON *to = cJSON_GetObjectItemCaseSensitive(step, place);
+            if (step && !to)
+                to = cJSON_AddObjectToObject(step, place);
             cJSON *val = r == 0 ? cJSON_CreateNull() : cJSON_CreateString(value);
             if (!to || !val) {
                 cJSON_Delete(val);
