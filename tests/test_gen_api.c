@@ -284,6 +284,9 @@ Test(gen_api, connect_participant_operations_reach_live_resources, .timeout = 30
     cr_expect_str_eq(str_at(last(c)->path_params, "ViewToken"), "{view_token}");
     cr_expect_null(find(&g, "gen.StartAttachmentUpload.header.X-Amz-Bearer.minimal"),
                    "a credential header is no parameter to vary");
+    /* An empty body is {} to AWS: a negative only where a body member is required. */
+    cr_expect_null(find(&g, "gen.CreateParticipantConnection.Body.raw.empty"));
+    cr_expect_not_null(find(&g, "gen.StartAttachmentUpload.Body.raw.empty"));
     cf_gen_cases_cleanup(&g);
     cf_suite_free(s);
 }

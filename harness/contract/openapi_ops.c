@@ -457,7 +457,7 @@ static void link(oa_ctx *c, cf_api_operation *from, const char *name, const cJSO
     for (const cJSON *p = to && cJSON_IsObject(params) ? params->child : NULL; p; p = p->next) {
         const cf_api_param *target = link_param(to, p->string);
         const char *expr = cJSON_IsString(p) ? p->valuestring : "";
-        cf_api_resource_ref made = {NULL, CF_API_IN_BODY, NULL};
+        cf_api_resource_ref made = {.in = CF_API_IN_BODY};
         if (strncmp(expr, "$response.body#", 15) == 0) {
             made.where = oa_strdup(c, expr + 15);
         } else if (strncmp(expr, "$response.header.", 17) == 0) {
@@ -469,7 +469,8 @@ static void link(oa_ctx *c, cf_api_operation *from, const char *name, const cJSO
         char resource[CF_PATH_MAX];
         snprintf(resource, sizeof resource, "%s.%s.%s", from->id, name, target->name);
         made.resource = oa_strdup(c, resource);
-        cf_api_resource_ref used = {made.resource, target->in, target->name};
+        cf_api_resource_ref used = {
+            .resource = made.resource, .in = target->in, .where = target->name};
         if (!made.resource || !add_ref(c, &from->mock.produces, &from->mock.produce_count, made) ||
             !add_ref(c, &to->mock.consumes, &to->mock.consume_count, used)) {
             oa_problem(c, NULL, from->pointer, "out of memory");
