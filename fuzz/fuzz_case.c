@@ -120,11 +120,11 @@ static int model_url(cf_fuzz_case *c)
         c->m.ok = 0;
     while (len && w[len - 1] == '/')
         len--;
-    size_t n = len + strlen(c->spec->op.path) + 1;
+    size_t n = len + strlen(c->op->path) + 1;
     c->m.url = malloc(n);
     if (!c->m.url)
         return 0;
-    snprintf(c->m.url, n, "%.*s%s", (int)len, w, c->spec->op.path);
+    snprintf(c->m.url, n, "%.*s%s", (int)len, w, c->op->path);
     return 1;
 }
 
@@ -161,7 +161,7 @@ static int gen_headers(cf_fuzz_case *c, cf_fuzz_input *in, const cf_fuzz_values 
         }
         cJSON_AddItemToObject(c->headers, name, item);
     }
-    const cJSON *op_headers = c->spec->op.headers;
+    const cJSON *op_headers = c->op->send_headers;
     for (const cJSON *h = op_headers ? op_headers->child : NULL; ok && h; h = h->next) {
         int overridden = 0;
         for (const cJSON *s = c->headers->child; s; s = s->next)
@@ -202,7 +202,7 @@ static int gen_json_body(cf_fuzz_case *c, cf_fuzz_input *in, const cf_fuzz_value
 {
     char err[256];
     if (c->mode == CF_FUZZ_BODY_EXAMPLE) {
-        if (cf_template_expand_json(c->spec->op.example, ctx, &c->m.body, err, sizeof(err)) !=
+        if (cf_template_expand_json(c->op->bodies[0].example, ctx, &c->m.body, err, sizeof(err)) !=
             CF_OK)
             return 0;
     } else {
@@ -276,7 +276,8 @@ int cf_fuzz_case_build(cf_fuzz_case *c, const uint8_t *data, size_t size)
     cf_fuzz_input in = {data, size};
     unsigned first = cf_fuzz_next(&in);
     memset(c, 0, sizeof(*c));
-    c->spec = cf_fuzz_pick(first)->spec;
+    c->api = cf_fuzz_pick(first)->api;
+    c->op = &c->api->operations[0];
     c->mode = (int)(first >> 1) & 3;
     int own_url = (int)(first >> 3) & 1;
     cf_buf_init(&c->tmpl, CF_FUZZ_TEXT_MAX);
@@ -285,6 +286,8 @@ int cf_fuzz_case_build(cf_fuzz_case *c, const uint8_t *data, size_t size)
     c->m.ok = 1;
     cf_step step;
     memset(&step, 0, sizeof(step));
+    step.op = c->op;
+    step.role = CF_API_ROLE_NONE;
     char base[CF_FUZZ_TEXT_MAX + 64];
 
     /* Variables and one capture, as the runner binds them. */
@@ -310,8 +313,8 @@ int cf_fuzz_case_build(cf_fuzz_case *c, const uint8_t *data, size_t size)
         ignore(cf_buf_adds(&c->want, "https://"));
         cf_fuzz_gen_text(&in, &v, &c->tmpl, &c->want);
     } else {
-        ignore(cf_buf_adds(&c->tmpl, c->spec->server_url));
-        if (cf_template_expand(c->spec->server_url, &ctx, &c->want, c->err, sizeof(c->err)) !=
+        ignore(cf_buf_adds(&c->tmpl, c->api->servers[0].url));
+        if (cf_template_expand(c->api->servers[0].url, &ctx, &c->want, c->err, sizeof(c->err)) !=
             CF_OK)
             return 0;
     }
@@ -333,6 +336,6 @@ int cf_fuzz_case_build(cf_fuzz_case *c, const uint8_t *data, size_t size)
     } else if (!gen_json_body(c, &in, &v, &ctx, &step)) {
         return 0;
     }
-    c->rc = cf_request_build(c->spec, &step, base, &ctx, &c->q, c->err, sizeof(c->err));
+    c->rc = cf_request_build(c->api, &step, base, &ctx, &c->q, c->err, sizeof(c->err));
     return 1;
 }

@@ -37,8 +37,9 @@ typedef struct {
 enum { CF_FUZZ_BODY_EXAMPLE, CF_FUZZ_BODY_OWN, CF_FUZZ_BODY_RAW, CF_FUZZ_BODY_NONE };
 
 typedef struct {
-    const cf_spec *spec;
-    int mode; /* CF_FUZZ_BODY_* */
+    const cf_api *api;          /* the picked bundled spec's contract */
+    const cf_api_operation *op; /* its one operation */
+    int mode;                   /* CF_FUZZ_BODY_* */
     cf_bindings vars, caps;
     char *region, *bearer, *bearer_alt, *cap;
     cJSON *headers, *set, *remove, *body;

@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const cf_fuzz_spec *s = cf_fuzz_pick(data[0]);
     const cf_fuzz_step *ps = cf_fuzz_pick_step(s, data[0]);
     cf_response r;
-    (void)cf_fuzz_response_read(&r, s->spec, data + 1, size - 1);
+    (void)cf_fuzz_response_read(&r, s->api, data + 1, size - 1);
 
     cf_run_result run = {0};
     cf_case_result *res = cf_run_result_add_case(&run);

@@ -29,6 +29,7 @@
 /* One mock per bundled spec, started once without a socket. */
 typedef struct {
     const cf_spec *spec;
+    const cf_api *api; /* the spec's contract, what the runner judges answers by */
     const cf_bindings *vars;
     cf_mock *mock;
 } served;
@@ -51,12 +52,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     for (size_t i = 0; i < cf_fuzz_spec_count(); i++) {
         served *s = &servers[i];
         const cf_fuzz_spec *b = cf_fuzz_pick((unsigned)i);
-        s->spec = b->spec;
+        s->spec = b->suite->v1;
+        s->api = b->api;
         s->vars = cf_secrets_vars(&b->secrets);
         char err[512] = "";
         cf_mock_opts o;
         cf_mock_opts_init(&o);
-        o.spec = b->spec;
+        o.spec = b->suite->v1;
         o.secrets = &b->secrets;
         o.no_listen = 1;
         o.seed = 1;
@@ -135,7 +137,7 @@ static void check_answer(const served *s, const cf_mock_answer *a)
             die("out of memory", NULL);
     if (cf_response_body_bytes(&r, a->body, a->body_len) != CF_OK)
         die("an answer body past CF_MAX_RESPONSE_BODY", NULL);
-    cf_response_finish(&r, spec);
+    cf_response_finish(&r, s->api);
     if (!r.json)
         die("an answer body that is not JSON", a->body);
     const char *ct = cf_headers_get(&r.headers, "content-type");

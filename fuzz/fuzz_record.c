@@ -98,8 +98,8 @@ static void request_records(const uint8_t *data, size_t size)
         goto out; /* a refused case has no record; fuzz_request_serializer judges refusals */
     if (cf_secrets_init(&secrets, &c.vars) != CF_OK)
         goto out;
-    record = cf_fuzz_record_request(c.spec, &c.q, &secrets);
-    curl = cf_fuzz_record_curl(c.spec, &c.q, &secrets);
+    record = cf_fuzz_record_request(c.api, &c.q, &secrets);
+    curl = cf_fuzz_record_curl(c.api, &c.q, &secrets);
     if (!record || !curl)
         cf_fuzz_fail(TARGET, "no record for a request this small", NULL);
     if (show)
@@ -119,7 +119,7 @@ static void response_record(const uint8_t *data, size_t size)
         return;
     const cf_fuzz_spec *s = cf_fuzz_pick(data[0]);
     cf_response r;
-    (void)cf_fuzz_response_read(&r, s->spec, data + 1, size - 1);
+    (void)cf_fuzz_response_read(&r, s->api, data + 1, size - 1);
     /* NULL is for allocation failure only: any response within the bounds has a record. */
     char *record = cf_fuzz_record_response(&r, &s->secrets);
     if (!record)

@@ -58,8 +58,8 @@ static void check_request(const cf_fuzz_case *c)
 {
     const cf_fuzz_model *m = &c->m;
     const cf_request *q = &c->q;
-    if (!q->method || strcmp(q->method, c->spec->op.method) != 0)
-        mismatch("the method", q->method, c->spec->op.method);
+    if (!q->method || strcmp(q->method, c->op->method) != 0)
+        mismatch("the method", q->method, c->op->method);
     if (!q->url || strcmp(q->url, m->url) != 0)
         mismatch("the URL", q->url, m->url);
     for (size_t i = 0; i < q->headers.count; i++) {

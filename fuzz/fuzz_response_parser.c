@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     cf_response r;
-    cf_rc rc = cf_fuzz_response_read(&r, cf_fuzz_pick(data[0])->spec, data + 1, size - 1);
+    cf_rc rc = cf_fuzz_response_read(&r, cf_fuzz_pick(data[0])->api, data + 1, size - 1);
     check_parsed(&r, rc);
     cf_response_cleanup(&r);
     return 0;

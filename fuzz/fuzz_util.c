@@ -197,14 +197,14 @@ int cf_fuzz_secrets_find(const cf_secrets *s, const char *text)
     return text && cf_secrets_finds(s, text, strlen(text));
 }
 
-char *cf_fuzz_record_request(const cf_spec *spec, const cf_request *q, const cf_secrets *s)
+char *cf_fuzz_record_request(const cf_api *api, const cf_request *q, const cf_secrets *s)
 {
-    return cf_record_request(spec, q, s);
+    return cf_record_request(api, q, s);
 }
 
-char *cf_fuzz_record_curl(const cf_spec *spec, const cf_request *q, const cf_secrets *s)
+char *cf_fuzz_record_curl(const cf_api *api, const cf_request *q, const cf_secrets *s)
 {
-    return cf_record_curl(spec, q, s);
+    return cf_record_curl(api, q, s);
 }
 
 char *cf_fuzz_record_response(const cf_response *r, const cf_secrets *s)
@@ -212,7 +212,7 @@ char *cf_fuzz_record_response(const cf_response *r, const cf_secrets *s)
     return cf_record_response(r, s);
 }
 
-cf_rc cf_fuzz_response_read(cf_response *r, const cf_spec *spec, const uint8_t *bytes, size_t len)
+cf_rc cf_fuzz_response_read(cf_response *r, const cf_api *api, const uint8_t *bytes, size_t len)
 {
     cf_response_init(r, CF_MAX_RESPONSE_BODY); /* the CLI's default --max-body */
     cf_rc rc = cf_response_parse_raw(r, (const char *)bytes, len);
@@ -222,7 +222,7 @@ cf_rc cf_fuzz_response_read(cf_response *r, const cf_spec *spec, const uint8_t *
         snprintf(r->transport_error, sizeof(r->transport_error), "no HTTP response: %s",
                  cf_strerror(rc));
     }
-    cf_response_finish(r, spec);
+    cf_response_finish(r, api);
     return rc;
 }
 
@@ -231,8 +231,8 @@ cf_rc cf_fuzz_checks_run(const cf_fuzz_spec *s, const cf_fuzz_step *ps, const cf
 {
     cf_tmpl_ctx ctx = {cf_secrets_vars(&s->secrets), ps->captures, cf_fuzz_token, NULL};
     /* A fixed clock (2026-01-01) keeps verdicts on timestamps reproducible. */
-    cf_check_input in = {s->spec,     ps->step, &ps->request, r,
-                         &s->secrets, &ctx,     "fuzz",       1767225600000LL};
+    cf_check_input in = {s->api,      ps->step->op, ps->step, &ps->request,   r,
+                         &s->secrets, &ctx,         "fuzz",   1767225600000LL};
     return cf_checks_run(&in, out);
 }
 
@@ -252,15 +252,15 @@ cf_rc cf_fuzz_token(void *user, const char *name, const char *arg, cf_buf *out)
 static void prepare_steps(const char *target, cf_fuzz_spec *p)
 {
     size_t total = 0;
-    for (size_t c = 0; c < p->spec->case_count; c++)
-        total += p->spec->cases[c].step_count;
+    for (size_t c = 0; c < p->suite->case_count; c++)
+        total += p->suite->cases[c].step_count;
     p->steps = calloc(total ? total : 1, sizeof(*p->steps));
-    p->captures = calloc(p->spec->case_count ? p->spec->case_count : 1, sizeof(*p->captures));
+    p->captures = calloc(p->suite->case_count ? p->suite->case_count : 1, sizeof(*p->captures));
     if (!p->steps || !p->captures)
         cf_fuzz_fail(target, p->name, "out of memory");
     char base[256], err[512];
-    for (size_t c = 0; c < p->spec->case_count; c++) {
-        const cf_case *cs = &p->spec->cases[c];
+    for (size_t c = 0; c < p->suite->case_count; c++) {
+        const cf_case *cs = &p->suite->cases[c];
         for (size_t s = 0; s < cs->step_count; s++)
             for (const cJSON *cap = cs->steps[s].capture ? cs->steps[s].capture->child : NULL; cap;
                  cap = cap->next)
@@ -270,13 +270,13 @@ static void prepare_steps(const char *target, cf_fuzz_spec *p)
         cf_tmpl_ctx ctx = {cf_secrets_vars(&p->secrets), &p->captures[c], cf_fuzz_token, NULL};
         cf_buf url;
         cf_buf_init(&url, sizeof(base));
-        if (cf_template_expand(p->spec->server_url, &ctx, &url, err, sizeof(err)) != CF_OK)
+        if (cf_template_expand(p->api->servers[0].url, &ctx, &url, err, sizeof(err)) != CF_OK)
             cf_fuzz_fail(target, p->name, err);
         snprintf(base, sizeof(base), "%s", cf_buf_str(&url));
         cf_buf_free(&url);
         for (size_t s = 0; s < cs->step_count; s++) {
             cf_fuzz_step *ps = &p->steps[p->step_count];
-            if (cf_request_build(p->spec, &cs->steps[s], base, &ctx, &ps->request, err,
+            if (cf_request_build(p->api, &cs->steps[s], base, &ctx, &ps->request, err,
                                  sizeof(err)) != CF_OK)
                 continue; /* e.g. a raw body that is meant not to build; not a response test */
             ps->step = &cs->steps[s];
@@ -295,17 +295,18 @@ void cf_fuzz_load(const char *target, unsigned what)
         p->name = cf_fuzz_specs[i].name;
         cf_diags d;
         cf_diags_init(&d);
-        if (cf_spec_load_mem(p->name, cf_fuzz_specs[i].bytes, cf_fuzz_specs[i].len, &p->spec, &d) !=
-            CF_OK) {
+        if (cf_suite_load_v1_mem(p->name, cf_fuzz_specs[i].bytes, cf_fuzz_specs[i].len, &p->suite,
+                                 &d) != CF_OK) {
             for (size_t k = 0; k < d.count && k < 5; k++)
                 fprintf(stderr, "%s:%s: %s\n", p->name, d.items[k].path, d.items[k].message);
             cf_fuzz_fail(target, p->name, "the bundled spec does not load");
         }
         cf_diags_cleanup(&d);
+        p->api = p->suite->api;
         if (!(what & (CF_FUZZ_VARS | CF_FUZZ_STEPS)))
             continue;
         char err[512] = "";
-        if (cf_vars_resolve(p->spec, NULL, &p->secrets, err, sizeof(err)) != CF_OK)
+        if (cf_vars_resolve_api(p->api, NULL, &p->secrets, err, sizeof(err)) != CF_OK)
             cf_fuzz_fail(target, p->name, err);
         if (what & CF_FUZZ_STEPS)
             prepare_steps(target, p);

@@ -21,7 +21,8 @@
 #include "base/buf.h"
 #include "base/json.h"
 #include "check/result.h"
-#include "contract/spec.h"
+#include "contract/api.h"
+#include "suite/suite.h"
 #include "contract/template.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -75,8 +76,8 @@ int cf_fuzz_gen_tree(cf_fuzz_input *in, const cf_fuzz_values *v, int depth, cJSO
 /* Whether `text` still holds a secret value, or a prefix that redaction would mask. */
 int cf_fuzz_secrets_find(const cf_secrets *s, const char *text);
 /* The records a report prints (check/record.h), masked by `s`; NULL when out of memory. */
-char *cf_fuzz_record_request(const cf_spec *spec, const cf_request *q, const cf_secrets *s);
-char *cf_fuzz_record_curl(const cf_spec *spec, const cf_request *q, const cf_secrets *s);
+char *cf_fuzz_record_request(const cf_api *api, const cf_request *q, const cf_secrets *s);
+char *cf_fuzz_record_curl(const cf_api *api, const cf_request *q, const cf_secrets *s);
 char *cf_fuzz_record_response(const cf_response *r, const cf_secrets *s);
 
 /* ---- the bundled specs ------------------------------------------------------------------- */
@@ -89,8 +90,9 @@ typedef struct {
 } cf_fuzz_step;
 
 typedef struct {
-    const char *name; /* file name of the bundled spec */
-    cf_spec *spec;
+    const char *name;      /* file name of the bundled spec */
+    cf_suite *suite;       /* the spec as every FILE is loaded (cf_suite_load_v1_mem) */
+    const cf_api *api;     /* suite->api: the contract the runner reads */
     cf_secrets secrets;    /* CF_FUZZ_VARS: the spec's variables at their defaults, masked */
     cf_bindings *captures; /* CF_FUZZ_STEPS: one per case */
     cf_fuzz_step *steps;   /* CF_FUZZ_STEPS: every case step whose request builds */
@@ -116,7 +118,7 @@ cf_rc cf_fuzz_token(void *user, const char *name, const char *arg, cf_buf *out);
 /* Reads raw response bytes as the runner does: cf_response_parse_raw, then, when nothing usable
  * came, a transport failure instead; then cf_response_finish (JSON, envelope). Returns what the
  * parser returned. `r` is the caller's to cf_response_cleanup() whatever the result. */
-cf_rc cf_fuzz_response_read(cf_response *r, const cf_spec *spec, const uint8_t *bytes, size_t len);
+cf_rc cf_fuzz_response_read(cf_response *r, const cf_api *api, const uint8_t *bytes, size_t len);
 
 /* Runs every check on `r` as the runner judges step `ps` of spec `s` (check/checks.h). */
 CF_WUR cf_rc cf_fuzz_checks_run(const cf_fuzz_spec *s, const cf_fuzz_step *ps, const cf_response *r,

@@ -7,20 +7,21 @@
 #include "check/checks.h"
 #include "base/timefmt.h"
 #include "contract/vars.h"
+#include "suite/suite.h"
 
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant/"
 
-static cf_spec *spec;
+static cf_suite *suite;
 static cf_secrets redactor;
 
 static void load(const char *file)
 {
     cf_diags d;
     cf_diags_init(&d);
-    cr_assert_eq(cf_spec_load_file(file, &spec, &d), CF_OK);
+    cr_assert_eq(cf_suite_load_file(file, &suite, &d), CF_OK);
     cf_diags_cleanup(&d);
     char err[256];
-    cr_assert_eq(cf_vars_resolve(spec, NULL, &redactor, err, sizeof(err)), CF_OK);
+    cr_assert_eq(cf_vars_resolve_api(suite->api, NULL, &redactor, err, sizeof(err)), CF_OK);
 }
 
 static void envelope(void)
@@ -31,14 +32,14 @@ static void envelope(void)
 static void teardown(void)
 {
     cf_secrets_cleanup(&redactor);
-    cf_spec_free(spec);
+    cf_suite_free(suite);
 }
 
 static const cf_case *find(const char *id)
 {
-    for (size_t i = 0; i < spec->case_count; i++)
-        if (strcmp(spec->cases[i].id, id) == 0)
-            return &spec->cases[i];
+    for (size_t i = 0; i < suite->case_count; i++)
+        if (strcmp(suite->cases[i].id, id) == 0)
+            return &suite->cases[i];
     cr_assert_fail("no case %s", id);
     return NULL;
 }
@@ -69,9 +70,9 @@ static void judge(const char *id, size_t step, const char *raw, const char *capt
     cf_response r;
     cf_response_init(&r, 1u << 20);
     cr_assert_eq(cf_response_parse_raw(&r, raw, strlen(raw)), CF_OK);
-    cf_response_finish(&r, spec);
+    cf_response_finish(&r, suite->api);
     cf_tmpl_ctx ctx = {cf_secrets_vars(&redactor), &caps, NULL, NULL};
-    cf_check_input in = {spec, st, &q, &r, &redactor, &ctx, "step", cf_time_now_ms()};
+    cf_check_input in = {suite->api, st->op, st, &q, &r, &redactor, &ctx, "step", cf_time_now_ms()};
     cr_assert_eq(cf_checks_run(&in, out), CF_OK);
     cf_response_cleanup(&r);
     cf_request_cleanup(&q);

@@ -47,6 +47,8 @@ Test(cli_lint_aws, another_protocol_exits_two_naming_file_pointer_and_protocol, 
     unlink(path);
 }
 
+/* The models the overlay names are not run on their own, and without a word: the overlay
+ * stands for them (and has no cases of its own until generation adds some). */
 Test(cli_lint_aws, run_on_the_folder_skips_models_and_runs_the_v1_specs, .timeout = 120)
 {
     char dir[] = "/tmp/conform-run-aws-XXXXXX";
@@ -55,8 +57,8 @@ Test(cli_lint_aws, run_on_the_folder_skips_models_and_runs_the_v1_specs, .timeou
     cf_child p;
     cf_child_run(&p, NULL, NULL, args);
     cr_expect_eq(p.status, 0, "stdout %s\nstderr %s", cf_buf_str(&p.out), cf_buf_str(&p.err));
-    cr_expect(strstr(cf_buf_str(&p.err), "skipping " DIR "/connectparticipant.overlay.json"), "%s",
-              cf_buf_str(&p.err));
+    cr_expect_null(strstr(cf_buf_str(&p.err), "skipping"), "%s", cf_buf_str(&p.err));
+    cr_expect(strstr(cf_buf_str(&p.out), "2 passed"), "%s", cf_buf_str(&p.out));
     cf_child_cleanup(&p);
     cf_test_remove_tree(dir);
 }

@@ -30,9 +30,15 @@ static const char error_schema[] =
     "{\"type\":\"object\",\"required\":[\"code\"],\"properties\":{\"code\":{\"type\":\"string\"},"
     "\"retry\":{\"type\":\"boolean\"}}}";
 
+/* One operation by hand: 201 with the success schema, `default` with the error schema. */
 typedef struct {
-    cf_spec spec;
-    cf_error_code codes[3];
+    cf_api api;
+    cf_api_operation op;
+    cf_api_response responses[2];
+    cf_api_media media[2];
+    cf_api_error codes[3];
+    cf_suite suite; /* what a run's coverage is prepared from: the api and one case */
+    cf_case one;
     cJSON *ok, *bad;
 } contract;
 
@@ -42,16 +48,29 @@ static void contract_init(contract *k)
     k->ok = cJSON_Parse(success_schema);
     k->bad = cJSON_Parse(error_schema);
     cr_assert(k->ok && k->bad);
-    k->codes[0] = (cf_error_code){"Invalid", 400};
-    k->codes[1] = (cf_error_code){"Missing", 400};
-    k->codes[2] = (cf_error_code){"Busy", 429};
-    k->spec.file = "by-hand.json";
-    k->spec.op.name = "Create";
-    k->spec.resp.success_status = 201;
-    k->spec.resp.success_schema = k->ok;
-    k->spec.resp.error_schema = k->bad;
-    k->spec.errors.codes = k->codes;
-    k->spec.errors.count = 3;
+    k->codes[0] = (cf_api_error){"Invalid", 400, CF_API_ROLE_VALIDATION, {NULL, NULL}, 0};
+    k->codes[1] = (cf_api_error){"Missing", 400, CF_API_ROLE_VALIDATION, {NULL, NULL}, 0};
+    k->codes[2] = (cf_api_error){"Busy", 429, CF_API_ROLE_THROTTLE, {NULL, NULL}, 0};
+    k->media[0] = (cf_api_media){"application/json", {k->ok, NULL}, NULL, NULL};
+    k->media[1] = (cf_api_media){"application/json", {k->bad, NULL}, NULL, NULL};
+    k->responses[0] = (cf_api_response){CF_API_STATUS_EXACT, 201, NULL, &k->media[0], 1, NULL, 0,
+                                        CF_API_ROLE_NONE,    NULL};
+    k->responses[1] = (cf_api_response){CF_API_STATUS_DEFAULT, 0,   NULL, &k->media[1], 1, NULL, 0,
+                                        CF_API_ROLE_NONE,      NULL};
+    k->op.id = "Create";
+    k->op.method = "POST";
+    k->op.path = "/things";
+    k->op.responses = k->responses;
+    k->op.response_count = 2;
+    k->api.file = "by-hand.json";
+    k->api.operations = &k->op;
+    k->api.operation_count = 1;
+    k->api.errors = k->codes;
+    k->api.error_count = 3;
+    k->suite.file = "by-hand.json";
+    k->suite.api = &k->api;
+    k->suite.cases = &k->one;
+    k->suite.case_count = 1;
 }
 
 static void contract_cleanup(contract *k)
@@ -77,7 +96,7 @@ Test(coverage, items_are_statuses_codes_enum_members_branches_and_optional_membe
     contract_init(&k);
     cf_buf b;
     cf_buf_init(&b, CF_COVERAGE_MAX);
-    cr_assert_eq(cf_coverage_items(&k.spec, &b), CF_OK);
+    cr_assert_eq(cf_coverage_items(&k.api, &k.op, &b), CF_OK);
     cr_expect_str_eq(cf_buf_str(&b), all_items);
     cf_buf_free(&b);
     contract_cleanup(&k);
@@ -95,7 +114,7 @@ static char *observe(const contract *k, long status, cf_envelope env, const char
     resp.json = body ? cJSON_Parse(body) : NULL;
     cf_buf b;
     cf_buf_init(&b, CF_COVERAGE_MAX);
-    cr_assert_eq(cf_coverage_observe(&k->spec, &resp, &b), CF_OK);
+    cr_assert_eq(cf_coverage_observe(&k->api, &k->op, &resp, &b), CF_OK);
     cJSON_Delete(resp.json);
     char *s = cf_buf_take(&b);
     return s ? s : cf_test_dup("");
@@ -142,7 +161,7 @@ Test(coverage, figures_per_operation_count_each_item_once_across_cases, .timeout
     cf_test_add_case(&r, "other.json", "T", "elsewhere", NULL, 1, 1, 1.0);
     cf_test_add_exchange(&r.cases[3], "s", "q", "a", "c", 201, 1.0)->covered =
         cf_test_dup("status 400\n");
-    const cf_spec *specs[] = {&k.spec};
+    const cf_suite *specs[] = {&k.suite};
     cr_assert_eq(cf_coverage_compute(specs, 1, &r), CF_OK);
     cr_assert_eq(r.coverage_count, 1);
     size_t hit = 0, total = 0;
@@ -173,12 +192,12 @@ Test(coverage, refs_and_allof_are_followed_and_a_recursive_schema_listed_once, .
                        "\"allOf\":[{\"$ref\":\"#/$defs/node\"},{\"properties\":{\"note\":"
                        "{\"oneOf\":[{\"$ref\":\"#/$defs/node\"},{\"type\":\"string\"}]}}}]}");
     cr_assert_not_null(k.ok);
-    k.spec.resp.success_schema = k.ok;
-    k.spec.errors.count = 0;
-    k.spec.resp.error_schema = NULL;
+    k.media[0].schema.json = k.ok;
+    k.api.error_count = 0;
+    k.media[1].schema.json = NULL;
     cf_buf b;
     cf_buf_init(&b, CF_COVERAGE_MAX);
-    cr_assert_eq(cf_coverage_items(&k.spec, &b), CF_OK);
+    cr_assert_eq(cf_coverage_items(&k.api, &k.op, &b), CF_OK);
     cr_expect_str_eq(cf_buf_str(&b), "status 201\nsuccess #/kind present\nsuccess #/kind absent\n"
                                      "success #/kind = \"leaf\"\nsuccess #/kind = \"tree\"\n"
                                      "success #/kids present\nsuccess #/kids absent\n"

@@ -12,7 +12,7 @@
 #include "run_fixture.h"
 #include "check/result.h"
 #include "run/runner.h"
-#include "contract/spec.h"
+#include "suite/suite.h"
 
 /* ---- a conforming server passes ----------------------------------------------------------- */
 

@@ -8,22 +8,24 @@
 
 #include "base/secrets.h"
 #include "check/record.h"
-#include "contract/spec.h"
+#include "suite/suite.h"
 
 #define AWS_SPEC CONFORM_SOURCE_DIR "/specs/connect-participant/start-attachment-upload.aws.json"
 #define SECRET "record-secret-token-1234567890"
 #define SECRET_ALT "record-other-secret-0987654321"
 
-static cf_spec *spec;
-static cf_secrets red; /* the secrets: both bearers (secret), a region (not secret) */
+static cf_suite *suite;
+static const cf_api *spec; /* suite->api */
+static cf_secrets red;     /* the secrets: both bearers (secret), a region (not secret) */
 
 static void setup(void)
 {
     cf_diags d;
     cf_diags_init(&d);
-    cr_assert_eq(cf_spec_load_file(AWS_SPEC, &spec, &d), CF_OK);
+    cr_assert_eq(cf_suite_load_file(AWS_SPEC, &suite, &d), CF_OK);
+    spec = suite->api;
     cf_diags_cleanup(&d);
-    cr_assert_str_eq(spec->op.auth_header, "X-Amz-Bearer");
+    cr_assert_str_eq(spec->credentials[0].name, "X-Amz-Bearer");
     cr_assert_eq(cf_secrets_set(&red, "bearer", SECRET, 1), CF_OK);
     cr_assert_eq(cf_secrets_set(&red, "bearer_alt", SECRET_ALT, 1), CF_OK);
     cr_assert_eq(cf_secrets_set(&red, "region", "us-east-1", 0), CF_OK);
@@ -32,7 +34,7 @@ static void setup(void)
 static void teardown(void)
 {
     cf_secrets_cleanup(&red);
-    cf_spec_free(spec);
+    cf_suite_free(suite);
 }
 
 static char *dup_or_die(const char *s)

@@ -710,3 +710,31 @@ Test(report, clean_repairs_utf8_and_escapes_per_flag, .timeout = 10)
     cr_expect_eq(b.len, 0);
     cf_buf_free(&b);
 }
+
+/* A scenario that stopped at its first failed step: every report says which steps were not
+ * run and names the operation of each exchange. */
+Test(report, a_stopped_scenario_lists_its_steps_not_run_and_each_exchange_names_its_operation,
+     .timeout = 10)
+{
+    cf_run_result r = {0};
+    cf_case_result *c = cf_test_add_case(&r, "suite.json", "T", "create-get", NULL, 1, 0, 2.0);
+    cf_test_add_check(c, "expect.outcome", 0, "create", "a success answer", "HTTP 500");
+    cf_test_add_exchange(c, "create", "POST /posts", "HTTP 500", "curl x", 500, 2.0)->operation =
+        cf_test_dup("createPost");
+    c->not_run = cf_test_dup("step `get` (getPost) not run: step `create` failed");
+    char *console = cf_test_console(&r, 0, 0);
+    cr_expect_not_null(strstr(console, "  exchange [create] createPost: HTTP 500"), "%s", console);
+    cr_expect_not_null(strstr(console, "  skipped: step `get` (getPost) not run"), "%s", console);
+    char *json = cf_test_render(cf_report_json, &r);
+    cr_expect_not_null(
+        strstr(json, "\"not_run\":\"step `get` (getPost) not run: step `create` failed\""), "%s",
+        json);
+    cr_expect_not_null(strstr(json, "\"operation\":\"createPost\""), "%s", json);
+    char *junit = cf_test_render(cf_report_junit, &r);
+    cr_expect_not_null(strstr(junit, "exchange create (createPost)"), "%s", junit);
+    cr_expect_not_null(strstr(junit, "skipped: step `get` (getPost)"), "%s", junit);
+    free(console);
+    free(json);
+    free(junit);
+    cf_run_result_cleanup(&r);
+}

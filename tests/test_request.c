@@ -5,28 +5,29 @@
 
 #include "http/request.h"
 #include "contract/vars.h"
+#include "suite/suite.h"
 
 #define AWS_SPEC CONFORM_SOURCE_DIR "/specs/connect-participant/start-attachment-upload.aws.json"
 
-static cf_spec *spec;
+static cf_suite *suite;
 static cf_secrets vars;
 
 static void setup(void)
 {
     cf_diags d;
     cf_diags_init(&d);
-    cr_assert_eq(cf_spec_load_file(AWS_SPEC, &spec, &d), CF_OK);
+    cr_assert_eq(cf_suite_load_file(AWS_SPEC, &suite, &d), CF_OK);
     cf_diags_cleanup(&d);
     char err[256];
     const char *over[] = {"bearer=caller-a-token"};
     cf_vars_sources src = {over, 1, NULL, 0};
-    cr_assert_eq(cf_vars_resolve(spec, &src, &vars, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_vars_resolve_api(suite->api, &src, &vars, err, sizeof(err)), CF_OK, "%s", err);
 }
 
 static void teardown(void)
 {
     cf_secrets_cleanup(&vars);
-    cf_spec_free(spec);
+    cf_suite_free(suite);
 }
 
 static cJSON *parse(const char *json)
@@ -51,6 +52,8 @@ static cf_rc build(const char *request_json, cf_request *out, char *err, size_t 
     cf_step step;
     memset(&step, 0, sizeof(step));
     step.parallel = 1;
+    step.op = &suite->api->operations[0];
+    step.role = CF_API_ROLE_NONE;
     step.headers = cJSON_GetObjectItemCaseSensitive(*keep, "headers");
     step.set = cJSON_GetObjectItemCaseSensitive(*keep, "set");
     step.remove = cJSON_GetObjectItemCaseSensitive(*keep, "remove");
@@ -59,7 +62,7 @@ static cf_rc build(const char *request_json, cf_request *out, char *err, size_t 
     step.raw_body = raw ? raw->valuestring : NULL;
     step.no_body = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(*keep, "no_body"));
     cf_tmpl_ctx ctx = {cf_secrets_vars(&vars), NULL, token_gen, NULL};
-    return cf_request_build(spec, &step, "http://127.0.0.1:1/", &ctx, out, err, errlen);
+    return cf_request_build(suite->api, &step, "http://127.0.0.1:1/", &ctx, out, err, errlen);
 }
 
 TestSuite(request, .init = setup, .fini = teardown, .timeout = 10);
@@ -161,7 +164,7 @@ Test(request, variable_values_with_crlf_cannot_reach_a_header, .timeout = 10)
     char err[256];
     const char *over[] = {"bearer=a\r\nX-Evil: 1"};
     cf_vars_sources src = {over, 1, NULL, 0};
-    cr_expect_eq(cf_vars_resolve(spec, &src, &bad, err, sizeof(err)), CF_E_USAGE);
+    cr_expect_eq(cf_vars_resolve_api(suite->api, &src, &bad, err, sizeof(err)), CF_E_USAGE);
     cr_expect(strstr(err, "CR/LF") != NULL, "%s", err);
     cr_expect(strstr(err, "X-Evil") == NULL, "the value must not be echoed: %s", err);
     cf_secrets_cleanup(&bad);

@@ -416,7 +416,7 @@ Test(response, nesting_is_bounded, .timeout = 10)
 
 /* ---- envelopes ---- */
 
-static cf_response respond(const cf_spec *spec, const char *raw)
+static cf_response respond(const cf_api *spec, const char *raw)
 {
     cf_response r;
     cf_response_init(&r, 0);
@@ -425,25 +425,31 @@ static cf_response respond(const cf_spec *spec, const char *raw)
     return r;
 }
 
-static cf_spec flag_spec(void)
+/* An envelope with one locator for the code and one for the message. */
+static cf_api envelope_api(cf_api_classify classify, const char *flag, cf_api_locator code,
+                           cf_api_locator message)
 {
-    cf_spec s;
+    cf_api s;
     memset(&s, 0, sizeof(s));
-    s.resp.classify = CF_CLASSIFY_FLAG;
-    s.resp.flag = "/success";
-    s.resp.code.pointer = "/error/code";
-    s.resp.message.pointer = "/error/message";
+    s.envelope.classify = classify;
+    s.envelope.flag = flag;
+    s.envelope.code.at[0] = code;
+    s.envelope.code.count = 1;
+    s.envelope.message.at[0] = message;
+    s.envelope.message.count = 1;
     return s;
 }
 
-static cf_spec status_spec(void)
+static cf_api flag_spec(void)
 {
-    cf_spec s;
-    memset(&s, 0, sizeof(s));
-    s.resp.classify = CF_CLASSIFY_STATUS;
-    s.resp.code.header = "x-amzn-ErrorType";
-    s.resp.message.pointer = "/Message";
-    return s;
+    return envelope_api(CF_API_CLASSIFY_FLAG, "/success", (cf_api_locator){"/error/code", NULL},
+                        (cf_api_locator){"/error/message", NULL});
+}
+
+static cf_api status_spec(void)
+{
+    return envelope_api(CF_API_CLASSIFY_STATUS, NULL, (cf_api_locator){NULL, "x-amzn-ErrorType"},
+                        (cf_api_locator){"/Message", NULL});
 }
 
 typedef struct {
@@ -453,7 +459,7 @@ typedef struct {
     const char *message;
 } envelope_case;
 
-static void check_envelopes(const cf_spec *spec, const envelope_case *cases, size_t n)
+static void check_envelopes(const cf_api *spec, const envelope_case *cases, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         cf_response r = respond(spec, cases[i].raw);
@@ -494,7 +500,7 @@ Test(response, flag_envelope_follows_the_boolean, .timeout = 10)
         {"HTTP/1.1 403 Forbidden\r\n\r\n{\"error\":{\"code\":\"ACCESS_DENIED\"}}",
          CF_ENVELOPE_NEITHER, "ACCESS_DENIED", NULL},
     };
-    cf_spec spec = flag_spec();
+    cf_api spec = flag_spec();
     check_envelopes(&spec, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
@@ -516,7 +522,7 @@ Test(response, status_envelope_follows_the_status_code, .timeout = 10)
         {"HTTP/1.1 429 Too Many\r\n\r\n{\"Message\":42}", CF_ENVELOPE_ERROR, NULL, NULL},
         {"garbage", CF_ENVELOPE_NEITHER, NULL, NULL},
     };
-    cf_spec spec = status_spec();
+    cf_api spec = status_spec();
     check_envelopes(&spec, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
@@ -535,14 +541,10 @@ Test(response, status_envelope_with_codes_in_the_body, .timeout = 10)
         {"HTTP/1.1 400 Bad\r\nX-Msg: h\r\n\r\n{\"code\":\"C\",\"msg\":\"m\"}", CF_ENVELOPE_ERROR,
          "C", "h"},
     };
-    cf_spec spec;
-    memset(&spec, 0, sizeof(spec));
-    spec.resp.classify = CF_CLASSIFY_STATUS;
-    spec.resp.code.pointer = "/code";
-    spec.resp.message.pointer = "/msg";
+    cf_api spec = envelope_api(CF_API_CLASSIFY_STATUS, NULL, (cf_api_locator){"/code", NULL},
+                               (cf_api_locator){"/msg", NULL});
     check_envelopes(&spec, in_body, sizeof(in_body) / sizeof(in_body[0]));
-    spec.resp.message.pointer = NULL;
-    spec.resp.message.header = "x-msg";
+    spec.envelope.message.at[0] = (cf_api_locator){NULL, "x-msg"};
     check_envelopes(&spec, in_header, sizeof(in_header) / sizeof(in_header[0]));
 }
 
@@ -564,7 +566,7 @@ Test(response, header_codes_are_sanitized_like_aws_sdks, .timeout = 10)
         {"ns#", ""},
         {":only-suffix", ""},
     };
-    cf_spec spec = status_spec();
+    cf_api spec = status_spec();
     char raw[256];
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         snprintf(raw, sizeof(raw), "HTTP/1.1 400 Bad\r\nx-amzn-errortype: %s\r\n\r\n{}",
@@ -584,5 +586,57 @@ Test(response, finish_without_a_spec_only_parses, .timeout = 10)
     cr_assert_not_null(r.json);
     cr_assert_eq(r.envelope, CF_ENVELOPE_NEITHER);
     cr_assert_null(r.error_code);
+    cf_response_cleanup(&r);
+}
+
+Test(response, locator_lists_take_the_first_present_and_trim_aws_body_codes, .timeout = 10)
+{
+    /* AWS restJson1: the header first, then the body's __type, then code; AWS trimming. */
+    static const envelope_case cases[] = {
+        {"HTTP/1.1 400 Bad\r\nx-amzn-ErrorType: ValidationException:http://x\r\n\r\n"
+         "{\"__type\":\"ns#Other\",\"message\":\"m\"}",
+         CF_ENVELOPE_ERROR, "ValidationException", "m"},
+        {"HTTP/1.1 400 Bad\r\n\r\n{\"__type\":\"com.amazon#ThrottlingException\","
+         "\"Message\":\"M\"}",
+         CF_ENVELOPE_ERROR, "ThrottlingException", "M"},
+        {"HTTP/1.1 404 Not Found\r\n\r\n{\"code\":\"NotFound\"}", CF_ENVELOPE_ERROR, "NotFound",
+         NULL},
+        /* a 404 with a body of {}: an error without code or message, never a crash */
+        {"HTTP/1.1 404 Not Found\r\n\r\n{}", CF_ENVELOPE_ERROR, NULL, NULL},
+    };
+    cf_api api;
+    memset(&api, 0, sizeof(api));
+    api.envelope.classify = CF_API_CLASSIFY_STATUS;
+    api.envelope.code =
+        (cf_api_locators){{{NULL, "x-amzn-ErrorType"}, {"/__type", NULL}, {"/code", NULL}}, 3};
+    api.envelope.message = (cf_api_locators){{{"/message", NULL}, {"/Message", NULL}}, 2};
+    api.envelope.trim_aws_code = 1;
+    check_envelopes(&api, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+Test(response, a_2xx_without_json_is_a_success_when_the_contract_documents_no_body, .timeout = 10)
+{
+    cf_api_media json = {"application/json", {NULL, NULL}, NULL, NULL};
+    cf_api_response responses[] = {
+        {CF_API_STATUS_EXACT, 201, NULL, NULL, 0, NULL, 0, CF_API_ROLE_NONE, NULL},
+        {CF_API_STATUS_EXACT, 200, NULL, &json, 1, NULL, 0, CF_API_ROLE_NONE, NULL},
+    };
+    cf_api_operation op;
+    memset(&op, 0, sizeof(op));
+    op.id = "CreatePost";
+    op.responses = responses;
+    op.response_count = 2;
+    cf_api api = status_spec();
+    cf_response r;
+    cf_response_init(&r, 0);
+    (void)parse_exact(&r, "HTTP/1.1 201 Created\r\n\r\n", 24);
+    cf_response_finish_op(&r, &api, &op);
+    cr_assert_eq(r.envelope, CF_ENVELOPE_SUCCESS);
+    cf_response_cleanup(&r);
+    /* 200 documents JSON: an empty 200 is still neither success nor error */
+    cf_response_init(&r, 0);
+    (void)parse_exact(&r, "HTTP/1.1 200 OK\r\n\r\n", 19);
+    cf_response_finish_op(&r, &api, &op);
+    cr_assert_eq(r.envelope, CF_ENVELOPE_NEITHER);
     cf_response_cleanup(&r);
 }

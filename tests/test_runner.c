@@ -14,7 +14,7 @@
 #include "check/result.h"
 #include "cli/target.h"
 #include "run/runner.h"
-#include "contract/spec.h"
+#include "suite/suite.h"
 
 static void assert_all_pass(const cf_test_run *r, size_t cases)
 {
@@ -35,8 +35,9 @@ Test(runner, conforming_proxy_passes_every_case_of_both_profiles, .timeout = 60)
     for (int aws = 0; aws <= 1; aws++) {
         cf_test_run r;
         cf_test_run_fault(&r, aws, NULL, NULL);
-        assert_all_pass(&r, r.spec->case_count);
-        cr_assert_eq(r.spec->case_count, 84, "%s has %zu cases", r.spec->file, r.spec->case_count);
+        assert_all_pass(&r, r.suite->case_count);
+        cr_assert_eq(r.suite->case_count, 84, "%s has %zu cases", r.suite->file,
+                     r.suite->case_count);
         /* Every request went through the proxy, and the proxy changed none. */
         cr_assert_eq(cf_fault_proxy_requests(r.proxy), r.result.requests);
         cr_assert_eq(cf_fault_proxy_applied(r.proxy), 0);
@@ -52,7 +53,7 @@ Test(runner, embedded_mock_passes_every_case_of_both_profiles, .timeout = 60)
         cf_test_run r;
         memset(&r, 0, sizeof(r));
         cf_test_run_target(&r, cf_test_spec_file(aws), "mock", NULL);
-        assert_all_pass(&r, r.spec->case_count);
+        assert_all_pass(&r, r.suite->case_count);
         cr_assert_str_eq(r.result.target, "mock (embedded)");
         cf_test_run_cleanup(&r);
     }
@@ -137,7 +138,7 @@ static void assert_caught(const char *fault)
         char *failed = cf_test_failed_cases(&r.result);
         cr_assert_eq(r.rc, CF_OK, "%s: %s", cf_strerror(r.rc), r.err);
         cr_assert_gt(cf_fault_proxy_applied(r.proxy), 0, "fault %s never fired", fault);
-        cr_assert_gt(r.result.failed, 0, "fault %s (%s) went unnoticed", fault, r.spec->file);
+        cr_assert_gt(r.result.failed, 0, "fault %s (%s) went unnoticed", fault, r.suite->file);
         const cf_case_result *c = cf_test_find_case(&r.result, e->case_id);
         cr_assert_not_null(c, "case %s did not run", e->case_id);
         cr_assert_eq(c->passed, 0, "%s: case %s passed; failures: %s", fault, e->case_id, why);
@@ -285,7 +286,7 @@ Test(runner, fault_proxy_refuses_unknown_faults_and_other_profiles, .timeout = 6
 
 /* ---- selection ---------------------------------------------------------------------------- */
 
-static size_t count_selected(const cf_spec *spec, const cf_run_opts *o)
+static size_t count_selected(const cf_suite *spec, const cf_run_opts *o)
 {
     size_t n = 0;
     for (size_t i = 0; i < spec->case_count; i++)
@@ -295,7 +296,7 @@ static size_t count_selected(const cf_spec *spec, const cf_run_opts *o)
 
 Test(runner, filter_and_tags_select_matching_cases_only, .timeout = 60)
 {
-    cf_spec *spec = cf_test_load_spec(AWS_SPEC);
+    cf_suite *spec = cf_test_load_suite(AWS_SPEC);
     cf_run_opts o;
     cf_run_opts_init(&o);
     cr_assert_eq(count_selected(spec, &o), spec->case_count);
@@ -323,12 +324,12 @@ Test(runner, filter_and_tags_select_matching_cases_only, .timeout = 60)
     cr_assert_gt(count_selected(spec, &o), idem);
     o.filter = "positive.*";
     cr_assert_eq(count_selected(spec, &o), 2); /* second-caller and sigv4-header-ignored */
-    cf_spec_free(spec);
+    cf_suite_free(spec);
 }
 
 Test(runner, shards_partition_the_cases, .timeout = 60)
 {
-    cf_spec *spec = cf_test_load_spec(ENVELOPE_SPEC);
+    cf_suite *spec = cf_test_load_suite(ENVELOPE_SPEC);
     for (unsigned n = 1; n <= 7; n++) {
         size_t total = 0;
         for (size_t i = 0; i < spec->case_count; i++) {
@@ -345,7 +346,7 @@ Test(runner, shards_partition_the_cases, .timeout = 60)
         }
         cr_assert_eq(total, spec->case_count);
     }
-    cf_spec_free(spec);
+    cf_suite_free(spec);
 }
 
 Test(runner, filtered_run_reports_only_the_selected_cases, .timeout = 60)
@@ -391,8 +392,8 @@ static cf_raw_server *run_against_raw(cf_test_run *r, const cf_raw_server_opts *
     static char url[64];
     cf_raw_server_url(srv, NULL, url, sizeof(url));
     memset(r, 0, sizeof(*r));
-    r->spec = cf_test_load_spec(ENVELOPE_SPEC);
-    r->rc = cf_cli_target_run(r->spec, url, NULL, o, &r->result, r->err, sizeof(r->err));
+    r->suite = cf_test_load_suite(ENVELOPE_SPEC);
+    r->rc = cf_cli_target_run(r->suite, url, NULL, o, &r->result, r->err, sizeof(r->err));
     cr_assert_eq(r->rc, CF_OK, "%s: %s", cf_strerror(r->rc), r->err);
     return srv;
 }
@@ -417,12 +418,12 @@ Test(runner, raised_stop_flag_interrupts_and_marks_the_run_incomplete, .timeout 
 {
     cf_test_run r;
     memset(&r, 0, sizeof(r));
-    r.spec = cf_test_load_spec(ENVELOPE_SPEC);
+    r.suite = cf_test_load_suite(ENVELOPE_SPEC);
     volatile int stop = 1;
     cf_run_opts o;
     cf_run_opts_init(&o);
     o.stop = &stop;
-    r.rc = cf_cli_target_run(r.spec, NULL, NULL, &o, &r.result, r.err, sizeof(r.err));
+    r.rc = cf_cli_target_run(r.suite, NULL, NULL, &o, &r.result, r.err, sizeof(r.err));
     cr_assert_eq(r.rc, CF_E_INTERRUPTED, "%s", cf_strerror(r.rc));
     cr_assert_eq(r.result.incomplete, 1);
     for (size_t i = 0; i < r.result.count; i++)
@@ -434,12 +435,12 @@ Test(runner, unknown_variable_override_is_a_usage_error, .timeout = 60)
 {
     cf_test_run r;
     memset(&r, 0, sizeof(r));
-    r.spec = cf_test_load_spec(ENVELOPE_SPEC);
+    r.suite = cf_test_load_suite(ENVELOPE_SPEC);
     const char *vars[] = {"no_such_variable=1"};
     cf_run_opts o;
     cf_run_opts_init(&o);
     cf_vars_sources src = {vars, 1, NULL, 0};
-    r.rc = cf_cli_target_run(r.spec, NULL, &src, &o, &r.result, r.err, sizeof(r.err));
+    r.rc = cf_cli_target_run(r.suite, NULL, &src, &o, &r.result, r.err, sizeof(r.err));
     cr_assert_eq(r.rc, CF_E_USAGE, "%s", cf_strerror(r.rc));
     cr_assert_not_null(strstr(r.err, "no_such_variable"), "%s", r.err);
     cr_assert_eq(r.result.count, 0);
@@ -457,19 +458,19 @@ Test(runner, other_credentials_given_as_variables_are_used_end_to_end, .timeout 
     cf_fault_proxy_opts po = {AWS_SPEC, NULL, vars, 2};
     r.proxy = cf_fault_proxy_start(&po, err, sizeof(err));
     cr_assert_not_null(r.proxy, "%s", err);
-    r.spec = cf_test_load_spec(AWS_SPEC);
+    r.suite = cf_test_load_suite(AWS_SPEC);
     cf_run_opts o;
     cf_run_opts_init(&o);
     o.filter = "positive.*";
     cf_vars_sources src = {vars, 2, NULL, 0};
-    r.rc = cf_cli_target_run(r.spec, cf_fault_proxy_url(r.proxy), &src, &o, &r.result, r.err,
+    r.rc = cf_cli_target_run(r.suite, cf_fault_proxy_url(r.proxy), &src, &o, &r.result, r.err,
                              sizeof(r.err));
     cr_assert_eq(r.rc, CF_OK, "%s", r.err);
     cr_assert_eq(r.result.failed, 0);
     cf_run_result_cleanup(&r.result);
     memset(&r.result, 0, sizeof(r.result));
     /* The runner with the default credentials is refused by that server. */
-    r.rc = cf_cli_target_run(r.spec, cf_fault_proxy_url(r.proxy), NULL, &o, &r.result, r.err,
+    r.rc = cf_cli_target_run(r.suite, cf_fault_proxy_url(r.proxy), NULL, &o, &r.result, r.err,
                              sizeof(r.err));
     cr_assert_eq(r.rc, CF_OK, "%s", r.err);
     cr_assert_eq(r.result.passed, 0);
@@ -490,7 +491,7 @@ static void token_of(const char *request, char *out, size_t n)
 
 Test(runner, repeat_runs_each_case_again_with_fresh_tokens, .timeout = 60)
 {
-    cf_spec *spec = cf_test_load_spec(ENVELOPE_SPEC);
+    cf_suite *spec = cf_test_load_suite(ENVELOPE_SPEC);
     cf_run_opts opts;
     cf_run_opts_init(&opts);
     opts.filter = "idempotency.replay";
@@ -516,7 +517,7 @@ Test(runner, repeat_runs_each_case_again_with_fresh_tokens, .timeout = 60)
     cr_expect_str_neq(tokens[1], tokens[2]);
     cr_expect_str_neq(tokens[0], tokens[2]);
     cf_run_result_cleanup(&result);
-    cf_spec_free(spec);
+    cf_suite_free(spec);
 }
 
 Test(runner, a_response_with_huge_headers_fails_its_case_and_the_run_goes_on, .timeout = 60)

@@ -26,7 +26,7 @@
 #include "check/result.h"
 #include "cli/target.h"
 #include "run/runner.h"
-#include "contract/spec.h"
+#include "suite/suite.h"
 
 #define CONFORM_BIN CF_TEST_CONFORM
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant"
@@ -208,10 +208,10 @@ Test(secrets, in_process_results_and_rendered_reports_hold_no_secret, .timeout =
         cf_fault_proxy_opts po = {specs[i], "echo-token", vars, 2};
         cf_fault_proxy *fp = cf_fault_proxy_start(&po, err, sizeof(err));
         cr_assert_not_null(fp, "%s", err);
-        cf_spec *spec = NULL;
+        cf_suite *spec = NULL;
         cf_diags d;
         cf_diags_init(&d);
-        cr_assert_eq(cf_spec_load_file(specs[i], &spec, &d), CF_OK);
+        cr_assert_eq(cf_suite_load_file(specs[i], &spec, &d), CF_OK);
         cf_diags_cleanup(&d);
         cf_run_opts o;
         cf_run_opts_init(&o);
@@ -220,7 +220,7 @@ Test(secrets, in_process_results_and_rendered_reports_hold_no_secret, .timeout =
         cr_assert_eq(
             cf_cli_target_run(spec, cf_fault_proxy_url(fp), &src, &o, &result, err, sizeof(err)),
             CF_OK, "%s", err);
-        cf_spec_free(spec);
+        cf_suite_free(spec);
         cf_fault_proxy_stop(fp);
     }
     cr_assert_eq(result.count, 168);
@@ -292,7 +292,7 @@ static void scan_prefix(const cf_run_result *r, const char *prefix, size_t offse
 
 /* Runs positive.example of `spec` against a server answering `body`; no prefix of a secret
  * may reach any string of the run. */
-static void assert_body_leaks_no_prefix(const cf_spec *spec, const char *body, size_t offset)
+static void assert_body_leaks_no_prefix(const cf_suite *spec, const char *body, size_t offset)
 {
     static const char *const vars[] = {"bearer=" SECRET_A, "bearer_alt=" SECRET_B};
     cf_test_server_opts so = {.body = body};
@@ -322,10 +322,10 @@ Test(secrets, secret_cut_by_an_excerpt_or_record_limit_leaks_no_prefix, .timeout
      * not survive as a prefix the redactor cannot recognise. */
     static const size_t offsets[] = {0, 120, 140, 145, 150, 155, 2000, 2030, 2040, 2045};
     static const size_t quoted[] = {0, 40, 50, 55, 60};
-    cf_spec *spec = NULL;
+    cf_suite *spec = NULL;
     cf_diags d;
     cf_diags_init(&d);
-    cr_assert_eq(cf_spec_load_file(ENVELOPE_SPEC, &spec, &d), CF_OK);
+    cr_assert_eq(cf_suite_load_file(ENVELOPE_SPEC, &spec, &d), CF_OK);
     cf_diags_cleanup(&d);
     for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
         for (int json = 0; json <= 1; json++) {
@@ -355,5 +355,5 @@ Test(secrets, secret_cut_by_an_excerpt_or_record_limit_leaks_no_prefix, .timeout
                  SECRET_A);
         assert_body_leaks_no_prefix(spec, body, quoted[i]);
     }
-    cf_spec_free(spec);
+    cf_suite_free(spec);
 }

@@ -14,12 +14,14 @@
 #include "mock/internal.h"
 #include "run_fixture.h"
 
-static cf_spec *spec;
+static cf_suite *suite;
+static const cf_spec *spec; /* suite->v1, what the mock serves */
 static cf_secrets secrets;
 
 static void load(void)
 {
-    spec = cf_test_load_spec(ENVELOPE_SPEC);
+    suite = cf_test_load_suite(ENVELOPE_SPEC);
+    spec = suite->v1;
     char err[256] = "";
     cr_assert_eq(cf_vars_resolve(spec, NULL, &secrets, err, sizeof(err)), CF_OK, "%s", err);
 }
@@ -27,7 +29,8 @@ static void load(void)
 static void unload(void)
 {
     cf_secrets_cleanup(&secrets);
-    cf_spec_free(spec);
+    cf_suite_free(suite);
+    suite = NULL;
     spec = NULL;
 }
 
@@ -341,24 +344,24 @@ Test(secrets_object, the_request_records_its_idempotency_token, .init = load, .f
      .timeout = 10)
 {
     const cf_case *with = NULL, *without = NULL;
-    for (size_t i = 0; i < spec->case_count; i++) {
-        if (strcmp(spec->cases[i].id, "positive.example") == 0)
-            with = &spec->cases[i];
-        if (strcmp(spec->cases[i].id, "ClientToken.missing") == 0)
-            without = &spec->cases[i];
+    for (size_t i = 0; i < suite->case_count; i++) {
+        if (strcmp(suite->cases[i].id, "positive.example") == 0)
+            with = &suite->cases[i];
+        if (strcmp(suite->cases[i].id, "ClientToken.missing") == 0)
+            without = &suite->cases[i];
     }
     cr_assert(with && without);
     cf_tmpl_ctx ctx = {cf_secrets_vars(&secrets), NULL, fixed_token, NULL};
     cf_request q;
     char err[256] = "";
-    cr_assert_eq(
-        cf_request_build(spec, &with->steps[0], "http://127.0.0.1:1", &ctx, &q, err, sizeof(err)),
-        CF_OK, "%s", err);
+    cr_assert_eq(cf_request_build(suite->api, &with->steps[0], "http://127.0.0.1:1", &ctx, &q, err,
+                                  sizeof(err)),
+                 CF_OK, "%s", err);
     cr_assert_not_null(q.idem_token);
     cr_expect_not_null(strstr(q.body, q.idem_token), "the token is the body's");
     cf_request_cleanup(&q);
-    cr_assert_eq(cf_request_build(spec, &without->steps[0], "http://127.0.0.1:1", &ctx, &q, err,
-                                  sizeof(err)),
+    cr_assert_eq(cf_request_build(suite->api, &without->steps[0], "http://127.0.0.1:1", &ctx, &q,
+                                  err, sizeof(err)),
                  CF_OK, "%s", err);
     cr_expect_null(q.idem_token);
     cf_request_cleanup(&q);

@@ -7,6 +7,7 @@
 #include "cli/target.h"
 #include "run/runner.h"
 #include "contract/spec.h"
+#include "suite/suite.h"
 
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant/"
 
@@ -253,8 +254,8 @@ Test(spec, readme_worked_example_lints_and_passes_against_its_mock, .timeout = 3
     char *text = readme_example();
     cf_diags d;
     cf_diags_init(&d);
-    cf_spec *spec = NULL;
-    cf_rc rc = cf_spec_load_mem("README.md#worked-example", text, strlen(text), &spec, &d);
+    cf_suite *spec = NULL;
+    cf_rc rc = cf_suite_load_v1_mem("README.md#worked-example", text, strlen(text), &spec, &d);
     for (size_t k = 0; k < d.count; k++)
         cr_log_error("%s: %s", d.items[k].path, d.items[k].message);
     cr_assert_eq(rc, CF_OK);
@@ -274,7 +275,7 @@ Test(spec, readme_worked_example_lints_and_passes_against_its_mock, .timeout = 3
                              result.cases[i].checks[k].actual);
     cr_expect_eq(result.passed, 4);
     cf_run_result_cleanup(&result);
-    cf_spec_free(spec);
+    cf_suite_free(spec);
     cf_diags_cleanup(&d);
     free(text);
 }

@@ -159,17 +159,17 @@ static void check_schema(judge *j, const cf_schema *schema, const cJSON *body, c
 
 static void check_rules(judge *j)
 {
-    const cf_spec *spec = j->in->spec;
+    const cf_api_operation *op = j->in->op;
     const cJSON *body = j->in->response->json;
-    for (size_t i = 0; i < spec->rule_count; i++) {
-        const cf_rule *rule = &spec->rules[i];
+    for (size_t i = 0; i < op->rule_count; i++) {
+        const cf_api_rule *rule = &op->rules[i];
         const cJSON *a = cf_json_pointer(body, rule->path);
         if (!a)
             continue; /* holds vacuously */
         int64_t ta = 0;
         int ok_a =
             cJSON_IsString(a) && cf_time_parse_rfc3339(a->valuestring, strlen(a->valuestring), &ta);
-        if (rule->kind == CF_RULE_FUTURE) {
+        if (rule->kind == CF_API_RULE_FUTURE) {
             char expected[EXPECTED_MAX];
             char now[25];
             cf_time_format_millis(j->in->received_ms, now);
@@ -179,7 +179,7 @@ static void check_rules(judge *j)
                     cJSON_IsString(a) ? a->valuestring : "(not a string)");
             continue;
         }
-        const cJSON *b = cf_json_pointer(body, rule->than);
+        const cJSON *b = rule->than ? cf_json_pointer(body, rule->than) : NULL;
         int64_t tb = 0;
         if (!b)
             continue;
@@ -193,50 +193,157 @@ static void check_rules(judge *j)
     }
 }
 
+/* Whether `resp` is a success the contract lists (not an error response). */
+static int lists_success(const cf_api_response *resp)
+{
+    return resp->role == CF_API_ROLE_NONE &&
+           ((resp->kind == CF_API_STATUS_EXACT && resp->status >= 100 && resp->status < 400) ||
+            (resp->kind == CF_API_STATUS_RANGE && resp->status >= 1 && resp->status <= 3));
+}
+
+/* The response of the contract that judges this answer: the one for its status when it is of
+ * the answer's kind, else (a success with an error status, an error with a success status)
+ * the first listed success, or the `default` response for an error. NULL when none. */
+static const cf_api_response *judging_response(const judge *j, int success)
+{
+    const cf_api_operation *op = j->in->op;
+    const cf_api_response *resp = cf_api_response_for(op, (int)j->in->response->status);
+    if (resp && (resp->kind == CF_API_STATUS_DEFAULT ? !success || op->response_count == 1
+                                                     : lists_success(resp) == success))
+        return resp;
+    for (size_t i = 0; i < op->response_count; i++) {
+        const cf_api_response *r = &op->responses[i];
+        if (success ? lists_success(r) : r->kind == CF_API_STATUS_DEFAULT)
+            return r;
+    }
+    return NULL;
+}
+
+/* The compiled schema of the judging response, in the media type that came (else its first);
+ * NULL when it gives none. */
+static const cf_schema *response_schema(const judge *j, int success)
+{
+    const cf_api_response *resp = judging_response(j, success);
+    if (!resp || resp->content_count == 0)
+        return NULL;
+    const char *ct = cf_headers_get(&j->in->response->headers, "content-type");
+    const cf_api_media *m = cf_api_media_find(resp->content, resp->content_count, ct);
+    if (!m)
+        m = &resp->content[0];
+    return m->schema.json ? m->schema.compiled : NULL;
+}
+
+/* status.success: the status is one the contract lists as a success; `default` counts only
+ * when no success is listed (a contract with `default` alone). */
+static void check_success_status(judge *j)
+{
+    const cf_api_operation *op = j->in->op;
+    long status = j->in->response->status;
+    cf_buf want;
+    cf_buf_init(&want, EXPECTED_MAX);
+    int listed = 0, ok = 0, has_default = 0;
+    for (size_t i = 0; i < op->response_count; i++) {
+        const cf_api_response *resp = &op->responses[i];
+        has_default |= resp->kind == CF_API_STATUS_DEFAULT;
+        if (!lists_success(resp))
+            continue;
+        if (cf_buf_addf(&want, "%s%d%s", listed ? " or " : "HTTP ", resp->status,
+                        resp->kind == CF_API_STATUS_RANGE ? "XX" : "") != CF_OK)
+            cf_buf_init(&want, EXPECTED_MAX);
+        listed++;
+        ok |= resp->kind == CF_API_STATUS_EXACT ? resp->status == status
+                                                : resp->status == status / 100;
+    }
+    if (!listed) {
+        /* Nothing listed as a success: any 2xx (or `default`) will do. */
+        ok = (status >= 200 && status < 300) || has_default;
+        if (cf_buf_adds(&want, "a 2xx status") != CF_OK)
+            cf_buf_init(&want, EXPECTED_MAX);
+    }
+    verdict(j, "status.success", ok, cf_buf_str(&want), "HTTP %ld", status);
+    cf_buf_free(&want);
+}
+
 static void check_success(judge *j)
 {
-    const cf_spec *spec = j->in->spec;
-    const cf_response *r = j->in->response;
-    char expected[EXPECTED_MAX];
-    snprintf(expected, sizeof(expected), "HTTP %d", spec->resp.success_status);
-    verdict(j, "status.success", r->status == spec->resp.success_status, expected, "HTTP %ld",
-            r->status);
-    check_schema(j, spec->resp.success_compiled, r->json, "success");
+    check_success_status(j);
+    const cf_schema *schema = response_schema(j, 1);
+    if (schema && j->in->response->json)
+        check_schema(j, schema, j->in->response->json, "success");
     check_rules(j);
+}
+
+/* "header X" / "body member /p" for every place the list looks, for messages. */
+static void describe_locators(const cf_api_locators *l, char *out, size_t n)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < l->count && i < CF_API_MAX_LOCATORS && o < n; i++) {
+        const cf_api_locator *loc = &l->at[i];
+        int w = snprintf(out + o, n - o, "%s%s %s", i ? ", " : "",
+                         loc->pointer ? "body member" : "header",
+                         loc->pointer  ? loc->pointer
+                         : loc->header ? loc->header
+                                       : "?");
+        if (w < 0)
+            break;
+        o += (size_t)w;
+    }
+}
+
+static void check_error_code(judge *j)
+{
+    const cf_api *api = j->in->api;
+    const cf_api_locators *loc = &api->envelope.code;
+    const cf_response *r = j->in->response;
+    const char *code = r->error_code;
+    const char *other = NULL, *header = NULL;
+    for (size_t i = 0; i < loc->count && i < CF_API_MAX_LOCATORS && !other; i++)
+        if ((header = loc->at[i].header) != NULL && !loc->at[i].pointer)
+            other = conflicting_header(&r->headers, header);
+    if (other) {
+        verdict(j, "error.code-present", 0, "one error code", "two %s headers disagree: %s and %s",
+                header, cf_headers_get(&r->headers, header), other);
+        return;
+    }
+    if (!code || !*code) {
+        char where[EXPECTED_MAX];
+        describe_locators(loc, where, sizeof(where));
+        verdict(j, "error.code-present", 0, where, "no error code in the response (looked at %s)",
+                where);
+        return;
+    }
+    verdict(j, "error.code-present", 1, NULL, NULL);
+    if (api->error_count == 0)
+        return; /* no catalogue: any code is the contract's */
+    const cf_api_error *e = cf_api_error_find(api, code);
+    verdict(j, "error.code-known", e != NULL, "a code of the catalogue", "\"%s\"", code);
+    if (e && e->status) {
+        char expected[EXPECTED_MAX];
+        snprintf(expected, sizeof(expected), "HTTP %d for %s", e->status, code);
+        verdict(j, "status.code-mismatch", r->status == e->status, expected, "HTTP %ld", r->status);
+    }
 }
 
 static void check_error(judge *j)
 {
-    const cf_spec *spec = j->in->spec;
+    const cf_api *api = j->in->api;
     const cf_response *r = j->in->response;
-    const char *code = r->error_code;
-    const char *other =
-        spec->resp.code.header ? conflicting_header(&r->headers, spec->resp.code.header) : NULL;
-    if (other) {
-        verdict(j, "error.code-present", 0, "one error code", "two %s headers disagree: %s and %s",
-                spec->resp.code.header, cf_headers_get(&r->headers, spec->resp.code.header), other);
-    } else if (!code || !*code) {
-        verdict(j, "error.code-present", 0,
-                spec->resp.code.header ? spec->resp.code.header : spec->resp.code.pointer,
-                "no error code in the response (looked at %s %s)",
-                spec->resp.code.header ? "header" : "body member",
-                spec->resp.code.header ? spec->resp.code.header : spec->resp.code.pointer);
-    } else {
-        verdict(j, "error.code-present", 1, NULL, NULL);
-        int status = cf_spec_code_status(spec, code);
-        verdict(j, "error.code-known", status >= 0, "a code of the catalogue", "\"%s\"", code);
-        if (status >= 0) {
-            char expected[EXPECTED_MAX];
-            snprintf(expected, sizeof(expected), "HTTP %d for %s", status, code);
-            verdict(j, "status.code-mismatch", r->status == status, expected, "HTTP %ld",
-                    r->status);
-        }
+    if (api->envelope.code.count)
+        check_error_code(j);
+    if (api->envelope.message.count) {
+        const char *msg = r->error_message;
+        verdict(j, "error.message", msg && *msg, "a non-empty error message", "%s",
+                msg ? "an empty message" : "no message");
     }
-    const char *msg = r->error_message;
-    verdict(j, "error.message", msg && *msg, "a non-empty error message", "%s",
-            msg ? "an empty message" : "no message");
-    if (r->json)
-        check_schema(j, spec->resp.error_compiled, r->json, "error");
+    if (!r->json)
+        return;
+    const cf_schema *schema = response_schema(j, 0);
+    const cf_api_error *e = r->error_code ? cf_api_error_find(api, r->error_code) : NULL;
+    if (!schema && e && e->schema.json)
+        schema = e->schema.compiled;
+    if (schema)
+        check_schema(j, schema, r->json, "error");
 }
 
 /* A decoded string (or key) holding the secret: escapes hide it from byte matching. */
@@ -245,22 +352,29 @@ static int holds_secret(void *secret, const char *s, size_t len)
     return cf_secrets_value_in(secret, s, len);
 }
 
+/* The credential header the request carried (the operation's security), NULL when none. */
+static const char *sent_credential(const cf_check_input *in)
+{
+    const char *caller = NULL;
+    const cf_api_credential *c = cf_request_credential(in->api, in->op, &caller);
+    return c && c->in == CF_API_IN_HEADER ? cf_headers_get(&in->request->headers, c->name) : NULL;
+}
+
 /* secrets.echoed: a credential the request carried must not come back anywhere. */
 static void check_echo(judge *j)
 {
     const cf_request *q = j->in->request;
     const cf_response *r = j->in->response;
     const cf_bindings *vars = cf_secrets_vars(j->in->secrets);
-    const char *auth = j->in->spec->op.auth_header
-                           ? cf_headers_get(&q->headers, j->in->spec->op.auth_header)
-                           : NULL;
+    const char *auth = sent_credential(j->in);
     const char *leaked = NULL;
     for (size_t i = 0; vars && i <= vars->count && !leaked; i++) {
         const char *secret =
             i < vars->count ? (vars->items[i].secret ? vars->items[i].value : NULL) : auth;
         if (!secret || strlen(secret) < 4)
             continue;
-        int sent = (q->body && strstr(q->body, secret)) || (auth && strstr(auth, secret));
+        int sent = (q->body && strstr(q->body, secret)) || (auth && strstr(auth, secret)) ||
+                   (q->url && strstr(q->url, secret));
         if (!sent)
             continue;
         if (r->body.len && cf_secrets_value_in(secret, r->body.ptr, r->body.len))
@@ -311,22 +425,68 @@ static void check_member_compare(judge *j, const cJSON *map, int want_equal)
     }
 }
 
-static void check_expectations(judge *j)
+/* The role an error answer plays: its catalogue code's, else the contract's response for the
+ * status, else what the status alone implies (a 404 with a body of {} is not-found). */
+static cf_api_role answer_role(const cf_check_input *in)
 {
-    const cf_spec *spec = j->in->spec;
+    const cf_response *r = in->response;
+    const cf_api_error *e = r->error_code ? cf_api_error_find(in->api, r->error_code) : NULL;
+    if (e && e->role != CF_API_ROLE_NONE)
+        return e->role;
+    const cf_api_response *resp = cf_api_response_for(in->op, (int)r->status);
+    if (resp && resp->kind != CF_API_STATUS_DEFAULT && resp->role != CF_API_ROLE_NONE)
+        return resp->role;
+    return cf_api_role_for_status((int)r->status);
+}
+
+/* The status the catalogue gives a code; -1 when it is not in the catalogue. */
+static int code_status(const cf_api *api, const char *code)
+{
+    const cf_api_error *e = code ? cf_api_error_find(api, code) : NULL;
+    return e ? e->status : -1;
+}
+
+/* Whether the operation takes credentials at all: only then can a case test refusing them. */
+static int takes_credentials(const cf_api *api, const cf_api_operation *op)
+{
+    if (op->security_none)
+        return 0;
+    const cf_api_security *sets = op->security_count ? op->security : api->security;
+    size_t n = op->security_count ? op->security_count : api->security_count;
+    for (size_t i = 0; i < n; i++)
+        if (sets[i].count)
+            return 1;
+    return 0;
+}
+
+static void check_auth(judge *j)
+{
+    const cf_api *api = j->in->api;
     const cf_step *s = j->in->step;
     const cf_response *r = j->in->response;
-    const char *auth_code = cf_spec_role_code(spec, CF_ROLE_AUTH);
+    const char *auth_code = api->roles[CF_API_ROLE_AUTH].code;
+    int wants_auth =
+        s->role == CF_API_ROLE_AUTH || (s->code && auth_code && strcmp(s->code, auth_code) == 0);
+    if (s->outcome != CF_OUTCOME_ERROR || !wants_auth || !takes_credentials(api, j->in->op))
+        return;
+    verdict(j, "auth.required",
+            r->envelope != CF_ENVELOPE_SUCCESS && (r->status < 200 || r->status > 299),
+            "a request with missing or bad credentials is refused", "HTTP %ld, %s answer",
+            r->status, envelope_name(r->envelope));
+}
+
+static void check_expectations(judge *j)
+{
+    const cf_api *api = j->in->api;
+    const cf_step *s = j->in->step;
+    const cf_response *r = j->in->response;
     int allowed = r->envelope == CF_ENVELOPE_ERROR && code_allowed(s, r->error_code);
-    if (s->outcome == CF_OUTCOME_ERROR && r->status >= 500 &&
-        !(s->code && cf_spec_code_status(spec, s->code) >= 500))
+    int server_side = code_status(api, s->code) >= 500 || s->status >= 500 ||
+                      s->role == CF_API_ROLE_INTERNAL || s->role == CF_API_ROLE_THROTTLE;
+    if (s->outcome == CF_OUTCOME_ERROR && r->status >= 500 && !server_side)
         verdict(j, "status.5xx-on-bad-request", 0, "a 4xx answer to a bad request", "HTTP %ld",
                 r->status);
-    if (s->outcome == CF_OUTCOME_ERROR && s->code && auth_code && strcmp(s->code, auth_code) == 0)
-        verdict(j, "auth.required",
-                r->envelope != CF_ENVELOPE_SUCCESS && (r->status < 200 || r->status > 299),
-                "a request with missing or bad credentials is refused", "HTTP %ld, %s answer",
-                r->status, envelope_name(r->envelope));
+    check_auth(j);
     if (s->outcome != CF_OUTCOME_ANY) {
         cf_envelope want =
             s->outcome == CF_OUTCOME_SUCCESS ? CF_ENVELOPE_SUCCESS : CF_ENVELOPE_ERROR;
@@ -341,6 +501,13 @@ static void check_expectations(judge *j)
         int ok = (r->error_code && strcmp(r->error_code, s->code) == 0) || allowed;
         verdict(j, "expect.code", ok, s->code, "%s", r->error_code ? r->error_code : "(none)");
     }
+    if (s->role != CF_API_ROLE_NONE && r->envelope == CF_ENVELOPE_ERROR) {
+        cf_api_role got = answer_role(j->in);
+        char expected[EXPECTED_MAX];
+        snprintf(expected, sizeof(expected), "a %s error", cf_api_role_name(s->role));
+        verdict(j, "expect.role", got == s->role || allowed, expected, "HTTP %ld, a %s error",
+                r->status, cf_api_role_name(got));
+    }
     if (s->status) {
         char expected[EXPECTED_MAX];
         snprintf(expected, sizeof(expected), "HTTP %d", s->status);
@@ -353,10 +520,100 @@ static void check_expectations(judge *j)
     }
 }
 
+/* Whether a JSON body is expected: the contract's response type or the documented media say
+ * so, or the content-type does. A 204, or a text answer the contract lists, is not judged. */
+static int expects_json(const judge *j)
+{
+    const cf_api *api = j->in->api;
+    const cf_response *r = j->in->response;
+    const char *ct = cf_headers_get(&r->headers, "content-type");
+    if (api->defaults.response_type)
+        return strstr(api->defaults.response_type, "json") != NULL;
+    if (ct && strstr(ct, "json"))
+        return 1;
+    const cf_api_response *resp = cf_api_response_for(j->in->op, (int)r->status);
+    for (size_t i = 0; resp && i < resp->content_count; i++)
+        if (resp->content[i].media_type && strstr(resp->content[i].media_type, "json"))
+            return r->body.len > 0 || r->status != 204;
+    return 0;
+}
+
+static void check_content_type(judge *j)
+{
+    const cf_api *api = j->in->api;
+    const cf_response *r = j->in->response;
+    const char *ct = cf_headers_get(&r->headers, "content-type");
+    const char *other = conflicting_header(&r->headers, "content-type");
+    const char *want = api->defaults.response_type;
+    const cf_api_response *resp = want ? NULL : cf_api_response_for(j->in->op, (int)r->status);
+    if (!want && (!resp || resp->content_count == 0 || r->body.len == 0))
+        return; /* the contract names no media type for this answer */
+    const char *shown = want ? want : resp->content[0].media_type;
+    if (other) {
+        verdict(j, "content-type", 0, shown, "two content-type headers: %s and %s", ct, other);
+        return;
+    }
+    int ok = ct && (want ? cf_http_media_type_is(ct, want)
+                         : cf_api_media_find(resp->content, resp->content_count, ct) != NULL);
+    verdict(j, "content-type", ok, shown, "%s", ct ? ct : "(no content-type header)");
+}
+
+static void check_required_headers(judge *j)
+{
+    const cf_api *api = j->in->api;
+    const cf_response *r = j->in->response;
+    char expected[EXPECTED_MAX];
+    for (size_t i = 0; i < api->required_header_count; i++) {
+        const char *name = api->required_headers[i];
+        snprintf(expected, sizeof(expected), "header %s present", name);
+        verdict(j, "headers.required", cf_headers_get(&r->headers, name) != NULL, expected,
+                "no %s header", name);
+    }
+    const cf_api_response *resp = cf_api_response_for(j->in->op, (int)r->status);
+    for (size_t i = 0; resp && i < resp->header_count; i++) {
+        const cf_api_header *h = &resp->headers[i];
+        if (!h->required || !h->name)
+            continue;
+        snprintf(expected, sizeof(expected), "header %s present", h->name);
+        verdict(j, "headers.required", cf_headers_get(&r->headers, h->name) != NULL, expected,
+                "no %s header", h->name);
+    }
+}
+
+static void check_json(judge *j)
+{
+    const cf_response *r = j->in->response;
+    if (!r->json && !expects_json(j))
+        return;
+    if (!r->json) {
+        char excerpt[EXCERPT_MAX];
+        body_excerpt(j, excerpt, sizeof(excerpt));
+        if (r->json_rc == CF_E_TOO_DEEP)
+            verdict(j, "json.valid", 0, "one complete JSON value", "nested deeper than %d",
+                    CF_MAX_JSON_DEPTH);
+        else if (r->body.len == 0)
+            verdict(j, "json.valid", 0, "one complete JSON value", "an empty body");
+        else
+            verdict(j, "json.valid", 0, "one complete JSON value",
+                    "not JSON (error at byte %zu): %s", r->json_err_offset, excerpt);
+    } else if (cf_utf8_length(r->body.ptr, r->body.len) == (size_t)-1) {
+        /* RFC 8259 section 8.1: JSON exchanged between systems is UTF-8; cJSON does not check. */
+        verdict(j, "json.valid", 0, "one complete JSON value in UTF-8",
+                "the body is not valid UTF-8");
+    } else {
+        verdict(j, "json.valid", 1, NULL, NULL);
+    }
+    if (r->json) {
+        char excerpt[EXCERPT_MAX];
+        body_excerpt(j, excerpt, sizeof(excerpt));
+        verdict(j, "envelope.kind", r->envelope != CF_ENVELOPE_NEITHER,
+                "a success or an error envelope", "%s", excerpt);
+    }
+}
+
 cf_rc cf_checks_run(const cf_check_input *in, cf_case_result *out)
 {
     judge j = {in, out, CF_OK};
-    const cf_spec *spec = in->spec;
     const cf_response *r = in->response;
     if (r->transport_rc != CF_OK) {
         verdict(&j, "transport.response", 0, "a complete HTTP response", "%s",
@@ -373,48 +630,16 @@ cf_rc cf_checks_run(const cf_check_input *in, cf_case_result *out)
             "body and headers within their bounds", "%s",
             r->body_truncated ? "the body passed its size bound and was cut off"
                               : "the headers passed their size bound");
-    char expected[EXPECTED_MAX];
-    snprintf(expected, sizeof(expected), "at most %ld ms", spec->latency_ms);
-    verdict(&j, "latency.budget", r->elapsed_ms <= (double)spec->latency_ms, expected, "%.0f ms",
-            r->elapsed_ms);
-    const char *ct = cf_headers_get(&r->headers, "content-type");
-    const char *other = conflicting_header(&r->headers, "content-type");
-    if (other)
-        verdict(&j, "content-type", 0, spec->resp.content_type,
-                "two content-type headers: %s and %s", ct, other);
-    else
-        verdict(&j, "content-type", ct && cf_http_media_type_is(ct, spec->resp.content_type),
-                spec->resp.content_type, "%s", ct ? ct : "(no content-type header)");
-    for (size_t i = 0; i < spec->resp.required_header_count; i++) {
-        const char *name = spec->resp.required_headers[i];
-        snprintf(expected, sizeof(expected), "header %s present", name);
-        verdict(&j, "headers.required", cf_headers_get(&r->headers, name) != NULL, expected,
-                "no %s header", name);
+    long budget = in->op->latency_ms ? in->op->latency_ms : in->api->defaults.latency_ms;
+    if (budget > 0) {
+        char expected[EXPECTED_MAX];
+        snprintf(expected, sizeof(expected), "at most %ld ms", budget);
+        verdict(&j, "latency.budget", r->elapsed_ms <= (double)budget, expected, "%.0f ms",
+                r->elapsed_ms);
     }
-    if (!r->json) {
-        char excerpt[EXCERPT_MAX];
-        body_excerpt(&j, excerpt, sizeof(excerpt));
-        if (r->json_rc == CF_E_TOO_DEEP)
-            verdict(&j, "json.valid", 0, "one complete JSON value", "nested deeper than %d",
-                    CF_MAX_JSON_DEPTH);
-        else if (r->body.len == 0)
-            verdict(&j, "json.valid", 0, "one complete JSON value", "an empty body");
-        else
-            verdict(&j, "json.valid", 0, "one complete JSON value",
-                    "not JSON (error at byte %zu): %s", r->json_err_offset, excerpt);
-    } else if (cf_utf8_length(r->body.ptr, r->body.len) == (size_t)-1) {
-        /* RFC 8259 section 8.1: JSON exchanged between systems is UTF-8; cJSON does not check. */
-        verdict(&j, "json.valid", 0, "one complete JSON value in UTF-8",
-                "the body is not valid UTF-8");
-    } else {
-        verdict(&j, "json.valid", 1, NULL, NULL);
-    }
-    if (r->json) {
-        char excerpt[EXCERPT_MAX];
-        body_excerpt(&j, excerpt, sizeof(excerpt));
-        verdict(&j, "envelope.kind", r->envelope != CF_ENVELOPE_NEITHER,
-                "a success or an error envelope", "%s", excerpt);
-    }
+    check_content_type(&j);
+    check_required_headers(&j);
+    check_json(&j);
     if (r->envelope == CF_ENVELOPE_SUCCESS)
         check_success(&j);
     else if (r->envelope == CF_ENVELOPE_ERROR)

@@ -1,4 +1,4 @@
-/* checks.h - the named checks a response is held against: the contract of the spec and the
+/* checks.h - the named checks a response is held against: the contract (cf_api) and the
  * expectations of the case. */
 #ifndef CF_CHECKS_H
 #define CF_CHECKS_H
@@ -9,29 +9,39 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "check/result.h"
-#include "contract/spec.h"
+#include "contract/api.h"
+#include "contract/case.h"
 #include "contract/template.h"
 
 /* Check ids (stable; reports and docs use them):
  *   transport.response      a complete response arrived (else curl's error)
  *   response.size           body and headers within their bounds
- *   latency.budget          answered within the spec's latency_ms
- *   content-type            media type is responses.content_type
- *   headers.required        every responses.required_headers is present
- *   json.valid              body is one complete JSON value
+ *   latency.budget          answered within the operation's (else the api's) latency budget;
+ *                           none set: not judged
+ *   content-type            media type is the api's response type, else one the contract
+ *                           lists for the status (not judged when it lists none)
+ *   headers.required        every api->required_headers and required header of the response
+ *   json.valid              body is one complete JSON value (when JSON is expected: the
+ *                           contract documents it, the content-type says so)
  *   envelope.kind           body is a success or an error envelope
- *   envelope.shape          schema of the success / error body (exact members, formats, ranges)
- *   status.success          a success answer has the success status
- *   error.code-present      an error carries its code
- *   error.code-known        the code is in the catalogue
+ *   envelope.shape          schema of the matching response's media entry (exact members,
+ *                           formats, ranges); no schema: not judged
+ *   status.success          a success answer has a status the contract lists as a success
+ *                           (exact, "2XX" range, or `default` when no success is listed)
+ *   error.code-present      an error carries its code (only when the envelope locates codes)
+ *   error.code-known        the code is in the catalogue (only when there is one)
  *   status.code-mismatch    the HTTP status is the one the catalogue gives the code
- *   error.message           an error carries a non-empty message
- *   rule.<id>               the spec's cross-field rules
+ *   error.message           an error carries a non-empty message (when messages are located)
+ *   rule.<id>               the operation's cross-field rules
  *   secrets.echoed          no credential the request carried comes back
  *   status.5xx-on-bad-request  a request the case expects to fail never gets a 5xx
- *   auth.required           a request with bad credentials never succeeds
+ *   auth.required           a request with bad credentials never succeeds (only on an
+ *                           operation that takes credentials)
  *   expect.outcome / expect.code / expect.status / expect.equal / expect.not_equal
  *                           the case's own expectations
+ *   expect.role             the error plays the role the step expects: by its catalogue code,
+ *                           else by the contract's response for the status, else by the
+ *                           status alone (404 is not-found even with a body of {})
  *   expect.consistent       members equal across every successful copy of a parallel step
  *                           (cf_checks_consistent; a step's own `check` id replaces it)
  *
@@ -39,7 +49,8 @@
  * them. */
 
 typedef struct {
-    const cf_spec *spec;
+    const cf_api *api;
+    const cf_api_operation *op; /* the operation called (step->op) */
     const cf_step *step;
     const cf_request *request;
     const cf_response *response;

@@ -210,63 +210,107 @@ static void walk(walker *w, const cJSON *schema, const cJSON *inst, const char *
     free(iptr);
 }
 
-/* Documented statuses: the success status, then each distinct status of the catalogue. */
-static void statuses(walker *w, const cf_spec *spec, long only)
+/* "status N" / "status NXX" for each response the operation lists and, on a one-operation
+ * contract (a v1 file), each status of the catalogue; `only` > 0 keeps those that match it. */
+static void statuses(walker *w, const cf_api *api, const cf_api_operation *op, long only)
 {
     char line[32];
-    if (spec->resp.success_status && (!only || only == spec->resp.success_status)) {
-        snprintf(line, sizeof(line), "status %d", spec->resp.success_status);
+    for (size_t i = 0; i < op->response_count; i++) {
+        const cf_api_response *r = &op->responses[i];
+        if (r->kind == CF_API_STATUS_DEFAULT)
+            continue;
+        int exact = r->kind == CF_API_STATUS_EXACT;
+        if (only && (exact ? only != r->status : only / 100 != r->status))
+            continue;
+        snprintf(line, sizeof(line), exact ? "status %d" : "status %dXX", r->status);
         emit(w, line);
     }
-    for (size_t i = 0; i < spec->errors.count; i++) {
-        if (only && only != spec->errors.codes[i].status)
+    for (size_t i = 0; api->operation_count == 1 && i < api->error_count; i++) {
+        if (only && only != api->errors[i].status)
             continue;
-        snprintf(line, sizeof(line), "status %d", spec->errors.codes[i].status);
+        snprintf(line, sizeof(line), "status %d", api->errors[i].status);
         emit(w, line);
     }
 }
 
-static void codes(walker *w, const cf_spec *spec, const char *only)
+static void code_line(walker *w, const char *code)
 {
-    for (size_t i = 0; i < spec->errors.count && w->rc == CF_OK; i++) {
-        if (only && strcmp(only, spec->errors.codes[i].code) != 0)
-            continue;
-        cf_buf line;
-        cf_buf_init(&line, CF_COVERAGE_MAX);
-        if (cf_buf_addf(&line, "code %s", spec->errors.codes[i].code) == CF_OK)
-            emit(w, cf_buf_str(&line));
-        else
-            w->rc = CF_E_NOMEM;
-        cf_buf_free(&line);
-    }
+    cf_buf line;
+    cf_buf_init(&line, CF_COVERAGE_MAX);
+    if (cf_buf_addf(&line, "code %s", code) == CF_OK)
+        emit(w, cf_buf_str(&line));
+    else
+        w->rc = CF_E_NOMEM;
+    cf_buf_free(&line);
 }
 
-cf_rc cf_coverage_items(const cf_spec *spec, cf_buf *out)
+/* The error codes the operation's responses name and, on a one-operation contract, the whole
+ * catalogue; `only` keeps that one. */
+static void codes(walker *w, const cf_api *api, const cf_api_operation *op, const char *only)
 {
-    walker w = {"success", 1, out, CF_OK, spec->resp.success_schema, {0}};
-    statuses(&w, spec, 0);
-    codes(&w, spec, NULL);
-    walk(&w, spec->resp.success_schema, NULL, "", 0);
+    for (size_t i = 0; i < op->response_count && w->rc == CF_OK; i++) {
+        const char *code = op->responses[i].error_code;
+        if (code && (!only || strcmp(only, code) == 0))
+            code_line(w, code);
+    }
+    for (size_t i = 0; api->operation_count == 1 && i < api->error_count && w->rc == CF_OK; i++)
+        if (!only || strcmp(only, api->errors[i].code) == 0)
+            code_line(w, api->errors[i].code);
+}
+
+/* The schema of the operation's first listed success (`success`) or of its `default`, else
+ * first error response; NULL when none. */
+static const cJSON *side_schema(const cf_api_operation *op, int success)
+{
+    const cf_api_response *pick = NULL;
+    for (size_t i = 0; i < op->response_count && !pick; i++) {
+        const cf_api_response *r = &op->responses[i];
+        int ok = r->kind != CF_API_STATUS_DEFAULT && r->role == CF_API_ROLE_NONE &&
+                 (r->kind == CF_API_STATUS_EXACT ? r->status < 400 : r->status <= 3);
+        if (success ? ok : r->kind == CF_API_STATUS_DEFAULT)
+            pick = r;
+    }
+    for (size_t i = 0; !success && i < op->response_count && !pick; i++)
+        if (op->responses[i].role != CF_API_ROLE_NONE)
+            pick = &op->responses[i];
+    return pick && pick->content_count ? pick->content[0].schema.json : NULL;
+}
+
+/* Where a schema's "#/..." refs resolve: the contract's document, else the schema itself. */
+static const cJSON *ref_root(const cf_api *api, const cJSON *schema)
+{
+    return api->schema_options.document ? api->schema_options.document : schema;
+}
+
+cf_rc cf_coverage_items(const cf_api *api, const cf_api_operation *op, cf_buf *out)
+{
+    const cJSON *ok = side_schema(op, 1), *bad = side_schema(op, 0);
+    walker w = {"success", 1, out, CF_OK, ref_root(api, ok), {0}};
+    statuses(&w, api, op, 0);
+    codes(&w, api, op, NULL);
+    walk(&w, ok, NULL, "", 0);
     w.side = "error";
-    w.root = spec->resp.error_schema;
-    walk(&w, spec->resp.error_schema, NULL, "", 0);
+    w.root = ref_root(api, bad);
+    walk(&w, bad, NULL, "", 0);
     return w.rc;
 }
 
-cf_rc cf_coverage_observe(const cf_spec *spec, const cf_response *resp, cf_buf *out)
+cf_rc cf_coverage_observe(const cf_api *api, const cf_api_operation *op, const cf_response *resp,
+                          cf_buf *out)
 {
-    walker w = {"success", 0, out, CF_OK, spec->resp.success_schema, {0}};
+    const cJSON *ok = side_schema(op, 1), *bad = side_schema(op, 0);
+    walker w = {"success", 0, out, CF_OK, ref_root(api, ok), {0}};
     if (resp->status <= 0)
         return CF_OK;
-    statuses(&w, spec, resp->status);
+    statuses(&w, api, op, resp->status);
     if (resp->envelope == CF_ENVELOPE_ERROR && resp->error_code)
-        codes(&w, spec, resp->error_code_owned ? resp->error_code_owned : resp->error_code);
+        codes(&w, api, op, resp->error_code_owned ? resp->error_code_owned : resp->error_code);
     if (resp->envelope == CF_ENVELOPE_SUCCESS && resp->json)
-        walk(&w, spec->resp.success_schema, resp->json, "", 0);
+        walk(&w, ok, resp->json, "", 0);
     if (resp->envelope == CF_ENVELOPE_ERROR && resp->json) {
         w.side = "error";
-        w.root = spec->resp.error_schema;
-        walk(&w, spec->resp.error_schema, resp->json, "", 0);
+        w.root = ref_root(api, bad);
+        walk(&w, bad, resp->json, "", 0);
     }
     return w.rc;
 }
@@ -304,46 +348,72 @@ static void mark(cf_op_coverage *op, const char *covered)
     }
 }
 
-cf_rc cf_coverage_prepare(const cf_spec *const *specs, size_t n, cf_run_result *r)
+/* Whether r->coverage already has an entry for this file and operation. */
+static int listed(const cf_run_result *r, const char *file, const char *operation)
+{
+    for (size_t i = 0; i < r->coverage_count; i++)
+        if (strcmp(r->coverage[i].spec_file, file) == 0 &&
+            strcmp(r->coverage[i].operation, operation) == 0)
+            return 1;
+    return 0;
+}
+
+cf_rc cf_coverage_prepare(const cf_suite *const *suites, size_t n, cf_run_result *r)
 {
     cf_run_result_clear_coverage(r);
-    r->coverage = calloc(n ? n : 1, sizeof(*r->coverage));
+    size_t ops = 0;
+    for (size_t s = 0; s < n; s++)
+        ops += suites[s]->case_count ? suites[s]->api->operation_count : 0;
+    r->coverage = calloc(ops ? ops : 1, sizeof(*r->coverage));
     if (!r->coverage)
         return CF_E_NOMEM;
     cf_rc rc = CF_OK;
     for (size_t s = 0; s < n && rc == CF_OK; s++) {
-        cf_op_coverage *op = &r->coverage[r->coverage_count++];
-        const cf_spec *spec = specs[s];
-        op->operation = cf_strdup(spec->op.name ? spec->op.name : "");
-        op->spec_file = cf_strdup(spec->file ? spec->file : "");
-        cf_buf items;
-        cf_buf_init(&items, CF_COVERAGE_MAX);
-        rc = op->operation && op->spec_file ? cf_coverage_items(spec, &items) : CF_E_NOMEM;
-        if (rc == CF_OK)
-            rc = set_items(op, cf_buf_str(&items));
-        cf_buf_free(&items);
+        const cf_suite *suite = suites[s];
+        const char *file = suite->file ? suite->file : "";
+        for (size_t k = 0; suite->case_count && k < suite->api->operation_count && rc == CF_OK;
+             k++) {
+            const cf_api_operation *o = &suite->api->operations[k];
+            const char *name = o->id ? o->id : "";
+            if (listed(r, file, name))
+                continue;
+            cf_op_coverage *op = &r->coverage[r->coverage_count++];
+            op->operation = cf_strdup(name);
+            op->spec_file = cf_strdup(file);
+            cf_buf items;
+            cf_buf_init(&items, CF_COVERAGE_MAX);
+            rc = op->operation && op->spec_file ? cf_coverage_items(suite->api, o, &items)
+                                                : CF_E_NOMEM;
+            if (rc == CF_OK)
+                rc = set_items(op, cf_buf_str(&items));
+            cf_buf_free(&items);
+        }
     }
     if (rc != CF_OK)
         cf_run_result_clear_coverage(r);
     return rc;
 }
 
-void cf_coverage_mark(cf_run_result *r, const char *spec_file, const char *covered)
+void cf_coverage_mark(cf_run_result *r, const char *spec_file, const char *operation,
+                      const char *covered)
 {
     if (!spec_file || !covered)
         return;
     for (size_t i = 0; i < r->coverage_count; i++)
-        if (strcmp(r->coverage[i].spec_file, spec_file) == 0)
+        if (strcmp(r->coverage[i].spec_file, spec_file) == 0 &&
+            (!operation || strcmp(r->coverage[i].operation, operation) == 0))
             mark(&r->coverage[i], covered);
 }
 
-cf_rc cf_coverage_compute(const cf_spec *const *specs, size_t n, cf_run_result *r)
+cf_rc cf_coverage_compute(const cf_suite *const *suites, size_t n, cf_run_result *r)
 {
-    cf_rc rc = cf_coverage_prepare(specs, n, r);
+    cf_rc rc = cf_coverage_prepare(suites, n, r);
     for (size_t i = 0; rc == CF_OK && i < r->count; i++) {
         const cf_case_result *c = &r->cases[i];
         for (size_t k = 0; k < c->exchange_count; k++)
-            cf_coverage_mark(r, c->spec_file, c->exchanges[k].covered);
+            cf_coverage_mark(r, c->spec_file,
+                             c->exchanges[k].operation ? c->exchanges[k].operation : c->operation,
+                             c->exchanges[k].covered);
     }
     return rc;
 }

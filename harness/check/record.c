@@ -13,9 +13,15 @@
 #define HEADER_NAME_MAX 256u
 #define HEADER_VALUE_MAX 1024u
 
-static int is_auth(const cf_spec *spec, const char *name)
+/* Whether `name` is a header some credential of the contract travels in. */
+static int is_auth(const cf_api *api, const char *name)
 {
-    return spec->op.auth_header && strcasecmp(spec->op.auth_header, name) == 0;
+    for (size_t i = 0; api && i < api->credential_count; i++) {
+        const cf_api_credential *c = &api->credentials[i];
+        if (c->in == CF_API_IN_HEADER && c->name && strcasecmp(c->name, name) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 /* Appends text, redacted and then cut to `max` bytes: cut first, a secret straddling the cut
@@ -69,14 +75,14 @@ static char *finish(cf_buf *raw, cf_rc rc, const cf_secrets *r)
     return out;
 }
 
-char *cf_record_request(const cf_spec *spec, const cf_request *q, const cf_secrets *r)
+char *cf_record_request(const cf_api *api, const cf_request *q, const cf_secrets *r)
 {
     cf_buf b;
     cf_buf_init(&b, RECORD_MAX);
     cf_rc rc = cf_buf_addf(&b, "%s %s\n", q->method ? q->method : "?", q->url ? q->url : "?");
     for (size_t i = 0; rc == CF_OK && i < q->headers.count; i++) {
         const cf_header *h = &q->headers.items[i];
-        rc = add_header_line(&b, h->name, is_auth(spec, h->name) ? "<redacted>" : h->value, r);
+        rc = add_header_line(&b, h->name, is_auth(api, h->name) ? "<redacted>" : h->value, r);
     }
     if (rc == CF_OK && q->body) {
         rc = cf_buf_addc(&b, '\n');
@@ -140,7 +146,7 @@ static const char *secret_name(const cf_bindings *vars, const char *value)
     return NULL;
 }
 
-char *cf_record_curl(const cf_spec *spec, const cf_request *q, const cf_secrets *r)
+char *cf_record_curl(const cf_api *api, const cf_request *q, const cf_secrets *r)
 {
     const cf_bindings *vars = cf_secrets_vars(r);
     cf_buf b;
@@ -157,7 +163,7 @@ char *cf_record_curl(const cf_spec *spec, const cf_request *q, const cf_secrets 
                 rc = cf_buf_addc(&b, (char)toupper((unsigned char)*c));
             if (rc == CF_OK)
                 rc = cf_buf_adds(&b, "}\"");
-        } else if (is_auth(spec, h->name)) {
+        } else if (is_auth(api, h->name)) {
             rc = cf_buf_addf(&b, " -H '%s: <redacted>'", h->name);
         } else {
             rc = cf_buf_adds(&b, " -H ");

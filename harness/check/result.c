@@ -15,6 +15,7 @@ static void free_exchanges(cf_case_result *c)
         free(c->exchanges[i].curl);
         free(c->exchanges[i].error_code);
         free(c->exchanges[i].covered);
+        free(c->exchanges[i].operation);
     }
     free(c->exchanges);
 }
@@ -40,6 +41,7 @@ void cf_case_result_cleanup(cf_case_result *c)
     free_exchanges(c);
     free(c->replay);
     free(c->operation);
+    free(c->not_run);
     memset(c, 0, sizeof(*c));
 }
 
@@ -191,7 +193,7 @@ cf_rc cf_case_add_exchange(cf_case_result *c, char *step, char *request, char *r
         return CF_E_NOMEM;
     }
     c->exchanges = ex;
-    c->exchanges[c->exchange_count++] =
-        (cf_exchange_record){step, request, response, curl, status, elapsed_ms, 0, NULL, NULL, 0};
+    c->exchanges[c->exchange_count++] = (cf_exchange_record){
+        step, request, response, curl, status, elapsed_ms, 0, NULL, NULL, 0, NULL};
     return CF_OK;
 }

@@ -31,6 +31,8 @@ typedef struct {
     char *covered;     /* contract items this response exercised, one per line (see
                           check/coverage.h); NULL when none */
     double sent_ms;    /* wall clock (epoch ms) when the request left; 0: unknown */
+    char *operation;   /* the operation the step called (a scenario's steps may differ); NULL
+                          when unknown */
 } cf_exchange_record;
 
 typedef struct {
@@ -50,7 +52,11 @@ typedef struct {
     int ran;            /* 0: not run (interrupted before it started) */
     double duration_ms; /* the sum of its steps' times (a parallel step: its slowest copy) */
     char *replay;       /* conform command line that reruns just this case */
-    char *operation;    /* the operation the case calls; NULL when unknown */
+    char *operation;    /* the operation the case calls (a scenario: its first step's); NULL
+                           when unknown */
+    char *not_run;      /* a scenario stopped at a failed step: which later steps were not
+                           sent and why ("steps `b` (GetPost), `c` (DeletePost) not run: step
+                           `a` failed"); they are not judged. NULL when every step ran */
 } cf_case_result;
 
 /* Which contract items of one operation the run's responses exercised (check/coverage.h). */

@@ -31,38 +31,39 @@ typedef struct {
 
 int cf_cli_collect_specs(const char *const *args, size_t n, cf_cli_paths *out);
 void cf_cli_paths_free(cf_cli_paths *p);
-/* Removes (with a note on stderr) the AWS models and overlays among the paths: contracts the
- * v1 runner cannot run by themselves. */
-void cf_cli_paths_drop_aws(cf_cli_paths *p);
+/* Frees and removes from `suites` (keeping the order) each contract another suite of the list
+ * stands for: the contract a v2 suite names, the models an overlay names. Run on their own
+ * they would run the same operations twice. */
+void cf_cli_suites_drop_named(cf_suite **suites, size_t *n);
 
 /* When GITHUB_ACTIONS=true: prints an error annotation per failure group on `out` and appends a
  * Markdown summary to $GITHUB_STEP_SUMMARY (when set). Problems are reported on stderr. */
 void cf_cli_github(const cf_run_result *r, FILE *out);
 
-/* Appends to `run` the flags of `conform run` that reproduce this run's outcome for `spec`
- * (--target unless the mock; each variable of the spec set by --var or CONFORM_VAR_, secret
+/* Appends to `run` the flags of `conform run` that reproduce this run's outcome for `api`
+ * (--target unless the mock; each variable of the contract set by --var or CONFORM_VAR_, secret
  * ones as "${CONFORM_VAR_<NAME>}" references; --proxy, --cacert, --insecure; --timeout,
  * --max-body, --retries when not the defaults) and to `curl` the curl options that match
  * (-x, --cacert, -k, --max-time), every value shell-quoted. A proxy with a user:password is
  * written as "${CONFORM_PROXY}". Returns what cf_buf returns. */
 CF_WUR cf_rc cf_cli_rerun_flags(const char *target, const cf_transport_opts *t,
-                                const cf_vars_sources *vars, const cf_spec *spec, cf_buf *run,
+                                const cf_vars_sources *vars, const cf_api *api, cf_buf *run,
                                 cf_buf *curl);
 
 /* The value variable `name` gets from --var (the last one wins) or CONFORM_VAR_<NAME>; NULL
  * when neither sets it. Borrowed from `src`. */
 const char *cf_cli_var_value(const cf_vars_sources *src, const char *name);
 
-/* Checks the variables given to `conform run` against its specs, printing each problem: a
- * --var no spec declares, a secret variable given empty (unless its name is in allow_empty).
- * Returns CF_EXIT_OK or CF_EXIT_USAGE. */
-int cf_cli_vars_check(cf_spec *const *specs, size_t n, const cf_vars_sources *src,
+/* Checks the variables given to `conform run` against its suites' contracts, printing each
+ * problem: a --var no contract declares, a secret variable given empty (unless its name is in
+ * allow_empty). Returns CF_EXIT_OK or CF_EXIT_USAGE. */
+int cf_cli_vars_check(cf_suite *const *suites, size_t n, const cf_vars_sources *src,
                       const char *const *allow_empty, size_t allow_count);
 
-/* `all` with only the --var overrides `spec` declares, printing one note per name skipped.
- * Memory: *own is a new array out->overrides points into (free() it after the run). */
-CF_WUR cf_rc cf_cli_vars_for(const cf_spec *spec, const cf_vars_sources *all, cf_vars_sources *out,
-                             const char ***own);
+/* `all` with only the --var overrides `suite`'s contract declares, printing one note per name
+ * skipped. Memory: *own is a new array out->overrides points into (free() it after the run). */
+CF_WUR cf_rc cf_cli_vars_for(const cf_suite *suite, const cf_vars_sources *all,
+                             cf_vars_sources *out, const char ***own);
 
 /* Whether a --proxy URL names a scheme conform supports (http:// or https://). */
 int cf_cli_proxy_scheme_ok(const char *url);
@@ -103,10 +104,5 @@ void cf_cli_print_diags(const cf_diags *d);
  * CF_E_NOMEM. */
 CF_WUR cf_rc cf_cli_generate_suites(cf_suite *const *suites, size_t n,
                                     const cf_gen_cases_opts *opts, FILE *out);
-/* The same for v1 specs loaded alone (the contract made with cf_api_from_spec for the time of
- * the call; the generated steps' `op` is NULL): what `conform run` calls until it loads
- * cf_suite. */
-CF_WUR cf_rc cf_cli_generate(cf_spec *const *specs, size_t n, const cf_gen_cases_opts *opts,
-                             FILE *out);
 
 #endif

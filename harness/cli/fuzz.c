@@ -8,6 +8,7 @@
 #include "base/limits.h"
 #include "base/timefmt.h"
 #include "cli/cli.h"
+#include "contract/v1_api.h"
 #include "cli/target.h"
 #include "report/report.h"
 #include "run/fuzz.h"
@@ -217,8 +218,9 @@ static void print_result(const fuzz_args *a, const cf_fuzz_result *r)
     printf("findings: %s/summary.json\n", a->report_dir);
 }
 
-static int campaign(fuzz_args *a, const cf_spec *spec, const cf_vars_sources *vars)
+static int campaign(fuzz_args *a, const cf_suite *suite, const cf_vars_sources *vars)
 {
+    const cf_spec *spec = suite->v1;
     cf_secrets secrets = {0};
     cf_cli_target t = {0};
     cf_fuzz_result r = {0};
@@ -228,11 +230,11 @@ static int campaign(fuzz_args *a, const cf_spec *spec, const cf_vars_sources *va
     char err[CF_ERR_MAX] = "";
     int exit_code = CF_EXIT_USAGE;
     if (cf_vars_resolve(spec, vars, &secrets, err, sizeof(err)) != CF_OK ||
-        cf_cli_target_open(a->target, spec, &secrets, &t, err, sizeof(err)) != CF_OK) {
+        cf_cli_target_open(a->target, suite, &secrets, &t, err, sizeof(err)) != CF_OK) {
         fprintf(stderr, "conform fuzz: %s: %s\n", spec->file, err);
         goto out;
     }
-    if (cf_cli_rerun_flags(a->target, &a->fuzz.transport, vars, spec, &rerun, &curl) != CF_OK)
+    if (cf_cli_rerun_flags(a->target, &a->fuzz.transport, vars, suite->api, &rerun, &curl) != CF_OK)
         goto out;
     a->fuzz.base_url = t.base_url;
     a->fuzz.secrets = &secrets;
@@ -278,6 +280,8 @@ int cf_cli_fuzz(int argc, char **argv)
     cf_fuzz_opts_init(&a.fuzz);
     a.report_dir = "reports/fuzz-findings";
     cf_spec *spec = NULL;
+    cf_suite suite = {0}; /* the spec seen as a suite by the run's target and variable helpers */
+    cf_suite *one = &suite;
     const char **env = NULL;
     size_t env_count = 0;
     int rc = parse_args(argc, argv, &a);
@@ -294,14 +298,23 @@ int cf_cli_fuzz(int argc, char **argv)
         goto out;
     }
     cf_diags_cleanup(&d);
+    suite.file = spec->file;
+    suite.kind = CF_SUITE_V1;
+    suite.v1 = spec;
+    if (cf_api_from_spec(spec, &suite.api) != CF_OK) {
+        fprintf(stderr, "conform fuzz: out of memory\n");
+        rc = CF_EXIT_USAGE;
+        goto out;
+    }
     cf_cli_env_vars(&env, &env_count);
     cf_vars_sources vars = {a.vars, a.var_count, env, env_count};
-    rc = cf_cli_vars_check(&spec, 1, &vars, NULL, 0);
+    rc = cf_cli_vars_check(&one, 1, &vars, NULL, 0);
     if (rc != CF_EXIT_OK)
         goto out;
     a.fuzz.stop = cf_cli_catch_interrupts();
-    rc = campaign(&a, spec, &vars);
+    rc = campaign(&a, &suite, &vars);
 out:
+    cf_api_free(suite.api);
     cf_spec_free(spec);
     free(env);
     free(a.vars);

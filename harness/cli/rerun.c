@@ -24,16 +24,15 @@ static cf_rc word(cf_buf *b, const char *flag, const char *value)
 }
 
 cf_rc cf_cli_rerun_flags(const char *target, const cf_transport_opts *t,
-                         const cf_vars_sources *vars, const cf_spec *spec, cf_buf *run,
-                         cf_buf *curl)
+                         const cf_vars_sources *vars, const cf_api *api, cf_buf *run, cf_buf *curl)
 {
     cf_transport_opts def;
     cf_transport_opts_init(&def);
     cf_rc rc = CF_OK;
     if (target && strcmp(target, "mock") != 0)
         rc = word(run, "--target", target);
-    for (size_t i = 0; rc == CF_OK && i < spec->var_count; i++) {
-        const cf_var *v = &spec->vars[i];
+    for (size_t i = 0; rc == CF_OK && i < api->var_count; i++) {
+        const cf_api_var *v = &api->vars[i];
         const char *value = cf_cli_var_value(vars, v->name);
         if (!value)
             continue;

@@ -1,4 +1,5 @@
-/* run.c - `conform run`: runs spec cases against a target and writes the reports. */
+/* run.c - `conform run`: runs the cases of suites (v1 spec files, contracts, suite v2 files)
+ * against a target and writes the reports. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,13 +252,13 @@ static int is_ci(void)
     return ci && *ci && strcmp(ci, "false") != 0 && strcmp(ci, "0") != 0;
 }
 
-static int load_all(const cf_cli_paths *paths, cf_spec **specs)
+static int load_all(const cf_cli_paths *paths, cf_suite **suites)
 {
     int bad = 0;
     for (size_t i = 0; i < paths->count; i++) {
         cf_diags d;
         cf_diags_init(&d);
-        if (cf_spec_load_file(paths->items[i], &specs[i], &d) != CF_OK) {
+        if (cf_suite_load_file(paths->items[i], &suites[i], &d) != CF_OK) {
             cf_cli_print_diags(&d);
             fprintf(stderr, "%s: invalid spec; fix it (conform lint %s) and rerun\n",
                     paths->items[i], paths->items[i]);
@@ -266,6 +267,26 @@ static int load_all(const cf_cli_paths *paths, cf_spec **specs)
         cf_diags_cleanup(&d);
     }
     return bad;
+}
+
+/* --generate: every suite's generated cases (v1 specs, contracts and v2 suites alike), bound to
+ * the suite's contract, after its hand-written ones. The embedded mock serves v1 specs only
+ * (cli/target.c): against it a contract's cases would all be refused, so only v1 suites get
+ * them there until the mock serves any cf_api. */
+static cf_rc generate(cf_suite *const *suites, size_t n, const char *target,
+                      const cf_gen_cases_opts *opts, FILE *out)
+{
+    int embedded = !target || strcmp(target, "mock") == 0;
+    cf_suite **some = calloc(n ? n : 1, sizeof(*some));
+    if (!some)
+        return CF_E_NOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!embedded || suites[i]->v1)
+            some[k++] = suites[i];
+    cf_rc rc = cf_cli_generate_suites(some, k, opts, out);
+    free(some);
+    return rc;
 }
 
 /* A terminal that understands escape sequences: not a pipe, not TERM=dumb. */
@@ -282,8 +303,8 @@ static int use_color(void)
     return smart_terminal(STDOUT_FILENO) && !(no_color && *no_color);
 }
 
-/* One spec: its rerun and curl flags, the overrides it declares, its cases run. */
-static cf_rc run_one(run_args *a, const cf_spec *spec, const cf_vars_sources *vars,
+/* One suite: its rerun and curl flags, the overrides it declares, its cases run. */
+static cf_rc run_one(run_args *a, const cf_suite *suite, const cf_vars_sources *vars,
                      cf_run_result *result, char *err, size_t errlen)
 {
     cf_buf rerun, curl;
@@ -291,9 +312,9 @@ static cf_rc run_one(run_args *a, const cf_spec *spec, const cf_vars_sources *va
     cf_buf_init(&curl, CF_RERUN_MAX);
     cf_vars_sources own;
     const char **list = NULL;
-    cf_rc rc = cf_cli_vars_for(spec, vars, &own, &list);
+    cf_rc rc = cf_cli_vars_for(suite, vars, &own, &list);
     if (rc == CF_OK)
-        rc = cf_cli_rerun_flags(a->target, &a->run.transport, &own, spec, &rerun, &curl);
+        rc = cf_cli_rerun_flags(a->target, &a->run.transport, &own, suite->api, &rerun, &curl);
     /* A generated case's random values come from the seed: its rerun line must carry it. */
     if (rc == CF_OK && a->gen.mode != CF_GEN_CASES_NONE && a->gen.seed != CF_GEN_DEFAULT_SEED)
         rc = cf_buf_addf(&rerun, "%s--seed %llu", rerun.len ? " " : "",
@@ -301,7 +322,7 @@ static cf_rc run_one(run_args *a, const cf_spec *spec, const cf_vars_sources *va
     a->run.rerun_flags = cf_buf_str(&rerun);
     a->run.curl_flags = cf_buf_str(&curl);
     if (rc == CF_OK)
-        rc = cf_cli_target_run(spec, a->target, &own, &a->run, result, err, errlen);
+        rc = cf_cli_target_run(suite, a->target, &own, &a->run, result, err, errlen);
     else
         snprintf(err, errlen, "out of memory");
     a->run.rerun_flags = a->run.curl_flags = NULL;
@@ -331,7 +352,7 @@ static void blame_proxy(const run_args *a, cf_run_result *result, char *err, siz
     }
 }
 
-static int execute(run_args *a, cf_spec **specs, size_t n)
+static int execute(run_args *a, cf_suite **suites, size_t n)
 {
     const char **env = NULL;
     size_t env_count = 0;
@@ -339,16 +360,24 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     cf_vars_sources vars = {a->vars, a->var_count, env, env_count};
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < specs[i]->case_count; k++)
-            total += (size_t)cf_run_selects(&a->run, &specs[i]->cases[k], k) *
+        for (size_t k = 0; k < suites[i]->case_count; k++)
+            total += (size_t)cf_run_selects(&a->run, &suites[i]->cases[k], k) *
                      (a->run.repeat > 1 ? a->run.repeat : 1);
-    int exit_code = cf_cli_vars_check(specs, n, &vars, a->allow_empty, a->allow_empty_count);
+    int exit_code = cf_cli_vars_check(suites, n, &vars, a->allow_empty, a->allow_empty_count);
+    size_t cases = 0;
+    for (size_t i = 0; i < n; i++)
+        cases += suites[i]->case_count;
     if (exit_code == CF_EXIT_OK && total == 0) {
         /* Zero checks must not read as "every check held" in a CI gate, nor replace the
          * reports of the last run that did check something. */
-        fprintf(stderr, "conform run: no case matches the --tag/--filter/--shard selection; "
-                        "check the spelling (conform list shows every case and tag); earlier "
-                        "reports are left as they are\n");
+        if (cases == 0)
+            fprintf(stderr, "conform run: the files hold no cases (a contract alone has none "
+                            "unless they are generated for it); name a suite or a spec file "
+                            "with cases; earlier reports are left as they are\n");
+        else
+            fprintf(stderr, "conform run: no case matches the --tag/--filter/--shard selection; "
+                            "check the spelling (conform list shows every case and tag); "
+                            "earlier reports are left as they are\n");
         exit_code = CF_EXIT_USAGE;
     }
     if (exit_code != CF_EXIT_OK) {
@@ -377,11 +406,11 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
     }
     /* Coverage is marked by the runner as responses come: a bounded run keeps no passing
      * exchange, yet every response counts. */
-    cf_rc cov = cf_coverage_prepare((const cf_spec *const *)specs, n, &result);
+    cf_rc cov = cf_coverage_prepare((const cf_suite *const *)suites, n, &result);
     if (cov != CF_OK)
         fprintf(stderr, "conform run: spec coverage not computed: %s\n", cf_strerror(cov));
     for (size_t i = 0; i < n && exit_code == CF_EXIT_OK; i++) {
-        cf_rc rc = run_one(a, specs[i], &vars, &result, err, sizeof(err));
+        cf_rc rc = run_one(a, suites[i], &vars, &result, err, sizeof(err));
         if (rc == CF_E_TRANSPORT)
             blame_proxy(a, &result, err, sizeof(err));
         if (rc == CF_E_INTERRUPTED)
@@ -395,7 +424,7 @@ static int execute(run_args *a, cf_spec **specs, size_t n)
         else if (rc != CF_OK)
             exit_code = CF_EXIT_USAGE;
         if (rc != CF_OK && rc != CF_E_INTERRUPTED)
-            fprintf(stderr, "%sconform run: %s: %s\n", prog.tty ? "\r\033[K" : "", specs[i]->file,
+            fprintf(stderr, "%sconform run: %s: %s\n", prog.tty ? "\r\033[K" : "", suites[i]->file,
                     err);
     }
     if (exit_code != CF_EXIT_OK && exit_code != CF_EXIT_UNREACHABLE)
@@ -450,7 +479,8 @@ int cf_cli_run(int argc, char **argv)
     cf_cli_status st = parse_args(argc, argv, &a);
     int rc = st;
     cf_cli_paths paths = {0};
-    cf_spec **specs = NULL;
+    cf_suite **suites = NULL;
+    size_t n = 0;
     if (st != CF_CLI_GO_ON)
         goto out;
     a.run.tags = a.tags;
@@ -460,27 +490,28 @@ int cf_cli_run(int argc, char **argv)
                       : cf_cli_collect_specs(default_dir, 1, &paths);
     if (rc != CF_EXIT_OK)
         goto out;
-    cf_cli_paths_drop_aws(&paths);
-    specs = calloc(paths.count ? paths.count : 1, sizeof(*specs));
-    if (!specs) {
+    suites = calloc(paths.count ? paths.count : 1, sizeof(*suites));
+    if (!suites) {
         rc = CF_EXIT_USAGE;
         goto out;
     }
-    if (load_all(&paths, specs)) {
+    n = paths.count;
+    if (load_all(&paths, suites)) {
         rc = CF_EXIT_USAGE;
         goto out;
     }
-    if (cf_cli_generate(specs, paths.count, &a.gen, stdout) != CF_OK) {
+    cf_cli_suites_drop_named(suites, &n);
+    if (generate(suites, n, a.target, &a.gen, stdout) != CF_OK) {
         fprintf(stderr, "conform run: out of memory generating cases\n");
         rc = CF_EXIT_USAGE;
         goto out;
     }
     a.run.stop = cf_cli_catch_interrupts();
-    rc = execute(&a, specs, paths.count);
+    rc = execute(&a, suites, n);
 out:
-    for (size_t i = 0; specs && i < paths.count; i++)
-        cf_spec_free(specs[i]);
-    free(specs);
+    for (size_t i = 0; suites && i < n; i++)
+        cf_suite_free(suites[i]);
+    free(suites);
     cf_cli_paths_free(&paths);
     free(a.vars);
     free(a.tags);

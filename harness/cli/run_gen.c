@@ -10,7 +10,6 @@
 #include "base/timefmt.h"
 #include "cli/cli.h"
 #include "contract/template.h"
-#include "contract/v1_api.h"
 #include "http/request.h"
 
 /* Requests are compared as built, with every {$token} the same and the variables at their
@@ -19,7 +18,7 @@
 #define SOME_URL "http://conform.invalid"
 
 typedef struct {
-    const cf_spec *v1; /* a v1 file: requests compared as the serializer builds them */
+    const cf_api *api; /* what the request builder reads */
     cf_bindings vars;
     char **written; /* the hand-written single requests, as signatures */
     size_t count;
@@ -32,18 +31,21 @@ static cf_rc same_token(void *user, const char *name, const char *arg, cf_buf *o
     return strcmp(name, "token") == 0 ? cf_buf_adds(out, SAME_TOKEN) : CF_E_NOT_FOUND;
 }
 
-/* Headers and body of the step's request as the v1 serializer builds it; NULL when it cannot
- * be built. */
-static char *built_signature(dedupe *d, const cf_step *step)
+/* Method, URL, headers and body of the step's request as built; NULL when it cannot be
+ * built. A v1 spec's own cases name no operation: they call its only one. */
+static char *signature(dedupe *d, const cf_step *step)
 {
     cf_tmpl_ctx ctx = {&d->vars, NULL, same_token, NULL};
     cf_request req;
     char err[256];
-    if (cf_request_build(d->v1, step, SOME_URL, &ctx, &req, err, sizeof err) != CF_OK)
+    cf_step on = *step;
+    if (!on.op && d->api->operation_count == 1)
+        on.op = &d->api->operations[0];
+    if (!on.op || cf_request_build(d->api, &on, SOME_URL, &ctx, &req, err, sizeof err) != CF_OK)
         return NULL;
     cf_buf b;
     cf_buf_init(&b, CF_MAX_REQUEST_BODY * 4u);
-    cf_rc rc = CF_OK;
+    cf_rc rc = cf_buf_addf(&b, "%s %s\n", req.method, req.url);
     for (size_t i = 0; rc == CF_OK && i < req.headers.count; i++)
         rc = cf_buf_addf(&b, "%s: %s\n", req.headers.items[i].name, req.headers.items[i].value);
     if (rc == CF_OK)
@@ -54,32 +56,6 @@ static char *built_signature(dedupe *d, const cf_step *step)
     char *s = rc == CF_OK ? cf_buf_take(&b) : NULL;
     cf_buf_free(&b);
     return s;
-}
-
-/* The request a step asks for, as written (operation, method, parameters, headers, body):
- * until the serializer takes a cf_api, what a suite's requests are compared by. */
-static char *written_signature(const cf_step *step)
-{
-    cJSON *o = cJSON_CreateObject();
-    const struct {
-        const char *k;
-        const cJSON *v;
-    } parts[] = {{"path", step->path_params}, {"query", step->query},   {"headers", step->headers},
-                 {"set", step->set},          {"remove", step->remove}, {"body", step->body}};
-    int ok = o && cJSON_AddStringToObject(o, "operation", step->op ? step->op->id : "") &&
-             (!step->method || cJSON_AddStringToObject(o, "method", step->method)) &&
-             (!step->raw_body || cJSON_AddStringToObject(o, "raw_body", step->raw_body)) &&
-             (!step->no_body || cJSON_AddTrueToObject(o, "no_body"));
-    for (size_t i = 0; ok && i < sizeof parts / sizeof parts[0]; i++)
-        ok = !parts[i].v || cJSON_AddItemReferenceToObject(o, parts[i].k, (cJSON *)parts[i].v);
-    char *s = ok ? cJSON_PrintUnformatted(o) : NULL;
-    cJSON_Delete(o);
-    return s;
-}
-
-static char *signature(dedupe *d, const cf_step *step)
-{
-    return d->v1 ? built_signature(d, step) : written_signature(step);
 }
 
 static int keep(void *user, const cf_api *api, const cf_case *c)
@@ -104,11 +80,10 @@ static void dedupe_cleanup(dedupe *d)
     cf_bindings_cleanup(&d->vars);
 }
 
-static cf_rc dedupe_init(dedupe *d, const cf_api *api, const cf_spec *v1, const cf_case *cases,
-                         size_t n)
+static cf_rc dedupe_init(dedupe *d, const cf_api *api, const cf_case *cases, size_t n)
 {
     memset(d, 0, sizeof(*d));
-    d->v1 = v1;
+    d->api = api;
     cf_rc rc = CF_OK;
     for (size_t i = 0; rc == CF_OK && i < api->var_count; i++)
         rc = cf_bindings_set(&d->vars, api->vars[i].name,
@@ -128,7 +103,7 @@ static cf_rc dedupe_init(dedupe *d, const cf_api *api, const cf_spec *v1, const 
 }
 
 /* Generates the cases of `api` (hand-written: `cases`) into `g`, summed into the totals. */
-static cf_rc generate_one(const cf_api *api, const cf_spec *v1, const cf_case *cases, size_t n,
+static cf_rc generate_one(const cf_api *api, const cf_case *cases, size_t n,
                           const cf_gen_cases_opts *opts, cf_gen_cases *g, cf_gen_cases_stats *sum)
 {
     dedupe d;
@@ -136,7 +111,7 @@ static cf_rc generate_one(const cf_api *api, const cf_spec *v1, const cf_case *c
     cf_gen_cases_stats st = {0};
     o.keep = keep;
     o.keep_user = &d;
-    cf_rc rc = dedupe_init(&d, api, v1, cases, n);
+    cf_rc rc = dedupe_init(&d, api, cases, n);
     if (rc == CF_OK)
         rc = cf_gen_cases_build(api, &o, g, &st);
     dedupe_cleanup(&d);
@@ -160,23 +135,8 @@ static void print_summary(FILE *out, const cf_gen_cases_opts *opts, const cf_gen
         fprintf(out, ", %zu over --max-generated\n", s->capped);
 }
 
-/* Generates `api`'s cases and appends them to a holder (a suite's or spec's cases and the JSON
- * they borrow). `unbind`: the api is freed before the holder, so no step keeps `op`. */
-static cf_rc generate_into(const cf_api *api, const cf_spec *v1, cf_case **cases, size_t *count,
-                           cJSON **generated, const cf_gen_cases_opts *opts,
-                           cf_gen_cases_stats *sum, int unbind)
-{
-    cf_gen_cases g = {0};
-    cf_rc rc = generate_one(api, v1, *cases, *count, opts, &g, sum);
-    for (size_t c = 0; unbind && c < g.count; c++)
-        for (size_t s = 0; s < g.cases[c].step_count; s++)
-            g.cases[c].steps[s].op = NULL;
-    if (rc == CF_OK)
-        rc = cf_gen_cases_move(&g, cases, count, generated);
-    cf_gen_cases_cleanup(&g);
-    return rc;
-}
-
+/* Generates `api`'s cases and appends them to a holder (a suite's cases and the JSON they
+ * borrow). */
 cf_rc cf_cli_generate_suites(cf_suite *const *suites, size_t n, const cf_gen_cases_opts *opts,
                              FILE *out)
 {
@@ -187,29 +147,11 @@ cf_rc cf_cli_generate_suites(cf_suite *const *suites, size_t n, const cf_gen_cas
     double t0 = cf_time_mono_ms();
     for (size_t i = 0; i < n && rc == CF_OK; i++) {
         cf_suite *s = suites[i];
-        rc = generate_into(s->api, s->v1, &s->cases, &s->case_count, &s->generated, opts, &sum, 0);
-    }
-    if (rc == CF_OK)
-        print_summary(out, opts, &sum, cf_time_mono_ms() - t0);
-    return rc;
-}
-
-cf_rc cf_cli_generate(cf_spec *const *specs, size_t n, const cf_gen_cases_opts *opts, FILE *out)
-{
-    if (opts->mode == CF_GEN_CASES_NONE)
-        return CF_OK;
-    cf_rc rc = CF_OK;
-    cf_gen_cases_stats sum = {0};
-    double t0 = cf_time_mono_ms();
-    for (size_t i = 0; i < n && rc == CF_OK; i++) {
-        cf_api *api = NULL;
-        cf_spec *s = specs[i];
-        rc = cf_api_from_spec(s, &api);
-        /* The spec outlives this api: its steps keep no pointer into it (the v1 runner reads
-         * the spec's one operation). */
+        cf_gen_cases g = {0};
+        rc = generate_one(s->api, s->cases, s->case_count, opts, &g, &sum);
         if (rc == CF_OK)
-            rc = generate_into(api, s, &s->cases, &s->case_count, &s->generated, opts, &sum, 1);
-        cf_api_free(api);
+            rc = cf_gen_cases_move(&g, &s->cases, &s->case_count, &s->generated);
+        cf_gen_cases_cleanup(&g);
     }
     if (rc == CF_OK)
         print_summary(out, opts, &sum, cf_time_mono_ms() - t0);

@@ -1,4 +1,4 @@
-/* run_vars.c - the variables `conform run` was given, checked against the specs it runs. */
+/* run_vars.c - the variables `conform run` was given, checked against the suites it runs. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +42,7 @@ static int allowed(const char *name, const char *const *allow, size_t n)
     return 0;
 }
 
-int cf_cli_vars_check(cf_spec *const *specs, size_t n, const cf_vars_sources *src,
+int cf_cli_vars_check(cf_suite *const *suites, size_t n, const cf_vars_sources *src,
                       const char *const *allow_empty, size_t allow_count)
 {
     int rc = CF_EXIT_OK;
@@ -54,7 +54,7 @@ int cf_cli_vars_check(cf_spec *const *specs, size_t n, const cf_vars_sources *sr
             continue;
         int declared = 0;
         for (size_t s = 0; s < n && !declared; s++)
-            declared = cf_spec_var(specs[s], name) != NULL;
+            declared = cf_api_var_find(suites[s]->api, name) != NULL;
         if (!declared) {
             fprintf(stderr, "conform run: --var %s: no spec declares a variable %s\n", name, name);
             rc = CF_EXIT_USAGE;
@@ -63,21 +63,21 @@ int cf_cli_vars_check(cf_spec *const *specs, size_t n, const cf_vars_sources *sr
     /* An empty secret is an unset CI secret far more often than a test of empty credentials;
      * every case would fail with 401/403 for a reason the reports cannot show. */
     for (size_t s = 0; s < n; s++)
-        for (size_t v = 0; v < specs[s]->var_count; v++) {
-            const cf_var *var = &specs[s]->vars[v];
+        for (size_t v = 0; v < suites[s]->api->var_count; v++) {
+            const cf_api_var *var = &suites[s]->api->vars[v];
             const char *val = cf_cli_var_value(src, var->name);
             if (!var->secret || !val || *val || allowed(var->name, allow_empty, allow_count))
                 continue;
             fprintf(stderr,
                     "conform run: secret variable %s is empty (an unset CI secret?) in %s; set "
                     "it, or pass --allow-empty-var %s to send it empty\n",
-                    var->name, specs[s]->file, var->name);
+                    var->name, suites[s]->file, var->name);
             rc = CF_EXIT_USAGE;
         }
     return rc;
 }
 
-cf_rc cf_cli_vars_for(const cf_spec *spec, const cf_vars_sources *all, cf_vars_sources *out,
+cf_rc cf_cli_vars_for(const cf_suite *suite, const cf_vars_sources *all, cf_vars_sources *out,
                       const char ***own)
 {
     *out = *all;
@@ -90,7 +90,7 @@ cf_rc cf_cli_vars_for(const cf_spec *spec, const cf_vars_sources *all, cf_vars_s
     const char *value;
     for (size_t i = 0; i < all->override_count; i++) {
         if (override_name(all->overrides[i], name, sizeof(name), &value) &&
-            !cf_spec_var(spec, name)) {
+            !cf_api_var_find(suite->api, name)) {
             /* One note per spec and name, however often it was given. */
             int seen = 0;
             for (size_t k = 0; k < i && !seen; k++) {
@@ -102,7 +102,7 @@ cf_rc cf_cli_vars_for(const cf_spec *spec, const cf_vars_sources *all, cf_vars_s
                 fprintf(stderr,
                         "conform run: note: %s declares no variable %s; --var %s is "
                         "skipped for it\n",
-                        spec->file, name, name);
+                        suite->file, name, name);
             continue;
         }
         (*own)[out->override_count++] = all->overrides[i];

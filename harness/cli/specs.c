@@ -1,13 +1,18 @@
 /* specs.c - turns SPEC|DIR arguments into spec file paths, prints diagnostics, and parses the
  * command line of the commands that take only files. */
+/* realpath() is XSI. */
+#define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "base/file.h"
+#include "base/limits.h"
 #include "contract/aws.h"
 
 #define MAX_SPEC_FILES 10000u
@@ -123,21 +128,74 @@ void cf_cli_print_diags(const cf_diags *d)
         fprintf(stderr, "... and %zu more problems not shown\n", d->dropped);
 }
 
-void cf_cli_paths_drop_aws(cf_cli_paths *p)
+/* Whether two paths name the same file (their real paths, else their text). */
+static int same_file(const char *a, const char *b)
 {
-    size_t kept = 0;
-    for (size_t i = 0; i < p->count; i++) {
-        if (cf_aws_file_kind_of(p->items[i]) == CF_AWS_FILE_OTHER) {
-            p->items[kept++] = p->items[i];
+    char ra[PATH_MAX], rb[PATH_MAX];
+    if (realpath(a, ra) && realpath(b, rb))
+        return strcmp(ra, rb) == 0;
+    return strcmp(a, b) == 0;
+}
+
+/* Whether the overlay at `overlay` names `model` in its "models" list (files in its folder). */
+static int overlay_names(const char *overlay, const char *model)
+{
+    cf_buf b;
+    char err[256];
+    if (cf_aws_file_kind_of(overlay) != CF_AWS_FILE_OVERLAY ||
+        cf_file_read(overlay, CF_MAX_SPEC_FILE, &b, err, sizeof err) != CF_OK)
+        return 0;
+    cJSON *doc = cJSON_ParseWithLength(cf_buf_str(&b), b.len);
+    cf_buf_free(&b);
+    const char *slash = strrchr(overlay, '/');
+    size_t dir = slash ? (size_t)(slash - overlay) + 1 : 0;
+    int found = 0;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(doc, "models"))
+    {
+        if (found || !cJSON_IsString(m) || strlen(m->valuestring) + dir >= PATH_MAX)
             continue;
-        }
-        fprintf(stderr,
-                "conform run: skipping %s: an AWS model or overlay (lint it with conform "
-                "lint; suites run it)\n",
-                p->items[i]);
-        free(p->items[i]);
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%.*s%s", (int)dir, overlay, m->valuestring);
+        found = same_file(path, model);
     }
-    p->count = kept;
+    cJSON_Delete(doc);
+    return found;
+}
+
+/* Whether some other suite of the list stands for contract suite `c`. */
+static int stands_for(cf_suite *const *suites, size_t n, const cf_suite *c)
+{
+    if (c->kind != CF_SUITE_CONTRACT)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        const cf_suite *s = suites[i];
+        if (s == c)
+            continue;
+        if (s->kind == CF_SUITE_V2 && s->contract_file && same_file(s->contract_file, c->file))
+            return 1;
+        if (s->kind == CF_SUITE_CONTRACT && overlay_names(s->file, c->file))
+            return 1;
+    }
+    return 0;
+}
+
+void cf_cli_suites_drop_named(cf_suite **suites, size_t *n)
+{
+    unsigned char *drop = calloc(*n ? *n : 1, 1);
+    if (!drop)
+        return; /* out of memory: run everything rather than guess */
+    for (size_t i = 0; i < *n; i++)
+        drop[i] = (unsigned char)stands_for(suites, *n, suites[i]);
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (drop[i])
+            cf_suite_free(suites[i]);
+        else
+            suites[kept++] = suites[i];
+    }
+    *n = kept;
+    free(drop);
 }
 
 cf_cli_status cf_cli_parse_files(cf_cli_parser *p, const cf_cli_command *cmd, int argc, char **argv)

@@ -1,5 +1,5 @@
-/* target.c - resolves --target (a base URL, the spec's server or an embedded mock) and hands
- * the environment's variables to the library. */
+/* target.c - resolves --target (a base URL, the contract's server or an embedded mock) and
+ * hands the environment's variables to the library. */
 #include "cli/target.h"
 
 #include <stdio.h>
@@ -10,14 +10,21 @@
 
 extern char **environ;
 
-cf_rc cf_cli_target_open(const char *target, const cf_spec *spec, const cf_secrets *secrets,
+cf_rc cf_cli_target_open(const char *target, const cf_suite *suite, const cf_secrets *secrets,
                          cf_cli_target *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
     if (!target || strcmp(target, "mock") == 0) {
+        if (!suite->v1) {
+            /* Until the mock serves any cf_api (mock/): say what to do instead. */
+            snprintf(err, errlen,
+                     "the embedded mock serves conform v1 spec files only; run this suite with "
+                     "--target URL");
+            return CF_E_USAGE;
+        }
         cf_mock_opts mo;
         cf_mock_opts_init(&mo);
-        mo.spec = spec;
+        mo.spec = suite->v1;
         mo.secrets = secrets;
         cf_rc rc = cf_mock_start(&mo, &out->mock, err, errlen);
         if (rc != CF_OK) {
@@ -27,7 +34,14 @@ cf_rc cf_cli_target_open(const char *target, const cf_spec *spec, const cf_secre
         out->base_url = cf_mock_url(out->mock);
         out->label = "mock (embedded)";
     } else if (strcmp(target, "spec") == 0) {
-        out->base_url = spec->server_url;
+        const cf_api *api = suite->api;
+        if (!api->server_count || !api->servers[0].url) {
+            snprintf(err, errlen,
+                     "%s names no server URL; pass --target URL instead of --target spec",
+                     suite->file ? suite->file : "the contract");
+            return CF_E_USAGE;
+        }
+        out->base_url = api->servers[0].url;
         out->label = "spec";
     } else {
         out->base_url = target;
@@ -59,14 +73,16 @@ void cf_cli_env_vars(const char ***out, size_t *n)
             (*out)[(*n)++] = *e;
 }
 
-cf_rc cf_cli_target_run(const cf_spec *spec, const char *target, const cf_vars_sources *vars,
+cf_rc cf_cli_target_run(const cf_suite *suite, const char *target, const cf_vars_sources *vars,
                         cf_run_opts *opts, cf_run_result *result, char *err, size_t errlen)
 {
     cf_secrets secrets = {0};
     cf_cli_target t = {0};
-    cf_rc rc = cf_vars_resolve(spec, vars, &secrets, err, errlen);
+    if (suite->case_count == 0)
+        return CF_OK; /* a contract alone, nothing generated: nothing to send */
+    cf_rc rc = cf_vars_resolve_api(suite->api, vars, &secrets, err, errlen);
     if (rc == CF_OK)
-        rc = cf_cli_target_open(target, spec, &secrets, &t, err, errlen);
+        rc = cf_cli_target_open(target, suite, &secrets, &t, err, errlen);
     if (rc == CF_OK && !result->target && !(result->target = cf_strdup(t.label)))
         rc = CF_E_NOMEM;
     if (rc == CF_E_NOMEM)
@@ -74,7 +90,7 @@ cf_rc cf_cli_target_run(const cf_spec *spec, const char *target, const cf_vars_s
     if (rc == CF_OK) {
         opts->base_url = t.base_url;
         opts->secrets = &secrets;
-        rc = cf_run_spec(spec, opts, result, err, errlen);
+        rc = cf_run_suite(suite, opts, result, err, errlen);
         opts->base_url = NULL;
         opts->secrets = NULL;
     }

@@ -1,8 +1,10 @@
 /* vars.c - resolution of variable values: --var, then CONFORM_VAR_<NAME>, then default. */
 #include "contract/vars.h"
+#include "contract/spec.h"
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 cf_rc cf_vars_parse(const char *what, const char *text, char *name, size_t name_size,
@@ -50,8 +52,18 @@ static int value_ok(const char *v)
     return strpbrk(v, "\r\n") == NULL && strlen(v) <= CF_VARS_VALUE_MAX;
 }
 
-cf_rc cf_vars_resolve(const cf_spec *spec, const cf_vars_sources *src, cf_secrets *out, char *err,
-                      size_t errlen)
+static const cf_api_var *var_find(const cf_api_var *vars, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(vars[i].name, name) == 0)
+            return &vars[i];
+    return NULL;
+}
+
+/* The one resolver behind both entries: `vars` are the declared variables, `file` names their
+ * file in messages. */
+static cf_rc resolve(const char *file, const cf_api_var *vars, size_t var_count,
+                     const cf_vars_sources *src, cf_secrets *out, char *err, size_t errlen)
 {
     static const cf_vars_sources none = {NULL, 0, NULL, 0};
     if (!src)
@@ -64,14 +76,14 @@ cf_rc cf_vars_resolve(const cf_spec *spec, const cf_vars_sources *src, cf_secret
             cf_vars_parse("--var", src->overrides[i], name, sizeof(name), &value, err, errlen);
         if (rc != CF_OK)
             return rc;
-        if (!cf_spec_var(spec, name)) {
-            snprintf(err, errlen, "--var %s: %s declares no variable \"%s\"", name, spec->file,
-                     name);
+        if (!var_find(vars, var_count, name)) {
+            snprintf(err, errlen, "--var %s: %s declares no variable \"%s\"", name,
+                     file ? file : "the contract", name);
             return CF_E_USAGE;
         }
     }
-    for (size_t i = 0; i < spec->var_count; i++) {
-        const cf_var *v = &spec->vars[i];
+    for (size_t i = 0; i < var_count; i++) {
+        const cf_api_var *v = &vars[i];
         char env_name[CF_VARS_NAME_MAX + 32] = "CONFORM_VAR_";
         size_t at = strlen(env_name);
         for (const char *c = v->name; *c && at + 1 < sizeof(env_name); c++)
@@ -110,4 +122,27 @@ cf_rc cf_vars_resolve(const cf_spec *spec, const cf_vars_sources *src, cf_secret
         }
     }
     return CF_OK;
+}
+
+cf_rc cf_vars_resolve_api(const cf_api *api, const cf_vars_sources *src, cf_secrets *out, char *err,
+                          size_t errlen)
+{
+    return resolve(api->file, api->vars, api->var_count, src, out, err, errlen);
+}
+
+cf_rc cf_vars_resolve(const cf_spec *spec, const cf_vars_sources *src, cf_secrets *out, char *err,
+                      size_t errlen)
+{
+    cf_api_var *vars = calloc(spec->var_count ? spec->var_count : 1, sizeof(*vars));
+    if (!vars) {
+        snprintf(err, errlen, "out of memory");
+        return CF_E_NOMEM;
+    }
+    for (size_t i = 0; i < spec->var_count; i++) {
+        const cf_var *v = &spec->vars[i];
+        vars[i] = (cf_api_var){v->name, v->default_value, v->secret, v->description};
+    }
+    cf_rc rc = resolve(spec->file, vars, spec->var_count, src, out, err, errlen);
+    free(vars);
+    return rc;
 }

@@ -5,7 +5,9 @@
 #include <stddef.h>
 
 #include "base/secrets.h"
-#include "contract/spec.h"
+#include "contract/api.h"
+
+struct cf_spec; /* contract/spec.h: a v1 spec file */
 
 /* Longest variable name accepted in NAME=VALUE, NUL included. */
 #define CF_VARS_NAME_MAX 128u
@@ -29,13 +31,18 @@ typedef struct {
 CF_WUR cf_rc cf_vars_parse(const char *what, const char *text, char *name, size_t name_size,
                            const char **value, char *err, size_t errlen);
 
+/* Resolves every variable of `api` (api->vars) into `out`, as cf_vars_resolve() below does for
+ * a v1 spec. */
+CF_WUR cf_rc cf_vars_resolve_api(const cf_api *api, const cf_vars_sources *src, cf_secrets *out,
+                                 char *err, size_t errlen);
+
 /* Resolves every variable of `spec` into `out` (cleared first): its value from an override,
  * else from CONFORM_VAR_<NAME> (upper-cased) in src->env, else the spec's default; secret
  * variables are masked by `out`. Fails with CF_E_USAGE and a message in err for an override
  * that is not NAME=VALUE or names no variable of the spec, a value with CR/LF or longer than
  * CF_VARS_VALUE_MAX, or a variable left without a value; `out` is then empty. err never holds
  * a value. Memory: `out` owns copies; free with cf_secrets_cleanup(). */
-CF_WUR cf_rc cf_vars_resolve(const cf_spec *spec, const cf_vars_sources *src, cf_secrets *out,
-                             char *err, size_t errlen);
+CF_WUR cf_rc cf_vars_resolve(const struct cf_spec *spec, const cf_vars_sources *src,
+                             cf_secrets *out, char *err, size_t errlen);
 
 #endif

@@ -204,8 +204,8 @@ cf_rc cf_response_parse_raw(cf_response *r, const char *bytes, size_t len)
     return rc != CF_OK ? rc : result;
 }
 
-/* AWS SDKs' rule for a code from a header: drop everything from the first ':' (a URL may
- * follow) and everything up to the last '#' (a namespace may precede). */
+/* AWS SDKs' rule for a code: drop everything from the first ':' (a URL may follow) and
+ * everything up to the last '#' (a namespace may precede). */
 static char *sanitize_code(const char *v)
 {
     size_t end = strcspn(v, ":");
@@ -222,24 +222,33 @@ static char *sanitize_code(const char *v)
     return out;
 }
 
-/* The string at a locator; NULL when absent or not a string. */
-static const char *locate(const cf_response *r, const cf_locator *loc)
+/* The string at the first locator of the list that is present; NULL when none is. *header
+ * says whether it came from a header. */
+static const char *locate(const cf_response *r, const cf_api_locators *l, int *header)
 {
-    if (loc->pointer) {
-        const cJSON *v = r->json ? cf_json_pointer(r->json, loc->pointer) : NULL;
-        return cJSON_IsString(v) ? v->valuestring : NULL;
+    for (size_t i = 0; i < l->count && i < CF_API_MAX_LOCATORS; i++) {
+        const cf_api_locator *loc = &l->at[i];
+        const char *v = NULL;
+        if (loc->pointer) {
+            const cJSON *j = r->json ? cf_json_pointer(r->json, loc->pointer) : NULL;
+            v = cJSON_IsString(j) ? j->valuestring : NULL;
+        } else if (loc->header) {
+            v = cf_headers_get(&r->headers, loc->header);
+        }
+        if (v) {
+            *header = loc->header != NULL && loc->pointer == NULL;
+            return v;
+        }
     }
-    if (loc->header)
-        return cf_headers_get(&r->headers, loc->header);
     return NULL;
 }
 
-static cf_envelope classify(const cf_response *r, const cf_spec *spec)
+static cf_envelope classify(const cf_response *r, const cf_api_envelope *env)
 {
-    if (spec->resp.classify == CF_CLASSIFY_FLAG) {
-        if (!r->json || !spec->resp.flag)
+    if (env->classify == CF_API_CLASSIFY_FLAG) {
+        if (!r->json || !env->flag)
             return CF_ENVELOPE_NEITHER;
-        const cJSON *flag = cf_json_pointer(r->json, spec->resp.flag);
+        const cJSON *flag = cf_json_pointer(r->json, env->flag);
         if (cJSON_IsTrue(flag))
             return CF_ENVELOPE_SUCCESS;
         if (cJSON_IsFalse(flag))
@@ -254,7 +263,7 @@ static cf_envelope classify(const cf_response *r, const cf_spec *spec)
     return CF_ENVELOPE_ERROR;
 }
 
-void cf_response_finish(cf_response *r, const cf_spec *spec)
+void cf_response_finish(cf_response *r, const cf_api *api)
 {
     cJSON_Delete(r->json);
     r->json = NULL;
@@ -274,18 +283,45 @@ void cf_response_finish(cf_response *r, const cf_spec *spec)
         if (r->json_rc != CF_OK)
             r->json_err_offset = off;
     }
-    if (!spec)
+    if (!api)
         return;
-    r->envelope = classify(r, spec);
+    const cf_api_envelope *env = &api->envelope;
+    r->envelope = classify(r, env);
     if (r->envelope == CF_ENVELOPE_SUCCESS)
         return;
     /* Error, or neither shape: a code found here still helps the report say what came. */
-    const char *code = locate(r, &spec->resp.code);
-    if (code && !spec->resp.code.pointer && spec->resp.code.header) {
+    int header = 0;
+    const char *code = locate(r, &env->code, &header);
+    /* A header code is cut as AWS clients cut x-amzn-ErrorType; a body code only when the
+     * contract says its codes are AWS ones ("ns#Name"). */
+    if (code && (header || env->trim_aws_code)) {
         r->error_code_owned = sanitize_code(code);
         r->error_code = r->error_code_owned;
     } else {
         r->error_code = code;
     }
-    r->error_message = locate(r, &spec->resp.message);
+    r->error_message = locate(r, &env->message, &header);
+}
+
+/* Whether the contract's answer for this status carries a JSON body. */
+static int documents_json(const cf_api_operation *op, long status)
+{
+    const cf_api_response *resp = cf_api_response_for(op, (int)status);
+    for (size_t i = 0; resp && i < resp->content_count; i++) {
+        const char *m = resp->content[i].media_type;
+        if (m && (strstr(m, "json") || strcmp(m, "*/*") == 0))
+            return 1;
+    }
+    return 0;
+}
+
+void cf_response_finish_op(cf_response *r, const cf_api *api, const cf_api_operation *op)
+{
+    cf_response_finish(r, api);
+    /* A 2xx the contract gives no JSON body (201 with an empty body, 204) is a success, not
+     * "neither": nothing a real API may lack causes a failure. */
+    if (api && op && r->envelope == CF_ENVELOPE_NEITHER &&
+        api->envelope.classify == CF_API_CLASSIFY_STATUS && r->status >= 200 && r->status < 300 &&
+        !documents_json(op, r->status))
+        r->envelope = CF_ENVELOPE_SUCCESS;
 }

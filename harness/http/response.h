@@ -8,7 +8,7 @@
 
 #include "base/buf.h"
 #include "http/headers.h"
-#include "contract/spec.h"
+#include "contract/api.h"
 
 typedef enum {
     CF_ENVELOPE_NEITHER, /* no JSON, or JSON that matches neither shape */
@@ -60,7 +60,12 @@ CF_WUR cf_rc cf_response_body_bytes(cf_response *r, const char *data, size_t len
 CF_WUR cf_rc cf_response_parse_raw(cf_response *r, const char *bytes, size_t len);
 
 /* Parses the body as JSON (depth bounded by CF_MAX_JSON_DEPTH) and classifies the envelope
- * per the spec; finds the error code and message. Never fails; the outcome is in the fields. */
-void cf_response_finish(cf_response *r, const cf_spec *spec);
+ * per the contract's (api->envelope; NULL: only parses); finds the error code and message (the
+ * first locator of each list that is present; header codes and, with trim_aws_code, body
+ * codes cut as AWS clients cut them). Never fails; the outcome is in the fields. */
+void cf_response_finish(cf_response *r, const cf_api *api);
+/* cf_response_finish(), then a 2xx without JSON is a success when the operation's response for
+ * that status documents no JSON body (201 with nothing, 204). `op` may be NULL. */
+void cf_response_finish_op(cf_response *r, const cf_api *api, const cf_api_operation *op);
 
 #endif

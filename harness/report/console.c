@@ -92,6 +92,10 @@ static void print_exchange(FILE *out, const palette *k, const cf_exchange_record
         put(out, e->step, CONSOLE_FIELD_MAX, "");
         fputc(']', out);
     }
+    if (e->operation) {
+        fputc(' ', out);
+        put(out, e->operation, CONSOLE_FIELD_MAX, "");
+    }
     fprintf(out, ": HTTP %ld in %.0f ms%s\n", e->status, e->elapsed_ms, k->reset);
     put_lines(out, "    > ", e->request);
     put_lines(out, "    < ", e->response);
@@ -147,6 +151,11 @@ static void print_failed(FILE *out, const palette *k, const cf_case_result *c)
     }
     if (hidden)
         fprintf(out, "  (%zu more exchange%s in report.json)\n", hidden, hidden > 1 ? "s" : "");
+    if (c->not_run) {
+        fputs("  skipped: ", out);
+        put(out, c->not_run, CONSOLE_FIELD_MAX, "           ");
+        fputc('\n', out);
+    }
     if (c->replay) {
         fputs("  rerun:  ", out);
         put(out, c->replay, CONSOLE_FIELD_MAX, "          ");

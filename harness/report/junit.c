@@ -162,6 +162,13 @@ static cf_rc failure_body(cf_buf *out, const cf_case_result *c)
         rc = cf_buf_adds(out, "exchange ");
         if (rc == CF_OK)
             rc = text(out, e->step ? e->step : "");
+        if (rc == CF_OK && e->operation) {
+            rc = cf_buf_adds(out, " (");
+            if (rc == CF_OK)
+                rc = text(out, e->operation);
+            if (rc == CF_OK)
+                rc = cf_buf_addc(out, ')');
+        }
         if (rc == CF_OK)
             rc = cf_buf_addf(out, ": HTTP %ld in %.0f ms\n--- request\n", e->status, e->elapsed_ms);
         if (rc == CF_OK)
@@ -179,6 +186,13 @@ static cf_rc failure_body(cf_buf *out, const cf_case_result *c)
     }
     if (rc == CF_OK && shown < c->exchange_count)
         rc = cf_buf_addf(out, "(%zu more exchanges in report.json)\n\n", c->exchange_count - shown);
+    if (rc == CF_OK && c->not_run) {
+        rc = cf_buf_adds(out, "skipped: ");
+        if (rc == CF_OK)
+            rc = text(out, c->not_run);
+        if (rc == CF_OK)
+            rc = cf_buf_adds(out, "\n\n");
+    }
     if (rc == CF_OK && c->replay) {
         rc = cf_buf_adds(out, "rerun: ");
         if (rc == CF_OK)

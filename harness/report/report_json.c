@@ -84,6 +84,8 @@ static cf_rc add_exchange(cJSON *arr, const cf_exchange_record *e)
         return CF_E_NOMEM;
     }
     cf_rc rc = cf_report_json_add_str(o, "step", e->step);
+    if (rc == CF_OK && e->operation)
+        rc = cf_report_json_add_str(o, "operation", e->operation);
     if (rc == CF_OK)
         rc = add_num(o, "status", (double)e->status);
     if (rc == CF_OK)
@@ -136,6 +138,9 @@ static cf_rc add_case(cJSON *arr, const cf_case_result *c)
         rc = add_num(o, "duration_ms", ms3(c->duration_ms));
     if (rc == CF_OK)
         rc = cf_report_json_add_str(o, "replay", c->replay);
+    /* The steps a scenario did not send after its first failed one: skipped, not judged. */
+    if (rc == CF_OK && c->not_run)
+        rc = cf_report_json_add_str(o, "not_run", c->not_run);
     cJSON *checks = rc == CF_OK ? cJSON_AddArrayToObject(o, "checks") : NULL;
     if (rc == CF_OK && !checks)
         rc = CF_E_NOMEM;

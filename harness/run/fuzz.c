@@ -15,6 +15,7 @@
 #include "base/uuid.h"
 #include "gen/gen.h"
 #include "gen/mutate.h"
+#include "contract/v1_api.h"
 #include "run/fuzz_internal.h"
 
 #define FZ_BATCH_PER_JOB 4u     /* requests prepared per batch, per --jobs */
@@ -395,6 +396,7 @@ static void campaign_free(campaign *c)
     free(c->classes);
     fz_findings_free_keys(&c->f);
     cf_transport_free(c->f.t);
+    cf_api_free(c->f.api);
 }
 
 cf_rc cf_fuzz_run(const cf_spec *spec, const cf_fuzz_opts *opts, cf_fuzz_result *out, char *err,
@@ -417,6 +419,8 @@ cf_rc cf_fuzz_run(const cf_spec *spec, const cf_fuzz_opts *opts, cf_fuzz_result 
     cf_exchange *ex = calloc(cap, sizeof(*ex));
     c.pool = calloc(CF_FUZZ_POOL_MAX, sizeof(*c.pool));
     cf_rc rc = slots && ex && c.pool ? cf_transport_new(&opts->transport, &c.f.t) : CF_E_NOMEM;
+    if (rc == CF_OK)
+        rc = cf_api_from_spec(spec, &c.f.api);
     fz_input ex0 = {cJSON_Duplicate(spec->op.example, 1), NULL, cf_strdup("example")};
     if (rc == CF_OK)
         rc = ex0.body && ex0.origin ? pool_add(&c, &ex0) : CF_E_NOMEM;

@@ -89,6 +89,8 @@ cf_rc fz_prepare(fz *f, fz_slot *s)
     const cf_spec *spec = f->spec;
     memset(&s->step, 0, sizeof(s->step));
     s->step.name = "fuzz";
+    s->step.op = &f->api->operations[0];
+    s->step.role = CF_API_ROLE_NONE;
     s->step.parallel = 1;
     if (s->in.raw)
         s->step.raw_body = s->in.raw;
@@ -97,7 +99,7 @@ cf_rc fz_prepare(fz *f, fz_slot *s)
     f->token_seq++;
     cf_tmpl_ctx ctx = {cf_secrets_vars(f->o->secrets), NULL, fz_generator, f};
     char err[CF_ERR_MAX];
-    cf_rc rc = cf_request_build(spec, &s->step, f->o->base_url, &ctx, &s->req, err, sizeof(err));
+    cf_rc rc = cf_request_build(f->api, &s->step, f->o->base_url, &ctx, &s->req, err, sizeof(err));
     if (rc == CF_E_NOMEM)
         return rc;
     if (rc != CF_OK) {
@@ -122,7 +124,7 @@ cf_rc fz_prepare(fz *f, fz_slot *s)
 cf_rc fz_judge(fz *f, fz_slot *s, cf_case_result *c)
 {
     const cf_spec *spec = f->spec;
-    cf_response_finish(&s->resp, spec);
+    cf_response_finish(&s->resp, f->api);
     /* Everything recorded masks the credential the request carried, as the runner does. */
     const char *cred =
         spec->op.auth_header ? cf_headers_get(&s->req.headers, spec->op.auth_header) : NULL;
@@ -131,7 +133,8 @@ cf_rc fz_judge(fz *f, fz_slot *s, cf_case_result *c)
     if (rc != CF_OK)
         return rc;
     cf_tmpl_ctx ctx = {cf_secrets_vars(f->o->secrets), NULL, fz_generator, f};
-    cf_check_input in = {spec, &s->step, &s->req, &s->resp, &own, &ctx, "fuzz", s->received_ms};
+    cf_check_input in = {f->api, s->step.op, &s->step, &s->req,       &s->resp,
+                         &own,   &ctx,       "fuzz",   s->received_ms};
     rc = cf_checks_run(&in, c);
     cf_secrets_cleanup(&own);
     return rc;

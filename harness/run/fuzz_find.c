@@ -255,7 +255,7 @@ static cf_rc record(fz *f, fz_slot *s, const cf_check_result *chk, char *key)
         const char *cred = h ? cf_headers_get(&last.req.headers, h) : NULL;
         rc = cf_secrets_with_credential(f->o->secrets, cred, cred ? strlen(cred) : 0, &own);
         if (rc == CF_OK) {
-            char *curl = cf_record_curl(f->spec, &last.req, &own);
+            char *curl = cf_record_curl(f->api, &last.req, &own);
             cf_buf b;
             cf_buf_init(&b, CF_RERUN_MAX + (curl ? strlen(curl) : 0));
             const char *flags = f->o->curl_flags;

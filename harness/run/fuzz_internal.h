@@ -34,6 +34,7 @@ typedef struct {
 
 typedef struct {
     const cf_spec *spec;
+    cf_api *api; /* the spec's contract (cf_api_from_spec), what the request and checks read */
     const cf_fuzz_opts *o;
     cf_fuzz_result *r;
     cf_transport *t;

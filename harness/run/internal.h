@@ -3,7 +3,7 @@
  *
  * Memory: a run_case owns its bindings, its cf_case_result being built and its step copies
  * (run_case_free() releases all); a run_copy owns its request and response. The run_ctx
- * borrows the spec, options and result of cf_run_spec(). */
+ * borrows the suite, options and result of cf_run_suite(). */
 #ifndef CF_RUN_INTERNAL_H
 #define CF_RUN_INTERNAL_H
 
@@ -40,16 +40,17 @@ struct run_case {
     run_case *live_next;
 };
 
-/* Everything one spec's run shares. */
+/* Everything one suite's run shares. */
 typedef struct {
-    const cf_spec *spec;
+    const cf_suite *suite;
+    const cf_api *api; /* suite->api */
     const cf_run_opts *opts;
     cf_run_result *result;
     const cf_secrets *secrets; /* the spec's variables and what to mask */
     const char *base_url;
     char *unreachable_why;  /* curl's words for the first exchange that never reached the target */
-    size_t first_result;    /* CF_RUN_KEEP_ALL: index of this spec's first case in result */
-    const size_t *selected; /* indices of the selected spec cases */
+    size_t first_result;    /* CF_RUN_KEEP_ALL: index of this suite's first case in result */
+    const size_t *selected; /* indices of the selected suite cases */
     size_t selected_count;
     unsigned repeat; /* rounds of the selection (1: no "#k" suffix) */
 } run_ctx;

@@ -1,4 +1,4 @@
-/* runner.c - the runner's entry: which cases a run selects, and one spec's run set up for the
+/* runner.c - the runner's entry: which cases a run selects, and one suite's run set up for the
  * streaming scheduler (scheduler.c) and the step judge (step.c). */
 #include "run/runner.h"
 
@@ -54,7 +54,7 @@ static cf_rc add_placeholders(run_ctx *rc)
     for (size_t k = 0; k < total; k++) {
         size_t n = rc->selected_count;
         unsigned round = rc->repeat > 1 ? (unsigned)(k / n) + 1 : 0;
-        run_case *cs = run_case_new(rc, &rc->spec->cases[rc->selected[k % n]], round, k);
+        run_case *cs = run_case_new(rc, &rc->suite->cases[rc->selected[k % n]], round, k);
         cf_rc r = cs ? cf_run_result_take_case(rc->result, &cs->res) : CF_E_NOMEM;
         run_case_free(cs);
         if (r != CF_OK)
@@ -63,10 +63,11 @@ static cf_rc add_placeholders(run_ctx *rc)
     return CF_OK;
 }
 
-cf_rc cf_run_spec(const cf_spec *spec, const cf_run_opts *opts, cf_run_result *result, char *err,
-                  size_t errlen)
+cf_rc cf_run_suite(const cf_suite *suite, const cf_run_opts *opts, cf_run_result *result, char *err,
+                   size_t errlen)
 {
-    run_ctx rc = {spec, opts, result, opts->secrets, opts->base_url, NULL, 0, NULL, 0, 1};
+    run_ctx rc = {suite, suite->api, opts, result, opts->secrets, opts->base_url, NULL,
+                  0,     NULL,       0,    1};
     size_t *selected = NULL;
     cf_rc r = CF_OK;
     if (!rc.base_url) {
@@ -74,13 +75,13 @@ cf_rc cf_run_spec(const cf_spec *spec, const cf_run_opts *opts, cf_run_result *r
         return CF_E_USAGE;
     }
     rc.repeat = opts->repeat > 1 ? opts->repeat : 1;
-    selected = calloc(spec->case_count ? spec->case_count : 1, sizeof(*selected));
+    selected = calloc(suite->case_count ? suite->case_count : 1, sizeof(*selected));
     if (!selected) {
         r = CF_E_NOMEM;
         goto out;
     }
-    for (size_t i = 0; i < spec->case_count; i++)
-        if (cf_run_selects(opts, &spec->cases[i], i))
+    for (size_t i = 0; i < suite->case_count; i++)
+        if (cf_run_selects(opts, &suite->cases[i], i))
             selected[rc.selected_count++] = i;
     rc.selected = selected;
     if (rc.selected_count == 0)

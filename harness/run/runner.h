@@ -1,4 +1,4 @@
-/* runner.h - runs a spec's cases against a target, streaming each finished case out. */
+/* runner.h - runs a suite's cases against a target, streaming each finished case out. */
 #ifndef CF_RUNNER_H
 #define CF_RUNNER_H
 
@@ -7,7 +7,7 @@
 
 #include "base/secrets.h"
 #include "check/result.h"
-#include "contract/spec.h"
+#include "suite/suite.h"
 #include "http/transport.h"
 
 /* Called after each case finishes (for a progress line); may be NULL. */
@@ -30,7 +30,7 @@ typedef enum {
 typedef struct {
     const char *base_url;      /* where requests go (a URL template); the caller resolves
                                   --target and starts a mock if one is wanted */
-    const cf_secrets *secrets; /* the spec's variables (cf_vars_resolve); NULL: none */
+    const cf_secrets *secrets; /* the contract's variables (cf_vars_resolve_api); NULL: none */
     cf_transport_opts transport;
     const char *const *tags; /* run only cases with one of these tags; none = all */
     size_t tag_count;
@@ -56,19 +56,21 @@ typedef struct {
 /* Cannot fail. */
 void cf_run_opts_init(cf_run_opts *o);
 
-/* Runs the selected cases of `spec` against opts->base_url with opts->transport.jobs
+/* Runs the selected cases of `suite` against opts->base_url with opts->transport.jobs
  * requests in flight at all times: a scenario's next step leaves the moment its previous one
  * completes, a parallel step's copies leave together on fresh connections (briefly above
- * --jobs when they outnumber it). Each case is handed to opts->on_case as it ends and then
+ * --jobs when they outnumber it). A scenario stops at its first failed step: the later steps
+ * are not sent and the case result says so (cf_case_result.not_run), never judged. Each case
+ * is handed to opts->on_case as it ends and then
  * kept in `result` per opts->keep (`result` owns them; free with cf_run_result_cleanup());
  * its stats are added to. Returns CF_OK when the run completed (checks may have failed: see the
  * results), CF_E_USAGE without a base URL, CF_E_TRANSPORT when the target was unreachable
  * (result->unreachable and unreachable_why set),
  * CF_E_INTERRUPTED when *stop was raised (result->incomplete set). `err` says what. */
-CF_WUR cf_rc cf_run_spec(const cf_spec *spec, const cf_run_opts *opts, cf_run_result *result,
-                         char *err, size_t errlen);
+CF_WUR cf_rc cf_run_suite(const cf_suite *suite, const cf_run_opts *opts, cf_run_result *result,
+                          char *err, size_t errlen);
 
-/* Whether case `c` (index i in its spec) is selected by tags, filter and shard. */
+/* Whether case `c` (index i in its suite) is selected by tags, filter and shard. */
 int cf_run_selects(const cf_run_opts *o, const cf_case *c, size_t index);
 
 #endif

@@ -159,7 +159,7 @@ static const cf_case *selection_at(const run_ctx *rc, size_t k, unsigned *round)
 {
     size_t n = rc->selected_count;
     *round = rc->repeat > 1 ? (unsigned)(k / n) + 1 : 0;
-    return &rc->spec->cases[rc->selected[k % n]];
+    return &rc->suite->cases[rc->selected[k % n]];
 }
 
 static unsigned copies_of(const cf_step *st)

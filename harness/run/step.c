@@ -61,8 +61,9 @@ static cf_rc name_result(run_ctx *rc, run_case *cs)
 {
     const cf_case *c = cs->c;
     cf_case_result *res = &cs->res;
-    res->spec_file = cf_strdup(rc->spec->file);
-    res->spec_title = cf_strdup(rc->spec->title ? rc->spec->title : "");
+    const char *op = c->step_count && c->steps[0].op ? c->steps[0].op->id : NULL;
+    res->spec_file = cf_strdup(rc->suite->file ? rc->suite->file : "");
+    res->spec_title = cf_strdup(rc->api->title ? rc->api->title : "");
     if (cs->round) {
         size_t idn = strlen(c->id) + 16;
         res->id = malloc(idn);
@@ -72,8 +73,8 @@ static cf_rc name_result(run_ctx *rc, run_case *cs)
         res->id = cf_strdup(c->id);
     }
     res->summary = c->summary ? cf_strdup(c->summary) : NULL;
-    res->operation = rc->spec->op.name ? cf_strdup(rc->spec->op.name) : NULL;
-    res->replay = rerun_line(rc->opts->rerun_flags, c->id, rc->spec->file);
+    res->operation = op ? cf_strdup(op) : NULL;
+    res->replay = rerun_line(rc->opts->rerun_flags, c->id, res->spec_file ? res->spec_file : "");
     if (c->tag_count) {
         res->tags = calloc(c->tag_count, sizeof(*res->tags));
         if (!res->tags)
@@ -83,7 +84,7 @@ static cf_rc name_result(run_ctx *rc, run_case *cs)
                 return CF_E_NOMEM;
     }
     if (!res->spec_file || !res->spec_title || !res->id || !res->replay ||
-        (c->summary && !res->summary) || (rc->spec->op.name && !res->operation))
+        (c->summary && !res->summary) || (op && !res->operation))
         return CF_E_NOMEM;
     return CF_OK;
 }
@@ -139,6 +140,36 @@ static void step_label(const run_case *cs, unsigned copy, char *out, size_t n)
         snprintf(out, n, "%s", st->name ? st->name : (cs->c->id ? cs->c->id : "?"));
 }
 
+/* A scenario stops at its first failed step: the later steps were never sent, so they are
+ * listed as not run (and not judged), never as failures of their own. */
+static cf_rc note_not_run(run_case *cs)
+{
+    const cf_case *c = cs->c;
+    const cf_step *failed = current(cs);
+    cf_buf b;
+    cf_buf_init(&b, 4096);
+    cf_rc r = cf_buf_adds(&b, cs->step + 2 < c->step_count ? "steps " : "step ");
+    for (size_t i = cs->step + 1; i < c->step_count && r == CF_OK; i++) {
+        const cf_step *st = &c->steps[i];
+        r = cf_buf_addf(&b, "%s`%s` (%s)", i > cs->step + 1 ? ", " : "", st->name ? st->name : "?",
+                        st->op && st->op->id ? st->op->id : "?");
+    }
+    if (r == CF_OK)
+        r = cf_buf_addf(&b, " not run: step `%s` failed", failed->name ? failed->name : "?");
+    if (r == CF_E_TOO_LARGE) { /* very many steps: the count says enough */
+        cf_buf_init(&b, 4096);
+        r = cf_buf_addf(&b, "%zu steps not run: step `%s` failed", c->step_count - cs->step - 1,
+                        failed->name ? failed->name : "?");
+    }
+    if (r != CF_OK) {
+        cf_buf_free(&b);
+        return r;
+    }
+    free(cs->res.not_run);
+    cs->res.not_run = cf_buf_take(&b);
+    return cs->res.not_run ? CF_OK : CF_E_NOMEM;
+}
+
 cf_rc run_step_build(run_ctx *rc, run_case *cs)
 {
     const cf_step *st = current(cs);
@@ -153,8 +184,7 @@ cf_rc run_step_build(run_ctx *rc, run_case *cs)
     for (unsigned k = 0; k < n; k++) {
         run_copy *cp = &cs->copies[k];
         char err[CF_ERR_MAX] = "";
-        cf_rc r =
-            cf_request_build(rc->spec, st, rc->base_url, &ctx, &cp->request, err, sizeof(err));
+        cf_rc r = cf_request_build(rc->api, st, rc->base_url, &ctx, &cp->request, err, sizeof(err));
         if (r == CF_E_NOMEM)
             return r;
         if (r != CF_OK) {
@@ -167,6 +197,8 @@ cf_rc run_step_build(run_ctx *rc, run_case *cs)
             free(text);
             run_step_drop(cs);
             cs->done = 1;
+            if (a == CF_OK && cs->step + 1 < cs->c->step_count)
+                a = note_not_run(cs);
             return a;
         }
         cp->cs = cs;
@@ -236,11 +268,12 @@ static char *with_flags(char *curl, const char *flags)
 
 /* The contract items a response exercised, one per line (check/coverage.h); *out NULL when
  * none. Past CF_COVERAGE_MAX the response counts for nothing; the run goes on. */
-static cf_rc observe(const cf_spec *spec, const cf_response *resp, char **out)
+static cf_rc observe(const cf_api *api, const cf_api_operation *op, const cf_response *resp,
+                     char **out)
 {
     cf_buf cov;
     cf_buf_init(&cov, CF_COVERAGE_MAX);
-    cf_rc r = cf_coverage_observe(spec, resp, &cov);
+    cf_rc r = cf_coverage_observe(api, op, resp, &cov);
     *out = cf_buf_take(&cov);
     return r == CF_E_TOO_LARGE ? CF_OK : r;
 }
@@ -250,14 +283,17 @@ static cf_rc observe(const cf_spec *spec, const cf_response *resp, char **out)
 static cf_rc record(run_ctx *rc, run_case *cs, run_copy *cp, const cf_secrets *red,
                     const char *label, char *covered)
 {
-    char *req = cf_record_request(rc->spec, &cp->request, red);
+    const char *op = current(cs)->op->id;
+    char *req = cf_record_request(rc->api, &cp->request, red);
     char *resp = cf_record_response(&cp->response, red);
-    char *curl = with_flags(cf_record_curl(rc->spec, &cp->request, red), rc->opts->curl_flags);
+    char *curl = with_flags(cf_record_curl(rc->api, &cp->request, red), rc->opts->curl_flags);
     char *lab = cf_strdup(label);
+    char *op_name = op ? cf_strdup(op) : NULL;
     const char *code =
         cp->response.error_code_owned ? cp->response.error_code_owned : cp->response.error_code;
     char *error_code = code ? cf_secrets_redact_dup(red, code, strlen(code), ERROR_CODE_MAX) : NULL;
-    if (!req || !resp || !curl || !lab || (code && !error_code)) {
+    if (!req || !resp || !curl || !lab || (code && !error_code) || (op && !op_name)) {
+        free(op_name);
         free(req);
         free(resp);
         free(curl);
@@ -275,9 +311,11 @@ static cf_rc record(run_ctx *rc, run_case *cs, run_copy *cp, const cf_secrets *r
         e->sent_ms = cp->response.sent_ms;
         e->error_code = error_code;
         e->covered = covered;
+        e->operation = op_name;
     } else {
         free(error_code);
         free(covered);
+        free(op_name);
     }
     return r;
 }
@@ -303,13 +341,15 @@ static cf_rc judge_copy(run_ctx *rc, run_case *cs, run_copy *cp)
 {
     char label[160];
     step_label(cs, cp->copy, label, sizeof(label));
+    const cf_step *st = current(cs);
     rc->result->requests++;
-    cf_response_finish(&cp->response, rc->spec);
+    cf_response_finish_op(&cp->response, rc->api, st->op);
     /* Everything recorded about this exchange masks the credential it carried, too. */
     cf_secrets own;
-    const char *cred = rc->spec->op.auth_header
-                           ? cf_headers_get(&cp->request.headers, rc->spec->op.auth_header)
-                           : NULL;
+    const char *caller = NULL;
+    const cf_api_credential *c = cf_request_credential(rc->api, st->op, &caller);
+    const char *cred =
+        c && c->in == CF_API_IN_HEADER ? cf_headers_get(&cp->request.headers, c->name) : NULL;
     cf_rc r = cf_secrets_with_credential(rc->secrets, cred, cred ? strlen(cred) : 0, &own);
     if (r != CF_OK)
         return r;
@@ -318,17 +358,17 @@ static cf_rc judge_copy(run_ctx *rc, run_case *cs, run_copy *cp)
     cf_tmpl_ctx ctx = {cf_secrets_vars(rc->secrets), &cs->captures, runner_generator, cs};
     /* rule.future compares with this exchange's own arrival, not with when it was judged. */
     int64_t received = (int64_t)(cp->response.sent_ms + cp->response.elapsed_ms);
-    cf_check_input in = {rc->spec, current(cs), &cp->request, &cp->response,
-                         &own,     &ctx,        label,        received};
+    cf_check_input in = {rc->api, st->op, st,    &cp->request, &cp->response,
+                         &own,    &ctx,   label, received};
     if (r == CF_OK)
         r = cf_checks_run(&in, &cs->res);
     /* Coverage is marked as responses come (a streaming run keeps no passing exchange); the
      * items also go on a recorded exchange for cf_coverage_compute(). */
     char *covered = NULL;
     if (r == CF_OK)
-        r = observe(rc->spec, &cp->response, &covered);
+        r = observe(rc->api, st->op, &cp->response, &covered);
     if (r == CF_OK)
-        cf_coverage_mark(rc->result, rc->spec->file, covered);
+        cf_coverage_mark(rc->result, rc->suite->file, st->op->id, covered);
     if (r == CF_OK && worth_recording(rc, cs, cp, before)) {
         r = record(rc, cs, cp, &own, label, covered);
         covered = NULL;
@@ -343,6 +383,7 @@ static cf_rc judge_copy(run_ctx *rc, run_case *cs, run_copy *cp)
 cf_rc run_step_judge(run_ctx *rc, run_case *cs)
 {
     const cf_step *st = current(cs);
+    size_t checks_before = cs->res.check_count;
     cf_rc r = CF_OK;
     double slowest = 0;
     int transport_failed = 0;
@@ -364,8 +405,13 @@ cf_rc run_step_judge(run_ctx *rc, run_case *cs)
     /* A case's time is its own: the sum of its steps, each as long as its slowest copy. */
     cs->res.duration_ms += slowest;
     run_step_drop(cs);
+    int failed = transport_failed;
+    for (size_t i = checks_before; i < cs->res.check_count && !failed; i++)
+        failed = !cs->res.checks[i].passed;
+    if (r == CF_OK && failed && cs->step + 1 < cs->c->step_count)
+        r = note_not_run(cs);
     cs->step++;
-    if (cs->step >= cs->c->step_count || transport_failed)
+    if (cs->step >= cs->c->step_count || failed)
         cs->done = 1;
     return r;
 }

@@ -189,14 +189,18 @@ cf_fault_proxy *cf_fault_proxy_start(const cf_fault_proxy_opts *opts, char *err,
     }
     cf_diags d;
     cf_diags_init(&d);
-    cf_rc rc = cf_spec_load_file(opts->spec_file, &p->spec, &d);
+    cf_rc rc = cf_suite_load_file(opts->spec_file, &p->suite, &d);
     if (rc != CF_OK)
         snprintf(err, errlen, "%s: %s%s%s", opts->spec_file, cf_strerror(rc), d.count ? ": " : "",
                  d.count ? d.items[0].message : "");
     cf_diags_cleanup(&d);
     if (rc != CF_OK)
         goto fail;
-    p->aws = p->spec->resp.classify == CF_CLASSIFY_STATUS;
+    p->api = p->suite->api;
+    p->spec = p->suite->v1;
+    p->aws = p->api->envelope.classify == CF_API_CLASSIFY_STATUS;
+    const cf_api_credential *cred = p->api->credential_count ? &p->api->credentials[0] : NULL;
+    p->auth_header = cred && cred->in == CF_API_IN_HEADER ? cred->name : NULL;
     if (p->fault && !cf_fault_applies(p->fault->name, p->aws)) {
         snprintf(err, errlen, "fault %s does not apply to the %s profile", p->fault->name,
                  p->aws ? "AWS" : "envelope");
@@ -206,17 +210,16 @@ cf_fault_proxy *cf_fault_proxy_start(const cf_fault_proxy_opts *opts, char *err,
     size_t env_count = 0;
     cf_cli_env_vars(&env, &env_count);
     cf_vars_sources sources = {opts->vars, opts->var_count, env, env_count};
-    cf_rc vrc = cf_vars_resolve(p->spec, &sources, &p->vars, err, errlen);
+    cf_rc vrc = cf_vars_resolve_api(p->api, &sources, &p->vars, err, errlen);
     free(env);
     if (vrc != CF_OK)
         goto fail;
-    p->bearer =
-        p->spec->op.auth_var_count ? cf_secrets_get(&p->vars, p->spec->op.auth_vars[0]) : NULL;
+    p->bearer = cred && cred->caller_count ? cf_secrets_get(&p->vars, cred->callers[0]) : NULL;
     p->bearer_alt =
-        p->spec->op.auth_var_count > 1 ? cf_secrets_get(&p->vars, p->spec->op.auth_vars[1]) : NULL;
+        cred && cred->caller_count > 1 ? cf_secrets_get(&p->vars, cred->callers[1]) : NULL;
     cf_mock_opts mo;
     cf_mock_opts_init(&mo);
-    mo.spec = p->spec;
+    mo.spec = p->suite->v1;
     mo.secrets = &p->vars;
     mo.bind = "127.0.0.1";
     if (cf_mock_start(&mo, &p->mock, err, errlen) != CF_OK)
@@ -251,7 +254,7 @@ void cf_fault_proxy_stop(cf_fault_proxy *p)
     free(p->flights);
     pthread_mutex_destroy(&p->lock);
     cf_secrets_cleanup(&p->vars);
-    cf_spec_free(p->spec);
+    cf_suite_free(p->suite);
     free(p);
 }
 

@@ -105,7 +105,7 @@ static char *resp_string(const exchange *x, const char *pointer)
 
 static const char *auth_value(const exchange *x)
 {
-    const char *h = x->p->spec->op.auth_header;
+    const char *h = x->p->auth_header;
     return h ? cf_headers_get(&x->req_headers, h) : NULL;
 }
 
@@ -118,9 +118,10 @@ static int set_header(cf_headers *h, const char *name, const char *value)
 /* The internal error of the spec's catalogue, in the profile's wire format. */
 static int answer_internal(exchange *x)
 {
-    const cf_spec *spec = x->p->spec;
-    const char *code = cf_spec_role_code(spec, CF_ROLE_INTERNAL);
-    int status = code ? cf_spec_code_status(spec, code) : 500;
+    const cf_api *api = x->p->api;
+    const char *code = api->roles[CF_API_ROLE_INTERNAL].code;
+    const cf_api_error *e = code ? cf_api_error_find(api, code) : NULL;
+    int status = e ? e->status : 500;
     char id[37];
     cf_uuid_v4(id);
     cf_headers_cleanup(&x->resp_headers);
@@ -224,7 +225,7 @@ static int f_missing_client_token_accepted(exchange *x)
 
 static int f_no_credentials_succeeds(exchange *x)
 {
-    const char *h = x->p->spec->op.auth_header;
+    const char *h = x->p->auth_header;
     if (!h || !x->p->bearer || cf_headers_get(&x->req_headers, h))
         return 0;
     return cf_headers_add(&x->req_headers, h, x->p->bearer) == CF_OK;
@@ -293,7 +294,7 @@ static int f_shared_across_callers(exchange *x)
     const char *have = auth_value(x);
     if (!have || !x->p->bearer_alt || strcmp(have, x->p->bearer_alt) != 0)
         return 0;
-    return set_header(&x->req_headers, x->p->spec->op.auth_header, x->p->bearer);
+    return set_header(&x->req_headers, x->p->auth_header, x->p->bearer);
 }
 
 /* Registers (credential, token) as in flight; a duplicate gets a suffixed token. */

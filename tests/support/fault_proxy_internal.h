@@ -17,7 +17,7 @@
 #include "http/headers.h"
 #include "mhd_util.h"
 #include "mock/mock.h"
-#include "contract/spec.h"
+#include "suite/suite.h"
 
 #define BODY_MAX (8u * 1024u * 1024u) /* request and answer bodies the proxy carries */
 
@@ -57,7 +57,10 @@ typedef struct {
 } flight;
 
 struct cf_fault_proxy {
-    cf_spec *spec;
+    cf_suite *suite;         /* the spec the proxy fronts (a v1 file: the mock serves suite->v1) */
+    const cf_api *api;       /* suite->api */
+    const char *auth_header; /* the header its credential travels in; NULL: none */
+    const cf_spec *spec;     /* suite->v1, read by fault_proxy_gen.c until it reads the api */
     cf_secrets vars;
     cf_mock *mock;
     struct MHD_Daemon *daemon;

@@ -51,10 +51,18 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
+/* Leaves a URL or argument as sent: tests then see the percent-encoding on the wire. */
+static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
 struct MHD_Daemon *cf_mhd_start(const cf_mhd_opts *o, unsigned short *port)
 {
     struct sockaddr_in addr = cf_test_loopback(0);
-    struct MHD_OptionItem items[6];
+    struct MHD_OptionItem items[7];
     size_t n = 0;
     items[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &addr};
     items[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL};
@@ -67,6 +75,9 @@ struct MHD_Daemon *cf_mhd_start(const cf_mhd_opts *o, unsigned short *port)
     if (o->connection_limit)
         items[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
                                              (intptr_t)o->connection_limit, NULL};
+    if (o->raw_url)
+        items[n++] =
+            (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)keep_escaped, NULL};
     items[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     struct MHD_Daemon *d =
         MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | o->flags, 0, NULL, NULL, on_request,

@@ -22,6 +22,7 @@ typedef struct {
     void *connection_cls;
     unsigned connection_timeout_s; /* 0: libmicrohttpd's default */
     unsigned connection_limit;     /* 0: libmicrohttpd's default */
+    int raw_url; /* 1: the handler sees the URL and query arguments as sent (not decoded) */
 } cf_mhd_opts;
 
 /* Starts a daemon on 127.0.0.1, any free port (in *port). NULL when it cannot start.

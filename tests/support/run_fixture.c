@@ -13,28 +13,28 @@ const char *cf_test_spec_file(int aws)
 
 /* ---- a run of one spec against one target ------------------------------------------------- */
 
-cf_spec *cf_test_load_spec(const char *file)
+cf_suite *cf_test_load_suite(const char *file)
 {
-    cf_spec *spec = NULL;
+    cf_suite *suite = NULL;
     cf_diags d;
     cf_diags_init(&d);
-    cf_rc rc = cf_spec_load_file(file, &spec, &d);
+    cf_rc rc = cf_suite_load_file(file, &suite, &d);
     cr_assert_eq(rc, CF_OK, "%s: %s %s", file, cf_strerror(rc), d.count ? d.items[0].message : "");
     cf_diags_cleanup(&d);
-    return spec;
+    return suite;
 }
 
 /* Runs the cases of `file` matching `filter` (NULL: all) against `target`. */
 void cf_test_run_target(cf_test_run *r, const char *file, const char *target, const char *filter)
 {
-    if (!r->spec)
-        r->spec = cf_test_load_spec(file);
+    if (!r->suite)
+        r->suite = cf_test_load_suite(file);
     cf_run_opts o;
     cf_run_opts_init(&o);
     o.filter = filter;
     o.transport.jobs = 16;
     o.transport.timeout_ms = 15000;
-    r->rc = cf_cli_target_run(r->spec, target, NULL, &o, &r->result, r->err, sizeof(r->err));
+    r->rc = cf_cli_target_run(r->suite, target, NULL, &o, &r->result, r->err, sizeof(r->err));
 }
 
 /* Starts a fault proxy for `file` (fault NULL: conforming) and runs against it. */
@@ -52,7 +52,7 @@ void cf_test_run_cleanup(cf_test_run *r)
 {
     cf_run_result_cleanup(&r->result);
     cf_fault_proxy_stop(r->proxy);
-    cf_spec_free(r->spec);
+    cf_suite_free(r->suite);
     memset(r, 0, sizeof(*r));
 }
 

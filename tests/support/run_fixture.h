@@ -8,14 +8,14 @@
 #include "check/result.h"
 #include "cli/target.h"
 #include "run/runner.h"
-#include "contract/spec.h"
+#include "suite/suite.h"
 
 #define SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant/"
 #define ENVELOPE_SPEC SPEC_DIR "start-attachment-upload.json"
 #define AWS_SPEC SPEC_DIR "start-attachment-upload.aws.json"
 
 typedef struct {
-    cf_spec *spec;
+    cf_suite *suite;
     cf_fault_proxy *proxy; /* NULL when the target is not a fault proxy */
     cf_run_result result;
     cf_rc rc;
@@ -24,7 +24,8 @@ typedef struct {
 
 /* The bundled spec of a profile: 0 the envelope, 1 AWS. */
 const char *cf_test_spec_file(int aws);
-cf_spec *cf_test_load_spec(const char *file);
+/* Any FILE conform runs (v1 spec, contract, suite v2), loaded or the test fails. */
+cf_suite *cf_test_load_suite(const char *file);
 /* Runs the cases of `file` matching `filter` (NULL: all) against `target`. */
 void cf_test_run_target(cf_test_run *r, const char *file, const char *target, const char *filter);
 /* Starts a fault proxy (fault NULL: conforming) for a profile and runs against it. */
