@@ -257,16 +257,24 @@ Test(gen_api, connect_participant_operations_reach_live_resources, .timeout = 30
     cf_gen_cases g;
     cf_gen_cases_stats st;
     build(s->api, 1, &g, &st);
-    const cf_case *c =
-        must_find(&g, "gen.seq.CreateParticipantConnection>StartAttachmentUpload>GetAttachment");
-    cr_assert_eq(c->step_count, 3);
+    /* GetAttachment wants the AttachmentId "complete": the overlay's life cycle puts
+     * CompleteAttachmentUpload between the upload's start and it. */
+    const cf_case *c = must_find(&g, "gen.seq.CreateParticipantConnection>StartAttachmentUpload>"
+                                     "CompleteAttachmentUpload>GetAttachment");
+    cr_assert_eq(c->step_count, 4);
     cr_expect_str_eq(str_at(c->steps[0].headers, "X-Amz-Bearer"), "{participant_token}");
     cr_expect_str_eq(str_at(c->steps[0].capture, "ConnectionToken"),
                      "/ConnectionCredentials/ConnectionToken");
     cr_expect_str_eq(str_at(c->steps[1].headers, "X-Amz-Bearer"), "{@ConnectionToken}");
     cr_expect_str_eq(str_at(c->steps[1].capture, "AttachmentId"), "/AttachmentId");
-    cr_expect_str_eq(cf_json_pointer(c->steps[2].body, "/AttachmentId")->valuestring,
+    cr_expect_str_eq(cf_json_pointer(c->steps[2].body, "/AttachmentIds/0")->valuestring,
                      "{@AttachmentId}");
+    cr_expect_str_eq(cf_json_pointer(c->steps[3].body, "/AttachmentId")->valuestring,
+                     "{@AttachmentId}");
+    /* A page cursor is the server's: valid requests leave it out. */
+    c = must_find(&g, "gen.GetTranscript.Body.all-members");
+    cr_expect_null(cf_json_pointer(last(c)->body, "/NextToken"));
+    cr_expect_null(find(&g, "gen.GetTranscript.NextToken.maxLength"));
     cr_expect_not_null(find(&g, "gen.seq.CreateParticipantConnection>SendMessage"));
     cr_expect_eq(st.sequences, 10, "one per producer and direct consumer");
 

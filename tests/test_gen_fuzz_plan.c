@@ -47,10 +47,12 @@ Test(fuzz_plan, every_operation_seeded_behind_its_producers, .timeout = 30)
     const cf_fuzz_plan_op *o = op_of(&p, "CreateParticipantConnection");
     cr_expect_null(o->setup, "it consumes what nobody makes");
     o = op_of(&p, "GetAttachment");
-    cr_assert_eq(o->setup_count, 2);
+    cr_assert_eq(o->setup_count, 3);
     cr_expect_str_eq(str_at(cJSON_GetArrayItem(o->setup, 0), "operation"),
                      "CreateParticipantConnection");
     cr_expect_str_eq(str_at(cJSON_GetArrayItem(o->setup, 1), "operation"), "StartAttachmentUpload");
+    cr_expect_str_eq(str_at(cJSON_GetArrayItem(o->setup, 2), "operation"),
+                     "CompleteAttachmentUpload");
     cr_expect_gt(o->valid_count, 0);
     for (size_t i = 0; i < o->seed_count; i++)
         cr_expect_str_eq(str_at(o->seeds[i], "operation"), "GetAttachment");

@@ -95,6 +95,31 @@ static cJSON *new_bind(void)
 
 static cf_rc add_step(const gc *g, chain *ch, const cf_api_operation *p, cJSON **step);
 
+/* The operation that moves what `p` produces into the state `want` requires (the overlay's
+ * life cycle: StartAttachmentUpload makes an AttachmentId "uploading", CompleteAttachmentUpload
+ * takes it "uploading" to "complete", GetAttachment wants it "complete"); NULL when `p` makes
+ * it in that state already, or no operation does. */
+static const cf_api_operation *transition(const cf_api *api, const chain *ch,
+                                          const cf_api_operation *consumer,
+                                          const cf_api_operation *p,
+                                          const cf_api_resource_ref *want)
+{
+    const cf_api_resource_ref *made = produced(p, want->resource);
+    if (!want->state || !made || !made->state || strcmp(made->state, want->state) == 0)
+        return NULL;
+    for (size_t i = 0; i < api->operation_count; i++) {
+        const cf_api_operation *t = &api->operations[i];
+        for (size_t k = 0; t != consumer && !on_stack(ch, t) && k < t->mock.consume_count; k++) {
+            const cf_api_resource_ref *c = &t->mock.consumes[k];
+            if (c->resource && strcmp(c->resource, want->resource) == 0 && c->state &&
+                strcmp(c->state, made->state) == 0 && c->next_state &&
+                strcmp(c->next_state, want->state) == 0 && !c->ends)
+                return t;
+        }
+    }
+    return NULL;
+}
+
 /* Works out how each input `op` consumes is set, adding producers to the chain. */
 static cf_rc resolve(const gc *g, const cf_api_operation *op, chain *ch, cJSON *bind)
 {
@@ -111,6 +136,10 @@ static cf_rc resolve(const gc *g, const cf_api_operation *op, chain *ch, cJSON *
         cJSON *step = NULL;
         if (p && (rc = add_step(g, ch, p, &step)) != CF_OK)
             break;
+        const cf_api_operation *t = step ? transition(g->api, ch, op, p, r) : NULL;
+        cJSON *moved = NULL;
+        if (t && (rc = add_step(g, ch, t, &moved)) != CF_OK)
+            break;
         if (step) {
             const cf_api_resource_ref *made = produced(p, r->resource);
             char where[CF_PATH_MAX];
@@ -125,13 +154,15 @@ static cf_rc resolve(const gc *g, const cf_api_operation *op, chain *ch, cJSON *
                 return CF_E_NOMEM;
             snprintf(tpl, sizeof tpl, "{@%s}", name);
         } else {
-            const cf_api_var *var = NULL;
+            /* Ids the contract says are known from the start, else the variable named after
+             * the resource. */
+            const char *var = r->seed_count ? r->seeds[0] : NULL;
             for (size_t k = 0; !var && k < g->api->var_count; k++)
                 if (same_name(g->api->vars[k].name, r->resource))
-                    var = &g->api->vars[k];
+                    var = g->api->vars[k].name;
             if (!var)
                 continue; /* nobody makes it: the generated value stands */
-            snprintf(tpl, sizeof tpl, "{%s}", var->name);
+            snprintf(tpl, sizeof tpl, "{%s}", var);
         }
         cJSON_DeleteItemFromObjectCaseSensitive(to, r->where);
         if (!cJSON_AddStringToObject(to, r->where, tpl))
@@ -219,12 +250,17 @@ static cf_rc sequence(gc *g, const cf_api_operation *p, const cf_api_operation *
     cf_rc rc = gc_op_read(g, c, 1, 1, &cv);
     if (rc == CF_OK)
         rc = gc_seq_resolve(g, &cv, p);
-    /* One sequence per pair whose producer runs right before the consumer: a consumer further
-     * down another producer's chain gets its sequence from that producer. */
-    const cJSON *last =
-        cv.prefix ? cJSON_GetArrayItem(cv.prefix, cJSON_GetArraySize(cv.prefix) - 1) : NULL;
-    int through_p =
-        last && strcmp(cJSON_GetObjectItemCaseSensitive(last, "name")->valuestring, p->id) == 0;
+    /* One sequence per pair whose producer is the last in the chain to make something the
+     * consumer takes (steps that only move a resource's state may follow it): a consumer
+     * further down another producer's chain gets its sequence from that producer. */
+    const cf_api_operation *last = NULL;
+    for (const cJSON *st = cv.prefix ? cv.prefix->child : NULL; st; st = st->next) {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(st, "operation");
+        const cf_api_operation *o = cf_api_operation_find(g->api, name->valuestring);
+        if (o && consumes_from(c, o))
+            last = o;
+    }
+    int through_p = last == p;
     if (rc != CF_OK || !through_p) {
         gc_op_cleanup(&cv);
         return rc;
