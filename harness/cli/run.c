@@ -270,9 +270,10 @@ static int load_all(const cf_cli_paths *paths, cf_suite **suites)
 }
 
 /* --generate: every suite's generated cases (v1 specs, contracts and v2 suites alike), bound to
- * the suite's contract, after its hand-written ones. The embedded mock serves v1 specs only
- * (cli/target.c): against it a contract's cases would all be refused, so only v1 suites get
- * them there until the mock serves any cf_api. */
+ * the suite's contract, after its hand-written ones. Against the embedded mock only v1 suites
+ * get them for now: it serves any contract since main f8d64de, but `make run`'s figures and
+ * the Connect Participant fake have not been checked with ~940 more cases yet (lift this once
+ * they are; against the fake 919 of 920 passed, the one failure being a schema pattern). */
 static cf_rc generate(cf_suite *const *suites, size_t n, const char *target,
                       const cf_gen_cases_opts *opts, FILE *out)
 {
