@@ -269,27 +269,6 @@ static int load_all(const cf_cli_paths *paths, cf_suite **suites)
     return bad;
 }
 
-/* --generate: every suite's generated cases (v1 specs, contracts and v2 suites alike), bound to
- * the suite's contract, after its hand-written ones. Against the embedded mock only v1 suites
- * get them for now: it serves any contract since main f8d64de, but `make run`'s figures and
- * the Connect Participant fake have not been checked with ~940 more cases yet (lift this once
- * they are; against the fake 919 of 920 passed, the one failure being a schema pattern). */
-static cf_rc generate(cf_suite *const *suites, size_t n, const char *target,
-                      const cf_gen_cases_opts *opts, FILE *out)
-{
-    int embedded = !target || strcmp(target, "mock") == 0;
-    cf_suite **some = calloc(n ? n : 1, sizeof(*some));
-    if (!some)
-        return CF_E_NOMEM;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!embedded || suites[i]->v1)
-            some[k++] = suites[i];
-    cf_rc rc = cf_cli_generate_suites(some, k, opts, out);
-    free(some);
-    return rc;
-}
-
 /* A terminal that understands escape sequences: not a pipe, not TERM=dumb. */
 static int smart_terminal(int fd)
 {
@@ -502,7 +481,7 @@ int cf_cli_run(int argc, char **argv)
         goto out;
     }
     cf_cli_suites_drop_named(suites, &n);
-    if (generate(suites, n, a.target, &a.gen, stdout) != CF_OK) {
+    if (cf_cli_generate_suites(suites, n, &a.gen, stdout) != CF_OK) {
         fprintf(stderr, "conform run: out of memory generating cases\n");
         rc = CF_EXIT_USAGE;
         goto out;

@@ -37,7 +37,7 @@ static const char *find(const char *const *list, size_t n, const char *name, int
 {
     const char *found = NULL;
     char have[CF_VARS_NAME_MAX + 32];
-    char err[8];
+    char err[256]; /* the message is not used, but must fit: gcc -O3 judges the snprintf */
     for (size_t i = 0; list && i < n && !(found && !last); i++) {
         const char *value = NULL;
         if (cf_vars_parse("", list[i], have, sizeof(have), &value, err, sizeof(err)) == CF_OK &&

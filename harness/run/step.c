@@ -61,7 +61,10 @@ static cf_rc name_result(run_ctx *rc, run_case *cs)
 {
     const cf_case *c = cs->c;
     cf_case_result *res = &cs->res;
-    const char *op = c->step_count && c->steps[0].op ? c->steps[0].op->id : NULL;
+    /* A case is about its last step's operation: earlier steps set up what it needs (a
+     * connection, an upload), so reports group a scenario under what it tests. */
+    const cf_step *last = c->step_count ? &c->steps[c->step_count - 1] : NULL;
+    const char *op = last && last->op ? last->op->id : NULL;
     res->spec_file = cf_strdup(rc->suite->file ? rc->suite->file : "");
     res->spec_title = cf_strdup(rc->api->title ? rc->api->title : "");
     if (cs->round) {
