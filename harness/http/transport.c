@@ -27,6 +27,7 @@ typedef struct {
     cf_exchange *ex;            /* exchange being performed */
     unsigned attempt;           /* 0 for the first try */
     int busy;
+    int configured;        /* configure_handle() done */
     struct timespec start; /* monotonic, at the first attempt (retries included) */
     char errbuf[CURL_ERROR_SIZE];
 } slot;
@@ -252,21 +253,12 @@ static int ok(CURLcode c)
     return c == CURLE_OK;
 }
 
-/* Sets every option anew on a reset handle; the connection cache lives in the multi handle,
- * so connections are still reused. */
-static cf_rc configure(const cf_transport *t, slot *s, const cf_exchange *ex)
+/* The options every request of the transport shares, set once on a new handle: resetting
+ * the handle and parsing them again for each request was a measurable share of its cost. */
+static cf_rc configure_handle(const cf_transport *t, slot *s)
 {
-    const cf_request *req = ex->request;
     CURL *e = s->easy;
-    curl_easy_reset(e);
-    curl_slist_free_all(s->headers);
-    s->headers = NULL;
-    s->errbuf[0] = '\0';
-    cf_rc rc = build_headers(req, &s->headers);
-    if (rc != CF_OK)
-        return rc;
-    int good = ok(curl_easy_setopt(e, CURLOPT_URL, req->url)) &&
-               ok(curl_easy_setopt(e, CURLOPT_PRIVATE, (void *)s)) &&
+    int good = ok(curl_easy_setopt(e, CURLOPT_PRIVATE, (void *)s)) &&
                ok(curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf)) &&
                ok(curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L)) &&
                ok(curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https")) &&
@@ -275,10 +267,7 @@ static cf_rc configure(const cf_transport *t, slot *s, const cf_exchange *ex)
                ok(curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, t->opts.timeout_ms)) &&
                ok(curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, t->opts.connect_timeout_ms)) &&
                ok(curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header)) &&
-               ok(curl_easy_setopt(e, CURLOPT_HEADERDATA, (void *)ex->response)) &&
-               ok(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body)) &&
-               ok(curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)ex->response)) &&
-               ok(curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->headers));
+               ok(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body));
     if (!good)
         return CF_E_NOMEM;
     if (t->proxy) {
@@ -299,12 +288,44 @@ static cf_rc configure(const cf_transport *t, slot *s, const cf_exchange *ex)
     if (good && t->cacert)
         good = ok(curl_easy_setopt(e, CURLOPT_CAINFO, t->cacert)) &&
                ok(curl_easy_setopt(e, CURLOPT_PROXY_CAINFO, t->cacert));
-    if (good && ex->fresh_connection)
-        good = ok(curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L)) &&
-               ok(curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L));
+    return good ? CF_OK : CF_E_NOMEM;
+}
+
+/* The options of this request. Each is set whatever the previous request of the handle set,
+ * so the handle is as a reset one with configure_handle()'s options: no body and GET unless
+ * this request says otherwise (POSTFIELDS, even NULL, switches to POST; HTTPGET back). The
+ * connection cache lives in the multi handle, so connections are reused either way. */
+static cf_rc configure(const cf_transport *t, slot *s, const cf_exchange *ex)
+{
+    const cf_request *req = ex->request;
+    CURL *e = s->easy;
+    if (!s->configured) {
+        if (configure_handle(t, s) != CF_OK)
+            return CF_E_NOMEM;
+        s->configured = 1;
+    }
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
+    curl_slist_free_all(s->headers);
+    s->headers = NULL;
+    s->errbuf[0] = '\0';
+    cf_rc rc = build_headers(req, &s->headers);
+    if (rc != CF_OK)
+        return rc;
+    long fresh = ex->fresh_connection ? 1L : 0L;
+    int good = ok(curl_easy_setopt(e, CURLOPT_URL, req->url)) &&
+               ok(curl_easy_setopt(e, CURLOPT_HEADERDATA, (void *)ex->response)) &&
+               ok(curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)ex->response)) &&
+               ok(curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->headers)) &&
+               ok(curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, fresh)) &&
+               ok(curl_easy_setopt(e, CURLOPT_FORBID_REUSE, fresh));
     if (good && req->body)
-        good = ok(curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len)) &&
+        good = ok(curl_easy_setopt(e, CURLOPT_HTTPGET, 1L)) &&
+               ok(curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len)) &&
                ok(curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body));
+    else if (good)
+        good = ok(curl_easy_setopt(e, CURLOPT_POSTFIELDS, (void *)NULL)) &&
+               ok(curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1)) &&
+               ok(curl_easy_setopt(e, CURLOPT_HTTPGET, 1L));
     /* HEAD has no response body; telling curl keeps it from waiting for one. */
     if (good && strcmp(req->method, "HEAD") == 0)
         good = ok(curl_easy_setopt(e, CURLOPT_NOBODY, 1L));
