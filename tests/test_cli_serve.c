@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli_child.h"
+#include "base/json.h"
 #include "mock_fixture.h"
 
 #define ENVELOPE CF_TEST_SPEC_DIR "start-attachment-upload.json"
@@ -21,12 +22,14 @@ typedef struct {
     cf_test_mock mock;
 } serving;
 
-/* Starts serve on the envelope spec with `extra` arguments (NULL-terminated, may be NULL) and
- * `env`, and waits until it says where it listens. */
-static void serve_start(serving *s, const char *const *env, const char *const *extra)
+/* Starts serve on `file` (NULL: given in `extra`) with `extra` arguments (NULL-terminated, may be
+ * NULL) and `env`, and waits until it says where it listens; s->mock.url is the
+ * StartAttachmentUpload URL. */
+static void serve_file(serving *s, const char *file, const char *const *env,
+                       const char *const *extra)
 {
-    const char *args[24] = {"serve", "--spec", ENVELOPE, "--port", "0"};
-    size_t n = 5;
+    const char *args[24] = {"serve", "--port", "0", file};
+    size_t n = file ? 4 : 3;
     for (; extra && *extra && n + 1 < sizeof(args) / sizeof(args[0]); extra++)
         args[n++] = *extra;
     args[n] = NULL;
@@ -40,6 +43,17 @@ static void serve_start(serving *s, const char *const *env, const char *const *e
     memset(&s->mock, 0, sizeof(s->mock));
     snprintf(s->mock.url, sizeof(s->mock.url),
              "http://127.0.0.1:%u/participant/start-attachment-upload", port);
+}
+
+/* The envelope spec, given with --spec (the older spelling of FILE). */
+static void serve_start(serving *s, const char *const *env, const char *const *extra)
+{
+    const char *args[24] = {"--spec", ENVELOPE};
+    size_t n = 2;
+    for (; extra && *extra && n + 1 < sizeof(args) / sizeof(args[0]); extra++)
+        args[n++] = *extra;
+    args[n] = NULL;
+    serve_file(s, NULL, env, args);
 }
 
 /* SIGTERM, then: serve says it stopped right after the line that said it listens, exit 0. */
@@ -74,7 +88,7 @@ Test(cli_serve, serve_rejects_bad_flags_with_status_2, .timeout = 20)
         const char *args[8];
         const char *says;
     } cases[] = {
-        {{"serve", NULL}, "--spec FILE is required"},
+        {{"serve", NULL}, "FILE is required"},
         {{"serve", "--spec", CF_TEST_SPEC_DIR "start-attachment-upload.json", "--fault", "jitter=3",
           NULL},
          "unknown fault 'jitter'"},
@@ -98,6 +112,10 @@ Test(cli_serve, serve_rejects_bad_flags_with_status_2, .timeout = 20)
           "error-rate=1:NOT_IN_CATALOGUE", "--port", "0", NULL},
          "NOT_IN_CATALOGUE"},
         {{"serve", "--spec", CF_TEST_SPEC_DIR "no-such-spec.json", NULL}, "no-such-spec.json"},
+        {{"serve", CF_TEST_SPEC_DIR "start-attachment-upload.json", CF_TEST_PETS, NULL},
+         "two files"},
+        {{"serve", CONFORM_SOURCE_DIR "/tests", NULL}, "has neither"},
+        {{"serve", CF_TEST_PETS, "--var", "nope=1", NULL}, "declares no variable nope"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         cf_child r;
@@ -169,4 +187,54 @@ Test(cli_serve, variables_come_from_var_then_environment_then_default, .timeout 
                          "row %zu: %s was not refused", i, precedence[i].refused[k]);
         serve_stop(&s);
     }
+}
+
+/* A folder is served through its overlay (or service.json) with every operation; a plain
+ * OpenAPI document as the positional FILE. */
+Test(cli_serve, serve_takes_a_folder_or_any_contract, .timeout = 30)
+{
+    serving s;
+    serve_file(&s, CF_TEST_SPEC_DIR, NULL, NULL);
+    cr_assert_not_null(strstr(cf_buf_str(&s.child.err), "serving 11 operations"), "stderr: %s",
+                       cf_buf_str(&s.child.err));
+    char url[256];
+    snprintf(url, sizeof(url), "%.*s/participant/connection",
+             (int)(strstr(s.mock.url, "/participant") - s.mock.url), s.mock.url);
+    const char *headers[] = {"X-Amz-Bearer: conform-demo-participant-token-b",
+                             "Content-Type: application/json"};
+    cf_test_request q = {.url = url, .headers = headers, .header_count = 2, .body = "{}"};
+    cf_test_reply r;
+    cr_assert_eq(cf_test_http_send(&q, &r), 0);
+    cr_assert_eq(r.status, 200, "%s", cf_buf_str(&r.body));
+    cr_assert_not_null(cf_json_pointer(r.json, "/ConnectionCredentials/ConnectionToken"));
+    cf_test_reply_free(&r);
+    serve_stop(&s);
+
+    serve_file(&s, CF_TEST_PETS, NULL, NULL);
+    snprintf(url, sizeof(url), "%.*s/health",
+             (int)(strstr(s.mock.url, "/participant") - s.mock.url), s.mock.url);
+    cf_test_request h = {.url = url};
+    cr_assert_eq(cf_test_http_send(&h, &r), 0);
+    cr_assert_eq(r.status, 200, "%s", cf_buf_str(&r.body));
+    cf_test_reply_free(&r);
+    serve_stop(&s);
+}
+
+/* `conform run --target mock` starts the same mock for any contract: the worked example of
+ * specs/README.md (an OpenAPI document and its suite) passes against it. */
+Test(cli_serve, run_target_mock_serves_a_suite_contract, .timeout = 60)
+{
+    char dir[256];
+    cf_test_tmpdir(dir, sizeof(dir));
+    const char *args[] = {
+        "run",        "--target", "mock",
+        "--generate", "none",     "--report-dir",
+        dir,          "--quiet",  CONFORM_SOURCE_DIR "/specs/examples/posts.suite.json",
+        NULL};
+    cf_child r;
+    cf_child_run(&r, NULL, NULL, args);
+    cr_assert_eq(r.status, 0, "exit %d: %s %s", r.status, cf_buf_str(&r.out), cf_buf_str(&r.err));
+    cr_assert_not_null(strstr(cf_buf_str(&r.out), "2 passed, 0 failed"), "%s", cf_buf_str(&r.out));
+    cf_child_cleanup(&r);
+    cf_test_remove_tree(dir);
 }

@@ -1,4 +1,4 @@
-/* test_mock_store.c - the mock's idempotency store: cf_mock_store on its own, and replays,
+/* test_mock_store.c - the mock's stores: cf_mock_store and cf_mock_state on their own, and replays,
  * mismatches, callers, concurrent duplicates and eviction over HTTP. */
 #include <criterion/criterion.h>
 
@@ -8,6 +8,7 @@
 
 #include "base/json.h"
 #include "mock/mock.h"
+#include "mock/state.h"
 #include "mock/store.h"
 #include "mock_fixture.h"
 
@@ -252,13 +253,13 @@ Test(mock_store, store_evicts_by_age_and_capacity, .timeout = 5)
 {
     cf_mock_store *st = NULL;
     cr_assert_eq(cf_mock_store_new(3, 1000.0, &st), CF_OK);
-    cr_assert_eq(cf_mock_store_add(st, 0, "a", "p", "id-a", 1, 0.0), CF_OK);
-    cr_assert_eq(cf_mock_store_add(st, 1, "a", "p", "id-a1", 1, 10.0), CF_OK);
-    cr_assert_eq(cf_mock_store_add(st, 0, "b", "p", "id-b", 1, 500.0), CF_OK);
+    cr_assert_eq(cf_mock_store_add(st, 0, "a", "p", "id-a", 1, 1, 0.0), CF_OK);
+    cr_assert_eq(cf_mock_store_add(st, 1, "a", "p", "id-a1", 1, 1, 10.0), CF_OK);
+    cr_assert_eq(cf_mock_store_add(st, 0, "b", "p", "id-b", 1, 1, 500.0), CF_OK);
     cr_assert_str_eq(cf_mock_store_find(st, 0, "a")->id, "id-a");
     cr_assert_str_eq(cf_mock_store_find(st, 1, "a")->id, "id-a1");
     cr_assert_null(cf_mock_store_find(st, 2, "a"));
-    cr_assert_eq(cf_mock_store_add(st, 0, "c", "p", "id-c", 1, 600.0), CF_OK);
+    cr_assert_eq(cf_mock_store_add(st, 0, "c", "p", "id-c", 1, 1, 600.0), CF_OK);
     cr_assert_eq(cf_mock_store_count(st), 3);
     cr_assert_null(cf_mock_store_find(st, 0, "a"), "oldest not evicted");
     cf_mock_store_expire(st, 1200.0); /* 1/a (10) and b (500) are still young? 1200-10 >= 1000 */
@@ -268,4 +269,44 @@ Test(mock_store, store_evicts_by_age_and_capacity, .timeout = 5)
     cr_assert_eq(cf_mock_store_count(st), 0);
     cf_mock_store_free(st);
     cf_mock_store_free(NULL);
+}
+
+Test(mock_store, state_keeps_resources_bounded_and_pages_collections, .timeout = 5)
+{
+    cf_mock_state *st = NULL;
+    cr_assert_eq(cf_mock_state_new(2, &st), CF_OK);
+    cr_assert_eq(cf_mock_state_add(st, "Token", "t1", 0, "live", "{\"a\":1}", "{}"), CF_OK);
+    cr_assert_eq(cf_mock_state_add(st, "Token", "t2", 1, NULL, NULL, NULL), CF_OK);
+    cr_assert_eq(cf_mock_state_add(st, "Token", "t2", 0, "other", NULL, NULL),
+                 CF_OK); /* kept as is */
+    cf_mock_resource *r = cf_mock_state_find(st, "Token", "t2");
+    cr_assert(r && r->owner == 1 && !r->state);
+    cr_assert_null(cf_mock_state_find(st, "Tok", "ent1"), "name and value run together");
+    cr_assert_str_eq(cf_mock_state_find(st, "Token", "t1")->origin, "{\"a\":1}");
+    cr_assert_eq(cf_mock_state_add(st, "Other", "t1", 0, NULL, NULL, NULL), CF_OK);
+    cr_assert_null(cf_mock_state_find(st, "Token", "t1"), "the oldest was not forgotten");
+    cr_assert_eq(cf_mock_state_count(st), 2);
+    cf_mock_state_remove(st, cf_mock_state_find(st, "Other", "t1"));
+    cr_assert_eq(cf_mock_state_count(st), 1);
+
+    for (int i = 0; i < (int)CF_MOCK_COLLECTION_MAX + 5; i++)
+        cr_assert_eq(cf_mock_state_append(st, 0, "log", cJSON_CreateNumber(i)), CF_OK);
+    cJSON *page = NULL;
+    uint64_t next = 0;
+    /* the first five fell out: the oldest kept is number 6 (value 5) */
+    cr_assert_eq(cf_mock_state_page(st, 0, "log", 1, 3, &page, &next), CF_OK);
+    cr_assert_eq(cJSON_GetArraySize(page), 3);
+    cr_assert_eq(cJSON_GetArrayItem(page, 0)->valueint, 5);
+    cr_assert_eq(next, 9);
+    cJSON_Delete(page);
+    cr_assert_eq(cf_mock_state_page(st, 0, "log", CF_MOCK_COLLECTION_MAX + 4, 3, &page, &next),
+                 CF_OK);
+    cr_assert_eq(cJSON_GetArraySize(page), 2);
+    cr_assert_eq(next, 0, "the last page names a next one");
+    cJSON_Delete(page);
+    cr_assert_eq(cf_mock_state_page(st, 1, "log", 1, 3, &page, &next), CF_OK);
+    cr_assert_eq(cJSON_GetArraySize(page), 0, "another caller's collection");
+    cJSON_Delete(page);
+    cf_mock_state_free(st);
+    cf_mock_state_free(NULL);
 }

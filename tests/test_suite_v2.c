@@ -163,3 +163,35 @@ Test(suite_v2, unknown_query_is_a_warning, .timeout = 30)
     cf_diags_cleanup(&d);
     cf_suite_free(s);
 }
+
+/* The bundled Connect Participant suite: lint-clean, and every operation has its happy path,
+ * its credential cases and a place in the flows. */
+Test(suite_v2, connect_participant_service, .timeout = 60)
+{
+    cf_suite *s = load_ok(CP "service.json");
+    cr_assert_eq(s->api->operation_count, 11);
+    for (size_t i = 0; i < s->api->operation_count; i++) {
+        const char *op = s->api->operations[i].id;
+        char want[3][128];
+        snprintf(want[0], sizeof want[0], "%s.happy", op);
+        snprintf(want[1], sizeof want[1], "%s.auth.none", op);
+        snprintf(want[2], sizeof want[2], "%s.auth.unknown", op);
+        for (size_t w = 0; w < 3; w++) {
+            const cf_case *found = NULL;
+            for (size_t c = 0; c < s->case_count && !found; c++)
+                if (strcmp(s->cases[c].id, want[w]) == 0)
+                    found = &s->cases[c];
+            cr_assert_not_null(found, "case %s", want[w]);
+            const cf_step *last = &found->steps[found->step_count - 1];
+            cr_expect_str_eq(last->op->id, op, "%s calls %s last", want[w], op);
+            cr_expect_eq(last->outcome, w == 0 ? CF_OUTCOME_SUCCESS : CF_OUTCOME_ERROR);
+            if (w)
+                cr_expect_eq(last->role, CF_API_ROLE_AUTH, "%s", want[w]);
+        }
+    }
+    size_t flows = 0;
+    for (size_t c = 0; c < s->case_count; c++)
+        flows += strncmp(s->cases[c].id, "flow.", 5) == 0;
+    cr_expect_geq(flows, 4, "chat, pages, attachment, disconnect");
+    cf_suite_free(s);
+}

@@ -163,6 +163,10 @@ int cf_cli_list(int argc, char **argv)
             list_suite(paths.items[i], suites[i]);
             if (!tally(&tags, &tag_n, &tag_cap, suites[i]))
                 rc = CF_EXIT_USAGE;
+            if (suites[i]->case_count == 0) { /* no tag borrows from it: a large contract goes */
+                cf_suite_free(suites[i]);
+                suites[i] = NULL;
+            }
         }
         cf_diags_cleanup(&d);
     }

@@ -1,25 +1,33 @@
-/* serve.c - `conform serve`: runs the mock server for one spec until SIGINT or SIGTERM. */
+/* serve.c - `conform serve FILE`: runs the mock server for every operation of a contract (a
+ * v1 spec, an OpenAPI document, an AWS model or overlay, a suite, or a folder holding one)
+ * until SIGINT or SIGTERM. */
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
 #include <pthread.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/target.h"
 #include "mock/mock.h"
 #include "contract/spec.h"
 #include "contract/vars.h"
+#include "base/buf.h"
 #include "base/limits.h"
+#include "suite/suite.h"
 
 static const char usage_head[] =
-    "usage: conform serve --spec FILE [--port N] [--bind ADDR] [--var NAME=VALUE]...\n"
-    "                     [--fault NAME=VALUE]... [--seed N]\n"
+    "usage: conform serve FILE [--port N] [--bind ADDR] [--var NAME=VALUE]...\n"
+    "                          [--fault NAME=VALUE]... [--seed N]\n"
     "\n"
-    "Serves the spec's operation as a mock HTTP server until SIGINT or SIGTERM.\n";
+    "Serves every operation of FILE as a mock HTTP server until SIGINT or SIGTERM. FILE is a\n"
+    "spec, an OpenAPI document, an AWS model or its overlay, a suite, or a folder (its\n"
+    "service.json, else its overlay).\n";
 
 static const char usage_tail[] =
     "exit status: 0 stopped by a signal, 1 the server failed, 2 usage or spec error.\n";
@@ -35,7 +43,7 @@ static const char usage_tail[] =
       "port to listen on, 0..65535 (default 8080; 0 picks a free one)")                            \
     X(SEED, "seed", 0, required_argument, "N",                                                     \
       "seed of the error-rate draws, for reproducible runs")                                       \
-    X(SPEC, "spec", 0, required_argument, "FILE", "the spec to serve (required)")                  \
+    X(SPEC, "spec", 0, required_argument, "FILE", "the file to serve (the same as FILE)")          \
     X(VAR, "var", 0, required_argument, "NAME=VALUE",                                              \
       "set a variable, repeatable (also CONFORM_VAR_<NAME> in the environment)")
 
@@ -61,8 +69,11 @@ static cf_cli_status parse_args(int argc, char **argv, serve_args *a)
         case CF_CLI_ERROR:
             return CF_CLI_EXIT_USAGE;
         case CF_CLI_ARG:
-            return cf_cli_usage_error(&p, "unexpected argument '%s'; give the spec with --spec %s",
-                                      value, value);
+            if (a->spec_path)
+                return cf_cli_usage_error(&p, "two files (%s and %s); serve one at a time",
+                                          a->spec_path, value);
+            a->spec_path = value;
+            break;
         case OPT_BIND:
             if (!*value)
                 return cf_cli_usage_error(&p, "--bind needs an address");
@@ -87,9 +98,8 @@ static cf_cli_status parse_args(int argc, char **argv, serve_args *a)
             break;
         case OPT_SPEC:
             if (a->spec_path)
-                return cf_cli_usage_error(
-                    &p, "--spec given twice (%s and %s); serve one spec at a time", a->spec_path,
-                    value);
+                return cf_cli_usage_error(&p, "two files (%s and %s); serve one at a time",
+                                          a->spec_path, value);
             a->spec_path = value;
             break;
         case OPT_VAR: {
@@ -103,7 +113,8 @@ static cf_cli_status parse_args(int argc, char **argv, serve_args *a)
         }
     }
     if (!a->spec_path)
-        return cf_cli_usage_error(&p, "--spec FILE is required");
+        return cf_cli_usage_error(&p, "FILE is required: conform serve FILE (--spec FILE is "
+                                      "the same)");
     return CF_CLI_GO_ON;
 }
 
@@ -120,6 +131,72 @@ static void print_faults(const cf_mock_faults *f)
         fprintf(stderr, "fault: quota %lu per caller\n", f->quota);
 }
 
+/* A folder is served through its service.json (a suite), else its first overlay by name.
+ * *path is replaced by a new string in *owned; 0 with a message when there is neither. */
+static int folder_entry(const char **path, char **owned)
+{
+    struct stat st;
+    if (stat(*path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return 1;
+    cf_buf b;
+    cf_buf_init(&b, CF_PATH_MAX * 4);
+    const char *sep = (*path)[0] && (*path)[strlen(*path) - 1] == '/' ? "" : "/";
+    if (cf_buf_addf(&b, "%s%sservice.json", *path, sep) == CF_OK && stat(b.ptr, &st) == 0) {
+        *owned = b.ptr;
+        *path = *owned;
+        return 1;
+    }
+    struct dirent **names = NULL;
+    int n = scandir(*path, &names, NULL, alphasort);
+    const char *found = NULL;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(names[i]->d_name);
+        if (!found && len > 13 && strcmp(names[i]->d_name + len - 13, ".overlay.json") == 0) {
+            b.len = 0;
+            if (cf_buf_addf(&b, "%s%s%s", *path, sep, names[i]->d_name) == CF_OK)
+                found = b.ptr;
+        }
+        free(names[i]);
+    }
+    free(names);
+    if (!found) {
+        fprintf(stderr,
+                "conform serve: %s: a folder is served through its service.json or its "
+                "*.overlay.json, and it has neither; name the file to serve\n",
+                *path);
+        cf_buf_free(&b);
+        return 0;
+    }
+    *owned = b.ptr;
+    *path = *owned;
+    return 1;
+}
+
+/* The variables of a contract: --var, then CONFORM_VAR_<NAME>, then the default. A --var the
+ * contract does not declare is a typo. */
+static cf_rc contract_vars(const cf_api *api, const cf_vars_sources *src, cf_secrets *out,
+                           char *err, size_t errlen)
+{
+    char name[CF_VARS_NAME_MAX];
+    const char *value = NULL;
+    for (size_t i = 0; i < src->override_count; i++)
+        if (cf_vars_parse("--var", src->overrides[i], name, sizeof(name), &value, err, errlen) ==
+                CF_OK &&
+            !cf_api_var_find(api, name)) {
+            snprintf(err, errlen, "--var %s: the contract declares no variable %s", name, name);
+            return CF_E_USAGE;
+        }
+    for (size_t i = 0; i < api->var_count; i++) {
+        const cf_api_var *v = &api->vars[i];
+        const char *val = cf_cli_var_value(src, v->name);
+        if (!val)
+            val = v->default_value;
+        if (val && cf_secrets_set(out, v->name, val, v->secret) != CF_OK)
+            return CF_E_NOMEM;
+    }
+    return CF_OK;
+}
+
 int cf_cli_serve(int argc, char **argv)
 {
     serve_args a;
@@ -131,7 +208,8 @@ int cf_cli_serve(int argc, char **argv)
         fputs("conform serve: out of memory\n", stderr);
         return CF_EXIT_FAILED;
     }
-    cf_spec *spec = NULL;
+    cf_suite *suite = NULL;
+    char *entry = NULL;
     cf_secrets vars = {0};
     const char **env = NULL;
     size_t env_count = 0;
@@ -143,23 +221,25 @@ int cf_cli_serve(int argc, char **argv)
     int status = st;
     if (st != CF_CLI_GO_ON)
         goto out;
-    cf_rc rc = cf_spec_load_file(a.spec_path, &spec, &d);
+    status = CF_EXIT_USAGE;
+    if (!folder_entry(&a.spec_path, &entry))
+        goto out;
+    cf_rc rc = cf_suite_load_file(a.spec_path, &suite, &d);
     if (rc != CF_OK) {
         cf_cli_print_diags(&d);
         if (d.count == 0)
             fprintf(stderr, "%s: %s\n", a.spec_path, cf_strerror(rc));
-        status = CF_EXIT_USAGE;
         goto out;
     }
     cf_cli_env_vars(&env, &env_count);
     cf_vars_sources sources = {a.overrides, a.override_count, env, env_count};
-    rc = cf_vars_resolve(spec, &sources, &vars, err, sizeof(err));
+    rc = suite->v1 ? cf_vars_resolve(suite->v1, &sources, &vars, err, sizeof(err))
+                   : contract_vars(suite->api, &sources, &vars, err, sizeof(err));
     if (rc != CF_OK) {
-        fprintf(stderr, "conform serve: %s\n", err);
-        status = CF_EXIT_USAGE;
+        fprintf(stderr, "conform serve: %s\n", err[0] ? err : cf_strerror(rc));
         goto out;
     }
-    a.mock.spec = spec;
+    a.mock.api = suite->api;
     a.mock.secrets = &vars;
 
     /* Why: blocked before the server's threads exist, so they inherit the mask and only
@@ -185,6 +265,8 @@ int cf_cli_serve(int argc, char **argv)
         goto out;
     }
     print_faults(&a.mock.faults);
+    fprintf(stderr, "serving %zu operation%s of %s\n", suite->api->operation_count,
+            suite->api->operation_count == 1 ? "" : "s", a.spec_path);
     printf("listening on %s\n", cf_mock_url(mock));
     fflush(stdout);
 
@@ -203,7 +285,8 @@ out:
     cf_mock_stop(mock);
     cf_secrets_cleanup(&vars);
     free(env);
-    cf_spec_free(spec);
+    cf_suite_free(suite);
+    free(entry);
     cf_diags_cleanup(&d);
     free(a.overrides);
     return status;

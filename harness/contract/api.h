@@ -274,7 +274,28 @@ typedef struct {
     const char *resource; /* a name the two sides share ("post", "ConnectionToken") */
     cf_api_in in;         /* produced: CF_API_IN_BODY or HEADER; consumed: any */
     const char *where;    /* JSON Pointer (BODY) or parameter / header name */
+    /* the mock's resource life cycle (overlay "state", "next_state", "ends", "seeds") */
+    const char *state;      /* produced: the state it starts in; consumed: the state it must be
+                             * in (NULL: any) */
+    const char *next_state; /* consumed: its state after a success (NULL: unchanged) */
+    int ends;               /* consumed: a success forgets it; later uses are unknown */
+    const char **seeds;     /* consumed: variables whose values are known ids from the start,
+                             * usable by every caller */
+    size_t seed_count;
 } cf_api_resource_ref;
+
+/* A list the mock keeps per caller: operations append items to it and list it in pages
+ * (overlay "appends" / "lists"). collection NULL: none. */
+typedef struct {
+    const char *collection; /* a name the operations share ("transcript") */
+    const cJSON *item;      /* appends: template of the item, expanded like an answer */
+    const char *items;      /* lists: JSON Pointer of the answer's array */
+    const char *limit;      /* lists: the page size in the request ("/MaxResults", "query:limit",
+                             * "header:Name"); NULL: default_limit */
+    const char *cursor;     /* lists: the page token in the request, same forms */
+    const char *next;       /* lists: JSON Pointer of the next page's token in the answer */
+    long default_limit;     /* lists: page size when the request gives none; 0: 100 */
+} cf_api_mock_collection;
 
 typedef struct {
     const cJSON *answer_body;    /* template tree for a success answer; NULL: examples or
@@ -285,6 +306,8 @@ typedef struct {
     size_t produce_count;
     cf_api_resource_ref *consumes;
     size_t consume_count;
+    cf_api_mock_collection appends; /* a success adds one item */
+    cf_api_mock_collection lists;   /* a success answers a page of the items */
 } cf_api_mock_hints;
 
 typedef struct {

@@ -2,6 +2,8 @@
  * wire: bodies as JSON, timestamps as epoch seconds unless a trait says otherwise. */
 #include "contract/aws_common.h"
 
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/limits.h"
@@ -46,6 +48,34 @@ static int add_num(cJSON *o, const char *key, int has, double v)
     return !has || cJSON_AddNumberToObject(o, key, v) != NULL;
 }
 
+/* Smithy @pattern is a Java-style regex: "\\_" escapes a character that needs none. JSON Schema
+ * means ECMA-262 with the u flag, which refuses such identity escapes, so the needless
+ * backslash before punctuation other than the syntax characters is dropped; 0 when out of
+ * memory. */
+static int add_pattern(cJSON *o, const char *pattern)
+{
+    size_t n = strlen(pattern);
+    char *out = malloc(n + 1);
+    if (!out)
+        return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char next = (unsigned char)pattern[i + 1];
+        if (pattern[i] == '\\' && next && next < 0x80 && ispunct(next) &&
+            !strchr("^$\\.*+?()[]{}|/-", next)) {
+            out[k++] = pattern[++i];
+            continue;
+        }
+        out[k++] = pattern[i];
+        if (pattern[i] == '\\' && next)
+            out[k++] = pattern[++i];
+    }
+    out[k] = '\0';
+    int ok = cJSON_AddStringToObject(o, "pattern", out) != NULL;
+    free(out);
+    return ok;
+}
+
 /* Adds the keywords the constraints give a schema of kind k; 0 on allocation failure. A
  * minimum length of 0 says nothing and is left out (botocore omits it where Smithy writes it). */
 static int add_constraints(cJSON *o, aws_kind k, const aws_constraints *c)
@@ -55,7 +85,7 @@ static int add_constraints(cJSON *o, aws_kind k, const aws_constraints *c)
     case AWS_STRING:
         ok = add_num(o, "minLength", c->has_len_min && c->len_min > 0, c->len_min) &&
              add_num(o, "maxLength", c->has_len_max, c->len_max) &&
-             (!c->pattern || cJSON_AddStringToObject(o, "pattern", c->pattern));
+             (!c->pattern || add_pattern(o, c->pattern));
         break;
     case AWS_LIST:
         ok = add_num(o, "minItems", c->has_len_min && c->len_min > 0, c->len_min) &&

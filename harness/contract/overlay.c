@@ -31,9 +31,13 @@ static const char *const op_keys[] = {"credential", "latency_ms", "idempotency",
 static const char *const idem_keys[] = {
     "scope",          "must_repeat", "identical",      "mismatch_role",
     "in_flight_role", "retention_s", "replays_errors", NULL};
-static const char *const mock_keys[] = {"answer",   "answer_headers", "status",
-                                        "produces", "consumes",       NULL};
-static const char *const ref_keys[] = {"resource", "in", "where", NULL};
+static const char *const mock_keys[] = {"answer",   "answer_headers", "status", "produces",
+                                        "consumes", "appends",        "lists",  NULL};
+static const char *const ref_keys[] = {"resource",   "in",   "where", "state",
+                                       "next_state", "ends", "seeds", NULL};
+static const char *const appends_keys[] = {"collection", "item", NULL};
+static const char *const lists_keys[] = {"collection", "items",         "limit", "cursor",
+                                         "next",       "default_limit", NULL};
 
 static const char *at(char *buf, const char *base, const char *key)
 {
@@ -359,6 +363,20 @@ static int refs(ov *o, const cJSON *v, const char *ptr, cf_api_resource_ref **ou
             ok = 0;
             continue;
         }
+        const cJSON *st = get(e, "state"), *next = get(e, "next_state"), *ends = get(e, "ends");
+        const cJSON *seeds = get(e, "seeds");
+        if ((st && !string_of(o, st, at(q, p, "state"), &all[i].state)) ||
+            (next && !string_of(o, next, at(q, p, "next_state"), &all[i].next_state)) ||
+            (seeds && !strings_of(o, seeds, at(q, p, "seeds"), &all[i].seeds, &all[i].seed_count)))
+            ok = 0;
+        if (ends && !cJSON_IsBool(ends))
+            ok = FAIL(o, at(q, p, "ends"), "expected true or false");
+        all[i].ends = cJSON_IsTrue(ends);
+        for (size_t k = 0; k < all[i].seed_count; k++)
+            if (!cf_api_var_find(o->api, all[i].seeds[k]))
+                ok = FAIL(o, at(q, p, "seeds"),
+                          "unknown variable \"%s\" (declare it under \"variables\")",
+                          all[i].seeds[k]);
         int found = 0;
         for (int k = CF_API_IN_PATH; k <= CF_API_IN_BODY && !found; k++)
             if (strcmp(cf_api_in_name((cf_api_in)k), in) == 0)
@@ -369,6 +387,32 @@ static int refs(ov *o, const cJSON *v, const char *ptr, cf_api_resource_ref **ou
     }
     *out = all;
     *count = n;
+    return ok;
+}
+
+/* appends {collection, item} / lists {collection, items, limit, cursor, next, default_limit}. */
+static int collection(ov *o, const cJSON *v, const char *ptr, int lists, cf_api_mock_collection *c)
+{
+    char q[CF_PATH_MAX];
+    if (!keys(o, v, ptr, lists ? lists_keys : appends_keys) ||
+        !string_of(o, get(v, "collection"), at(q, ptr, "collection"), &c->collection))
+        return 0;
+    if (!lists) {
+        c->item = get(v, "item");
+        return c->item ? 1 : FAIL(o, ptr, "\"item\" is missing: the template of an item");
+    }
+    static const char *const names[] = {"items", "limit", "cursor", "next"};
+    const char **fields[] = {&c->items, &c->limit, &c->cursor, &c->next};
+    int ok = 1;
+    for (size_t i = 0; i < 4; i++)
+        if (get(v, names[i]) && !string_of(o, get(v, names[i]), at(q, ptr, names[i]), fields[i]))
+            ok = 0;
+    if (!c->items)
+        ok = FAIL(o, ptr, "\"items\" is missing: the JSON Pointer of the answer's list");
+    if (get(v, "default_limit") &&
+        !number_of(o, get(v, "default_limit"), at(q, ptr, "default_limit"), 1, 10000,
+                   &c->default_limit))
+        ok = 0;
     return ok;
 }
 
@@ -393,6 +437,11 @@ static int mock(ov *o, cf_api_operation *op, const cJSON *v, const char *ptr)
         ok = 0;
     if (get(v, "consumes") && !refs(o, get(v, "consumes"), at(q, ptr, "consumes"),
                                     &op->mock.consumes, &op->mock.consume_count))
+        ok = 0;
+    if (get(v, "appends") &&
+        !collection(o, get(v, "appends"), at(q, ptr, "appends"), 0, &op->mock.appends))
+        ok = 0;
+    if (get(v, "lists") && !collection(o, get(v, "lists"), at(q, ptr, "lists"), 1, &op->mock.lists))
         ok = 0;
     return ok;
 }

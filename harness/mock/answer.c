@@ -1,8 +1,8 @@
-/* answer.c - the mock's answers: generators ({$id}, {$expiry}, ...) and the spec's templates
- * rendered into headers and a body; the latency fault. */
+/* answer.c - the mock's answers: generators ({$id}, {$expiry}, {$request:..}, ...), the
+ * contract's templates, examples or synthesised values rendered into headers and a body, and
+ * error answers in the contract's envelope; the latency fault. */
+#include <ctype.h>
 #include <errno.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +10,10 @@
 #include <time.h>
 
 #include "base/json.h"
-#include "mock/internal.h"
-#include "contract/schema.h"
 #include "base/str.h"
 #include "base/timefmt.h"
 #include "base/uuid.h"
-
-/* ---- answers ------------------------------------------------------------------------------ */
+#include "mock/internal.h"
 
 typedef struct {
     const cf_mock *m;
@@ -24,20 +21,66 @@ typedef struct {
     char request_id[37];
 } gen_ctx;
 
-/* The request member {$size} names: the generator's argument, or the spec's size member. */
+/* {$resource:NAME/pointer}: a member of the request that produced a consumed resource. */
+static const cJSON *resource_value(const outcome *o, const char *arg)
+{
+    const char *slash = strchr(arg, '/');
+    size_t n = slash ? (size_t)(slash - arg) : strlen(arg);
+    for (const cJSON *r = o->resources ? o->resources->child : NULL; r; r = r->next)
+        if (strlen(r->string) == n && strncmp(r->string, arg, n) == 0)
+            return cf_json_pointer(r, slash ? slash : "");
+    return NULL;
+}
+
+/* {$size[:pointer]}: the request member a v1 spec's size placeholder reads. */
 static const cJSON *size_value(const gen_ctx *g, const char *arg)
 {
-    const char *ptr = arg && arg[0] == '/' ? arg : g->m->size_pointer;
+    const char *ptr = arg && arg[0] == '/' ? arg : g->o->plan ? g->o->plan->size_pointer : "";
     if (!g->o->body || !ptr[0])
         return NULL;
     const cJSON *v = cf_json_pointer(g->o->body, ptr);
     return cJSON_IsNumber(v) ? v : NULL;
 }
 
+/* The value a whole-string placeholder stands for; *known 0 when it is no value placeholder. */
+static const cJSON *placeholder_value(const gen_ctx *g, const char *name, const char *arg,
+                                      int *known)
+{
+    *known = 1;
+    if (strcmp(name, "size") == 0)
+        return size_value(g, arg);
+    if (strcmp(name, "request") == 0)
+        return cf_mock_request_value(g->o, arg);
+    if (strcmp(name, "resource") == 0)
+        return resource_value(g->o, arg);
+    *known = 0;
+    return NULL;
+}
+
+static cf_rc add_value_text(cf_buf *out, const cJSON *v)
+{
+    if (!v)
+        return CF_OK;
+    if (cJSON_IsString(v))
+        return cf_buf_adds(out, v->valuestring);
+    if (cJSON_IsNumber(v))
+        return cf_buf_addf(out, "%.17g", v->valuedouble);
+    char *text = cf_json_print(v);
+    if (!text)
+        return CF_E_NOMEM;
+    cf_rc rc = cf_buf_adds(out, text);
+    free(text);
+    return rc;
+}
+
 static cf_rc generate(void *user, const char *name, const char *arg, cf_buf *out)
 {
     gen_ctx *g = user;
     char ts[25];
+    int known = 0;
+    const cJSON *v = placeholder_value(g, name, arg, &known);
+    if (known)
+        return add_value_text(out, v);
     if (strcmp(name, "id") == 0)
         return cf_buf_adds(out, g->o->id);
     if (strcmp(name, "created_at") == 0) {
@@ -45,7 +88,8 @@ static cf_rc generate(void *user, const char *name, const char *arg, cf_buf *out
         return cf_buf_adds(out, ts);
     }
     if (strcmp(name, "expiry") == 0) {
-        cf_time_format_millis(cf_time_now_ms() + (int64_t)g->m->spec->mock.url_ttl_s * 1000, ts);
+        long ttl = g->m->api->mock.url_ttl_s > 0 ? g->m->api->mock.url_ttl_s : DEFAULT_URL_TTL_S;
+        cf_time_format_millis(cf_time_now_ms() + (int64_t)ttl * 1000, ts);
         return cf_buf_adds(out, ts);
     }
     if (strcmp(name, "signature") == 0) {
@@ -56,60 +100,65 @@ static cf_rc generate(void *user, const char *name, const char *arg, cf_buf *out
     if (strcmp(name, "request_id") == 0)
         return cf_buf_adds(out, g->request_id);
     if (strcmp(name, "code") == 0)
-        return cf_buf_adds(out, g->o->code ? g->o->code : "");
+        return cf_buf_adds(out, g->o->code ? g->o->code : cf_api_role_name(g->o->role));
     if (strcmp(name, "message") == 0)
         return cf_buf_adds(out, g->o->message);
-    if (strcmp(name, "size") == 0) {
-        const cJSON *v = size_value(g, arg);
-        return v ? cf_buf_addf(out, "%.17g", v->valuedouble) : CF_OK;
-    }
+    if (strcmp(name, "caller") == 0)
+        return cf_buf_addf(out, "caller-%zu", g->o->caller + 1);
     return CF_E_NOT_FOUND;
 }
 
-/* Whether a template string is exactly one {$size} placeholder (optionally with an arg). */
-static int is_size_placeholder(const char *s, const char **arg)
+/* Splits "{$name}" / "{$name:arg}" filling the whole string; 0 when it is not one. */
+static int whole_placeholder(const char *s, char *name, size_t ncap, char *arg, size_t acap)
 {
-    if (strncmp(s, "{$size", 6) != 0)
-        return 0;
     size_t n = strlen(s);
-    if (s[n - 1] != '}' || strchr(s + 1, '{') || strchr(s, '}') != s + n - 1)
+    if (n < 4 || s[0] != '{' || s[1] != '$' || s[n - 1] != '}' || memchr(s + 1, '}', n - 2))
         return 0;
-    if (s[6] == '}') {
-        *arg = "";
-        return 1;
-    }
-    if (s[6] == ':') {
-        *arg = s + 7;
-        return 1;
-    }
-    return 0;
+    size_t k = strcspn(s + 2, ":}");
+    if (k == 0 || k >= ncap)
+        return 0;
+    memcpy(name, s + 2, k);
+    name[k] = '\0';
+    const char *a = s + 2 + k;
+    size_t an = *a == ':' ? n - 2 - k - 2 : 0;
+    if (an >= acap)
+        return 0;
+    memcpy(arg, *a == ':' ? a + 1 : "", an);
+    arg[an] = '\0';
+    return 1;
 }
 
-/* Walks the template and its expansion together (same shape) and turns each string that
- * was exactly {$size} into a number (null when the request has none). */
-static cf_rc size_fixup(const gen_ctx *g, const cJSON *tmpl, cJSON *parent, cJSON *node,
-                        cJSON **root)
+/* Walks the template and its expansion together (same shape) and turns each string that was
+ * exactly a value placeholder ({$size}, {$request:..}, {$resource:..}) into the JSON value:
+ * a number stays a number. An absent value removes an object member ({$size}: null). */
+static cf_rc value_fixup(const gen_ctx *g, const cJSON *tmpl, cJSON *parent, cJSON *node,
+                         cJSON **root)
 {
-    const char *arg = NULL;
-    if (cJSON_IsString(tmpl) && is_size_placeholder(tmpl->valuestring, &arg)) {
-        char ptr[CF_PATH_MAX];
-        size_t arg_len = strlen(arg); /* arg runs up to the closing brace */
-        snprintf(ptr, sizeof(ptr), "%.*s", (int)(arg_len ? arg_len - 1 : 0), arg);
-        const cJSON *v = size_value(g, ptr);
-        cJSON *num = v ? cJSON_CreateNumber(v->valuedouble) : cJSON_CreateNull();
-        if (!num)
+    char name[32], arg[CF_PATH_MAX];
+    int known = 0;
+    if (cJSON_IsString(tmpl) &&
+        whole_placeholder(tmpl->valuestring, name, sizeof(name), arg, sizeof(arg))) {
+        const cJSON *v = placeholder_value(g, name, arg, &known);
+        if (!known)
+            return CF_OK;
+        if (!v && parent && cJSON_IsObject(parent) && strcmp(name, "size") != 0) {
+            cJSON_DeleteItemFromObjectCaseSensitive(parent, node->string);
+            return CF_OK;
+        }
+        cJSON *val = v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
+        if (!val)
             return CF_E_NOMEM;
         if (!parent) {
             cJSON_Delete(*root);
-            *root = num;
+            *root = val;
             return CF_OK;
         }
         /* Why: replacing by pointer would drop the member's name; by key keeps it. */
         cJSON_bool ok = cJSON_IsObject(parent)
-                            ? cJSON_ReplaceItemInObjectCaseSensitive(parent, node->string, num)
-                            : cJSON_ReplaceItemViaPointer(parent, node, num);
+                            ? cJSON_ReplaceItemInObjectCaseSensitive(parent, node->string, val)
+                            : cJSON_ReplaceItemViaPointer(parent, node, val);
         if (!ok) {
-            cJSON_Delete(num);
+            cJSON_Delete(val);
             return CF_E_NOMEM;
         }
         return CF_OK;
@@ -119,8 +168,13 @@ static cf_rc size_fixup(const gen_ctx *g, const cJSON *tmpl, cJSON *parent, cJSO
     const cJSON *t = tmpl->child;
     cJSON *n = node->child;
     while (t && n) {
-        cJSON *next = n->next; /* n may be replaced */
-        cf_rc rc = size_fixup(g, t, node, n, root);
+        cJSON *next = n->next; /* n may be replaced or removed */
+        /* members stay in template order; a removed one is skipped on both sides */
+        if (cJSON_IsObject(tmpl) && n->string && t->string && strcmp(n->string, t->string) != 0) {
+            t = t->next;
+            continue;
+        }
+        cf_rc rc = value_fixup(g, t, node, n, root);
         if (rc != CF_OK)
             return rc;
         t = t->next;
@@ -129,11 +183,34 @@ static cf_rc size_fixup(const gen_ctx *g, const cJSON *tmpl, cJSON *parent, cJSO
     return CF_OK;
 }
 
-/* Expands a header template object into `out`; headers whose expansion is not a valid
- * header value are dropped rather than sent broken. */
-static cf_rc expand_headers(const cJSON *tmpl, const cf_tmpl_ctx *ctx, cf_headers *out, char *err,
-                            size_t errlen)
+static cf_rc expand(const cf_mock *m, gen_ctx *g, const cJSON *tmpl, cJSON **out, char *err,
+                    size_t errlen)
 {
+    cf_tmpl_ctx ctx = {cf_secrets_vars(&m->secrets), NULL, generate, g};
+    *out = NULL;
+    cf_rc rc = cf_template_expand_json(tmpl, &ctx, out, err, errlen);
+    if (rc == CF_OK)
+        rc = value_fixup(g, tmpl, NULL, *out, out);
+    if (rc != CF_OK) {
+        cJSON_Delete(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+cf_rc cf_mock_expand(const cf_mock *m, const outcome *o, const cJSON *tmpl, cJSON **out, char *err,
+                     size_t errlen)
+{
+    gen_ctx g = {m, o, {0}};
+    cf_uuid_v4(g.request_id);
+    return expand(m, &g, tmpl, out, err, errlen);
+}
+
+/* Expands a header template object into `out`; a later template replaces an earlier one. */
+static cf_rc expand_headers(const cf_mock *m, gen_ctx *g, const cJSON *tmpl, cf_headers *out,
+                            char *err, size_t errlen)
+{
+    cf_tmpl_ctx ctx = {cf_secrets_vars(&m->secrets), NULL, generate, g};
     if (!cJSON_IsObject(tmpl))
         return CF_OK;
     for (const cJSON *h = tmpl->child; h; h = h->next) {
@@ -141,12 +218,10 @@ static cf_rc expand_headers(const cJSON *tmpl, const cf_tmpl_ctx *ctx, cf_header
             continue;
         cf_buf v;
         cf_buf_init(&v, 8192);
-        cf_rc rc = cf_template_expand(h->valuestring, ctx, &v, err, errlen);
+        cf_rc rc = cf_template_expand(h->valuestring, &ctx, &v, err, errlen);
         if (rc == CF_OK) {
             cf_headers_remove(out, h->string);
-            cf_rc add = cf_headers_add(out, h->string, cf_buf_str(&v));
-            if (add == CF_E_NOMEM)
-                rc = add;
+            rc = cf_headers_add(out, h->string, cf_buf_str(&v));
         }
         cf_buf_free(&v);
         if (rc != CF_OK)
@@ -155,40 +230,249 @@ static cf_rc expand_headers(const cJSON *tmpl, const cf_tmpl_ctx *ctx, cf_header
     return CF_OK;
 }
 
-/* Builds headers and body of an answer. On failure `err` says why. */
-cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, char **body,
-                     size_t *body_len, char *err, size_t errlen)
+static cf_rc set_header(cf_headers *h, const char *name, const char *value)
 {
-    const cf_spec *spec = m->spec;
+    cf_headers_remove(h, name);
+    return cf_headers_add(h, name, value);
+}
+
+int cf_mock_names_request_id(const char *name)
+{
+    char squeezed[128];
+    size_t n = 0;
+    for (const char *p = name; *p && n + 1 < sizeof(squeezed); p++)
+        if (isalnum((unsigned char)*p))
+            squeezed[n++] = (char)tolower((unsigned char)*p);
+    squeezed[n] = '\0';
+    return strstr(squeezed, "requestid") != NULL;
+}
+
+/* Headers the contract says the answer must carry and no template gave. */
+static cf_rc required_headers(const gen_ctx *g, const cf_api_response *resp, cf_headers *h)
+{
+    const cf_api *api = g->m->api;
+    if (g->m->request_id_header && !cf_headers_get(h, g->m->request_id_header)) {
+        cf_rc rc = cf_headers_add(h, g->m->request_id_header, g->request_id);
+        if (rc != CF_OK)
+            return rc;
+    }
+    for (size_t i = 0; i < api->required_header_count; i++) {
+        const char *name = api->required_headers[i];
+        if (cf_headers_get(h, name) || !cf_mock_names_request_id(name))
+            continue;
+        cf_rc rc = cf_headers_add(h, name, g->request_id);
+        if (rc != CF_OK)
+            return rc;
+    }
+    for (size_t i = 0; resp && i < resp->header_count; i++) {
+        const cf_api_header *rh = &resp->headers[i];
+        if (!rh->required || cf_headers_get(h, rh->name))
+            continue;
+        if (strcasecmp(rh->name, "x-amzn-ErrorType") == 0 && !g->o->code)
+            continue;
+        const char *value = cf_mock_names_request_id(rh->name)              ? g->request_id
+                            : strcasecmp(rh->name, "x-amzn-ErrorType") == 0 ? g->o->code
+                                                                            : "conform-mock";
+        cf_rc rc = cf_headers_add(h, rh->name, value);
+        if (rc != CF_OK)
+            return rc;
+    }
+    return CF_OK;
+}
+
+/* An error body in the contract's envelope when it gives no error template: the code and the
+ * message where its locators say ({"message": ...} when it says nothing), the flag false. */
+cf_rc cf_mock_error_envelope(const cf_mock *m, const outcome *o, cf_headers *h, cJSON **doc)
+{
+    const cf_api_envelope *env = &m->api->envelope;
+    const char *code_header = NULL, *code_pointer = NULL, *message_pointer = NULL;
+    for (size_t i = 0; i < env->code.count; i++) {
+        if (!code_header)
+            code_header = env->code.at[i].header;
+        if (!code_pointer)
+            code_pointer = env->code.at[i].pointer;
+    }
+    for (size_t i = 0; i < env->message.count && !message_pointer; i++)
+        message_pointer = env->message.at[i].pointer;
+    /* AWS clients read the header first: the body then needs no code */
+    if (code_header && env->trim_aws_code)
+        code_pointer = NULL;
+    cJSON *d = cJSON_CreateObject();
+    cf_rc rc = d ? CF_OK : CF_E_NOMEM;
+    const char *code = o->code;
+    if (rc == CF_OK && code && code_header)
+        rc = set_header(h, code_header, code);
+    if (rc == CF_OK && code_pointer)
+        rc = cf_json_pointer_set(d, code_pointer,
+                                 cJSON_CreateString(code ? code : cf_api_role_name(o->role)));
+    if (rc == CF_OK && !env->code.count && !message_pointer && code)
+        rc = cf_json_pointer_set(d, "/code", cJSON_CreateString(code));
+    if (rc == CF_OK)
+        rc = cf_json_pointer_set(d, message_pointer ? message_pointer : "/message",
+                                 cJSON_CreateString(o->message));
+    if (rc == CF_OK && env->classify == CF_API_CLASSIFY_FLAG && env->flag)
+        rc = cf_json_pointer_set(d, env->flag, cJSON_CreateFalse());
+    if (rc != CF_OK) {
+        cJSON_Delete(d);
+        d = NULL;
+    }
+    *doc = d;
+    return rc == CF_E_INVALID ? CF_OK : rc;
+}
+
+/* An error body the operation's response for the status defines so narrowly that the envelope
+ * does not fit it (a 404 whose body must be {}): the value planned for that response. */
+static cf_rc fitted_error(const outcome *o, cJSON **doc)
+{
+    const cf_api_response *r = o->op ? cf_api_response_for(o->op, o->status) : NULL;
+    const cJSON *fit =
+        r && o->plan->error_bodies ? o->plan->error_bodies[r - o->op->responses] : NULL;
+    if (!fit)
+        return CF_OK;
+    cJSON *copy = cJSON_Duplicate(fit, 1);
+    if (!copy)
+        return CF_E_NOMEM;
+    cJSON_Delete(*doc);
+    *doc = copy;
+    return CF_OK;
+}
+
+/* Whether `doc` passes the schema of the operation's response for the outcome's status. */
+static int fits_response(const outcome *o, const cJSON *doc)
+{
+    const cf_api_response *r = cf_api_response_for(o->op, o->status);
+    const cf_schema *s = r && r->content_count ? r->content[0].schema.compiled : NULL;
+    return !s || cf_schema_accepts(s, doc);
+}
+
+/* A creation without a template echoes the request's members into its answer (a REST
+ * resource as created) when the answer still passes the response schema. */
+static cf_rc echo_request(const outcome *o, cJSON **doc)
+{
+    if (!cJSON_IsObject(o->body) || !cJSON_IsObject(*doc))
+        return CF_OK;
+    cJSON *merged = cJSON_Duplicate(*doc, 1);
+    if (!merged)
+        return CF_E_NOMEM;
+    for (const cJSON *m = o->body->child; m; m = m->next) {
+        cJSON *copy = cJSON_Duplicate(m, 1);
+        if (!copy)
+            break;
+        if (cJSON_HasObjectItem(merged, m->string))
+            cJSON_ReplaceItemInObjectCaseSensitive(merged, m->string, copy);
+        else
+            cJSON_AddItemToObject(merged, m->string, copy);
+    }
+    if (fits_response(o, merged)) {
+        cJSON_Delete(*doc);
+        *doc = merged;
+    } else {
+        cJSON_Delete(merged);
+    }
+    return CF_OK;
+}
+
+/* A success body: the operation's template, else the resource it reads as it was made, else its
+ * example or synthesised value (a creation's with the request's members), with the produced
+ * ids made fresh and a listed page put in. */
+static cf_rc success_body(const cf_mock *m, gen_ctx *g, cJSON **doc, char *err, size_t errlen)
+{
+    const outcome *o = g->o;
+    const cf_api_mock_hints *h = &o->op->mock;
+    *doc = NULL;
+    if (h->answer_body)
+        return expand(m, g, h->answer_body, doc, err, errlen);
+    /* an operation that reads a resource answers it as it was made, when that fits */
+    if (o->stored && !h->produce_count && fits_response(o, o->stored)) {
+        *doc = cJSON_Duplicate(o->stored, 1);
+        return *doc ? CF_OK : CF_E_NOMEM;
+    }
+    if (!o->plan->body)
+        return CF_OK;
+    *doc = cJSON_Duplicate(o->plan->body, 1);
+    if (!*doc)
+        return CF_E_NOMEM;
+    if (h->produce_count && echo_request(o, doc) != CF_OK)
+        return CF_E_NOMEM;
+    /* the example's or synthesised id would be the same every time: a fresh one, of the
+     * type the value has (a number for an integer id) */
+    for (size_t i = 0; i < h->produce_count; i++) {
+        if (h->produces[i].in != CF_API_IN_BODY)
+            continue;
+        const cJSON *was = cf_json_pointer(*doc, h->produces[i].where);
+        cJSON *id =
+            cJSON_IsNumber(was) ? cJSON_CreateNumber((double)o->serial) : cJSON_CreateString(o->id);
+        cf_rc rc = cf_json_pointer_set(*doc, h->produces[i].where, id);
+        if (rc == CF_E_NOMEM)
+            return rc;
+    }
+    return CF_OK;
+}
+
+static cf_rc put_page(const outcome *o, cJSON **doc)
+{
+    const cf_api_mock_collection *l = &o->op->mock.lists;
+    if (!*doc)
+        *doc = cJSON_CreateObject();
+    if (!*doc || !o->page)
+        return *doc ? CF_OK : CF_E_NOMEM;
+    cf_rc rc = cf_json_pointer_set(*doc, l->items, cJSON_Duplicate(o->page, 1));
+    if (rc == CF_OK && l->next) {
+        if (o->next_token[0])
+            rc = cf_json_pointer_set(*doc, l->next, cJSON_CreateString(o->next_token));
+        else if (cf_json_pointer_remove(*doc, l->next) == CF_E_NOMEM)
+            rc = CF_E_NOMEM;
+    }
+    return rc == CF_E_INVALID ? CF_OK : rc;
+}
+
+cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, char **body,
+                     size_t *body_len, cJSON **doc_out, char *err, size_t errlen)
+{
+    const cf_api *api = m->api;
     gen_ctx g = {m, o, {0}};
     cf_uuid_v4(g.request_id);
-    cf_tmpl_ctx ctx = {cf_secrets_vars(&m->secrets), NULL, generate, &g};
-    const cJSON *body_tmpl = o->code ? spec->mock.error_body : spec->mock.success_body;
     cJSON *doc = NULL;
     *body = NULL;
-    cf_rc rc = expand_headers(spec->mock.headers, &ctx, headers, err, errlen);
-    if (rc == CF_OK)
-        rc = expand_headers(o->code ? spec->mock.error_headers : spec->mock.success_headers, &ctx,
-                            headers, err, errlen);
-    if (rc == CF_OK && o->allow) {
-        cf_headers_remove(headers, "Allow");
-        rc = cf_headers_add(headers, "Allow", o->allow);
+    *body_len = 0;
+    const char *type =
+        api->defaults.response_type ? api->defaults.response_type : "application/json";
+    cf_rc rc = expand_headers(m, &g, api->mock.headers, headers, err, errlen);
+    if (o->error) {
+        if (rc == CF_OK)
+            rc = expand_headers(m, &g, api->mock.error_headers, headers, err, errlen);
+        if (rc == CF_OK && api->mock.error_body)
+            rc = expand(m, &g, api->mock.error_body, &doc, err, errlen);
+        else if (rc == CF_OK)
+            rc = cf_mock_error_envelope(m, o, headers, &doc);
+        if (rc == CF_OK && !api->mock.error_body)
+            rc = fitted_error(o, &doc);
+    } else {
+        type = o->plan->content_type;
+        if (rc == CF_OK)
+            rc = expand_headers(m, &g, o->op->mock.answer_headers, headers, err, errlen);
+        if (rc == CF_OK)
+            rc = success_body(m, &g, &doc, err, errlen);
+        if (rc == CF_OK && o->op->mock.lists.collection)
+            rc = put_page(o, &doc);
     }
-    if (rc == CF_OK && !cf_headers_get(headers, "Content-Type"))
-        rc = cf_headers_add(headers, "Content-Type",
-                            spec->resp.content_type ? spec->resp.content_type : "application/json");
-    if (rc == CF_OK && body_tmpl)
-        rc = cf_template_expand_json(body_tmpl, &ctx, &doc, err, errlen);
-    if (rc == CF_OK && doc)
-        rc = size_fixup(&g, body_tmpl, NULL, doc, &doc);
+    if (rc == CF_OK && o->allow[0])
+        rc = set_header(headers, "Allow", o->allow);
+    if (rc == CF_OK)
+        rc = required_headers(&g, o->op ? cf_api_response_for(o->op, o->status) : NULL, headers);
+    if (rc == CF_OK && doc && !cf_headers_get(headers, "Content-Type"))
+        rc = cf_headers_add(headers, "Content-Type", type);
     if (rc == CF_OK) {
-        *body = doc ? cf_json_print(doc) : cf_strdup("{}");
+        *body = doc ? cf_json_print(doc) : cf_strdup("");
         if (!*body)
             rc = CF_E_NOMEM;
         else
             *body_len = strlen(*body);
     }
-    cJSON_Delete(doc);
+    if (rc == CF_OK && doc_out)
+        *doc_out = doc;
+    else
+        cJSON_Delete(doc);
     return rc;
 }
 

@@ -7,20 +7,28 @@
 #include <stdint.h>
 
 #include "base/buf.h"
-#include "base/limits.h"
 #include "base/diag.h"
+#include "base/limits.h"
+#include "base/secrets.h"
+#include "contract/api.h"
+#include "contract/template.h"
 #include "http/headers.h"
 #include "mock/mock.h"
+#include "mock/state.h"
 #include "mock/store.h"
-#include "base/secrets.h"
-#include "contract/template.h"
+
+/* Memory: a cf_mock owns everything below except `api` (borrowed from the options, or
+ * `owned_api` when made from a v1 spec); an outcome owns `params`, `page` and `resources`
+ * (outcome_cleanup). */
 
 /* Bodies past CF_MAX_REQUEST_BODY are still read (and dropped) up to this many bytes so the
  * client gets its validation answer intact; past it the connection is closed. */
 #define DRAIN_MAX ((size_t)CF_MAX_REQUEST_BODY * 64u)
 #define DEFAULT_RETENTION_S (8L * 3600L)
+#define DEFAULT_URL_TTL_S 300L
 #define THREAD_STACK (1024u * 1024u)
 #define MEMORY_LIMIT (64u * 1024u) /* per connection: header lines plus read buffer */
+#define ALLOW_MAX 96               /* the Allow header of a 405 */
 
 typedef struct {
     double tokens;  /* throttle bucket */
@@ -29,23 +37,45 @@ typedef struct {
     unsigned long created; /* for the quota */
 } caller_state;
 
+/* What the mock prepared for one operation at start. */
+typedef struct {
+    int status;               /* of a success */
+    const char *content_type; /* of a success body */
+    cJSON *body;              /* the answer when the operation has no template: an example or
+                               * a value synthesised from the schema; NULL: no body */
+    cJSON **error_bodies;     /* per response: a body valid by its schema, for the error answers
+                               * the envelope would not fit; NULL (or NULL entries): the envelope */
+    int creates;              /* a new success counts against the quota fault */
+    char size_pointer[CF_PATH_MAX]; /* the request member {$size} reads; "" when none */
+} op_plan;
+
 struct cf_mock {
-    const cf_spec *spec;
+    const cf_api *api;
+    cf_api *owned_api;  /* made from a v1 spec, freed with the mock */
     cf_secrets secrets; /* owned copy of the variables; masks secrets in error messages */
-    char **creds;       /* value of op.auth_vars[i], owned; NULL entries allowed */
-    size_t cred_count;
+    /* callers: the secret variables credentials name as callers, with their values (NULL when
+     * unset). Index caller_count is everyone else: requests that need no credential or whose
+     * credential is only checked for presence. */
+    const char **caller_names;
+    char **caller_values;
+    size_t caller_count;
+    op_plan *plans;                /* one per api operation */
+    const char *request_id_header; /* a request-id header some response requires: on every
+                                    * answer, routed or not; NULL when none */
     cf_mock_faults faults;
-    const char *fault_code;         /* code answered by error-rate */
-    char size_pointer[CF_PATH_MAX]; /* request member {$size} reads; "" when none */
+    const char *fault_code; /* code answered by error-rate; NULL: none in the catalogue */
+    int fault_status;
+    cf_api_role fault_role;
     struct MHD_Daemon *daemon;
     unsigned port;
     char url[128];
 
     pthread_mutex_t lock; /* guards everything below */
     cf_mock_store *store;
-    caller_state *callers;
-    size_t caller_count;
+    cf_mock_state *state;
+    caller_state *callers; /* caller_count + 1 */
     uint64_t prng;
+    unsigned long serial; /* new successes so far */
     cf_mock_stats stats;
 
     pthread_mutex_t wait_lock; /* latency waits sleep on `wake`; stop broadcasts it */
@@ -74,15 +104,30 @@ typedef struct request {
 
 /* What the mock decided to answer. */
 typedef struct {
+    const cf_api_operation *op; /* NULL: the request matched no operation */
+    const op_plan *plan;
     int status;
-    const char *code; /* NULL: success */
+    const char *code; /* the error's catalogue code; NULL with `error` 0: success */
+    int error;        /* 1: an error answer */
+    cf_api_role role;
     char message[CF_MAX_MOCK_MESSAGE + 1];
-    const char *allow; /* Allow header for 405 */
+    char allow[ALLOW_MAX]; /* Allow header of a 405; "" otherwise */
+    size_t caller;
+    int replay; /* the answer repeats an earlier one: nothing new is recorded */
     /* success */
     char id[40];
+    unsigned long serial; /* a new success's number: a produced id the schema types as a number */
     int64_t created_ms;
-    const cJSON *body; /* the parsed request, for {$size} */
+    const cJSON *body; /* the parsed request body; NULL when none */
+    cJSON *params;     /* {"path": {..}, "query": {..}, "header": {..}}: the request's parameters */
+    cJSON *resources;  /* resource name -> the request that produced the consumed resource */
+    cJSON *stored;     /* the answer that produced the first consumed resource (not a
+                        * credential): what an operation that reads it answers */
+    cJSON *page;       /* lists: the items of the page */
+    char next_token[48]; /* lists: "" when the page is the last */
 } outcome;
+
+void cf_mock_outcome_cleanup(outcome *o);
 
 /* Where the checks read request headers: a libmicrohttpd connection or a cf_headers list. */
 typedef struct {
@@ -94,30 +139,64 @@ typedef struct {
 typedef struct {
     const header_source *headers;
     const char *method;
-    const char *path; /* without the query */
-    size_t path_len;
+    const char *path; /* may carry a query after '?' */
+    size_t path_len;  /* without the query */
     const char *body;
     size_t body_len;
     int too_large; /* the body passed CF_MAX_REQUEST_BODY and was not kept */
     int nomem;
 } incoming;
 
-/* decide.c: the checks in contract order; fills *o, and *json with the parsed body. */
+/* decide.c: the checks in contract order for a routed request (o->op set); fills *o, and
+ * *json with the parsed body. */
 void cf_mock_decide(cf_mock *m, const incoming *r, outcome *o, cJSON **json);
-/* decide.c: sets o->message from a format, with every secret and the presented credential
+/* decide.c: after the answer is rendered: records the resources it produced and the item
+ * it appends (a new success only). */
+void cf_mock_record(cf_mock *m, const outcome *o, const cf_headers *headers, const cJSON *answer);
+
+/* errors.c: sets o->message from a format, with every secret and the presented credential
  * masked before it is cut to CF_MAX_MOCK_MESSAGE. */
 void cf_mock_message_set(const cf_mock *m, outcome *o, const char *presented, size_t presented_len,
                          const char *fmt, ...) CF_PRINTF(5, 6);
+/* errors.c: makes *o the error of `role` for its operation: the operation's code and status
+ * for the role, else the api's, else the role's usual status without a code. */
+void cf_mock_fail(const cf_mock *m, outcome *o, cf_api_role role);
+/* errors.c: 1 when the operation (or, without one, the api) has an error of `role`. */
+int cf_mock_has_role(const cf_mock *m, const cf_api_operation *op, cf_api_role role);
 
-/* decide.c: the code the spec gives a role; the validation code when it gives none. */
-const char *cf_mock_role_code(const cf_mock *m, cf_role role);
+/* params.c: first value of a header (case-insensitive), NULL when absent; *len its length. */
+const char *cf_mock_header(const header_source *h, const char *name, size_t *len);
+/* params.c: how many times a header was sent. */
+unsigned cf_mock_header_count(const header_source *h, const char *name);
+/* params.c: reads the path, query and header parameters into o->params; 0 with the
+ * validation error in *o (a value that does not decode). */
+int cf_mock_params_read(cf_mock *m, const incoming *r, outcome *o);
+/* params.c: checks each declared parameter: present when required, valid by its schema. */
+int cf_mock_params_check(cf_mock *m, outcome *o);
+/* params.c: a request value by locator: "/pointer" (body), "path:name", "query:name",
+ * "header:Name". NULL when absent. Borrowed from o. */
+const cJSON *cf_mock_request_value(const outcome *o, const char *locator);
+/* params.c: the value a resource reference points at in the request, NULL when absent. */
+const cJSON *cf_mock_ref_value(const outcome *o, const cf_api_resource_ref *ref);
 
-/* answer.c: the answer's headers and body from the spec's mock templates. */
+/* answer.c: the answer's headers and body. */
 CF_WUR cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, char **body,
-                            size_t *body_len, char *err, size_t errlen);
+                            size_t *body_len, cJSON **doc, char *err, size_t errlen);
+/* answer.c: an error body in the contract's envelope (code header set on `h`). */
+CF_WUR cf_rc cf_mock_error_envelope(const cf_mock *m, const outcome *o, cf_headers *h, cJSON **doc);
+/* answer.c: expands a template tree with the outcome's generators ({$id}, {$request:..}). */
+CF_WUR cf_rc cf_mock_expand(const cf_mock *m, const outcome *o, const cJSON *tmpl, cJSON **out,
+                            char *err, size_t errlen);
+/* answer.c: 1 for a request-id-like header name: "x-amzn-RequestId", "X-Request-ID". */
+int cf_mock_names_request_id(const char *name);
 /* answer.c: sleeps for the latency fault; cut short when the mock stops. For cf_mock_handle()
  * only: served connections use delay.c instead. */
 void cf_mock_latency_wait(cf_mock *m);
+
+/* plan.c: prepares the operations' answers and the callers; CF_E_USAGE / CF_E_INVALID with
+ * err for a contract the mock cannot serve. */
+CF_WUR cf_rc cf_mock_plan(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errlen);
+void cf_mock_plan_free(cf_mock *m);
 
 /* delay.c: starts the thread that resumes held answers (when the latency fault is on). */
 CF_WUR cf_rc cf_mock_delay_start(cf_mock *m);

@@ -12,11 +12,14 @@
 #include <unistd.h>
 
 #include "base/json.h"
+#include "contract/v1_api.h"
 #include "mock/internal.h"
 #include "base/str.h"
 #include "base/timefmt.h"
 #include "base/uuid.h"
 #include "base/limits.h"
+
+#define ROUTE_PATH_MAX 8192u /* the request path a route looks at; libmicrohttpd bounds it too */
 
 void cf_mock_answer_cleanup(cf_mock_answer *a)
 {
@@ -27,36 +30,85 @@ void cf_mock_answer_cleanup(cf_mock_answer *a)
     memset(a, 0, sizeof(*a));
 }
 
+void cf_mock_outcome_cleanup(outcome *o)
+{
+    cJSON_Delete(o->params);
+    cJSON_Delete(o->resources);
+    cJSON_Delete(o->page);
+    cJSON_Delete(o->stored);
+    o->params = o->resources = o->page = o->stored = NULL;
+}
+
+/* The methods of the operations whose path template matches `path`, as an Allow header. */
+static void allowed_methods(const cf_api *api, const char *path, char *out, size_t cap)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < api->operation_count; i++) {
+        const char *method = api->operations[i].method;
+        if (strstr(out, method) || cf_api_route(api, method, path) != &api->operations[i])
+            continue;
+        size_t n = strlen(out);
+        snprintf(out + n, cap - n, "%s%s", n ? ", " : "", method);
+    }
+}
+
+/* Finds the operation of a request: a 404 for a path no operation has, a 405 (with Allow) for
+ * a method the path's operations lack. */
+static void route(cf_mock *m, const incoming *in, outcome *o)
+{
+    char path[ROUTE_PATH_MAX + 1];
+    size_t n = in->path_len < ROUTE_PATH_MAX ? in->path_len : ROUTE_PATH_MAX;
+    memcpy(path, in->path, n);
+    path[n] = '\0';
+    o->op = cf_api_route(m->api, in->method, path);
+    if (o->op) {
+        o->plan = &m->plans[o->op - m->api->operations];
+        return;
+    }
+    allowed_methods(m->api, path, o->allow, sizeof(o->allow));
+    o->error = 1;
+    o->role = CF_API_ROLE_NOT_FOUND;
+    if (o->allow[0]) {
+        o->status = 405;
+        o->code = "METHOD_NOT_ALLOWED";
+        cf_mock_message_set(m, o, NULL, 0, "method %.40s is not allowed here; use %s", in->method,
+                            o->allow);
+        return;
+    }
+    o->status = 404;
+    o->code = "NOT_FOUND";
+    cf_mock_message_set(
+        m, o, NULL, 0, "no operation at %.*s; this mock serves %zu operation%s%s%s%s",
+        (int)(n > 200 ? 200 : n), path, m->api->operation_count,
+        m->api->operation_count == 1 ? "" : "s", m->api->operation_count ? " (" : "",
+        m->api->operation_count ? m->api->operations[0].path : "",
+        m->api->operation_count > 1 ? ", ...)"
+        : m->api->operation_count   ? ")"
+                                    : "");
+}
+
 /* Routes, checks and renders one request into *out (after the latency fault when `wait`). */
 static cf_rc respond(cf_mock *m, const incoming *in, int wait, cf_mock_answer *out)
 {
-    const cf_spec *spec = m->spec;
     outcome o;
     memset(&o, 0, sizeof(o));
+    o.role = CF_API_ROLE_NONE;
     memset(out, 0, sizeof(*out));
-    cJSON *json = NULL;
-    size_t op_len = strlen(spec->op.path);
-    if (in->path_len != op_len || memcmp(in->path, spec->op.path, op_len) != 0) {
-        o.status = 404;
-        o.code = "NOT_FOUND";
-        cf_mock_message_set(m, &o, NULL, 0, "no operation at %.*s; this mock serves %s %s",
-                            (int)(in->path_len > 200 ? 200 : in->path_len), in->path,
-                            spec->op.method, spec->op.path);
-    } else if (strcmp(in->method, spec->op.method) != 0) {
-        o.status = 405;
-        o.code = "METHOD_NOT_ALLOWED";
-        o.allow = spec->op.method;
-        cf_mock_message_set(m, &o, NULL, 0, "method %.40s is not allowed here; use %s", in->method,
-                            spec->op.method);
-    } else {
+    cJSON *json = NULL, *doc = NULL;
+    route(m, in, &o);
+    if (o.op)
         cf_mock_decide(m, in, &o, &json);
-    }
     if (wait)
         cf_mock_latency_wait(m);
     char err[CF_ERR_MAX] = "";
     out->status = o.status;
-    cf_rc rc = cf_mock_render(m, &o, &out->headers, &out->body, &out->body_len, err, sizeof(err));
+    cf_rc rc =
+        cf_mock_render(m, &o, &out->headers, &out->body, &out->body_len, &doc, err, sizeof(err));
+    if (rc == CF_OK)
+        cf_mock_record(m, &o, &out->headers, doc);
+    cJSON_Delete(doc);
     cJSON_Delete(json);
+    cf_mock_outcome_cleanup(&o);
     if (rc != CF_OK) {
         /* A template the start-up check let through, or memory: a plain internal answer. */
         cf_mock_answer_cleanup(out);
@@ -71,7 +123,7 @@ static cf_rc respond(cf_mock *m, const incoming *in, int wait, cf_mock_answer *o
     }
     pthread_mutex_lock(&m->lock);
     m->stats.requests++;
-    if (!o.code)
+    if (!o.error)
         m->stats.successes++;
     pthread_mutex_unlock(&m->lock);
     return CF_OK;
@@ -220,167 +272,6 @@ void cf_mock_opts_init(cf_mock_opts *o)
     o->idem_capacity = CF_MOCK_DEFAULT_IDEM_CAPACITY;
 }
 
-static int ascii_contains_ci(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (; *hay; hay++) {
-        size_t i = 0;
-        while (i < n && hay[i] && (hay[i] | 0x20) == (needle[i] | 0x20))
-            i++;
-        if (i == n)
-            return 1;
-    }
-    return 0;
-}
-
-/* {$size} reads the first top-level request member whose name says "size" and that the
- * schema or the example types as a number. */
-static void find_size_member(cf_mock *m)
-{
-    const cJSON *props = cJSON_GetObjectItemCaseSensitive(m->spec->op.body_schema, "properties");
-    const cJSON *sources[2] = {props, m->spec->op.example};
-    for (size_t s = 0; s < 2; s++) {
-        if (!cJSON_IsObject(sources[s]))
-            continue;
-        for (const cJSON *p = sources[s]->child; p; p = p->next) {
-            if (!p->string || !ascii_contains_ci(p->string, "size"))
-                continue;
-            if (s == 1 && !cJSON_IsNumber(p))
-                continue;
-            if (s == 0) {
-                const cJSON *type = cJSON_GetObjectItemCaseSensitive(p, "type");
-                if (!cJSON_IsString(type) || (strcmp(type->valuestring, "integer") != 0 &&
-                                              strcmp(type->valuestring, "number") != 0))
-                    continue;
-            }
-            cf_diag_path_key(m->size_pointer, sizeof(m->size_pointer), "", p->string);
-            return;
-        }
-    }
-}
-
-/* Expands every answer template once with a sample outcome, so a broken template fails the
- * start rather than every request. */
-static cf_rc dry_run(cf_mock *m, char *err, size_t errlen)
-{
-    outcome o;
-    memset(&o, 0, sizeof(o));
-    snprintf(o.id, sizeof(o.id), "dry-run");
-    o.status = m->spec->resp.success_status;
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1) {
-            o.code = cf_mock_role_code(m, CF_ROLE_VALIDATION);
-            snprintf(o.message, sizeof(o.message), "dry run");
-        }
-        cf_headers h = {0};
-        char *body = NULL;
-        size_t len = 0;
-        char why[CF_ERR_MAX] = "";
-        cf_rc rc = cf_mock_render(m, &o, &h, &body, &len, why, sizeof(why));
-        cf_headers_cleanup(&h);
-        free(body);
-        if (rc != CF_OK) {
-            snprintf(err, errlen, "%s: the mock's %s answer template does not expand: %s",
-                     m->spec->file ? m->spec->file : "spec", pass ? "error" : "success",
-                     why[0] ? why : cf_strerror(rc));
-            return rc == CF_E_NOMEM ? rc : CF_E_INVALID;
-        }
-    }
-    return CF_OK;
-}
-
-static cf_rc setup(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errlen)
-{
-    const cf_spec *spec = m->spec;
-    if (!spec->errors.roles[CF_ROLE_VALIDATION] || !spec->resp.success_status) {
-        snprintf(err, errlen, "the spec has no validation role or success status");
-        return CF_E_USAGE;
-    }
-    /* A variable the spec declares secret is masked even when the caller did not say so. */
-    const cf_bindings *vars = cf_secrets_vars(opts->secrets);
-    for (size_t i = 0; vars && i < vars->count; i++) {
-        const cf_var *v = cf_spec_var(spec, vars->items[i].name);
-        if (cf_secrets_set(&m->secrets, vars->items[i].name, vars->items[i].value,
-                           vars->items[i].secret || (v && v->secret)) != CF_OK)
-            return CF_E_NOMEM;
-    }
-    m->cred_count = spec->op.auth_header ? spec->op.auth_var_count : 0;
-    m->creds = calloc(m->cred_count + 1, sizeof(*m->creds));
-    if (!m->creds)
-        return CF_E_NOMEM;
-    size_t valued = 0;
-    for (size_t i = 0; i < m->cred_count; i++) {
-        const char *value = cf_secrets_get(&m->secrets, spec->op.auth_vars[i]);
-        if (!value || !value[0])
-            continue;
-        m->creds[i] = cf_strdup(value);
-        if (!m->creds[i])
-            return CF_E_NOMEM;
-        valued++;
-    }
-    if (spec->op.auth_header && valued == 0) {
-        snprintf(err, errlen,
-                 "no credential has a value: set the variable %s (--var %s=... or "
-                 "CONFORM_VAR_<NAME>)",
-                 spec->op.auth_var_count ? spec->op.auth_vars[0] : "of op.auth",
-                 spec->op.auth_var_count ? spec->op.auth_vars[0] : "NAME");
-        return CF_E_USAGE;
-    }
-    m->caller_count = m->cred_count ? m->cred_count : 1;
-    m->callers = calloc(m->caller_count, sizeof(*m->callers));
-    if (!m->callers)
-        return CF_E_NOMEM;
-
-    m->faults = opts->faults;
-    if (m->faults.error_rate > 0) {
-        const char *want = m->faults.error_code;
-        int role = want[0] ? cf_spec_role_from_name(want) : CF_ROLE_INTERNAL;
-        if (!want[0] || role >= 0) {
-            m->fault_code = cf_spec_role_code(spec, (cf_role)role);
-            if (!m->fault_code) {
-                snprintf(err, errlen, "fault error-rate: the spec names no code for the %s role",
-                         cf_spec_role_name((cf_role)role));
-                return CF_E_USAGE;
-            }
-        } else {
-            for (size_t i = 0; i < spec->errors.count; i++)
-                if (strcmp(spec->errors.codes[i].code, want) == 0)
-                    m->fault_code = spec->errors.codes[i].code;
-            if (!m->fault_code) {
-                snprintf(err, errlen,
-                         "fault error-rate: '%s' is neither a code of the spec's catalogue nor "
-                         "a role",
-                         want);
-                return CF_E_USAGE;
-            }
-        }
-    }
-    if (m->faults.throttle_per_s > 0 && !cf_spec_role_code(spec, CF_ROLE_THROTTLE)) {
-        snprintf(err, errlen, "fault throttle: the spec names no code for the throttle role");
-        return CF_E_USAGE;
-    }
-    if (m->faults.quota_set && !cf_spec_role_code(spec, CF_ROLE_QUOTA)) {
-        snprintf(err, errlen, "fault quota: the spec names no code for the quota role");
-        return CF_E_USAGE;
-    }
-    uint64_t seed = opts->seed;
-    if (!opts->seed_set) {
-        char hex[17];
-        cf_random_hex(hex, 16);
-        seed = strtoull(hex, NULL, 16);
-    }
-    m->prng = seed;
-
-    long retention = spec->idem.enabled && spec->idem.retention_s > 0 ? spec->idem.retention_s
-                                                                      : DEFAULT_RETENTION_S;
-    size_t cap = opts->idem_capacity ? opts->idem_capacity : CF_MOCK_DEFAULT_IDEM_CAPACITY;
-    cf_rc rc = cf_mock_store_new(cap, (double)retention * 1000.0, &m->store);
-    if (rc != CF_OK)
-        return rc;
-    find_size_member(m);
-    return dry_run(m, err, errlen);
-}
-
 /* Resolves the bind address into *addr with the port set. */
 static cf_rc resolve_bind(const char *bind, unsigned port, struct sockaddr_storage *addr,
                           socklen_t *addr_len, char *err, size_t errlen)
@@ -412,8 +303,8 @@ cf_rc cf_mock_start(const cf_mock_opts *opts, cf_mock **out, char *err, size_t e
     *out = NULL;
     if (errlen)
         err[0] = '\0';
-    if (!opts || !opts->spec) {
-        snprintf(err, errlen, "no spec given");
+    if (!opts || (!opts->api && !opts->spec)) {
+        snprintf(err, errlen, "no contract given");
         return CF_E_USAGE;
     }
     if (opts->port > 65535) {
@@ -423,7 +314,7 @@ cf_rc cf_mock_start(const cf_mock_opts *opts, cf_mock **out, char *err, size_t e
     cf_mock *m = calloc(1, sizeof(*m));
     if (!m)
         return CF_E_NOMEM;
-    m->spec = opts->spec;
+    m->api = opts->api;
     pthread_mutex_init(&m->lock, NULL);
     pthread_mutex_init(&m->wait_lock, NULL);
     pthread_condattr_t ca;
@@ -432,7 +323,16 @@ cf_rc cf_mock_start(const cf_mock_opts *opts, cf_mock **out, char *err, size_t e
     pthread_cond_init(&m->wake, &ca);
     pthread_condattr_destroy(&ca);
 
-    cf_rc rc = setup(m, opts, err, errlen);
+    cf_rc rc = CF_OK;
+    if (!m->api) {
+        rc = cf_api_from_spec(opts->spec, &m->owned_api);
+        m->api = m->owned_api;
+        if (rc != CF_OK)
+            snprintf(err, errlen, "%s: the spec does not convert to a contract: %s",
+                     opts->spec->file ? opts->spec->file : "spec", cf_strerror(rc));
+    }
+    if (rc == CF_OK)
+        rc = cf_mock_plan(m, opts, err, errlen);
     struct sockaddr_storage addr;
     socklen_t addr_len = 0;
     const char *bind = opts->bind ? opts->bind : "127.0.0.1";
@@ -516,11 +416,9 @@ void cf_mock_stop(cf_mock *m)
     cf_mock_delay_stop(m);
     if (m->daemon)
         MHD_stop_daemon(m->daemon);
-    cf_mock_store_free(m->store);
-    for (size_t i = 0; i < m->cred_count; i++)
-        free(m->creds[i]);
-    free(m->creds);
-    free(m->callers);
+    if (m->api)
+        cf_mock_plan_free(m);
+    cf_api_free(m->owned_api);
     cf_secrets_cleanup(&m->secrets);
     pthread_cond_destroy(&m->wake);
     pthread_mutex_destroy(&m->wait_lock);

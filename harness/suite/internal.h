@@ -9,8 +9,9 @@
  * the suite) and the diagnostics it adds (owned by the list). */
 
 /* Fills `s` (file set, kind CF_SUITE_V2) from the v2 document in `buf`: parses it, loads the
- * contract it names into s->api, and its cases into s->cases with every step's op resolved.
- * Problems go to `diags`; returns CF_OK or CF_E_INVALID / CF_E_NOMEM / the contract's error. */
+ * contract it names into s->api (unless s->api is set already), and its cases into s->cases with
+ * every step's op resolved. Problems go to `diags`; returns CF_OK or CF_E_INVALID / CF_E_NOMEM /
+ * the contract's error. */
 CF_WUR cf_rc cf_suite_v2_load(cf_suite *s, const char *buf, size_t len, cf_diags *diags);
 
 /* v2_step.c: the members of a v2 step besides the shared ones ("operation", "method", "path",

@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/file.h"
 #include "base/limits.h"
+#include "base/str.h"
 #include "contract/aws.h"
 #include "contract/v1_api.h"
 #include "suite/internal.h"
@@ -89,6 +90,26 @@ cf_rc cf_suite_load_v1_mem(const char *name, const char *buf, size_t len, cf_sui
     if (rc == CF_OK)
         rc = adopt_v1(s, spec);
     return finish(s, rc, out);
+}
+
+cf_rc cf_suite_load_v2_mem(const char *name, const char *buf, size_t len, cf_api *api,
+                           cf_suite **out, cf_diags *diags)
+{
+    *out = NULL;
+    cf_suite *s = suite_new(name, CF_SUITE_V2);
+    if (!s) {
+        cf_api_free(api);
+        return CF_E_NOMEM;
+    }
+    s->api = api;
+    if (api && api->file) { /* messages name the contract's file, not the suite's */
+        char *contract = cf_strdup(api->file);
+        if (!contract)
+            return finish(s, CF_E_NOMEM, out);
+        free(s->contract_file);
+        s->contract_file = contract;
+    }
+    return finish(s, cf_suite_v2_load(s, buf, len, diags), out);
 }
 
 cf_rc cf_suite_load_file(const char *path, cf_suite **out, cf_diags *diags)

@@ -47,6 +47,11 @@ CF_WUR cf_rc cf_suite_load_file(const char *path, cf_suite **out, cf_diags *diag
 /* A v1 spec from memory (`name` names it in diagnostics): the fuzz targets' and tests' way. */
 CF_WUR cf_rc cf_suite_load_v1_mem(const char *name, const char *buf, size_t len, cf_suite **out,
                                   cf_diags *diags);
+/* A suite v2 from memory against a contract already loaded: `api` is taken (freed with the
+ * suite, or here on failure); the suite's "contract" member must be a string but is not read.
+ * The fuzz target's and tests' way. */
+CF_WUR cf_rc cf_suite_load_v2_mem(const char *name, const char *buf, size_t len, cf_api *api,
+                                  cf_suite **out, cf_diags *diags);
 void cf_suite_free(cf_suite *suite);
 
 /* 1 when `buf` is a JSON object with "conform": 2 (read, not fully parsed). */

@@ -1,9 +1,13 @@
-// sdk_check.mjs - drives the conform mock (AWS profile) with the real AWS SDK for JavaScript v3:
-// success, replay, and each error arriving as its typed exception.
+// sdk_check.mjs - drives the conform mock with the real AWS SDK for JavaScript v3: the
+// StartAttachmentUpload spec (success, replay, each error as its typed exception, faults) and
+// the whole Amazon Connect Participant service (service.mjs: all 11 operations as a working
+// fake).
 //
-// usage: node sdk_check.mjs --endpoint URL --bearer TOKEN
+// usage: node sdk_check.mjs [--endpoint URL --bearer TOKEN]
 //                           [--throttle-endpoint URL] [--quota-endpoint URL]
 //                           [--internal-endpoint URL]
+//                           [--service-endpoint URL --participant-token T --participant-token-alt T
+//                            --view-token T]
 // The fault endpoints are mocks started with throttle=1/s, quota=0 and error-rate=1.
 // Prints one "ok - ..." or "not ok - ..." line per check; exits 1 if any failed, 2 on bad usage.
 import {
@@ -16,6 +20,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-connectparticipant';
 import { randomUUID } from 'node:crypto';
+import { checkService, describe } from './service.mjs';
 
 function parseArgs(argv) {
   const opts = {};
@@ -27,9 +32,13 @@ function parseArgs(argv) {
     }
     opts[m[1]] = argv[++i];
   }
-  if (!opts.endpoint || !opts.bearer) {
-    console.error('usage: node sdk_check.mjs --endpoint URL --bearer TOKEN [--throttle-endpoint URL]'
-      + ' [--quota-endpoint URL] [--internal-endpoint URL]');
+  const service = ['service-endpoint', 'participant-token', 'participant-token-alt', 'view-token'];
+  const some = service.filter((k) => opts[k]).length;
+  if ((!opts.endpoint !== !opts.bearer) || (some !== 0 && some !== service.length)
+      || (!opts.endpoint && !some)) {
+    console.error('usage: node sdk_check.mjs [--endpoint URL --bearer TOKEN] [--throttle-endpoint URL]'
+      + ' [--quota-endpoint URL] [--internal-endpoint URL] [--service-endpoint URL'
+      + ' --participant-token T --participant-token-alt T --view-token T]');
     process.exit(2);
   }
   return opts;
@@ -80,14 +89,6 @@ async function send(c, params) {
   }
 }
 
-function describe(r) {
-  if (r.err) {
-    const status = r.err.$metadata ? r.err.$metadata.httpStatusCode : '?';
-    return `${r.err.name} (HTTP ${status}): ${r.err.message}`;
-  }
-  return `success ${JSON.stringify(r.out)}`;
-}
-
 // One check: the call must fail with exactly this exception class, its status, a message and
 // a request id.
 async function expectError(name, c, params, Type, status) {
@@ -101,6 +102,14 @@ async function expectError(name, c, params, Type, status) {
 }
 
 async function main() {
+  if (opts['service-endpoint']) {
+    await checkService(client(opts['service-endpoint']), {
+      participant: opts['participant-token'],
+      participantAlt: opts['participant-token-alt'],
+      view: opts['view-token'],
+    }, report);
+  }
+  if (!opts.endpoint) return;
   const c = client(opts.endpoint);
 
   const token = randomUUID();

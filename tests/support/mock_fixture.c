@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -205,4 +206,66 @@ void cf_test_mock_assert_success(const cf_test_mock *s, const cf_test_reply *r, 
                  d.count ? d.items[0].path : "", d.count ? d.items[0].message : "");
     cf_diags_cleanup(&d);
     cr_assert_not_null(cf_test_mock_id(s, r));
+}
+
+/* ---- any contract -------------------------------------------------------------------------- */
+
+void cf_test_api_mock_start(cf_test_api_mock *s, const char *file, const char *const *faults)
+{
+    memset(s, 0, sizeof(*s));
+    cf_diags d;
+    cf_diags_init(&d);
+    cf_rc rc = cf_suite_load_file(file, &s->suite, &d);
+    if (rc != CF_OK && d.count)
+        cr_log_error("%s:%s: %s", file, d.items[0].path, d.items[0].message);
+    cf_diags_cleanup(&d);
+    cr_assert_eq(rc, CF_OK, "loading %s: %s", file, cf_strerror(rc));
+    cf_mock_opts o;
+    cf_mock_opts_init(&o);
+    o.api = s->suite->api;
+    o.seed = 42;
+    o.seed_set = 1;
+    char err[512] = "";
+    for (; faults && *faults; faults++)
+        cr_assert_eq(cf_mock_fault_parse(*faults, &o.faults, err, sizeof(err)), CF_OK, "%s: %s",
+                     *faults, err);
+    rc = cf_mock_start(&o, &s->mock, err, sizeof(err));
+    cr_assert_eq(rc, CF_OK, "cf_mock_start: %s (%s)", err, cf_strerror(rc));
+    snprintf(s->base, sizeof(s->base), "%s", cf_mock_url(s->mock));
+}
+
+void cf_test_api_mock_stop(cf_test_api_mock *s)
+{
+    cf_mock_stop(s->mock);
+    cf_suite_free(s->suite);
+    memset(s, 0, sizeof(*s));
+}
+
+void cf_test_api_call(const cf_test_api_mock *s, const char *method, const char *path,
+                      const char *const *headers, const char *body, cf_test_reply *r)
+{
+    const char *lines[16];
+    size_t n = 0;
+    int typed = 0;
+    for (; headers && *headers && n + 2 < sizeof(lines) / sizeof(lines[0]); headers++) {
+        typed |= strncasecmp(*headers, "Content-Type:", 13) == 0;
+        lines[n++] = *headers;
+    }
+    lines[n++] = body && !typed ? "Content-Type: application/json" : "Content-Type:";
+    char url[2048];
+    snprintf(url, sizeof(url), "%s%s", s->base, path);
+    cf_test_request q = {.method = method,
+                         .url = url,
+                         .headers = lines,
+                         .header_count = n,
+                         .body = body,
+                         .body_len = body ? strlen(body) : 0};
+    cr_assert_eq(cf_test_http_send(&q, r), 0, "%s %s: %s", method, path, r->error);
+}
+
+const char *cf_test_reply_string(const cf_test_reply *r, const char *pointer)
+{
+    const cJSON *v = cf_json_pointer(r->json, pointer);
+    cr_assert(cJSON_IsString(v), "no string at %s in %s", pointer, cf_buf_str(&r->body));
+    return v->valuestring;
 }

@@ -13,6 +13,7 @@
 #include "contract/spec.h"
 #include "http_client.h"
 #include "mock/mock.h"
+#include "suite/suite.h"
 
 #define CF_TEST_SPEC_DIR CONFORM_SOURCE_DIR "/specs/connect-participant/"
 
@@ -67,5 +68,29 @@ void cf_test_mock_assert_error(const cf_test_mock *s, const cf_test_reply *r, cf
                                const char *what);
 /* The answer is a success in the success schema, with an id. */
 void cf_test_mock_assert_success(const cf_test_mock *s, const cf_test_reply *r, const char *what);
+
+/* ---- any contract: every operation served (test_mock_api.c, test_mock_openapi.c) ---- */
+
+#define CF_TEST_SERVICE CF_TEST_SPEC_DIR "connectparticipant.overlay.json"
+#define CF_TEST_PETS CONFORM_SOURCE_DIR "/tests/data/mock_pets.openapi.json"
+
+/* A contract (loaded with cf_suite_load_file) served on a loopback port. */
+typedef struct {
+    cf_suite *suite;
+    cf_mock *mock;
+    char base[128]; /* "http://127.0.0.1:PORT" */
+} cf_test_api_mock;
+
+/* Starts the mock for `file` with seed 42, the contract's default variables and faults given as
+ * --fault texts (NULL-terminated, may be NULL). */
+void cf_test_api_mock_start(cf_test_api_mock *s, const char *file, const char *const *faults);
+void cf_test_api_mock_stop(cf_test_api_mock *s);
+/* Sends `method` `path` (with a query, if any) with header lines ("Name: value", NULL-terminated,
+ * may be NULL) and `body` (NULL: none; a body goes as application/json unless a Content-Type
+ * line is given). Fills `r`. */
+void cf_test_api_call(const cf_test_api_mock *s, const char *method, const char *path,
+                      const char *const *headers, const char *body, cf_test_reply *r);
+/* The string at `pointer` in the answer's JSON (asserted present); borrowed from r. */
+const char *cf_test_reply_string(const cf_test_reply *r, const char *pointer);
 
 #endif
