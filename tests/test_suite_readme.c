@@ -64,16 +64,8 @@ Test(suite_readme, example_lints_clean, .timeout = 60)
     cf_child_cleanup(&p);
 }
 
-/* SKIP: remove at merge. `conform run` reads suites v2 only once the runner (cf_run_suite) and
- * the mock (every operation of a cf_api, produces/consumes) land; until then this is skipped. */
-#define README_RUN_SKIP                                                                            \
-    "needs the issue-9 runner (cf_run_suite) and mock (cf_api); the lead removes this at merge"
-
 Test(suite_readme, example_runs_against_its_mock_without_false_failure, .timeout = 120)
 {
-#ifdef README_RUN_SKIP
-    cr_skip_test(README_RUN_SKIP);
-#endif
     char dir[64];
     cf_test_tmpdir(dir, sizeof dir);
     const char *args[] = {"run", "--target", "mock", "--report-dir", dir, "--quiet", SUITE, NULL};

@@ -151,8 +151,10 @@ static int check_credential(cf_mock *m, const incoming *r, outcome *o, const cf_
         }
         pthread_mutex_lock(&m->lock);
         const cf_mock_resource *res = cf_mock_state_find(m->state, ref->resource, text);
-        if (res) /* a seeded resource belongs to everyone */
+        if (res) { /* a seeded resource belongs to everyone */
             *caller = res->owner == SIZE_MAX ? m->caller_count : res->owner;
+            o->session = CF_MOCK_SESSION_OWNER(res->serial);
+        }
         pthread_mutex_unlock(&m->lock);
         free(text);
         if (res)
@@ -162,6 +164,14 @@ static int check_credential(cf_mock *m, const incoming *r, outcome *o, const cf_
     cf_mock_message_set(m, o, NULL, 0, "the credential in the %s %s is not accepted%s", c->name,
                         where, ref ? ": it is unknown or has ended" : "");
     return 0;
+}
+
+/* Whose collection a request appends to and lists: the session a live credential opened (each
+ * connection its own chat, so concurrent cases of one caller do not read each other's items),
+ * else the caller's. */
+static size_t collection_owner(const outcome *o)
+{
+    return o->session ? o->session : o->caller;
 }
 
 /* The caller, or 0 with the auth error of the first alternative in *o. */
@@ -509,8 +519,8 @@ static int page(cf_mock *m, outcome *o)
             return 0;
         }
     }
-    if (cf_mock_state_page(m->state, o->caller, l->collection, from, limit, &o->page, &next) !=
-        CF_OK) {
+    if (cf_mock_state_page(m->state, collection_owner(o), l->collection, from, limit, &o->page,
+                           &next) != CF_OK) {
         nomem(m, o);
         return 0;
     }
@@ -711,7 +721,7 @@ void cf_mock_record(cf_mock *m, const outcome *o, const cf_headers *headers, con
                                    h->produces[i].state, origin, made);
     }
     if (item)
-        rc = cf_mock_state_append(m->state, o->caller, h->appends.collection, item);
+        rc = cf_mock_state_append(m->state, collection_owner(o), h->appends.collection, item);
     pthread_mutex_unlock(&m->lock);
     (void)rc;
     free(origin);

@@ -113,7 +113,8 @@ typedef struct {
     char message[CF_MAX_MOCK_MESSAGE + 1];
     char allow[ALLOW_MAX]; /* Allow header of a 405; "" otherwise */
     size_t caller;
-    int replay; /* the answer repeats an earlier one: nothing new is recorded */
+    size_t session; /* CF_MOCK_SESSION_OWNER of the live credential resource presented; 0: none */
+    int replay;     /* the answer repeats an earlier one: nothing new is recorded */
     /* success */
     char id[40];
     unsigned long serial; /* a new success's number: a produced id the schema types as a number */

@@ -16,6 +16,7 @@ typedef struct {
 
 struct cf_mock_state {
     cf_mock_table resources;
+    uint64_t serial; /* of the last resource made */
     collection *lists;
     size_t list_count;
 };
@@ -112,6 +113,7 @@ cf_rc cf_mock_state_add(cf_mock_state *s, const char *name, const char *value, s
         return CF_E_NOMEM;
     }
     r->owner = owner;
+    r->serial = ++s->serial;
     r->state = state;
     r->node.hash = key_hash(s, name, value);
     cf_mock_table_link(&s->resources, &r->node);
@@ -135,9 +137,11 @@ cf_rc cf_mock_state_append(cf_mock_state *s, size_t owner, const char *name, cJS
 {
     collection *c = find_list(s, owner, name);
     if (!c) {
-        if (s->list_count >= CF_MOCK_COLLECTIONS_MAX) {
-            cJSON_Delete(item);
-            return CF_E_TOO_LARGE;
+        if (s->list_count >= CF_MOCK_COLLECTIONS_MAX) { /* forget the oldest */
+            free(s->lists[0].name);
+            cJSON_Delete(s->lists[0].items);
+            memmove(&s->lists[0], &s->lists[1], (s->list_count - 1) * sizeof(*s->lists));
+            s->list_count--;
         }
         c = &s->lists[s->list_count];
         c->owner = owner;

@@ -19,7 +19,12 @@
 
 #define CF_MOCK_COLLECTION_MAX 1000u /* items kept per collection and caller */
 #define CF_MOCK_COLLECTIONS_MAX 4096u
-#define CF_MOCK_ORIGIN_MAX 8192u /* a producing request kept for {$resource:..}, in bytes */
+#define CF_MOCK_ORIGIN_MAX 8192u
+/* The collection owner of the session a live credential resource opened (a ConnectionToken
+ * starts its own chat): apart from every caller index. */
+#define CF_MOCK_SESSION_OWNER(serial)                                                              \
+    ((((size_t)1) << (sizeof(size_t) * 8 - 1)) |                                                   \
+     (size_t)(serial)) /* a producing request kept for {$resource:..}, in bytes */
 
 typedef struct cf_mock_resource {
     cf_mock_node node; /* private; first */
@@ -27,6 +32,7 @@ typedef struct cf_mock_resource {
     char *name;  /* "AttachmentId" */
     char *value; /* the id as it travels */
     size_t owner;
+    uint64_t serial;   /* 1, 2, ... in the order resources were made: a session's key */
     const char *state; /* NULL: none */
     char *origin;      /* the producing request's body as JSON text; NULL when none */
     char *answer;      /* the producing answer's body as JSON text (the resource as created,
