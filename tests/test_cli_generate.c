@@ -102,7 +102,7 @@ Test(cli_generate, modes_cap_seed_and_filter, .timeout = 60)
     r = run_mock(all, &out);
     size_t n_all = count_cases(r, "gen.", "generated", &tagged);
     cr_expect_eq(tagged, n_all);
-    cr_expect_eq(n_all, 116, "README gives 116 for this operation");
+    cr_expect_eq(n_all, 117, "README gives 117 for this operation");
     cr_expect_eq(count_cases(r, "gen.", "negative", &tagged), n_all);
     cr_expect_gt(tagged, 0);
     cr_expect_eq(cJSON_GetObjectItemCaseSensitive(r, "seed")->valuedouble, 42);
@@ -111,7 +111,7 @@ Test(cli_generate, modes_cap_seed_and_filter, .timeout = 60)
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(r, "cases")) last = c;
     const char *replay = cJSON_GetObjectItemCaseSensitive(last, "replay")->valuestring;
     cr_expect_not_null(strstr(replay, "--seed 42 --filter 'gen."), "%s", replay);
-    cr_expect_not_null(strstr(out, "generated 116 cases (--generate all, seed 42)"), "%s", out);
+    cr_expect_not_null(strstr(out, "generated 117 cases (--generate all, seed 42)"), "%s", out);
     cJSON_Delete(r);
     free(out);
 
@@ -205,4 +205,10 @@ Test(cli_generate, catches_one_past_a_bound_accepted, .timeout = 60)
 Test(cli_generate, catches_an_off_enum_value_accepted, .timeout = 60)
 {
     caught(SPEC, "accept-off-enum", OP "ContentType.not-enum");
+}
+
+Test(cli_generate, catches_a_wrong_content_type_accepted, .timeout = 60)
+{
+    caught(SPEC, "accept-wrong-content-type", OP "content-type.unsupported");
+    caught(AWS, "accept-wrong-content-type", OP "content-type.unsupported");
 }

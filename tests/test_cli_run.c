@@ -86,9 +86,9 @@ Test(cli_run, make_run_command_passes_against_the_embedded_mock, .timeout = 60)
     cr_assert_eq(p.status, 0, "exit %d\nstdout: %s\nstderr: %s", p.status, p.out.ptr, p.err.ptr);
     cJSON *report = cf_test_load_report(dir);
     cr_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(report, "complete")));
-    /* 84 hand-written and 116 generated cases per spec (README: generated cases). */
-    cr_assert_eq(report_stat(report, "cases"), 168 + 232);
-    cr_assert_eq(report_stat(report, "passed"), 168 + 232);
+    /* 84 hand-written and 117 generated cases per spec (README: generated cases). */
+    cr_assert_eq(report_stat(report, "cases"), 168 + 234);
+    cr_assert_eq(report_stat(report, "passed"), 168 + 234);
     const cJSON *seed = cJSON_GetObjectItemCaseSensitive(report, "seed");
     cr_assert(cJSON_IsNumber(seed) && seed->valuedouble == 1, "the default seed is recorded");
     cr_assert_eq(report_stat(report, "failed"), 0);
@@ -116,7 +116,7 @@ Test(cli_run, conforming_proxy_exits_0_for_both_specs, .timeout = 60)
         cf_child_run(&p, NULL, NULL, args);
         cr_assert_eq(p.status, 0, "exit %d\n%s\n%s", p.status, p.out.ptr, p.err.ptr);
         cJSON *report = cf_test_load_report(dir);
-        cr_assert_eq(report_stat(report, "passed"), 84 + 116);
+        cr_assert_eq(report_stat(report, "passed"), 84 + 117);
         cr_assert_eq(report_stat(report, "requests"), cf_fault_proxy_requests(fp));
         cJSON_Delete(report);
         cf_child_cleanup(&p);
@@ -526,7 +526,7 @@ Test(cli_run, three_shards_together_cover_every_case_exactly_once, .timeout = 60
 {
     cJSON *all = run_selection(NULL);
     size_t total = (size_t)report_stat(all, "cases");
-    cr_assert_eq(total, 168 + 232); /* generated cases are sharded too */
+    cr_assert_eq(total, 168 + 234); /* generated cases are sharded too */
     unsigned *seen = calloc(total, sizeof(*seen));
     cr_assert_not_null(seen);
     for (int k = 1; k <= 3; k++) {

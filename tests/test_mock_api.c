@@ -148,6 +148,35 @@ Test(mock_api, transcript_lists_what_was_sent_in_pages_without_loss, .timeout = 
     cf_test_api_mock_stop(&s);
 }
 
+/* Each connection is its own chat in the fake: two connections of one participant (two cases
+ * of one caller running at once) never see each other's messages. */
+Test(mock_api, each_connection_keeps_its_own_transcript, .timeout = 20)
+{
+    cf_test_api_mock s;
+    cf_test_api_mock_start(&s, CF_TEST_SERVICE, NULL);
+    char *one = connect_as(&s, TOKEN_A);
+    char *two = connect_as(&s, TOKEN_A);
+    cf_test_reply r;
+    post(&s, one, "message", "{\"ContentType\":\"text/plain\",\"Content\":\"to one\"}", &r);
+    cr_assert_eq(r.status, 200, "%s", cf_buf_str(&r.body));
+    char id[64];
+    snprintf(id, sizeof id, "%s", cf_test_reply_string(&r, "/Id"));
+    cf_test_reply_free(&r);
+    post(&s, two, "transcript", "{}", &r);
+    cr_assert_eq(r.status, 200, "%s", cf_buf_str(&r.body));
+    cr_expect_eq(cJSON_GetArraySize(cf_json_pointer(r.json, "/Transcript")), 0, "%s",
+                 cf_buf_str(&r.body));
+    cf_test_reply_free(&r);
+    post(&s, one, "transcript", "{}", &r);
+    cr_assert_eq(r.status, 200, "%s", cf_buf_str(&r.body));
+    cr_expect_str_eq(cf_test_reply_string(&r, "/Transcript/0/Id"), id);
+    cr_expect_eq(cJSON_GetArraySize(cf_json_pointer(r.json, "/Transcript")), 1);
+    cf_test_reply_free(&r);
+    free(one);
+    free(two);
+    cf_test_api_mock_stop(&s);
+}
+
 Test(mock_api, uploads_are_started_completed_then_fetched, .timeout = 20)
 {
     cf_test_api_mock s;

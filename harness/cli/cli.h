@@ -98,10 +98,11 @@ cf_cli_status cf_cli_parse_files(cf_cli_parser *p, const cf_cli_command *cmd, in
 /* Prints diagnostics as "file:path: message" lines on stderr. */
 void cf_cli_print_diags(const cf_diags *d);
 
-/* `conform run --generate`: appends each spec's generated cases (run_gen.c), dropping those
- * whose request equals a hand-written single request's, and prints one line on `out`: how many,
- * the seed, the time taken. CF_OK or CF_E_NOMEM. */
-CF_WUR cf_rc cf_cli_generate(cf_spec *const *specs, size_t n, const cf_gen_cases_opts *opts,
-                             FILE *out);
+/* `conform run --generate`: appends each suite's generated cases (run_gen.c) to its `cases`
+ * (borrowing from its `generated`), dropping those whose request equals a hand-written single
+ * request's, and prints one line on `out`: how many, the seed, the time taken. CF_OK or
+ * CF_E_NOMEM. */
+CF_WUR cf_rc cf_cli_generate_suites(cf_suite *const *suites, size_t n,
+                                    const cf_gen_cases_opts *opts, FILE *out);
 
 #endif

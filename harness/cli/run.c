@@ -269,42 +269,24 @@ static int load_all(const cf_cli_paths *paths, cf_suite **suites)
     return bad;
 }
 
-/* --generate for the v1 suites, through the v1 generator (cf_cli_generate on cf_spec): the
- * hand-written cases go back to the spec for the call (deduplication reads them), and every
- * case comes back bound to the spec's one operation. Contract and v2 suites get generated
- * cases once the generator reads cf_suite. */
-static cf_rc generate(cf_suite *const *suites, size_t n, const cf_gen_cases_opts *opts, FILE *out)
+/* --generate: every suite's generated cases (v1 specs, contracts and v2 suites alike), bound to
+ * the suite's contract, after its hand-written ones. Against the embedded mock only v1 suites
+ * get them for now: it serves any contract since main f8d64de, but `make run`'s figures and
+ * the Connect Participant fake have not been checked with ~940 more cases yet (lift this once
+ * they are; against the fake 919 of 920 passed, the one failure being a schema pattern). */
+static cf_rc generate(cf_suite *const *suites, size_t n, const char *target,
+                      const cf_gen_cases_opts *opts, FILE *out)
 {
-    cf_spec **specs = calloc(n ? n : 1, sizeof(*specs));
-    if (!specs)
+    int embedded = !target || strcmp(target, "mock") == 0;
+    cf_suite **some = calloc(n ? n : 1, sizeof(*some));
+    if (!some)
         return CF_E_NOMEM;
     size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        cf_suite *s = suites[i];
-        if (!s->v1)
-            continue;
-        s->v1->cases = s->cases;
-        s->v1->case_count = s->case_count;
-        s->cases = NULL;
-        s->case_count = 0;
-        specs[k++] = s->v1;
-    }
-    cf_rc rc = cf_cli_generate(specs, k, opts, out);
-    for (size_t i = 0; i < n; i++) {
-        cf_suite *s = suites[i];
-        if (!s->v1)
-            continue;
-        s->cases = s->v1->cases;
-        s->case_count = s->v1->case_count;
-        s->v1->cases = NULL;
-        s->v1->case_count = 0;
-        for (size_t c = 0; c < s->case_count; c++)
-            for (size_t j = 0; j < s->cases[c].step_count; j++) {
-                s->cases[c].steps[j].op = &s->api->operations[0];
-                s->cases[c].steps[j].role = CF_API_ROLE_NONE; /* v1 names codes, not roles */
-            }
-    }
-    free(specs);
+    for (size_t i = 0; i < n; i++)
+        if (!embedded || suites[i]->v1)
+            some[k++] = suites[i];
+    cf_rc rc = cf_cli_generate_suites(some, k, opts, out);
+    free(some);
     return rc;
 }
 
@@ -520,7 +502,7 @@ int cf_cli_run(int argc, char **argv)
         goto out;
     }
     cf_cli_suites_drop_named(suites, &n);
-    if (generate(suites, n, &a.gen, stdout) != CF_OK) {
+    if (generate(suites, n, a.target, &a.gen, stdout) != CF_OK) {
         fprintf(stderr, "conform run: out of memory generating cases\n");
         rc = CF_EXIT_USAGE;
         goto out;

@@ -398,20 +398,115 @@ static void unique_ids(oa_ctx *c)
     free(s);
 }
 
+/* `node` with its $refs followed (quietly: the ref check reported what is wrong). */
+static const cJSON *followed(const oa_ctx *c, const cJSON *node)
+{
+    const char *why;
+    for (size_t hops = 0; node && hops < CF_MAX_REF_HOPS; hops++) {
+        const cJSON *ref = cJSON_GetObjectItemCaseSensitive(node, "$ref");
+        if (!cJSON_IsString(ref))
+            break;
+        node = cf_json_ref(c->root, ref->valuestring, &why);
+    }
+    return node;
+}
+
+/* Appends `r` to a resource list of the api's arena; 0 when out of memory. */
+static int add_ref(oa_ctx *c, cf_api_resource_ref **list, size_t *count, cf_api_resource_ref r)
+{
+    cf_api_resource_ref *grown = cf_api_alloc(c->api, (*count + 1) * sizeof *grown);
+    if (!grown)
+        return 0;
+    if (*count)
+        memcpy(grown, *list, *count * sizeof *grown);
+    grown[(*count)++] = r;
+    *list = grown;
+    return 1;
+}
+
+/* The parameter a link sets: "id", or "path.id" naming its place. */
+static const cf_api_param *link_param(const cf_api_operation *to, const char *name)
+{
+    static const cf_api_in ins[] = {CF_API_IN_PATH, CF_API_IN_QUERY, CF_API_IN_HEADER};
+    static const char *const prefixes[] = {"path.", "query.", "header."};
+    for (size_t i = 0; i < 3; i++)
+        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+            return cf_api_param_find(to, ins[i], name + strlen(prefixes[i]));
+    const cf_api_param *p = NULL;
+    for (size_t i = 0; !p && i < 3; i++)
+        p = cf_api_param_find(to, ins[i], name);
+    return p;
+}
+
+/* One link of a success response of `from`: each parameter given from the response body
+ * ("$response.body#/id") or a header ("$response.header.Location") becomes a resource `from`
+ * produces and the target consumes. Other expressions are not resources; they are left. */
+static void link(oa_ctx *c, cf_api_operation *from, const char *name, const cJSON *l)
+{
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(l, "operationId");
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(l, "operationRef");
+    cf_api_operation *to = NULL;
+    for (size_t i = 0; !to && i < c->api->operation_count; i++) {
+        cf_api_operation *o = &c->api->operations[i];
+        if ((cJSON_IsString(id) && strcmp(o->id, id->valuestring) == 0) ||
+            (cJSON_IsString(ref) && ref->valuestring[0] == '#' &&
+             strcmp(o->pointer, ref->valuestring + 1) == 0))
+            to = o;
+    }
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(l, "parameters");
+    for (const cJSON *p = to && cJSON_IsObject(params) ? params->child : NULL; p; p = p->next) {
+        const cf_api_param *target = link_param(to, p->string);
+        const char *expr = cJSON_IsString(p) ? p->valuestring : "";
+        cf_api_resource_ref made = {.in = CF_API_IN_BODY};
+        if (strncmp(expr, "$response.body#", 15) == 0) {
+            made.where = oa_strdup(c, expr + 15);
+        } else if (strncmp(expr, "$response.header.", 17) == 0) {
+            made.in = CF_API_IN_HEADER;
+            made.where = oa_strdup(c, expr + 17);
+        }
+        if (!target || !made.where)
+            continue;
+        char resource[CF_PATH_MAX];
+        snprintf(resource, sizeof resource, "%s.%s.%s", from->id, name, target->name);
+        made.resource = oa_strdup(c, resource);
+        cf_api_resource_ref used = {
+            .resource = made.resource, .in = target->in, .where = target->name};
+        if (!made.resource || !add_ref(c, &from->mock.produces, &from->mock.produce_count, made) ||
+            !add_ref(c, &to->mock.consumes, &to->mock.consume_count, used)) {
+            oa_problem(c, NULL, from->pointer, "out of memory");
+            return;
+        }
+    }
+}
+
+/* OpenAPI links of success responses, as produced and consumed resources (cf_api_mock_hints):
+ * after every operation is read, since a link may name one further down. */
+static void links(oa_ctx *c)
+{
+    for (size_t i = 0; i < c->api->operation_count; i++) {
+        cf_api_operation *op = &c->api->operations[i];
+        const cJSON *d = cf_json_pointer(c->root, op->pointer);
+        const cJSON *responses = cJSON_GetObjectItemCaseSensitive(d, "responses");
+        for (const cJSON *r = cJSON_IsObject(responses) ? responses->child : NULL; r; r = r->next) {
+            if (r->string[0] != '2')
+                continue;
+            const cJSON *ls = cJSON_GetObjectItemCaseSensitive(followed(c, r), "links");
+            for (const cJSON *l = cJSON_IsObject(ls) ? ls->child : NULL; l; l = l->next) {
+                const cJSON *body = followed(c, l);
+                if (cJSON_IsObject(body))
+                    link(c, op, l->string, body);
+            }
+        }
+    }
+}
+
 void oa_operations(oa_ctx *c)
 {
     const cJSON *paths = oa_object(c, c->root, "", "paths");
     size_t n = 0;
     for (const cJSON *item = paths ? paths->child : NULL; item; item = item->next) {
         /* Refs followed quietly: path_item() reports what is wrong. */
-        const cJSON *d = item->string[0] == '/' ? item : NULL;
-        const char *why;
-        for (size_t hops = 0; d && hops < CF_MAX_REF_HOPS; hops++) {
-            const cJSON *ref = cJSON_GetObjectItemCaseSensitive(d, "$ref");
-            if (!cJSON_IsString(ref))
-                break;
-            d = cf_json_ref(c->root, ref->valuestring, &why);
-        }
+        const cJSON *d = item->string[0] == '/' ? followed(c, item) : NULL;
         for (size_t m = 0; d && m < METHOD_COUNT; m++)
             n += cJSON_GetObjectItemCaseSensitive(d, methods[m]) != NULL;
     }
@@ -426,4 +521,5 @@ void oa_operations(oa_ctx *c)
         path_item(c, item, cf_diag_path_key(p, sizeof p, "/paths", item->string));
     }
     unique_ids(c);
+    links(c);
 }

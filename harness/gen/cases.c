@@ -1,4 +1,5 @@
-/* cases.c - a spec's generated items as ordinary single-step cases appended to the spec, so the
+/* cases.c - generated cases of a contract: the run over its operations, each case object (the
+ * suite case format) kept or dropped, and turned into a cf_case that borrows from it, so the
  * runner needs no notion of generation (see cases.h). */
 #include "gen/cases.h"
 
@@ -6,16 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/json.h"
 #include "base/limits.h"
-#include "gen/gen.h"
+#include "gen/cases_internal.h"
 
-/* A credential nobody was given: the auth cases' "unknown" value. */
-#define UNKNOWN_CREDENTIAL "conform-unknown-credential"
-
-/* Body strings are templates to the request builder; a generated '{' must reach the wire as
- * itself, so it is written "{{". */
-static char *braces_escaped(const char *s)
+char *gc_escaped(const char *s)
 {
     size_t n = 0;
     for (const char *p = s; *p; p++)
@@ -33,11 +28,10 @@ static char *braces_escaped(const char *s)
     return out;
 }
 
-/* Deep copy of `v` with every string value (not member names: they are not expanded) escaped. */
-static cJSON *escaped_copy(const cJSON *v)
+cJSON *gc_escaped_copy(const cJSON *v)
 {
     if (cJSON_IsString(v)) {
-        char *e = braces_escaped(v->valuestring);
+        char *e = gc_escaped(v->valuestring);
         cJSON *s = e ? cJSON_CreateString(e) : NULL;
         free(e);
         return s;
@@ -46,7 +40,7 @@ static cJSON *escaped_copy(const cJSON *v)
         return cJSON_Duplicate(v, 1);
     cJSON *out = cJSON_IsArray(v) ? cJSON_CreateArray() : cJSON_CreateObject();
     for (const cJSON *c = v->child; out && c; c = c->next) {
-        cJSON *copy = escaped_copy(c);
+        cJSON *copy = gc_escaped_copy(c);
         if (!copy) {
             cJSON_Delete(out);
             return NULL;
@@ -59,237 +53,205 @@ static cJSON *escaped_copy(const cJSON *v)
     return out;
 }
 
-/* The top-level member the idempotency token sits in ("ClientToken"); NULL when none or deeper. */
-static const char *token_member(const cf_spec *spec)
-{
-    const char *t = spec->idem.enabled ? spec->idem.token : NULL;
-    return t && t[0] == '/' && t[1] && !strchr(t + 1, '/') && !strchr(t + 1, '~') ? t + 1 : NULL;
-}
-
-/* Whether an item is about the member `m` (its name is "m" or starts "m."). */
-static int about(const char *item, const char *m)
-{
-    size_t n = m ? strlen(m) : 0;
-    return n && strncmp(item, m, n) == 0 && (item[n] == '\0' || item[n] == '.' || item[n] == '[');
-}
-
-/* Everything one case is made of, in its holder node; NULL when out of memory. */
-static cJSON *case_node(const char *op, const char *name, const char *kind, const char *expect)
+cJSON *gc_case_node(const char *op, const char *name, const char *kind)
 {
     cJSON *node = cJSON_CreateObject();
-    cf_buf id;
-    cf_buf_init(&id, CF_PATH_MAX * 2u);
-    cJSON *tags = node ? cJSON_AddArrayToObject(node, "tags") : NULL;
-    int ok = tags && cf_buf_addf(&id, "gen.%s.%s", op, name) == CF_OK &&
-             cJSON_AddStringToObject(node, "id", cf_buf_str(&id)) &&
-             cJSON_AddStringToObject(node, "expect", expect);
-    cJSON *t1 = ok ? cJSON_CreateString("generated") : NULL;
+    char id[CF_PATH_MAX * 2];
+    snprintf(id, sizeof id, "gen.%s.%s", op, name);
+    cJSON *tags = node && cJSON_AddStringToObject(node, "id", id)
+                      ? cJSON_AddArrayToObject(node, "tags")
+                      : NULL;
+    cJSON *t1 = tags ? cJSON_CreateString("generated") : NULL;
     if (t1)
         cJSON_AddItemToArray(tags, t1);
     cJSON *t2 = t1 ? cJSON_CreateString(kind) : NULL;
-    if (t2)
-        cJSON_AddItemToArray(tags, t2);
-    cf_buf_free(&id);
     if (!t2) {
         cJSON_Delete(node);
         return NULL;
     }
+    cJSON_AddItemToArray(tags, t2);
     return node;
 }
 
-/* Fills `c` (one step, allocated) from its node; CF_E_NOMEM leaves `c` empty. */
-static cf_rc case_from_node(const cf_spec *spec, const cJSON *node, cf_case *c)
+cJSON *gc_expect_success(void)
+{
+    cJSON *e = cJSON_CreateObject();
+    if (e && !cJSON_AddTrueToObject(e, "success")) {
+        cJSON_Delete(e);
+        return NULL;
+    }
+    return e;
+}
+
+cJSON *gc_expect_role(const gc *g, cf_api_role role)
+{
+    cJSON *e = cJSON_CreateObject();
+    int known = role > CF_API_ROLE_NONE && role < CF_API_ROLE__COUNT &&
+                (g->api->roles[role].code || g->api->roles[role].status);
+    int ok = e && (known ? cJSON_AddStringToObject(e, "error", cf_api_role_name(role)) != NULL
+                         : cJSON_AddFalseToObject(e, "success") != NULL);
+    if (!ok) {
+        cJSON_Delete(e);
+        return NULL;
+    }
+    return e;
+}
+
+static const cJSON *get(const cJSON *o, const char *k)
+{
+    return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+
+cf_rc cf_gen_step_read(const cf_api *api, const cJSON *n, const char *name, cf_step *s)
+{
+    const cJSON *exp = get(n, "expect");
+    const cJSON *op = get(n, "operation"), *raw = get(n, "raw_body");
+    const cJSON *err = get(exp, "error"), *status = get(exp, "status");
+    const cJSON *allow = get(exp, "allow"), *nm = get(n, "name");
+    memset(s, 0, sizeof(*s));
+    s->role = CF_API_ROLE_NONE;
+    if (!cJSON_IsString(op))
+        return CF_E_INVALID;
+    s->name = cJSON_IsString(nm) ? nm->valuestring : name;
+    s->operation = op->valuestring;
+    s->op = cf_api_operation_find(api, s->operation);
+    s->headers = get(n, "headers");
+    s->path_params = get(n, "path");
+    s->query = get(n, "query");
+    s->body = get(n, "body");
+    s->raw_body = cJSON_IsString(raw) ? raw->valuestring : NULL;
+    s->parallel = 1;
+    s->capture = get(n, "capture");
+    s->outcome = cJSON_IsTrue(get(exp, "success")) ? CF_OUTCOME_SUCCESS : CF_OUTCOME_ERROR;
+    if (cJSON_IsString(err)) {
+        s->role = cf_api_role_from_name(err->valuestring);
+        s->code = s->role == CF_API_ROLE_NONE ? err->valuestring : api->roles[s->role].code;
+    }
+    if (cJSON_IsNumber(status))
+        s->status = status->valueint;
+    size_t na = (size_t)cJSON_GetArraySize(allow);
+    if (na && !(s->allow_codes = calloc(na, sizeof(*s->allow_codes))))
+        return CF_E_NOMEM;
+    for (const cJSON *a = na ? allow->child : NULL; a; a = a->next)
+        s->allow_codes[s->allow_count++] = a->valuestring;
+    return s->op ? CF_OK : CF_E_INVALID;
+}
+
+static void case_cleanup(cf_case *c)
+{
+    for (size_t i = 0; c->steps && i < c->step_count; i++)
+        free((void *)c->steps[i].allow_codes);
+    free(c->steps);
+    free(c->tags);
+    memset(c, 0, sizeof(*c));
+}
+
+/* Fills `c` from its case object; on failure `c` is left empty. */
+static cf_rc case_from_node(const cf_api *api, const cJSON *node, cf_case *c)
 {
     memset(c, 0, sizeof(*c));
-    const cJSON *tags = cJSON_GetObjectItemCaseSensitive(node, "tags");
+    const cJSON *tags = get(node, "tags"), *steps = get(node, "steps");
     size_t nt = (size_t)cJSON_GetArraySize(tags);
-    c->steps = calloc(1, sizeof(*c->steps));
+    size_t ns = steps ? (size_t)cJSON_GetArraySize(steps) : 1;
+    c->id = get(node, "id")->valuestring;
+    c->steps = calloc(ns ? ns : 1, sizeof(*c->steps));
     c->tags = calloc(nt ? nt : 1, sizeof(*c->tags));
-    if (!c->steps || !c->tags) {
-        free(c->steps);
-        free(c->tags);
-        memset(c, 0, sizeof(*c));
-        return CF_E_NOMEM;
-    }
-    for (const cJSON *t = tags->child; t; t = t->next)
+    cf_rc rc = c->steps && c->tags ? CF_OK : CF_E_NOMEM;
+    for (const cJSON *t = tags->child; rc == CF_OK && t; t = t->next)
         c->tags[c->tag_count++] = t->valuestring;
-    c->id = cJSON_GetObjectItemCaseSensitive(node, "id")->valuestring;
-    c->step_count = 1;
-    cf_step *s = &c->steps[0];
-    s->parallel = 1;
-    s->headers = cJSON_GetObjectItemCaseSensitive(node, "headers");
-    s->body = cJSON_GetObjectItemCaseSensitive(node, "body");
-    const cJSON *raw = cJSON_GetObjectItemCaseSensitive(node, "raw_body");
-    s->raw_body = raw ? raw->valuestring : NULL;
-    const char *expect = cJSON_GetObjectItemCaseSensitive(node, "expect")->valuestring;
-    if (strcmp(expect, "success") == 0) {
-        s->outcome = CF_OUTCOME_SUCCESS;
-        /* A request about the token itself carries a fixed token; another case or a copy of
-         * this one may be in flight with it. */
-        if (spec->idem.in_flight_code && cJSON_IsTrue(cJSON_GetObjectItem(node, "fixed_token"))) {
-            s->allow_codes = calloc(1, sizeof(*s->allow_codes));
-            if (!s->allow_codes) {
-                free(c->steps);
-                free(c->tags);
-                memset(c, 0, sizeof(*c));
-                return CF_E_NOMEM;
-            }
-            s->allow_codes[s->allow_count++] = spec->idem.in_flight_code;
-        }
-    } else {
-        s->outcome = CF_OUTCOME_ERROR;
-        s->code = expect;
+    c->scenario = steps != NULL;
+    for (const cJSON *st = steps ? steps->child : node; rc == CF_OK && st;
+         st = steps ? st->next : NULL) {
+        rc = cf_gen_step_read(api, st, c->id, &c->steps[c->step_count]);
+        c->step_count++;
     }
-    return CF_OK;
+    if (rc != CF_OK)
+        case_cleanup(c);
+    return rc;
 }
 
-/* The node of one generated item: body or raw body, token made fresh where the item allows. */
-static cJSON *item_node(const cf_spec *spec, const cf_gen_item *it, const char *code)
-{
-    const char *tok = token_member(spec);
-    cJSON *node = case_node(spec->op.name, it->name, cf_gen_kind_name(it->kind),
-                            it->valid ? "success" : code);
-    if (!node)
-        return NULL;
-    int ok = 1;
-    if (it->raw) {
-        /* Raw bodies hold no NUL (the generator's are fixed texts and halves of JSON). */
-        char *text = malloc(it->raw_len + 1);
-        char *e = NULL;
-        if (text) {
-            memcpy(text, it->raw, it->raw_len);
-            text[it->raw_len] = '\0';
-            e = braces_escaped(text);
-        }
-        ok = e && cJSON_AddStringToObject(node, "raw_body", e);
-        free(text);
-        free(e);
-    } else {
-        cJSON *body = escaped_copy(it->value);
-        int fixed = about(it->name, tok);
-        if (body && tok && !fixed && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(body, tok)))
-            ok = cf_json_pointer_set(body, spec->idem.token, cJSON_CreateString("{$token}")) ==
-                 CF_OK;
-        ok = ok && body;
-        if (ok)
-            cJSON_AddItemToObject(node, "body", body);
-        else
-            cJSON_Delete(body);
-        if (ok && fixed && it->valid)
-            ok = cJSON_AddTrueToObject(node, "fixed_token") != NULL;
-    }
-    if (!ok) {
-        cJSON_Delete(node);
-        return NULL;
-    }
-    return node;
-}
-
-/* The node of a credential case: the example body, the credential header dropped, empty or
- * unknown. */
-static cJSON *auth_node(const cf_spec *spec, const char *rule, const char *code)
-{
-    char name[64];
-    snprintf(name, sizeof name, "auth.%s", rule);
-    cJSON *node = case_node(spec->op.name, name, cf_gen_kind_name(CF_GEN_NEGATIVE), code);
-    cJSON *headers = node ? cJSON_AddObjectToObject(node, "headers") : NULL;
-    cJSON *value = !headers                       ? NULL
-                   : strcmp(rule, "missing") == 0 ? cJSON_CreateNull()
-                   : strcmp(rule, "empty") == 0   ? cJSON_CreateString("")
-                                                  : cJSON_CreateString(UNKNOWN_CREDENTIAL);
-    if (!value) {
-        cJSON_Delete(node);
-        return NULL;
-    }
-    cJSON_AddItemToObject(headers, spec->op.auth_header, value);
-    return node;
-}
-
-typedef struct {
-    cf_spec *spec;
-    const cf_gen_cases_opts *o;
-    cf_gen_cases_stats *st;
-    size_t kept; /* generated cases of this spec so far */
-} adder;
-
-/* Appends the case of `node` (taken) unless opts->keep drops it or the cap is reached. */
-static cf_rc add_node(adder *a, cJSON *node)
+cf_rc gc_add(gc *g, cJSON *node)
 {
     if (!node)
         return CF_E_NOMEM;
-    if (a->o->max_cases && a->kept >= a->o->max_cases) {
-        a->st->capped++;
+    if (g->o->max_cases && g->kept >= g->o->max_cases) {
+        g->st->capped++;
         cJSON_Delete(node);
         return CF_OK;
     }
-    cf_spec *spec = a->spec;
-    cf_case *grown = realloc(spec->cases, (spec->case_count + 1) * sizeof(*grown));
-    if (!grown) {
-        cJSON_Delete(node);
-        return CF_E_NOMEM;
+    cf_gen_cases *out = g->out;
+    if (out->count == out->cap) {
+        size_t cap = out->cap ? out->cap * 2 : 64;
+        cf_case *grown = realloc(out->cases, cap * sizeof(*grown));
+        if (!grown) {
+            cJSON_Delete(node);
+            return CF_E_NOMEM;
+        }
+        out->cases = grown;
+        out->cap = cap;
     }
-    spec->cases = grown;
-    cf_case *c = &spec->cases[spec->case_count];
-    if (case_from_node(spec, node, c) != CF_OK) {
+    cf_case *c = &out->cases[out->count];
+    cf_rc rc = case_from_node(g->api, node, c);
+    if (rc != CF_OK) {
         cJSON_Delete(node);
-        return CF_E_NOMEM;
+        return rc;
     }
-    c->index = spec->case_count;
-    if (a->o->keep && !a->o->keep(a->o->keep_user, spec, c)) {
-        free(c->steps[0].allow_codes);
-        free(c->steps);
-        free(c->tags);
+    c->index = out->count;
+    if (g->o->keep && !g->o->keep(g->o->keep_user, g->api, c)) {
+        case_cleanup(c);
         cJSON_Delete(node);
-        a->st->duplicates++;
+        g->st->duplicates++;
         return CF_OK;
     }
-    cJSON_AddItemToArray(spec->generated, node);
-    spec->case_count++;
-    a->kept++;
-    a->st->added++;
+    cJSON_AddItemToArray(out->nodes, node);
+    out->count++;
+    g->kept++;
+    g->st->added++;
     return CF_OK;
 }
 
-cf_rc cf_gen_cases_add(cf_spec *spec, const cf_gen_cases_opts *opts, cf_gen_cases_stats *stats)
+cf_rc cf_gen_cases_build(const cf_api *api, const cf_gen_cases_opts *opts, cf_gen_cases *out,
+                         cf_gen_cases_stats *stats)
 {
     cf_gen_cases_stats ignored;
     cf_gen_cases_stats *st = stats ? stats : &ignored;
     memset(st, 0, sizeof(*st));
-    if (!spec || !opts || opts->mode == CF_GEN_CASES_NONE)
+    if (!api || !opts || !out || opts->mode == CF_GEN_CASES_NONE)
         return CF_OK;
-    if (!spec->generated && !(spec->generated = cJSON_CreateArray()))
+    if (!out->nodes && !(out->nodes = cJSON_CreateArray()))
         return CF_E_NOMEM;
-    const char *invalid = cf_spec_role_code(spec, CF_ROLE_VALIDATION);
-    const char *denied = cf_spec_role_code(spec, CF_ROLE_AUTH);
-    int negatives = opts->mode == CF_GEN_CASES_ALL && invalid;
-    cf_gen_options go = {0};
-    go.seed = opts->seed;
-    go.dialect = CF_SCHEMA_2020_12; /* as the spec loader compiles the body schema */
-    go.direction = CF_SCHEMA_REQUEST;
-    go.no_negative = !negatives;
-    cf_gen_request req = {spec->op.body_schema, NULL, 0};
-    cf_gen_list list = {0};
-    adder a = {spec, opts, st, 0};
-    cf_rc rc = spec->op.body_schema ? cf_gen_request_items(&req, &go, &list) : CF_OK;
-    st->dropped = list.dropped;
-    for (size_t i = 0; rc == CF_OK && i < list.count; i++) {
-        const cf_gen_item *it = &list.items[i];
-        if (it->in != CF_GEN_IN_BODY || it->absent || (!it->valid && !negatives))
-            continue;
-        rc = add_node(&a, item_node(spec, it, invalid));
+    gc g = {api, opts, st, out, 0, opts->mode == CF_GEN_CASES_ALL};
+    cf_rc rc = CF_OK;
+    for (size_t i = 0; rc == CF_OK && i < api->operation_count; i++) {
+        gc_op v;
+        size_t before = st->added;
+        g.kept = 0;
+        rc = gc_op_init(&g, &api->operations[i], 0, !g.negative, &v);
+        if (rc == CF_OK)
+            rc = gc_op_cases(&g, &v);
+        if (rc == CF_OK)
+            rc = gc_seq_cases(&g, &v);
+        gc_op_cleanup(&v);
+        st->operations += st->added > before;
     }
-    static const char *const auth_rules[] = {"missing", "empty", "unknown"};
-    for (size_t i = 0; rc == CF_OK && negatives && spec->op.auth_header && denied && i < 3; i++)
-        rc = add_node(&a, auth_node(spec, auth_rules[i], denied));
-    cf_gen_list_cleanup(&list);
     return rc;
 }
 
-cf_rc cf_gen_cases_write(const cf_spec *spec, cf_buf *out)
+void cf_gen_cases_cleanup(cf_gen_cases *g)
+{
+    if (!g)
+        return;
+    for (size_t i = 0; i < g->count; i++)
+        case_cleanup(&g->cases[i]);
+    free(g->cases);
+    cJSON_Delete(g->nodes);
+    memset(g, 0, sizeof(*g));
+}
+
+cf_rc cf_gen_cases_write(const cf_gen_cases *g, cf_buf *out)
 {
     cf_rc rc = CF_OK;
-    for (const cJSON *n = spec && spec->generated ? spec->generated->child : NULL; n && rc == CF_OK;
-         n = n->next) {
+    for (const cJSON *n = g && g->nodes ? g->nodes->child : NULL; n && rc == CF_OK; n = n->next) {
         char *line = cJSON_PrintUnformatted(n);
         rc = line ? cf_buf_adds(out, line) : CF_E_NOMEM;
         if (rc == CF_OK)
@@ -297,4 +259,30 @@ cf_rc cf_gen_cases_write(const cf_spec *spec, cf_buf *out)
         cJSON_free(line);
     }
     return rc;
+}
+
+cf_rc cf_gen_cases_move(cf_gen_cases *g, cf_case **cases, size_t *count, cJSON **generated)
+{
+    if (!g->count) {
+        cf_gen_cases_cleanup(g);
+        return CF_OK;
+    }
+    cf_case *grown = realloc(*cases, (*count + g->count) * sizeof(*grown));
+    if (!grown)
+        return CF_E_NOMEM;
+    *cases = grown;
+    if (!*generated && !(*generated = cJSON_CreateArray()))
+        return CF_E_NOMEM;
+    for (size_t i = 0; i < g->count; i++) {
+        grown[*count] = g->cases[i];
+        grown[*count].index = *count;
+        ++*count;
+    }
+    /* The case objects move as they are: what the cases borrow stays where it was. */
+    while (g->nodes->child)
+        cJSON_AddItemToArray(*generated, cJSON_DetachItemViaPointer(g->nodes, g->nodes->child));
+    free(g->cases);
+    cJSON_Delete(g->nodes);
+    memset(g, 0, sizeof(*g));
+    return CF_OK;
 }

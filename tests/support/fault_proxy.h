@@ -44,7 +44,7 @@
  * Faults only generated cases are meant to catch (fault_proxy_gen.c lists them; they are not
  * counted by cf_fault_count()): 5xx-on-metacharacters, 5xx-on-control-characters,
  * 5xx-on-astral, 5xx-on-max-length, 5xx-on-big-number, accept-wrong-type,
- * accept-missing-required, accept-one-past-bound, accept-off-enum.
+ * accept-missing-required, accept-one-past-bound, accept-off-enum, accept-wrong-content-type.
  *
  * Memory: cf_fault_proxy_stop() stops the server and the mock and frees everything; it accepts
  * NULL. Strings given in the options are copied. */

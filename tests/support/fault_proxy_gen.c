@@ -12,13 +12,16 @@
  *   accept-missing-required  a missing required member is added
  *   accept-one-past-bound    a string past its maxLength is cut to it, one under its minLength
  *                            replaced, a number outside minimum/maximum clamped to the bound
- *   accept-off-enum          a value outside its enum becomes the first member */
+ *   accept-off-enum          a value outside its enum becomes the first member
+ *   accept-wrong-content-type  a body sent as a media type the spec does not take is forwarded
+ *                            as the spec's first one */
 #include "fault_proxy_internal.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/str.h"
 #include "base/uuid.h"
@@ -211,6 +214,21 @@ static int off_enum(const exchange *x, const char *n, const cJSON *s, const cJSO
     return 0;
 }
 
+/* ---- success for a request as a whole ----------------------------------------------------- */
+
+static int wrong_content_type(exchange *x)
+{
+    const cf_spec *spec = x->p->spec;
+    const char *ct = cf_headers_get(&x->req_headers, "Content-Type");
+    if (!ct || !spec->op.content_type_count)
+        return 0;
+    for (size_t i = 0; i < spec->op.content_type_count; i++)
+        if (strncasecmp(ct, spec->op.content_types[i], strlen(spec->op.content_types[i])) == 0)
+            return 0;
+    cf_headers_remove(&x->req_headers, "Content-Type");
+    return cf_headers_add(&x->req_headers, "Content-Type", spec->op.content_types[0]) == CF_OK;
+}
+
 #define HOOK(fn)                                                                                   \
     static int f_##fn(exchange *x)                                                                 \
     {                                                                                              \
@@ -236,6 +254,7 @@ static const fault gen_faults[] = {
     {"accept-missing-required", P_BOTH, f_missing, NULL},
     {"accept-one-past-bound", P_BOTH, f_past_bound, NULL},
     {"accept-off-enum", P_BOTH, f_off_enum, NULL},
+    {"accept-wrong-content-type", P_BOTH, wrong_content_type, NULL},
 };
 
 const fault *cf_fault_gen_find(const char *name)
