@@ -17,6 +17,7 @@ typedef struct {
     cf_rc rc;
     const cJSON *root;                        /* the schema "#" in a $ref names */
     const cJSON *path[CF_MAX_JSON_DEPTH + 2]; /* schemas entered, to follow no $ref twice */
+    cf_buf line; /* scratch for the item being emitted, reused: one response emits many */
 } walker;
 
 /* Appends `line` and '\n' unless the buffer already holds that line. */
@@ -34,16 +35,25 @@ static void emit(walker *w, const char *line)
         w->rc = cf_buf_addc(w->out, '\n');
 }
 
+/* "<side> #<ptr> <what>", put together without a format string: this runs for every
+ * property of every response. */
 static void emitf(walker *w, const char *ptr, const char *what)
 {
-    cf_buf line;
-    cf_buf_init(&line, CF_COVERAGE_MAX);
-    cf_rc rc = cf_buf_addf(&line, "%s #%s %s", w->side, ptr, what);
+    cf_buf *line = &w->line;
+    cf_buf_reset(line);
+    cf_rc rc = cf_buf_adds(line, w->side);
     if (rc == CF_OK)
-        emit(w, cf_buf_str(&line));
+        rc = cf_buf_adds(line, " #");
+    if (rc == CF_OK)
+        rc = cf_buf_adds(line, ptr);
+    if (rc == CF_OK)
+        rc = cf_buf_addc(line, ' ');
+    if (rc == CF_OK)
+        rc = cf_buf_adds(line, what);
+    if (rc == CF_OK)
+        emit(w, cf_buf_str(line));
     else if (w->rc == CF_OK)
         w->rc = rc;
-    cf_buf_free(&line);
 }
 
 /* ptr + "/" + name as a JSON Pointer (RFC 6901: '~' -> "~0", '/' -> "~1"); control bytes
@@ -285,13 +295,15 @@ static const cJSON *ref_root(const cf_api *api, const cJSON *schema)
 cf_rc cf_coverage_items(const cf_api *api, const cf_api_operation *op, cf_buf *out)
 {
     const cJSON *ok = side_schema(op, 1), *bad = side_schema(op, 0);
-    walker w = {"success", 1, out, CF_OK, ref_root(api, ok), {0}};
+    walker w = {"success", 1, out, CF_OK, ref_root(api, ok), {0}, {0}};
+    cf_buf_init(&w.line, CF_COVERAGE_MAX);
     statuses(&w, api, op, 0);
     codes(&w, api, op, NULL);
     walk(&w, ok, NULL, "", 0);
     w.side = "error";
     w.root = ref_root(api, bad);
     walk(&w, bad, NULL, "", 0);
+    cf_buf_free(&w.line);
     return w.rc;
 }
 
@@ -299,9 +311,10 @@ cf_rc cf_coverage_observe(const cf_api *api, const cf_api_operation *op, const c
                           cf_buf *out)
 {
     const cJSON *ok = side_schema(op, 1), *bad = side_schema(op, 0);
-    walker w = {"success", 0, out, CF_OK, ref_root(api, ok), {0}};
+    walker w = {"success", 0, out, CF_OK, ref_root(api, ok), {0}, {0}};
     if (resp->status <= 0)
         return CF_OK;
+    cf_buf_init(&w.line, CF_COVERAGE_MAX);
     statuses(&w, api, op, resp->status);
     if (resp->envelope == CF_ENVELOPE_ERROR && resp->error_code)
         codes(&w, api, op, resp->error_code_owned ? resp->error_code_owned : resp->error_code);
@@ -312,6 +325,7 @@ cf_rc cf_coverage_observe(const cf_api *api, const cf_api_operation *op, const c
         w.root = ref_root(api, bad);
         walk(&w, bad, resp->json, "", 0);
     }
+    cf_buf_free(&w.line);
     return w.rc;
 }
 

@@ -19,10 +19,22 @@ static double ms3(double ms)
 
 /* A new string item holding s made valid UTF-8 and cut to CF_REPORT_FIELD_MAX, or a null item
  * when s is NULL; NULL when out of memory. */
+/* Whether s goes into the report unchanged: ASCII (so valid UTF-8) within the field bound.
+ * Nearly every string is; it then skips the copy cf_report_clean() would make. */
+static int kept_as_is(const char *s)
+{
+    for (size_t i = 0; s[i]; i++)
+        if ((unsigned char)s[i] >= 0x80 || i >= CF_REPORT_FIELD_MAX)
+            return 0;
+    return 1;
+}
+
 cJSON *cf_report_json_str(const char *s)
 {
     if (!s)
         return cJSON_CreateNull();
+    if (kept_as_is(s))
+        return cJSON_CreateString(s);
     cf_buf b;
     cf_buf_init(&b, 3 * CF_REPORT_FIELD_MAX + 64); /* each invalid byte becomes 3 */
     cJSON *item = NULL;
@@ -42,14 +54,37 @@ cf_rc cf_report_json_add_str(cJSON *obj, const char *key, const char *s)
     return CF_OK;
 }
 
+/* For the trees of one case or exchange, printed and deleted while the case result they are
+ * made of lives: a string kept as is is referenced, not copied, and the key (a literal) too.
+ * Nothing here runs once per run: this is every request's cost. */
+static cJSON *str_ref(const char *s)
+{
+    return s && kept_as_is(s) ? cJSON_CreateStringReference(s) : cf_report_json_str(s);
+}
+
+/* `key` is a literal everywhere: the item points at it instead of a copy. */
+static cf_rc add_item(cJSON *obj, const char *key, cJSON *item)
+{
+    if (!item || !cJSON_AddItemToObjectCS(obj, key, item)) {
+        cJSON_Delete(item);
+        return CF_E_NOMEM;
+    }
+    return CF_OK;
+}
+
 static cf_rc add_num(cJSON *obj, const char *key, double v)
 {
-    return cJSON_AddNumberToObject(obj, key, v) ? CF_OK : CF_E_NOMEM;
+    return add_item(obj, key, cJSON_CreateNumber(v));
 }
 
 static cf_rc add_bool(cJSON *obj, const char *key, int v)
 {
-    return cJSON_AddBoolToObject(obj, key, v != 0) ? CF_OK : CF_E_NOMEM;
+    return add_item(obj, key, cJSON_CreateBool(v != 0));
+}
+
+static cf_rc add_str_ref(cJSON *obj, const char *key, const char *s)
+{
+    return add_item(obj, key, str_ref(s));
 }
 
 static const char *status_of(const cf_case_result *c)
@@ -64,15 +99,15 @@ static cf_rc add_check(cJSON *arr, const cf_check_result *k)
         cJSON_Delete(o);
         return CF_E_NOMEM;
     }
-    cf_rc rc = cf_report_json_add_str(o, "id", k->id);
+    cf_rc rc = add_str_ref(o, "id", k->id);
     if (rc == CF_OK)
-        rc = cf_report_json_add_str(o, "step", k->step);
+        rc = add_str_ref(o, "step", k->step);
     if (rc == CF_OK)
         rc = add_bool(o, "passed", k->passed);
     if (rc == CF_OK && !k->passed)
-        rc = cf_report_json_add_str(o, "expected", k->expected);
+        rc = add_str_ref(o, "expected", k->expected);
     if (rc == CF_OK && !k->passed)
-        rc = cf_report_json_add_str(o, "actual", k->actual);
+        rc = add_str_ref(o, "actual", k->actual);
     return rc;
 }
 
@@ -83,9 +118,9 @@ static cf_rc add_exchange(cJSON *arr, const cf_exchange_record *e)
         cJSON_Delete(o);
         return CF_E_NOMEM;
     }
-    cf_rc rc = cf_report_json_add_str(o, "step", e->step);
+    cf_rc rc = add_str_ref(o, "step", e->step);
     if (rc == CF_OK && e->operation)
-        rc = cf_report_json_add_str(o, "operation", e->operation);
+        rc = add_str_ref(o, "operation", e->operation);
     if (rc == CF_OK)
         rc = add_num(o, "status", (double)e->status);
     if (rc == CF_OK)
@@ -96,13 +131,13 @@ static cf_rc add_exchange(cJSON *arr, const cf_exchange_record *e)
         rc = cf_report_json_add_str(o, "sent_at", sent);
     }
     if (rc == CF_OK)
-        rc = cf_report_json_add_str(o, "request", e->request);
+        rc = add_str_ref(o, "request", e->request);
     if (rc == CF_OK)
-        rc = cf_report_json_add_str(o, "response", e->response);
+        rc = add_str_ref(o, "response", e->response);
     if (rc == CF_OK)
-        rc = cf_report_json_add_str(o, "curl", e->curl);
+        rc = add_str_ref(o, "curl", e->curl);
     if (rc == CF_OK && e->error_code)
-        rc = cf_report_json_add_str(o, "error_code", e->error_code);
+        rc = add_str_ref(o, "error_code", e->error_code);
     return rc;
 }
 
@@ -113,34 +148,34 @@ static cf_rc add_case(cJSON *arr, const cf_case_result *c)
         cJSON_Delete(o);
         return CF_E_NOMEM;
     }
-    cf_rc rc = cf_report_json_add_str(o, "spec", c->spec_file);
+    cf_rc rc = add_str_ref(o, "spec", c->spec_file);
     if (rc == CF_OK)
-        rc = cf_report_json_add_str(o, "spec_title", c->spec_title);
+        rc = add_str_ref(o, "spec_title", c->spec_title);
     if (rc == CF_OK)
-        rc = cf_report_json_add_str(o, "id", c->id);
+        rc = add_str_ref(o, "id", c->id);
     if (rc == CF_OK)
-        rc = cf_report_json_add_str(o, "summary", c->summary);
+        rc = add_str_ref(o, "summary", c->summary);
     if (rc == CF_OK && c->operation)
-        rc = cf_report_json_add_str(o, "operation", c->operation);
+        rc = add_str_ref(o, "operation", c->operation);
     cJSON *tags = rc == CF_OK ? cJSON_AddArrayToObject(o, "tags") : NULL;
     if (rc == CF_OK && !tags)
         rc = CF_E_NOMEM;
     for (size_t i = 0; rc == CF_OK && i < c->tag_count; i++) {
-        cJSON *t = cf_report_json_str(c->tags[i]);
+        cJSON *t = str_ref(c->tags[i]);
         if (!t || !cJSON_AddItemToArray(tags, t)) {
             cJSON_Delete(t);
             rc = CF_E_NOMEM;
         }
     }
     if (rc == CF_OK)
-        rc = cf_report_json_add_str(o, "status", status_of(c));
+        rc = add_str_ref(o, "status", status_of(c));
     if (rc == CF_OK)
         rc = add_num(o, "duration_ms", ms3(c->duration_ms));
     if (rc == CF_OK)
-        rc = cf_report_json_add_str(o, "replay", c->replay);
+        rc = add_str_ref(o, "replay", c->replay);
     /* The steps a scenario did not send after its first failed one: skipped, not judged. */
     if (rc == CF_OK && c->not_run)
-        rc = cf_report_json_add_str(o, "not_run", c->not_run);
+        rc = add_str_ref(o, "not_run", c->not_run);
     cJSON *checks = rc == CF_OK ? cJSON_AddArrayToObject(o, "checks") : NULL;
     if (rc == CF_OK && !checks)
         rc = CF_E_NOMEM;
@@ -152,7 +187,7 @@ static cf_rc add_case(cJSON *arr, const cf_case_result *c)
             rc = add_check(checks, &c->checks[i]);
             continue;
         }
-        cJSON *id = cf_report_json_str(c->checks[i].id);
+        cJSON *id = str_ref(c->checks[i].id);
         if (!id || !cJSON_AddItemToArray(checks, id)) {
             cJSON_Delete(id);
             rc = CF_E_NOMEM;
@@ -288,9 +323,9 @@ cf_rc cf_report_json_exchange(const cf_case_result *c, const cf_exchange_record 
     cf_rc rc = arr ? add_exchange(arr, e) : CF_E_NOMEM;
     cJSON *o = arr ? arr->child : NULL;
     if (rc == CF_OK)
-        rc = cf_report_json_add_str(o, "spec", c->spec_file);
+        rc = add_str_ref(o, "spec", c->spec_file);
     if (rc == CF_OK)
-        rc = cf_report_json_add_str(o, "case", c->id);
+        rc = add_str_ref(o, "case", c->id);
     if (rc == CF_OK)
         rc = print_obj(o, 0, 0, out);
     cJSON_Delete(arr);

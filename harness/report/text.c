@@ -44,6 +44,19 @@ static const char *transform(uint32_t cp, unsigned char next, unsigned flags)
     return NULL;
 }
 
+/* Whether ASCII byte c is kept as it is under flags whatever follows it: the common case,
+ * decided without decoding. */
+static int plain_ascii(unsigned char c, unsigned flags)
+{
+    if (c >= 0x80)
+        return 0;
+    if (flags == 0)
+        return 1;
+    if (c < 0x20 || c == 0x7F)
+        return 0;
+    return !(flags & CF_CLEAN_XML) || (c != '&' && c != '<' && c != '>' && c != '"' && c != '\'');
+}
+
 cf_rc cf_report_clean(cf_buf *out, const char *s, size_t max, unsigned flags)
 {
     if (!s)
@@ -52,6 +65,10 @@ cf_rc cf_report_clean(cf_buf *out, const char *s, size_t max, unsigned flags)
     size_t n = strlen(s), i = 0, plain = 0; /* plain: start of bytes kept as they are */
     cf_rc rc = CF_OK;
     while (i < n && rc == CF_OK) {
+        if (i < max && plain_ascii(p[i], flags)) {
+            i++;
+            continue;
+        }
         uint32_t cp = 0;
         size_t len = cf_utf8_next(p + i, n - i, &cp);
         size_t take = len ? len : 1;
