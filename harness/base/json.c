@@ -1,6 +1,8 @@
 /* json.c - bounded JSON parsing (depth pre-scan, exact length) and RFC 6901 pointers. */
 #include "base/json.h"
 
+#include "base/buf.h"
+
 #include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -528,4 +530,14 @@ const cJSON *cf_json_ref(const cJSON *root, const char *ref, const char **why)
         return NULL;
     }
     return target;
+}
+
+cf_rc cf_json_append_line(cf_buf *out, const cJSON *value, int pretty)
+{
+    char *text = pretty ? cJSON_Print(value) : cJSON_PrintUnformatted(value);
+    cf_rc rc = text ? cf_buf_adds(out, text) : CF_E_NOMEM;
+    if (rc == CF_OK)
+        rc = cf_buf_addc(out, '\n');
+    cJSON_free(text);
+    return rc;
 }

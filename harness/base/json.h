@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/buf.h"
 #include "base/rc.h"
 
 /* Parses exactly `len` bytes (need not be NUL-terminated) as one JSON value.
@@ -34,6 +35,9 @@ const cJSON *cf_json_ref(const cJSON *root, const char *ref, const char **why);
 
 /* Renders a value compactly into a new string (caller frees); NULL on allocation failure. */
 char *cf_json_print(const cJSON *value);
+/* Appends `value` printed (pretty: indented, else on one line) and a newline to `out`: the one
+ * way a writer puts a JSON document or line into a buffer. CF_OK or CF_E_NOMEM. */
+CF_WUR cf_rc cf_json_append_line(cf_buf *out, const cJSON *value, int pretty);
 /* Whether `pred` holds for some decoded string value or member name of the tree (escapes such
  * as \u0063 are already decoded there, so byte matching on the raw text can miss what this
  * finds). Depth past `max_depth` is not visited. */

@@ -486,22 +486,22 @@ static void load_rules(loader *ld, cf_spec *spec, const cJSON *rules)
             continue;
         }
         check_keys(ld, r, p, keys);
-        cf_rule rule = {0};
+        cf_api_rule rule = {0};
         rule.id = str_member(ld, r, p, "id", 1);
         const char *kind = str_member(ld, r, p, "kind", 1);
         rule.path = pointer_member(ld, r, p, "path", 1);
         rule.than = pointer_member(ld, r, p, "than", 0);
         if (kind && strcmp(kind, "after") == 0) {
-            rule.kind = CF_RULE_AFTER;
+            rule.kind = CF_API_RULE_AFTER;
             if (!rule.than)
                 ERR(ld, p, "an \"after\" rule needs \"than\": the pointer it must be later than");
         } else if (kind && strcmp(kind, "future") == 0) {
-            rule.kind = CF_RULE_FUTURE;
+            rule.kind = CF_API_RULE_FUTURE;
         } else if (kind) {
             ERR(ld, p, "unknown rule kind \"%s\"; use \"after\" or \"future\"", kind);
             continue;
         }
-        if (rule.id && rule.path && (rule.kind != CF_RULE_AFTER || rule.than))
+        if (rule.id && rule.path && (rule.kind != CF_API_RULE_AFTER || rule.than))
             spec->rules[spec->rule_count++] = rule;
     }
 }

@@ -59,18 +59,6 @@ typedef enum {
     CF_CLASSIFY_FLAG    /* a boolean in the body: true success, false error (envelope) */
 } cf_classify;
 
-typedef enum {
-    CF_RULE_AFTER,  /* timestamp at `path` is later than the one at `than` */
-    CF_RULE_FUTURE, /* timestamp at `path` is later than the moment the response arrived */
-} cf_rule_kind;
-
-typedef struct {
-    const char *id; /* check id reported, e.g. "rule.url_expiry-after-created_at" */
-    cf_rule_kind kind;
-    const char *path; /* JSON Pointer; the rule holds vacuously when the member is absent */
-    const char *than; /* CF_RULE_AFTER only */
-} cf_rule;
-
 typedef struct cf_spec {
     char *file; /* as given to the loader */
     cJSON *root;
@@ -122,7 +110,7 @@ typedef struct cf_spec {
         const char *in_flight_code; /* allowed answer to a duplicate still in flight; may be NULL */
         long retention_s;
     } idem;
-    cf_rule *rules;
+    cf_api_rule *rules; /* the model's own rule type (contract/api.h) */
     size_t rule_count;
     long latency_ms; /* budget per response */
     struct {

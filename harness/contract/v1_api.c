@@ -173,12 +173,8 @@ static cf_rc operation(const cf_spec *spec, cf_api *api)
         return rc;
     op->responses = rs;
     op->response_count = 2;
-    for (size_t i = 0; i < spec->rule_count; i++) {
-        const cf_rule *r = &spec->rules[i];
-        op->rules[i] =
-            (cf_api_rule){r->id, r->kind == CF_RULE_AFTER ? CF_API_RULE_AFTER : CF_API_RULE_FUTURE,
-                          r->path, r->than};
-    }
+    if (spec->rule_count) /* memcpy from NULL is undefined even for 0 bytes */
+        memcpy(op->rules, spec->rules, spec->rule_count * sizeof(*op->rules));
     op->rule_count = spec->rule_count;
     op->mock.answer_body = spec->mock.success_body;
     op->mock.answer_headers = spec->mock.success_headers;

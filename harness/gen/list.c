@@ -296,11 +296,7 @@ cf_rc cf_gen_list_write(const cf_gen_list *l, cf_buf *out)
             cJSON_AddStringToObject(line, "raw", it->raw);
         else if (it->value)
             cJSON_AddItemReferenceToObject(line, "value", it->value);
-        char *text = cJSON_PrintUnformatted(line);
-        rc = text ? cf_buf_adds(out, text) : CF_E_NOMEM;
-        if (rc == CF_OK)
-            rc = cf_buf_addc(out, '\n');
-        free(text);
+        rc = line ? cf_json_append_line(out, line, 0) : CF_E_NOMEM;
         cJSON_Delete(line);
     }
     return rc;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "report/internal.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
@@ -164,7 +165,6 @@ static cf_rc add_result(cJSON *results, cJSON *rules, const cf_run_result *r,
 cf_rc cf_report_sarif(const cf_run_result *r, cf_buf *out)
 {
     cf_report_groups groups = {0};
-    char *text = NULL;
     cJSON *root = cJSON_CreateObject();
     cf_rc rc = root ? cf_report_groups_build(r, &groups) : CF_E_NOMEM;
     cJSON *runs = NULL, *run = NULL, *driver = NULL, *rules = NULL, *results = NULL;
@@ -199,12 +199,8 @@ cf_rc cf_report_sarif(const cf_run_result *r, cf_buf *out)
         rc = add_result(results, rules, r, &groups.items[i]);
     if (rc != CF_OK)
         goto out;
-    text = cJSON_Print(root);
-    rc = text ? cf_buf_adds(out, text) : CF_E_NOMEM;
-    if (rc == CF_OK)
-        rc = cf_buf_addc(out, '\n');
+    rc = cf_json_append_line(out, root, 1);
 out:
-    cJSON_free(text);
     cJSON_Delete(root);
     cf_report_groups_cleanup(&groups);
     return rc;

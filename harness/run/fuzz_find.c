@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "base/limits.h"
 #include "base/str.h"
 #include "base/utf8.h"
@@ -338,11 +339,7 @@ cf_rc cf_fuzz_case_file(const cf_spec *spec, const cf_fuzz_finding *f, cf_buf *o
         cJSON_DeleteItemFromObjectCaseSensitive(doc, "cases");
         if (cJSON_AddItemToObject(doc, "cases", cases)) {
             cases = NULL;
-            char *text = cJSON_Print(doc);
-            rc = text ? cf_buf_adds(out, text) : CF_E_NOMEM;
-            if (rc == CF_OK)
-                rc = cf_buf_addc(out, '\n');
-            free(text);
+            rc = cf_json_append_line(out, doc, 1);
         }
     }
     cJSON_Delete(cases);
@@ -396,11 +393,7 @@ cf_rc cf_fuzz_summary(const cf_spec *spec, const cf_fuzz_opts *opts, const cf_fu
         if (!o)
             ok = 0;
     }
-    char *text = ok ? cJSON_Print(doc) : NULL;
+    cf_rc rc = ok ? cf_json_append_line(out, doc, 1) : CF_E_NOMEM;
     cJSON_Delete(doc);
-    cf_rc rc = text ? cf_buf_adds(out, text) : CF_E_NOMEM;
-    if (rc == CF_OK)
-        rc = cf_buf_addc(out, '\n');
-    free(text);
     return rc;
 }

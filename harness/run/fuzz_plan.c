@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/json.h"
 #include "base/limits.h"
 #include "base/str.h"
 
@@ -107,11 +108,7 @@ cf_rc cf_fuzz_case_file_v2(const char *contract, const char *case_json, cf_buf *
     cf_rc rc = CF_E_NOMEM;
     if (cases && cJSON_AddItemToArray(cases, one)) {
         one = NULL;
-        char *text = cJSON_Print(doc);
-        rc = text ? cf_buf_adds(out, text) : CF_E_NOMEM;
-        if (rc == CF_OK)
-            rc = cf_buf_addc(out, '\n');
-        cJSON_free(text);
+        rc = cf_json_append_line(out, doc, 1);
     }
     cJSON_Delete(one);
     cJSON_Delete(doc);
