@@ -364,3 +364,24 @@ const cf_api_operation *cf_api_route(const cf_api *api, const char *method, cons
     }
     return best;
 }
+
+int cf_api_path_param_next(const char *from, cf_api_path_param *out)
+{
+    out->open = from ? strchr(from, '{') : NULL;
+    out->after = NULL;
+    out->name[0] = '\0';
+    out->truncated = 0;
+    if (!out->open)
+        return 0;
+    const char *close = strchr(out->open, '}');
+    if (!close)
+        return -1;
+    size_t n = (size_t)(close - out->open - 1);
+    out->truncated = n >= sizeof out->name;
+    if (out->truncated)
+        n = sizeof out->name - 1;
+    memcpy(out->name, out->open + 1, n);
+    out->name[n] = '\0';
+    out->after = close + 1;
+    return 1;
+}

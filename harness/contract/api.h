@@ -434,6 +434,19 @@ const cf_api_media *cf_api_media_find(const cf_api_media *list, size_t count,
  * matches "/posts/{id}"); literal segments win over templated ones. NULL when none. */
 const cf_api_operation *cf_api_route(const cf_api *api, const char *method, const char *path);
 
+/* One "{name}" of a path template, as cf_api_path_param_next() finds it. */
+typedef struct {
+    const char *open;  /* its '{' */
+    const char *after; /* just past its '}' */
+    char name[256];    /* the name as written (a greedy "+" kept), cut when longer */
+    int truncated;     /* 1: the name did not fit in `name` */
+} cf_api_path_param;
+
+/* The first {name} of a path template at or after `from`: 1 with *out filled; 0 when there is
+ * none; -1 when a '{' is never closed (out->open at it). The one walk over path templates for
+ * the loaders, the request builder and the suite linter. */
+int cf_api_path_param_next(const char *from, cf_api_path_param *out);
+
 /* ---- loading ---- */
 
 /* Loads a contract, detecting its kind from its content (an "openapi" member: OpenAPI 3.x;

@@ -166,21 +166,18 @@ static void params(oa_ctx *c, cf_api_operation *op, const cJSON *lists[2], const
 static void path_params(oa_ctx *c, const cf_api_operation *op, const cJSON *node,
                         const char *pointer)
 {
-    for (const char *s = strchr(op->path, '{'); s; s = strchr(s + 1, '{')) {
-        const char *e = strchr(s, '}');
-        if (!e) {
+    cf_api_path_param pp;
+    int found;
+    for (const char *s = op->path; (found = cf_api_path_param_next(s, &pp)) != 0; s = pp.after) {
+        if (found < 0) {
             oa_problem(c, node, pointer, "path \"%.200s\" has an unclosed '{'", op->path);
             return;
         }
-        char name[256];
-        size_t n = (size_t)(e - s - 1) < sizeof name - 1 ? (size_t)(e - s - 1) : sizeof name - 1;
-        memcpy(name, s + 1, n);
-        name[n] = '\0';
-        if (!cf_api_param_find(op, CF_API_IN_PATH, name))
+        if (!cf_api_param_find(op, CF_API_IN_PATH, pp.name))
             oa_problem(c, node, pointer,
                        "path parameter {%s} of \"%.200s\" is not declared (it would be sent "
                        "literally)",
-                       name, op->path);
+                       pp.name, op->path);
     }
     for (size_t i = 0; i < op->param_count; i++) {
         const cf_api_param *p = &op->params[i];

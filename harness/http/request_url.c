@@ -66,34 +66,29 @@ static cf_rc add_path(cf_buf *b, const cf_step *step, const cf_api_operation *op
 {
     const char *p = op->path ? op->path : "/";
     cf_rc rc = CF_OK;
+    cf_api_path_param pp;
     while (*p && rc == CF_OK) {
-        const char *open = strchr(p, '{');
-        const char *close = open ? strchr(open, '}') : NULL;
-        if (!open || !close)
+        if (cf_api_path_param_next(p, &pp) != 1) /* none left, or an unclosed '{': literal */
             return cf_buf_adds(b, p);
-        rc = cf_buf_add(b, p, (size_t)(open - p));
-        char name[256];
-        size_t n = (size_t)(close - open - 1);
-        if (n >= sizeof(name)) {
+        rc = cf_buf_add(b, p, (size_t)(pp.open - p));
+        if (pp.truncated) {
             snprintf(err, errlen, "operation %s: path parameter name longer than %zu bytes", op->id,
-                     sizeof(name) - 1);
+                     sizeof(pp.name) - 1);
             return CF_E_INVALID;
         }
-        memcpy(name, open + 1, n);
-        name[n] = '\0';
-        const cJSON *v = path_value(step, op, name);
+        const cJSON *v = path_value(step, op, pp.name);
         if (!v) {
             snprintf(err, errlen,
                      "operation %s: path parameter {%s} has no value; set it in the step's "
                      "\"path\" parameters (e.g. \"%s\": \"{@id}\")",
-                     op->id, name, name);
+                     op->id, pp.name, pp.name);
             return CF_E_INVALID;
         }
         char *text = rc == CF_OK ? scalar_text(v, ctx, err, errlen, &rc) : NULL;
         if (text)
             rc = add_encoded(b, text, strlen(text));
         free(text);
-        p = close + 1;
+        p = pp.after;
     }
     return rc;
 }

@@ -79,13 +79,23 @@ static const cf_api_operation *resolve_op(cf_case_parser *p, cf_step *step, cons
     return NULL;
 }
 
+/* A template name without the greedy '+' of an AWS label ({Key+}). */
+static void drop_greedy(char *name)
+{
+    size_t n = strlen(name);
+    if (n && name[n - 1] == '+')
+        name[n - 1] = '\0';
+}
+
 /* Whether the path template `tmpl` holds {name} (or the greedy {name+}). */
 static int template_has(const char *tmpl, const char *name)
 {
-    size_t n = strlen(name);
-    for (const char *b = strchr(tmpl, '{'); b; b = strchr(b + 1, '{'))
-        if (strncmp(b + 1, name, n) == 0 && (b[1 + n] == '}' || strncmp(b + 1 + n, "+}", 2) == 0))
+    cf_api_path_param pp;
+    for (const char *s = tmpl; cf_api_path_param_next(s, &pp) == 1; s = pp.after) {
+        drop_greedy(pp.name);
+        if (!pp.truncated && strcmp(pp.name, name) == 0)
             return 1;
+    }
     return 0;
 }
 
@@ -109,23 +119,16 @@ static void parse_path(cf_case_parser *p, cf_step *step, const cf_api_operation 
                           m->string, op->id, op->path);
     }
     /* Every {name} of the template must get a value, or it would go out literally. */
-    for (const char *b = op ? strchr(op->path, '{') : NULL; b; b = strchr(b + 1, '{')) {
-        const char *e = strchr(b, '}');
-        if (!e)
-            break;
-        size_t n = (size_t)(e - b - 1);
-        if (n && b[n] == '+')
-            n--;
-        char name[128];
-        if (n == 0 || n >= sizeof(name))
+    cf_api_path_param tp;
+    for (const char *s = op ? op->path : NULL; cf_api_path_param_next(s, &tp) == 1; s = tp.after) {
+        drop_greedy(tp.name);
+        if (!tp.name[0] || tp.truncated)
             continue;
-        memcpy(name, b + 1, n);
-        name[n] = '\0';
-        if (!cJSON_GetObjectItemCaseSensitive(step->path_params, name))
+        if (!cJSON_GetObjectItemCaseSensitive(step->path_params, tp.name))
             cf_case_error(p, path,
                           "%s's path %s needs {%s}: add \"path\": {\"%s\": \"...\"} (a value, "
                           "a {variable} or a {@capture})",
-                          op->id, op->path, name, name);
+                          op->id, op->path, tp.name, tp.name);
     }
 }
 
