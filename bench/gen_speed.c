@@ -1,22 +1,23 @@
-/* gen_speed.c - conform's side of bench/gen_speed.sh: how long cf_gen_schema takes for every
- * schema of the given specs (request body, success and error responses), and how many items
- * each gives.
+/* gen_speed.c - conform's side of bench/gen_speed.sh: how long generating the cases `conform
+ * run` adds (--generate all, seed 1) takes for every operation of the given files, and how many
+ * cases each operation gets.
  *
- *   gen_speed ROUNDS SPEC...
+ *   gen_speed ROUNDS FILE...
  *
- * Prints one line per schema ("<spec> <schema> <items> items <positive>/<boundary>/<negative>
- * <dropped> dropped <ms> ms"), then "all: <items> items in <ms> ms" where ms is the median over
- * ROUNDS runs of generating everything once. A benchmark driver, not library code: it prints
- * and exits (1 on a load or generation error). */
+ * Each FILE is anything `conform run` reads (a v1 spec, a contract, an overlay, a suite v2).
+ * Prints one line per operation ("<file> <operation>: <n> cases"), one per file with its
+ * sequences, then "all: <cases> cases in <ms> ms" where ms is the median over ROUNDS runs of
+ * generating every file's cases once (loading excluded). A benchmark driver, not library code:
+ * it prints and exits (1 on a load or generation error). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "contract/spec.h"
-#include "gen/gen.h"
+#include "gen/cases.h"
+#include "suite/suite.h"
 
-#define MAX_SPECS 16
+#define MAX_FILES 16
 
 static double now_ms(void)
 {
@@ -31,65 +32,76 @@ static int cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The cases of each operation of one generated set, a line each (a case counts for the
+ * operation of its last step, as reports group it). */
+static void print_counts(const char *file, const cf_suite *s, const cf_gen_cases *g,
+                         const cf_gen_cases_stats *st)
+{
+    for (size_t i = 0; i < s->api->operation_count; i++) {
+        const cf_api_operation *op = &s->api->operations[i];
+        size_t n = 0;
+        for (size_t c = 0; c < g->count; c++)
+            n += g->cases[c].step_count && g->cases[c].steps[g->cases[c].step_count - 1].op == op;
+        printf("%s %s: %zu cases\n", base_name(file), op->id, n);
+    }
+    printf("%s: %zu cases over %zu operations (%zu sequences, %zu dropped)\n", base_name(file),
+           st->added, st->operations, st->sequences, st->dropped);
+}
+
 int main(int argc, char **argv)
 {
-    static const char *const what[3] = {"request-body", "success", "error"};
-    static const cf_schema_direction dir[3] = {CF_SCHEMA_REQUEST, CF_SCHEMA_RESPONSE,
-                                               CF_SCHEMA_RESPONSE};
-    if (argc < 3 || argc - 2 > MAX_SPECS) {
-        fprintf(stderr, "usage: gen_speed ROUNDS SPEC...\n");
+    if (argc < 3 || argc - 2 > MAX_FILES) {
+        fprintf(stderr, "usage: gen_speed ROUNDS FILE...\n");
         return 1;
     }
-    int rounds = atoi(argv[1]);
-    int nspec = argc - 2;
-    cf_spec *specs[MAX_SPECS] = {0};
-    for (int i = 0; i < nspec; i++) {
+    int rounds = atoi(argv[1]) > 0 ? atoi(argv[1]) : 1;
+    int nfile = argc - 2;
+    cf_suite *suites[MAX_FILES] = {0};
+    int status = 0;
+    for (int i = 0; i < nfile && !status; i++) {
         cf_diags d;
         cf_diags_init(&d);
-        if (cf_spec_load_file(argv[i + 2], &specs[i], &d) != CF_OK) {
+        if (cf_suite_load_file(argv[i + 2], &suites[i], &d) != CF_OK) {
             fprintf(stderr, "gen_speed: %s does not load\n", argv[i + 2]);
-            return 1;
+            status = 1;
         }
         cf_diags_cleanup(&d);
     }
-    double *times = calloc((size_t)(rounds > 0 ? rounds : 1), sizeof *times);
+    double *times = calloc((size_t)rounds, sizeof *times);
+    if (!times)
+        status = 1;
     size_t total = 0;
-    for (int r = 0; r < (rounds > 0 ? rounds : 1); r++) {
+    for (int r = 0; r < rounds && !status; r++) {
         double start = now_ms();
         total = 0;
-        for (int i = 0; i < nspec; i++) {
-            const cJSON *schemas[3] = {specs[i]->op.body_schema, specs[i]->resp.success_schema,
-                                       specs[i]->resp.error_schema};
-            for (int k = 0; k < 3; k++) {
-                if (!schemas[k])
-                    continue;
-                cf_gen_list l = {0};
-                cf_gen_options o = {.seed = 1, .direction = dir[k]};
-                double t0 = now_ms();
-                if (cf_gen_schema(schemas[k], "Body", CF_GEN_IN_BODY, NULL, &o, &l) != CF_OK) {
-                    fprintf(stderr, "gen_speed: generation failed\n");
-                    return 1;
-                }
-                double t1 = now_ms();
-                size_t kinds[3] = {0};
-                for (size_t j = 0; j < l.count; j++)
-                    kinds[l.items[j].kind]++;
-                if (r == 0)
-                    printf("%s %s: %zu items (%zu positive, %zu boundary, %zu negative), %zu "
-                           "dropped, %.2f ms\n",
-                           strrchr(argv[i + 2], '/') ? strrchr(argv[i + 2], '/') + 1 : argv[i + 2],
-                           what[k], l.count, kinds[0], kinds[1], kinds[2], l.dropped, t1 - t0);
-                total += l.count;
-                cf_gen_list_cleanup(&l);
+        for (int i = 0; i < nfile && !status; i++) {
+            cf_gen_cases g = {0};
+            cf_gen_cases_stats st = {0};
+            cf_gen_cases_opts o = {.mode = CF_GEN_CASES_ALL, .seed = CF_GEN_DEFAULT_SEED};
+            if (cf_gen_cases_build(suites[i]->api, &o, &g, &st) != CF_OK) {
+                fprintf(stderr, "gen_speed: generation failed for %s\n", argv[i + 2]);
+                status = 1;
             }
+            if (r == 0 && !status)
+                print_counts(argv[i + 2], suites[i], &g, &st);
+            total += g.count;
+            cf_gen_cases_cleanup(&g);
         }
         times[r] = now_ms() - start;
     }
-    qsort(times, (size_t)(rounds > 0 ? rounds : 1), sizeof *times, cmp);
-    printf("all: %zu items in %.2f ms (median of %d rounds; goal < 50 ms)\n", total,
-           times[(rounds > 0 ? rounds : 1) / 2], rounds > 0 ? rounds : 1);
+    if (!status) {
+        qsort(times, (size_t)rounds, sizeof *times, cmp);
+        printf("all: %zu cases in %.2f ms (median of %d rounds; goal < 50 ms)\n", total,
+               times[rounds / 2], rounds);
+    }
     free(times);
-    for (int i = 0; i < nspec; i++)
-        cf_spec_free(specs[i]);
-    return 0;
+    for (int i = 0; i < nfile; i++)
+        cf_suite_free(suites[i]);
+    return status;
 }
