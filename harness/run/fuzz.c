@@ -357,7 +357,7 @@ cf_rc cf_fuzz_run(const cf_api *api, const cf_fuzz_opts *opts, cf_fuzz_result *o
     for (size_t i = 0; rc == CF_OK && i < c.f.plan.count; i++)
         rc = op_init(&c.f, i);
     out->operations = c.f.plan.count;
-    c.t0 = cf_time_mono_ms();
+    c.t0 = c.f.t0 = cf_time_mono_ms();
     c.deadline = opts->duration_s > 0 ? c.t0 + opts->duration_s * 1000.0 : 0;
     if (rc == CF_OK)
         rc = loop(&c, slots, ex, used, err, errlen);

@@ -57,6 +57,7 @@ typedef struct {
     size_t hits;     /* requests that failed the same way */
     size_t minimise_requests; /* requests spent minimising it */
     size_t request_index;     /* which campaign request found it (1-based) */
+    double found_ms;          /* when, in ms since the campaign began (setup steps included) */
 } cf_fuzz_finding;
 
 typedef struct cf_fuzz_result {

@@ -8,6 +8,7 @@
 #include "base/json.h"
 #include "base/limits.h"
 #include "base/str.h"
+#include "base/timefmt.h"
 #include "base/utf8.h"
 #include "check/record.h"
 #include "run/fuzz_internal.h"
@@ -295,6 +296,7 @@ static cf_rc record(fz *f, fz_slot *s, const cf_check_result *chk, char *key)
     fd->detail = cf_strndup(detail, strnlen(detail, FZ_DETAIL_MAX));
     fd->hits = 1;
     fd->request_index = f->current;
+    fd->found_ms = cf_time_mono_ms() - f->t0;
     if (!fd->id || !fd->operation || !fd->check || (code && !fd->code) || !fd->origin ||
         !fd->detail)
         return CF_E_NOMEM;
@@ -441,6 +443,7 @@ cf_rc cf_fuzz_summary(const char *file, const cf_fuzz_opts *opts, const cf_fuzz_
              cJSON_AddStringToObject(o, "detail", fd->detail) &&
              cJSON_AddNumberToObject(o, "hits", (double)fd->hits) &&
              cJSON_AddNumberToObject(o, "found_at_request", (double)fd->request_index) &&
+             cJSON_AddNumberToObject(o, "found_at_ms", (double)(long long)fd->found_ms) &&
              cJSON_AddNumberToObject(o, "minimise_requests", (double)fd->minimise_requests) &&
              cJSON_AddStringToObject(o, "case_file", file) &&
              cJSON_AddStringToObject(o, "curl_file", curl);

@@ -105,25 +105,38 @@ static cf_rc donor_add(fz_op *op, const char *where, const char *name, const cJS
     return CF_OK;
 }
 
-/* What `seed` gives a path or query parameter that `base` (a valid seed) gives otherwise. */
+/* What `seed` gives the one path or query parameter it changes from `base` (a valid seed),
+ * when that is all it changes: its expectation is then about that value alone. */
 static cf_rc donors_of(fz_op *op, const cJSON *base, const cJSON *seed)
 {
-    static const char *const wheres[] = {"path", "query"};
-    int valid = cJSON_IsTrue(get(get(seed, "expect"), "success"));
-    cf_rc rc = CF_OK;
-    for (size_t w = 0; w < 2 && rc == CF_OK; w++) {
-        const cJSON *mine = get(seed, wheres[w]), *theirs = get(base, wheres[w]);
-        for (const cJSON *m = mine ? mine->child : NULL; m && rc == CF_OK; m = m->next) {
-            const cJSON *b = get(theirs, m->string);
-            if (!b || !cJSON_Compare(b, m, 1))
-                rc = donor_add(op, wheres[w], m->string, m, valid);
-        }
-        for (const cJSON *m = theirs ? theirs->child : NULL; m && rc == CF_OK && w == 1;
-             m = m->next)
-            if (!get(mine, m->string))
-                rc = donor_add(op, wheres[w], m->string, NULL, valid);
+    static const char *const same[] = {"operation", "method", "headers", "body", "raw_body"};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        const cJSON *a = get(seed, same[i]), *b = get(base, same[i]);
+        if ((a || b) && !(a && b && cJSON_Compare(a, b, 1)))
+            return CF_OK;
     }
-    return rc;
+    static const char *const wheres[] = {"path", "query"};
+    const char *where = NULL, *name = NULL;
+    const cJSON *value = NULL;
+    size_t changes = 0;
+    for (size_t w = 0; w < 2; w++) {
+        const cJSON *mine = get(seed, wheres[w]), *theirs = get(base, wheres[w]);
+        for (const cJSON *m = mine ? mine->child : NULL; m; m = m->next) {
+            const cJSON *b = get(theirs, m->string);
+            if (!b || !cJSON_Compare(b, m, 1)) {
+                changes++;
+                where = wheres[w], name = m->string, value = m;
+            }
+        }
+        for (const cJSON *m = theirs ? theirs->child : NULL; m; m = m->next)
+            if (!get(mine, m->string)) {
+                changes++;
+                where = wheres[w], name = m->string, value = NULL;
+            }
+    }
+    if (changes != 1 || (value == NULL && strcmp(where, "path") == 0))
+        return CF_OK;
+    return donor_add(op, where, name, value, cJSON_IsTrue(get(get(seed, "expect"), "success")));
 }
 
 cf_rc fz_seed(fz *f, size_t i)

@@ -78,6 +78,7 @@ typedef struct {
     fz_op *ops; /* plan.count of them */
     size_t token_seq; /* request number, for the {$token} values */
     size_t current;   /* the campaign request being judged (1-based) */
+    double t0;        /* monotonic ms when the campaign began */
     char nonce[37];   /* per campaign: a rerun against the same server never repeats a token */
     char **keys;      /* "operation\ncheck\nstatus\ncode" of each finding, in r->findings order */
 } fz;
