@@ -136,12 +136,15 @@ typedef struct {
     const char *name;
     const char *check; /* the finding that must be there, on getItem */
     long status;
+    int generated; /* 1: `conform run`'s generated cases catch it too */
 } planted;
 
 static const planted faults[] = {
-    {CF_ITEMS_5XX_ODD_PATH, "a 500 for an odd but valid path parameter", "expect.outcome", 500},
-    {CF_ITEMS_ACCEPT_BAD_VIEW, "an invalid query parameter accepted", "expect.outcome", 200},
-    {CF_ITEMS_NO_AUTH_OK, "a 200 without a credential", "expect.outcome", 200},
+    {CF_ITEMS_5XX_ODD_PATH, "a 500 for an odd but valid path parameter", "expect.outcome", 500, 1},
+    {CF_ITEMS_ACCEPT_BAD_VIEW, "an invalid query parameter accepted", "expect.outcome", 200, 1},
+    {CF_ITEMS_NO_AUTH_OK, "a 200 without a credential", "expect.outcome", 200, 1},
+    {CF_ITEMS_5XX_ODD_FULL, "a 500 only a mutant of two parameters reaches", "expect.outcome", 500,
+     0},
 };
 
 static const cJSON *finding_with(const cJSON *summary, const char *op, const char *check,
@@ -207,8 +210,10 @@ static void assert_generated_cases_catch(const char *url, const planted *f)
         const char *id = get(c, "id")->valuestring;
         cJSON_ArrayForEach(k, get(c, "checks"))
         {
-            if (!caught && strncmp(id, "gen.getItem.", 12) == 0 &&
-                strcmp(get(k, "id")->valuestring, f->check) == 0 && cJSON_IsFalse(get(k, "passed")))
+            /* A passed check is listed by its id alone, a failed one as an object. */
+            const cJSON *kid = get(k, "id");
+            if (!caught && strncmp(id, "gen.getItem.", 12) == 0 && cJSON_IsString(kid) &&
+                strcmp(kid->valuestring, f->check) == 0 && cJSON_IsFalse(get(k, "passed")))
                 caught = id;
         }
     }
@@ -226,7 +231,7 @@ static void assert_found(const planted *f, const char *mock_url)
     const char *url = cf_items_server_url(srv);
     char dir[64];
     cf_test_tmpdir(dir, sizeof(dir));
-    cJSON *s = campaign(url, CF_ITEMS_CONTRACT, dir, "3", "4", "20", "100000000", 1);
+    cJSON *s = campaign(url, CF_ITEMS_CONTRACT, dir, "3", "4", "20", "30000", 1);
     const cJSON *fd = finding_with(s, "getItem", f->check, f->status);
     char *text = cJSON_Print(s);
     cr_assert_not_null(fd, "%s: no getItem %s finding with status %ld in\n%s", f->name, f->check,
@@ -259,7 +264,8 @@ static void assert_found(const planted *f, const char *mock_url)
     cr_assert(curl && strncmp(curl, "curl ", 5) == 0, "%s", curl ? curl : "(none)");
     cr_assert_null(strstr(curl, CF_ITEMS_BEARER), "a secret in %s", curl);
     free(curl);
-    assert_generated_cases_catch(url, f);
+    if (f->generated)
+        assert_generated_cases_catch(url, f);
     cJSON_Delete(s);
     cf_test_remove_tree(dir);
     cf_items_server_stop(srv);

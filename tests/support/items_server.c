@@ -89,7 +89,9 @@ static enum MHD_Result get_item(cf_items_server *s, struct MHD_Connection *c, co
             return error(c, 400, "view must be short or full");
         atomic_fetch_add(&s->applied, 1);
     }
-    if (s->fault == CF_ITEMS_5XX_ODD_PATH && odd(id)) {
+    int full = view && strcmp(view, "full") == 0;
+    if ((s->fault == CF_ITEMS_5XX_ODD_PATH || (s->fault == CF_ITEMS_5XX_ODD_FULL && full)) &&
+        odd(id)) {
         atomic_fetch_add(&s->applied, 1);
         return error(c, 500, "internal error");
     }

@@ -14,6 +14,8 @@ typedef enum {
                                * 500: odd but valid input crashes it */
     CF_ITEMS_ACCEPT_BAD_VIEW, /* a `view` outside its enum is taken as absent: 200 */
     CF_ITEMS_NO_AUTH_OK,      /* a request without Authorization is answered as the caller's */
+    CF_ITEMS_5XX_ODD_FULL,    /* an odd itemId (as above) asked for with view=full gets a 500:
+                               * no generated request combines the two, a mutant must */
 } cf_items_fault;
 
 typedef struct cf_items_server cf_items_server;
