@@ -111,8 +111,8 @@ static double retry_after_ms(const cf_response *r)
 }
 
 /* What came back for one slot, in slot order: a 429 is queued again, anything else classed
- * (a new class keeps the input for mutation) and judged; a success of an operation that uses up
- * its setup's resource makes the setup run again. */
+ * (a new class keeps the input for mutation) and judged; a success (or a 5xx) of an operation
+ * that uses up its setup's resource makes the setup run again. */
 static cf_rc settle(campaign *c, fz_slot *s, double *wait_ms)
 {
     fz_op *op = &c->f.ops[s->in.op];
@@ -133,7 +133,9 @@ static cf_rc settle(campaign *c, fz_slot *s, double *wait_ms)
     cf_case_result *cr = rc == CF_OK ? cf_run_result_add_case(&scratch) : NULL;
     if (rc == CF_OK)
         rc = cr ? fz_judge(&c->f, s, cr) : CF_E_NOMEM;
-    if (rc == CF_OK && op->consumes_once && s->resp.envelope == CF_ENVELOPE_SUCCESS)
+    /* A 5xx may have come after the server used the resource up: its state is unknown. */
+    if (rc == CF_OK && op->consumes_once &&
+        (s->resp.envelope == CF_ENVELOPE_SUCCESS || s->resp.status >= 500))
         op->stale = 1;
     if (rc == CF_OK)
         rc = fz_findings_note(&c->f, s, cr);

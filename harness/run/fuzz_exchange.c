@@ -14,6 +14,8 @@
 #include "check/checks.h"
 #include "run/fuzz_internal.h"
 
+#define FZ_SETUP_TRIES 3u /* attempts at an operation's setup steps before it is left out */
+
 void fz_slot_cleanup(fz_slot *s)
 {
     if (!s)
@@ -238,14 +240,19 @@ cf_rc fz_setup(fz *f, size_t i, char *err, size_t errlen)
 {
     fz_op *op = &f->ops[i];
     const cf_fuzz_plan_op *po = op->po;
-    cf_bindings_cleanup(&op->captures);
     op->stale = 0;
     cf_rc rc = CF_OK;
-    int ok = 1;
-    for (size_t k = 0; k < po->setup_count && rc == CF_OK && ok; k++) {
-        if (f->o->stop && *f->o->stop)
-            return CF_E_INTERRUPTED;
-        rc = setup_step(f, op, cJSON_GetArrayItem(po->setup, (int)k), &ok, err, errlen);
+    int ok = 0;
+    /* A setup step may meet a passing fault (a 500, a 429): the steps are tried again from the
+     * first before the operation is given up. */
+    for (unsigned attempt = 0; attempt < FZ_SETUP_TRIES && rc == CF_OK && !ok; attempt++) {
+        cf_bindings_cleanup(&op->captures);
+        ok = 1;
+        for (size_t k = 0; k < po->setup_count && rc == CF_OK && ok; k++) {
+            if (f->o->stop && *f->o->stop)
+                return CF_E_INTERRUPTED;
+            rc = setup_step(f, op, cJSON_GetArrayItem(po->setup, (int)k), &ok, err, errlen);
+        }
     }
     if (rc == CF_OK && !ok && !op->dead) {
         op->dead = 1;
