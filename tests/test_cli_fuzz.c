@@ -23,12 +23,7 @@
 
 static cJSON *load_summary(const char *dir)
 {
-    char *text = cf_test_slurp(dir, "summary.json");
-    cr_assert_not_null(text, "no %s/summary.json", dir);
-    cJSON *s = cJSON_Parse(text);
-    cr_assert_not_null(s, "summary.json is not JSON: %s", text);
-    free(text);
-    return s;
+    return cf_test_load_json(dir, "summary.json");
 }
 
 /* A 10 s campaign against the embedded mock finds nothing, after many requests. */

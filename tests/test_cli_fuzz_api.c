@@ -33,12 +33,7 @@ static double num(const cJSON *o, const char *k)
 
 static cJSON *load_summary(const char *dir)
 {
-    char *text = cf_test_slurp(dir, "summary.json");
-    cr_assert_not_null(text, "no %s/summary.json", dir);
-    cJSON *s = cJSON_Parse(text);
-    cr_assert_not_null(s, "summary.json is not JSON: %s", text);
-    free(text);
-    return s;
+    return cf_test_load_json(dir, "summary.json");
 }
 
 /* `conform serve --spec FILE --port 0` as a child; its base URL into url. */
@@ -171,8 +166,8 @@ static int run_file(const char *url, const char *file, const char *check, int *f
     cf_child p;
     cf_child_run(&p, NULL, NULL, args);
     int status = p.status;
-    cr_assert(status == 0 || status == 1, "replay of %s: exit %d\n%s\n%s", file, status,
-              p.out.ptr, p.err.ptr);
+    cr_assert(status == 0 || status == 1, "replay of %s: exit %d\n%s\n%s", file, status, p.out.ptr,
+              p.err.ptr);
     cJSON *report = cf_test_load_report(rdir);
     const cJSON *c = cJSON_GetArrayItem(get(report, "cases"), 0);
     cr_assert_not_null(c, "no case replayed from %s", file);
@@ -196,8 +191,8 @@ static void assert_generated_cases_catch(const char *url, const planted *f)
 {
     char rdir[64];
     cf_test_tmpdir(rdir, sizeof(rdir));
-    const char *args[] = {"run",         "--target", url, "--report-dir",
-                          rdir,          "--quiet",  CF_ITEMS_CONTRACT, NULL};
+    const char *args[] = {"run",     "--target",        url, "--report-dir", rdir,
+                          "--quiet", CF_ITEMS_CONTRACT, NULL};
     cf_child p;
     cf_child_run(&p, NULL, NULL, args);
     cr_assert_eq(p.status, 1, "%s: conform run exit %d\n%s\n%s", f->name, p.status, p.out.ptr,
@@ -295,8 +290,8 @@ static char *fingerprint(const cJSON *summary)
                                  num(f, "found_at_request"), get(f, "origin")->valuestring),
                      CF_OK);
     }
-    static const char *const figures[] = {"requests", "valid_requests", "skipped",
-                                          "response_classes", "pool", "setup_requests"};
+    static const char *const figures[] = {"requests",         "valid_requests", "skipped",
+                                          "response_classes", "pool",           "setup_requests"};
     for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++)
         cr_assert_eq(cf_buf_addf(&b, "%s=%.0f\n", figures[i], num(summary, figures[i])), CF_OK);
     return cf_buf_take(&b);

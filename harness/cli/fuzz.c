@@ -137,8 +137,8 @@ static cf_cli_status parse_args(int argc, char **argv, fuzz_args *a)
         }
     }
     if (p.arg_count != 1)
-        return cf_cli_usage_error(&p, "expects exactly one FILE (a spec, contract or suite), got %zu",
-                                  p.arg_count);
+        return cf_cli_usage_error(
+            &p, "expects exactly one FILE (a spec, contract or suite), got %zu", p.arg_count);
     a->file = p.args[0];
     return CF_CLI_GO_ON;
 }
@@ -209,8 +209,7 @@ static int write_findings(const fuzz_args *a, const cf_suite *suite, const cf_fu
           write_file(a->report_dir, "summary.json", cf_buf_str(&s), s.len);
     cf_buf_free(&s);
     if (!ok)
-        fprintf(stderr, "conform fuzz: not every finding could be written to %s\n",
-                a->report_dir);
+        fprintf(stderr, "conform fuzz: not every finding could be written to %s\n", a->report_dir);
     return ok;
 }
 

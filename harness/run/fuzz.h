@@ -64,15 +64,15 @@ typedef struct cf_fuzz_result {
     cf_fuzz_finding *findings;
     size_t count;
     size_t cap;
-    size_t requests;  /* every request sent, minimisation and 429 retries included */
-    size_t classes;   /* distinct response classes seen, summed over the operations */
+    size_t requests;   /* every request sent, minimisation and 429 retries included */
+    size_t classes;    /* distinct response classes seen, summed over the operations */
     size_t operations; /* operations fuzzed */
     size_t setups;     /* setup step requests (part of `requests`) */
     size_t dead;       /* operations left out: a setup step failed */
     size_t pool;       /* inputs mutated from, over every operation */
-    size_t valid;     /* requests the validator accepted */
-    size_t skipped;   /* mutants that could not be built into a request */
-    size_t throttled; /* 429 answers (resent after a backoff) */
+    size_t valid;      /* requests the validator accepted */
+    size_t skipped;    /* mutants that could not be built into a request */
+    size_t throttled;  /* 429 answers (resent after a backoff) */
     double duration_ms;
     int interrupted;       /* *stop was raised */
     char *unreachable_why; /* set when the first batch never reached the target */

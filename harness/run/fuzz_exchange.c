@@ -50,7 +50,8 @@ static int body_valid(const fz_op *op, const cf_request *req, int *refs)
         return 1;
     if (!req->body || req->body_len == 0)
         return !op->po->op->body_required;
-    if (req->body_len > CF_MAX_REQUEST_BODY || cf_utf8_length(req->body, req->body_len) == (size_t)-1)
+    if (req->body_len > CF_MAX_REQUEST_BODY ||
+        cf_utf8_length(req->body, req->body_len) == (size_t)-1)
         return 0;
     cJSON *json = NULL;
     size_t offset = 0;
@@ -160,8 +161,7 @@ cf_rc fz_judge(fz *f, fz_slot *s, cf_case_result *c)
     cf_rc rc = cf_secrets_with_credential(f->o->secrets, cred, cred ? strlen(cred) : 0, &own);
     if (rc != CF_OK)
         return rc;
-    cf_tmpl_ctx ctx = {cf_secrets_vars(f->o->secrets), &f->ops[s->in.op].captures, fz_generator,
-                       f};
+    cf_tmpl_ctx ctx = {cf_secrets_vars(f->o->secrets), &f->ops[s->in.op].captures, fz_generator, f};
     cf_check_input in = {f->api, s->step.op, &s->step, &s->req,       &s->resp,
                          &own,   &ctx,       "fuzz",   s->received_ms};
     rc = cf_checks_run(&in, c);

@@ -178,8 +178,7 @@ static cJSON *expect_json(const fz *f, const fz_slot *last)
     if (last->in.fixed) {
         e = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(last->in.step, "expect"), 1);
     } else if ((e = cJSON_CreateObject()) != NULL) {
-        int ok = st->outcome == CF_OUTCOME_SUCCESS
-                     ? cJSON_AddTrueToObject(e, "success") != NULL
+        int ok = st->outcome == CF_OUTCOME_SUCCESS ? cJSON_AddTrueToObject(e, "success") != NULL
                  : st->role != CF_API_ROLE_NONE
                      ? cJSON_AddStringToObject(e, "error", cf_api_role_name(st->role)) != NULL
                      : cJSON_AddFalseToObject(e, "success") != NULL;
@@ -240,8 +239,7 @@ static char *case_json(const fz *f, const cf_fuzz_finding *fd, const fz_slot *la
              cJSON_AddItemToArray(tags, cJSON_CreateString("fuzz")) &&
              (steps = cJSON_AddArrayToObject(c, "steps"));
     for (size_t i = 0; ok && i < po->setup_count; i++)
-        ok = cJSON_AddItemToArray(steps,
-                                  cJSON_Duplicate(cJSON_GetArrayItem(po->setup, (int)i), 1));
+        ok = cJSON_AddItemToArray(steps, cJSON_Duplicate(cJSON_GetArrayItem(po->setup, (int)i), 1));
     cJSON *step = ok ? request_step(f, last) : NULL;
     ok = step && cJSON_AddItemToArray(steps, step);
     if (!step)
@@ -304,6 +302,10 @@ static cf_rc record(fz *f, fz_slot *s, const cf_check_result *chk, char *key)
      * with the validity and curl line of that input. */
     fz_input best;
     cf_rc rc = fz_input_copy(&s->in, &best);
+    if (rc == CF_OK && best.fixed && fz_plain_success(best.step)) {
+        best.fixed = 0; /* a valid seed: the oracle judges what is cut from it */
+        best.params_ok = 1;
+    }
     /* Interrupted while minimising: the finding keeps the smallest input so far. */
     cf_rc stopped = CF_OK;
     if (rc == CF_OK) {

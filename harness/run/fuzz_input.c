@@ -81,8 +81,7 @@ static const char *seed_id(const fz *f, const cJSON *seed)
     return NULL;
 }
 
-/* Only {"success": true}: the oracle would say the same of the seed, so it may be mutated. */
-static int plain_success(const cJSON *seed)
+int fz_plain_success(const cJSON *seed)
 {
     const cJSON *e = get(seed, "expect");
     return cJSON_IsTrue(get(e, "success")) && cJSON_GetArraySize(e) == 1;
@@ -145,7 +144,7 @@ cf_rc fz_seed(fz *f, size_t i)
     const cf_fuzz_plan_op *po = op->po;
     const cJSON *base = NULL;
     for (size_t k = 0; k < po->seed_count && !base; k++)
-        if (plain_success(po->seeds[k]))
+        if (fz_plain_success(po->seeds[k]))
             base = po->seeds[k];
     cf_rc rc = CF_OK;
     for (size_t k = 0; k < po->seed_count && rc == CF_OK; k++) {
@@ -160,7 +159,7 @@ cf_rc fz_seed(fz *f, size_t i)
             rc = CF_E_NOMEM;
         if (rc == CF_OK && base && seed != base)
             rc = donors_of(op, base, seed);
-        if (rc == CF_OK && plain_success(seed)) {
+        if (rc == CF_OK && fz_plain_success(seed)) {
             in.fixed = 0;
             rc = fz_pool_add(f, op, &in);
             in.fixed = 1;

@@ -22,10 +22,10 @@
  * "headers", "body" or "raw_body", "expect"; strings are templates) and how it came about. */
 typedef struct {
     cJSON *step;
-    char *origin; /* "gen:<case id>" or "<mutator> <where> of <parent>" */
-    size_t op;    /* index of its operation in the plan */
-    int fixed;    /* 1: a generated seed sent as is: its own "expect" holds; 0: the campaign's
-                   * oracle decides (body schema and the parameters' validity) */
+    char *origin;  /* "gen:<case id>" or "<mutator> <where> of <parent>" */
+    size_t op;     /* index of its operation in the plan */
+    int fixed;     /* 1: a generated seed sent as is: its own "expect" holds; 0: the campaign's
+                    * oracle decides (body schema and the parameters' validity) */
     int params_ok; /* fixed 0: 1 when no parameter holds a value known to be invalid */
 } fz_input;
 
@@ -75,7 +75,7 @@ typedef struct {
     cf_transport *t;
     cf_rng rng;
     cf_fuzz_plan plan;
-    fz_op *ops; /* plan.count of them */
+    fz_op *ops;       /* plan.count of them */
     size_t token_seq; /* request number, for the {$token} values */
     size_t current;   /* the campaign request being judged (1-based) */
     double t0;        /* monotonic ms when the campaign began */
@@ -95,6 +95,9 @@ CF_WUR cf_rc fz_seed(fz *f, size_t i);
  * given another generated value, or both. CF_OK with nothing in *out when the pool is empty or
  * every draw failed; CF_E_NOMEM. */
 CF_WUR cf_rc fz_mutant(fz *f, size_t i, fz_input *out);
+/* Whether a seed step expects just {"success": true}: the oracle says the same of it, so it
+ * may be mutated and minimised as the oracle judges. */
+int fz_plain_success(const cJSON *seed);
 /* Appends `in` (taken: left zeroed) to the operation's queue. CF_OK, CF_E_NOMEM. */
 CF_WUR cf_rc fz_queue_push(fz_op *op, fz_input *in);
 /* Keeps a copy of `in` to mutate from (no-op once the pool is full). */

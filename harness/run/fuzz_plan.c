@@ -104,8 +104,8 @@ cf_rc cf_fuzz_case_file_v2(const char *contract, const cJSON *variables, const c
     cJSON *doc = cJSON_CreateObject();
     cJSON *cases = doc && cJSON_AddNumberToObject(doc, "conform", 2) &&
                            cJSON_AddStringToObject(doc, "contract", contract) &&
-                           (!variables || cJSON_AddItemToObject(doc, "variables",
-                                                                cJSON_Duplicate(variables, 1)))
+                           (!variables ||
+                            cJSON_AddItemToObject(doc, "variables", cJSON_Duplicate(variables, 1)))
                        ? cJSON_AddArrayToObject(doc, "cases")
                        : NULL;
     cf_rc rc = CF_E_NOMEM;
