@@ -171,7 +171,7 @@ static void id_char_clean(char *s)
 
 /* The expectation the finding's case states: the seed's own, or the oracle's verdict, with the
  * codes a stale idempotency token may also draw. */
-static cJSON *expect_json(const fz *f, const fz_slot *last)
+static cJSON *expect_json(const fz_slot *last)
 {
     const cf_step *st = &last->step;
     cJSON *e = NULL;
@@ -187,7 +187,6 @@ static cJSON *expect_json(const fz *f, const fz_slot *last)
             e = NULL;
         }
     }
-    (void)f;
     cJSON *allow = NULL;
     if (e && st->allow_count) {
         cJSON_DeleteItemFromObjectCaseSensitive(e, "allow");
@@ -204,7 +203,7 @@ static cJSON *expect_json(const fz *f, const fz_slot *last)
 }
 
 /* The request's step for the case: what the request builder reads, and the expectation. */
-static cJSON *request_step(const fz *f, const fz_slot *last)
+static cJSON *request_step(const fz_slot *last)
 {
     static const char *const keep[] = {"operation", "method", "path",     "query",
                                        "headers",   "body",   "raw_body", "no_body"};
@@ -214,7 +213,7 @@ static cJSON *request_step(const fz *f, const fz_slot *last)
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(last->in.step, keep[i]);
         ok = !v || cJSON_AddItemToObject(step, keep[i], cJSON_Duplicate(v, 1));
     }
-    cJSON *e = ok ? expect_json(f, last) : NULL;
+    cJSON *e = ok ? expect_json(last) : NULL;
     if (!e || !cJSON_AddItemToObject(step, "expect", e)) {
         cJSON_Delete(e);
         cJSON_Delete(step);
@@ -240,7 +239,7 @@ static char *case_json(const fz *f, const cf_fuzz_finding *fd, const fz_slot *la
              (steps = cJSON_AddArrayToObject(c, "steps"));
     for (size_t i = 0; ok && i < po->setup_count; i++)
         ok = cJSON_AddItemToArray(steps, cJSON_Duplicate(cJSON_GetArrayItem(po->setup, (int)i), 1));
-    cJSON *step = ok ? request_step(f, last) : NULL;
+    cJSON *step = ok ? request_step(last) : NULL;
     ok = step && cJSON_AddItemToArray(steps, step);
     if (!step)
         ok = 0;
