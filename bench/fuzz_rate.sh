@@ -5,14 +5,16 @@
 #
 #   BENCH_SECONDS=10   length of the fuzz campaign
 #   BENCH_JOBS=8       --jobs of both
-#   BENCH_SPEC=...     the v1 spec (default: the envelope StartAttachmentUpload spec)
+#   BENCH_SPEC=...     any FILE both take (default: the service suite over every operation)
+#   BENCH_REPEAT=10    --repeat of `conform run` (its hand-written and generated cases)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 conform=build/conform
 [ -x "$conform" ] || { echo "build first: make build" >&2; exit 2; }
 seconds="${BENCH_SECONDS:-10}"
 jobs="${BENCH_JOBS:-8}"
-spec="${BENCH_SPEC:-specs/connect-participant/start-attachment-upload.json}"
+spec="${BENCH_SPEC:-specs/connect-participant/service.json}"
+repeat="${BENCH_REPEAT:-10}"
 work=$(mktemp -d)
 serve_pid=
 cleanup() {
@@ -30,10 +32,10 @@ done
 url=$(sed -n 's/^listening on //p' "$work/serve.out")
 [ -n "$url" ] || { echo "conform serve did not start: $(cat "$work/serve.out")" >&2; exit 1; }
 
-# conform run: every single-request case of the spec, 40 times over, fresh tokens each time.
-python3 bench/make_load_spec.py "$spec" 40 >"$work/load.json"
-"$conform" run --quiet --jobs "$jobs" --target "$url" --report-dir "$work/run" "$work/load.json" \
-  >/dev/null || true
+# conform run: every case of FILE, hand-written and generated (scenarios too), $repeat times over
+# with fresh tokens each time.
+"$conform" run --quiet --jobs "$jobs" --repeat "$repeat" --target "$url" --report-dir "$work/run" \
+  "$spec" >/dev/null || true
 run_rate=$(python3 - "$work/run/report.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))["stats"]
@@ -46,13 +48,15 @@ PY
 fuzz_rate=$(python3 - "$work/fuzz/summary.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
-print(f"{s['requests_per_s']:.0f} {s['requests']:.0f} {s['duration_ms']:.0f} {len(s['findings'])}")
+print(f"{s['requests_per_s']:.0f} {s['requests']:.0f} {s['duration_ms']:.0f} {len(s['findings'])} "
+      f"{s['operations']:.0f}")
 PY
 )
 
 read -r rr rn rd <<<"$run_rate"
-read -r fr fn fd ff <<<"$fuzz_rate"
+read -r fr fn fd ff fo <<<"$fuzz_rate"
 echo "== requests/s against conform serve ($spec, --jobs $jobs, $(nproc) cores)"
 printf 'conform run : %8s req/s  (%s requests in %s ms)\n' "$rr" "$rn" "$rd"
-printf 'conform fuzz: %8s req/s  (%s requests in %s ms, %s findings)\n' "$fr" "$fn" "$fd" "$ff"
+printf 'conform fuzz: %8s req/s  (%s requests in %s ms over %s operations, %s findings)\n' \
+  "$fr" "$fn" "$fd" "$fo" "$ff"
 awk -v f="$fr" -v r="$rr" 'BEGIN { printf "fuzz / run = %.2f (goal >= 0.50)\n", r ? f / r : 0 }'

@@ -101,7 +101,7 @@ Test(fuzz_plan, a_finding_is_a_suite_v2_file, .timeout = 10)
     cf_buf_init(&b, 1u << 20);
     const char *one = "{\"id\":\"fuzz.GetPet.status.5xx.500\",\"operation\":\"GetPet\","
                       "\"path\":{\"petId\":\"0\"},\"expect\":{\"error\":\"validation\"}}";
-    cr_assert_eq(cf_fuzz_case_file_v2("../../specs/pets.json", one, &b), CF_OK);
+    cr_assert_eq(cf_fuzz_case_file_v2("../../specs/pets.json", NULL, one, &b), CF_OK);
     cJSON *doc = cJSON_Parse(cf_buf_str(&b));
     cr_assert_not_null(doc);
     cr_expect_eq(cJSON_GetObjectItemCaseSensitive(doc, "conform")->valueint, 2);
@@ -110,7 +110,7 @@ Test(fuzz_plan, a_finding_is_a_suite_v2_file, .timeout = 10)
     cr_expect_str_eq(str_at(c, "operation"), "GetPet");
     cJSON_Delete(doc);
     cf_buf_free(&b);
-    cr_expect_eq(cf_fuzz_case_file_v2("x.json", "not json", &b), CF_E_INVALID,
+    cr_expect_eq(cf_fuzz_case_file_v2("x.json", NULL, "not json", &b), CF_E_INVALID,
                  "a case that is not an object is refused");
 }
 

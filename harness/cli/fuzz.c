@@ -1,5 +1,5 @@
-/* fuzz.c - `conform fuzz`: a mutation campaign against one v1 operation, its findings saved as
- * replayable case files. */
+/* fuzz.c - `conform fuzz`: a mutation campaign over every operation of the contract any FILE
+ * `conform run` takes names, its findings saved as suite v2 files that `conform run` replays. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,20 +8,24 @@
 #include "base/limits.h"
 #include "base/timefmt.h"
 #include "cli/cli.h"
-#include "contract/v1_api.h"
 #include "cli/target.h"
+#include "contract/vars.h"
 #include "report/report.h"
 #include "run/fuzz.h"
+#include "run/fuzz_plan.h"
 
 static const char usage_head[] =
     "usage: conform fuzz [options] FILE\n"
     "\n"
-    "Fuzzes the operation of one v1 spec: starts from its example and the requests the\n"
-    "generator derives from its schema, mutates them (structure, schema, bytes, a dictionary\n"
-    "of edge values), judges every answer with the checks of `conform run` and keeps the\n"
-    "mutants that drew a response class not seen before. Each finding (check, status, code)\n"
-    "is minimised and saved as a spec with that one case (`conform run` replays it), a curl\n"
-    "line and summary.json. Variables also come from CONFORM_VAR_<NAME>.\n";
+    "Fuzzes every operation of the contract FILE names (a v1 spec, an OpenAPI 3.x or AWS\n"
+    "contract, an overlay or a suite v2: what `conform run` takes). Per operation it runs the\n"
+    "setup steps that make what it consumes, sends the requests `conform run --generate all`\n"
+    "derives, then mutates the valid ones (body structure, schema, bytes, a dictionary of\n"
+    "edge values; path and query parameters), judges every answer with the checks of\n"
+    "`conform run` and keeps the mutants that drew a response class not seen before. Each\n"
+    "finding (operation, check, status, code) is minimised and saved as a suite v2 file\n"
+    "naming the contract (`conform run` replays it), a curl line and summary.json.\n"
+    "Variables also come from CONFORM_VAR_<NAME>.\n";
 
 static const char usage_tail[] =
     "exit status: 0 nothing found, 1 findings, 2 usage or spec error, 3 target unreachable,\n"
@@ -133,8 +137,8 @@ static cf_cli_status parse_args(int argc, char **argv, fuzz_args *a)
         }
     }
     if (p.arg_count != 1)
-        return cf_cli_usage_error(&p, "expects exactly one spec FILE (one operation), got %zu",
-                                  p.arg_count);
+        return cf_cli_usage_error(
+            &p, "expects exactly one FILE (a spec, contract or suite), got %zu", p.arg_count);
     a->file = p.args[0];
     return CF_CLI_GO_ON;
 }
@@ -168,8 +172,9 @@ static int write_file(const char *dir, const char *name, const char *text, size_
     return 1;
 }
 
-/* Every finding's case file and curl line, and summary.json. */
-static int write_findings(const fuzz_args *a, const cf_spec *spec, const cf_fuzz_result *r,
+/* Every finding's suite v2 file (naming the contract by its path from the report folder) and
+ * curl line, and summary.json. */
+static int write_findings(const fuzz_args *a, const cf_suite *suite, const cf_fuzz_result *r,
                           const char *label)
 {
     char err[CF_ERR_MAX];
@@ -177,8 +182,11 @@ static int write_findings(const fuzz_args *a, const cf_spec *spec, const cf_fuzz
         fprintf(stderr, "conform fuzz: %s\n", err);
         return 0;
     }
-    int ok = 1;
-    for (size_t i = 0; i < r->count; i++) {
+    char *contract = cf_fuzz_relative_path(a->report_dir, suite->contract_file);
+    const cJSON *variables =
+        suite->root ? cJSON_GetObjectItemCaseSensitive(suite->root, "variables") : NULL;
+    int ok = contract != NULL;
+    for (size_t i = 0; ok && i < r->count; i++) {
         const cf_fuzz_finding *f = &r->findings[i];
         if (!f->case_json)
             continue; /* interrupted before it was written down */
@@ -186,7 +194,7 @@ static int write_findings(const fuzz_args *a, const cf_spec *spec, const cf_fuzz
         cf_buf_init(&b, CF_MAX_SPEC_FILE * 2);
         char name[300];
         snprintf(name, sizeof(name), "%s.json", f->id);
-        ok &= cf_fuzz_case_file(spec, f, &b) == CF_OK &&
+        ok &= cf_fuzz_case_file_v2(contract, variables, f->case_json, &b) == CF_OK &&
               write_file(a->report_dir, name, cf_buf_str(&b), b.len);
         cf_buf_reset(&b);
         snprintf(name, sizeof(name), "%s.curl", f->id);
@@ -194,33 +202,38 @@ static int write_findings(const fuzz_args *a, const cf_spec *spec, const cf_fuzz
               write_file(a->report_dir, name, cf_buf_str(&b), b.len);
         cf_buf_free(&b);
     }
+    free(contract);
     cf_buf s;
     cf_buf_init(&s, 16u * 1024 * 1024);
-    ok &= cf_fuzz_summary(spec, &a->fuzz, r, label, &s) == CF_OK &&
+    ok &= cf_fuzz_summary(suite->file, &a->fuzz, r, label, &s) == CF_OK &&
           write_file(a->report_dir, "summary.json", cf_buf_str(&s), s.len);
     cf_buf_free(&s);
+    if (!ok)
+        fprintf(stderr, "conform fuzz: not every finding could be written to %s\n", a->report_dir);
     return ok;
 }
 
 static void print_result(const fuzz_args *a, const cf_fuzz_result *r)
 {
     double secs = r->duration_ms / 1000.0;
-    printf("conform fuzz: %zu requests in %.1f s (%.0f req/s), %zu response classes, "
-           "%zu findings (seed %llu)\n",
-           r->requests, secs, secs > 0 ? (double)r->requests / secs : 0.0, r->classes, r->count,
-           (unsigned long long)a->fuzz.seed);
+    printf("conform fuzz: %zu operations, %zu requests in %.1f s (%.0f req/s), %zu response "
+           "classes, %zu findings (seed %llu)\n",
+           r->operations, r->requests, secs, secs > 0 ? (double)r->requests / secs : 0.0,
+           r->classes, r->count, (unsigned long long)a->fuzz.seed);
+    if (r->dead)
+        printf("  %zu operations left out: their setup steps did not succeed\n", r->dead);
     for (size_t i = 0; i < r->count; i++) {
         const cf_fuzz_finding *f = &r->findings[i];
-        printf("  FINDING %s: %s (%zu hits, from %s)\n    replay: conform run%s%s %s/%s.json\n",
+        printf("  FINDING %s: %s (%zu hits, from %s)\n    replay: conform run --generate none%s%s "
+               "%s/%s.json\n",
                f->id, f->detail, f->hits, f->origin, a->target ? " --target " : "",
                a->target ? a->target : "", a->report_dir, f->id);
     }
     printf("findings: %s/summary.json\n", a->report_dir);
 }
 
-static int campaign(fuzz_args *a, const cf_suite *suite, const cf_vars_sources *vars)
+static int campaign(fuzz_args *a, const cf_suite *suite, const cf_vars_sources *all)
 {
-    const cf_spec *spec = suite->v1;
     cf_secrets secrets = {0};
     cf_cli_target t = {0};
     cf_fuzz_result r = {0};
@@ -229,12 +242,19 @@ static int campaign(fuzz_args *a, const cf_suite *suite, const cf_vars_sources *
     cf_buf_init(&curl, CF_RERUN_MAX);
     char err[CF_ERR_MAX] = "";
     int exit_code = CF_EXIT_USAGE;
-    if (cf_vars_resolve(spec, vars, &secrets, err, sizeof(err)) != CF_OK ||
-        cf_cli_target_open(a->target, suite, &secrets, &t, err, sizeof(err)) != CF_OK) {
-        fprintf(stderr, "conform fuzz: %s: %s\n", spec->file, err);
+    cf_vars_sources vars;
+    const char **list = NULL;
+    if (cf_cli_vars_for(suite, all, &vars, &list) != CF_OK) {
+        fprintf(stderr, "conform fuzz: out of memory\n");
         goto out;
     }
-    if (cf_cli_rerun_flags(a->target, &a->fuzz.transport, vars, suite->api, &rerun, &curl) != CF_OK)
+    if (cf_vars_resolve_api(suite->api, &vars, &secrets, err, sizeof(err)) != CF_OK ||
+        cf_cli_target_open(a->target, suite, &secrets, &t, err, sizeof(err)) != CF_OK) {
+        fprintf(stderr, "conform fuzz: %s: %s\n", suite->file, err);
+        goto out;
+    }
+    if (cf_cli_rerun_flags(a->target, &a->fuzz.transport, &vars, suite->api, &rerun, &curl) !=
+        CF_OK)
         goto out;
     a->fuzz.base_url = t.base_url;
     a->fuzz.secrets = &secrets;
@@ -243,20 +263,20 @@ static int campaign(fuzz_args *a, const cf_suite *suite, const cf_vars_sources *
     progress prog = {!a->quiet && isatty(STDERR_FILENO) && !(term && !strcmp(term, "dumb")), 0};
     a->fuzz.progress = on_progress;
     a->fuzz.progress_user = &prog;
-    cf_rc rc = cf_fuzz_run(spec, &a->fuzz, &r, err, sizeof(err));
+    cf_rc rc = cf_fuzz_run(suite->api, &a->fuzz, &r, err, sizeof(err));
     if (prog.tty)
         fputs("\r\033[K", stderr);
     if (rc == CF_E_TRANSPORT) {
-        fprintf(stderr, "conform fuzz: %s: %s\n", spec->file,
+        fprintf(stderr, "conform fuzz: %s: %s\n", suite->file,
                 r.unreachable_why ? r.unreachable_why : err);
         exit_code = CF_EXIT_UNREACHABLE;
         goto out;
     }
     if (rc != CF_OK && rc != CF_E_INTERRUPTED) {
-        fprintf(stderr, "conform fuzz: %s: %s\n", spec->file, err);
+        fprintf(stderr, "conform fuzz: %s: %s\n", suite->file, err);
         goto out;
     }
-    int written = write_findings(a, spec, &r, t.label);
+    int written = write_findings(a, suite, &r, t.label);
     print_result(a, &r);
     if (rc == CF_E_INTERRUPTED) {
         fprintf(stderr, "conform fuzz: interrupted; findings so far written\n");
@@ -270,6 +290,7 @@ out:
     cf_secrets_cleanup(&secrets);
     cf_buf_free(&rerun);
     cf_buf_free(&curl);
+    free(list);
     return exit_code;
 }
 
@@ -279,9 +300,7 @@ int cf_cli_fuzz(int argc, char **argv)
     memset(&a, 0, sizeof(a));
     cf_fuzz_opts_init(&a.fuzz);
     a.report_dir = "reports/fuzz-findings";
-    cf_spec *spec = NULL;
-    cf_suite suite = {0}; /* the spec seen as a suite by the run's target and variable helpers */
-    cf_suite *one = &suite;
+    cf_suite *suite = NULL;
     const char **env = NULL;
     size_t env_count = 0;
     int rc = parse_args(argc, argv, &a);
@@ -289,33 +308,23 @@ int cf_cli_fuzz(int argc, char **argv)
         goto out;
     cf_diags d;
     cf_diags_init(&d);
-    if (cf_spec_load_file(a.file, &spec, &d) != CF_OK) {
+    if (cf_suite_load_file(a.file, &suite, &d) != CF_OK) {
         cf_cli_print_diags(&d);
-        fprintf(stderr, "%s: not a valid v1 spec; fix it (conform lint %s) and rerun\n", a.file,
-                a.file);
+        fprintf(stderr, "%s: invalid spec; fix it (conform lint %s) and rerun\n", a.file, a.file);
         cf_diags_cleanup(&d);
         rc = CF_EXIT_USAGE;
         goto out;
     }
     cf_diags_cleanup(&d);
-    suite.file = spec->file;
-    suite.kind = CF_SUITE_V1;
-    suite.v1 = spec;
-    if (cf_api_from_spec(spec, &suite.api) != CF_OK) {
-        fprintf(stderr, "conform fuzz: out of memory\n");
-        rc = CF_EXIT_USAGE;
-        goto out;
-    }
     cf_cli_env_vars(&env, &env_count);
     cf_vars_sources vars = {a.vars, a.var_count, env, env_count};
-    rc = cf_cli_vars_check(&one, 1, &vars, NULL, 0);
+    rc = cf_cli_vars_check(&suite, 1, &vars, NULL, 0);
     if (rc != CF_EXIT_OK)
         goto out;
     a.fuzz.stop = cf_cli_catch_interrupts();
-    rc = campaign(&a, &suite, &vars);
+    rc = campaign(&a, suite, &vars);
 out:
-    cf_api_free(suite.api);
-    cf_spec_free(spec);
+    cf_suite_free(suite);
     free(env);
     free(a.vars);
     return rc;

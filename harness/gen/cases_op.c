@@ -444,8 +444,10 @@ static cf_rc item_case(gc *g, const gc_op *v, const cf_gen_item *it)
     }
     if (it->in != CF_GEN_IN_BODY) {
         char *t = it->absent ? NULL : param_text(it->value);
-        /* An empty path segment routes elsewhere: no request of this operation says it. */
-        if (!it->absent && (!t || (it->in == CF_GEN_IN_PATH && !*t))) {
+        /* An empty path segment routes elsewhere, and so does a '/' (sent as %2F, which most
+         * servers, the mock among them, decode before routing): no request of this operation
+         * says it. */
+        if (!it->absent && (!t || (it->in == CF_GEN_IN_PATH && (!*t || strchr(t, '/'))))) {
             free(t);
             g->st->dropped++;
             return CF_OK;

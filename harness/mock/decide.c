@@ -10,6 +10,7 @@
 #include "base/json.h"
 #include "base/str.h"
 #include "base/timefmt.h"
+#include "base/utf8.h"
 #include "base/uuid.h"
 #include "mock/internal.h"
 
@@ -278,6 +279,12 @@ static int validate_body(cf_mock *m, const incoming *r, outcome *o, const char *
     }
     if (!is_json_media(media->media_type))
         return 1; /* not JSON: taken as it is */
+    if (cf_utf8_length(r->body, r->body_len) == (size_t)-1) {
+        /* RFC 8259 section 8.1; cJSON does not check, and the answer would echo the bytes. */
+        cf_mock_fail(m, o, CF_API_ROLE_VALIDATION);
+        cf_mock_message_set(m, o, NULL, 0, "the request body is not valid UTF-8");
+        return 0;
+    }
     size_t offset = 0;
     cf_rc rc = cf_json_parse(r->body, r->body_len, CF_MAX_JSON_DEPTH, json, &offset);
     if (rc != CF_OK) {

@@ -93,7 +93,8 @@ const cf_fuzz_plan_op *cf_fuzz_plan_pick(const cf_fuzz_plan *p, size_t n)
     return p && p->count ? &p->ops[n % p->count] : NULL;
 }
 
-cf_rc cf_fuzz_case_file_v2(const char *contract, const char *case_json, cf_buf *out)
+cf_rc cf_fuzz_case_file_v2(const char *contract, const cJSON *variables, const char *case_json,
+                           cf_buf *out)
 {
     cJSON *one = case_json ? cJSON_Parse(case_json) : NULL;
     if (!cJSON_IsObject(one)) {
@@ -102,7 +103,9 @@ cf_rc cf_fuzz_case_file_v2(const char *contract, const char *case_json, cf_buf *
     }
     cJSON *doc = cJSON_CreateObject();
     cJSON *cases = doc && cJSON_AddNumberToObject(doc, "conform", 2) &&
-                           cJSON_AddStringToObject(doc, "contract", contract)
+                           cJSON_AddStringToObject(doc, "contract", contract) &&
+                           (!variables ||
+                            cJSON_AddItemToObject(doc, "variables", cJSON_Duplicate(variables, 1)))
                        ? cJSON_AddArrayToObject(doc, "cases")
                        : NULL;
     cf_rc rc = CF_E_NOMEM;

@@ -50,10 +50,13 @@ void cf_fuzz_plan_cleanup(cf_fuzz_plan *p);
 const cf_fuzz_plan_op *cf_fuzz_plan_pick(const cf_fuzz_plan *p, size_t n);
 
 /* A finding's replay file in the suite v2 format, pretty-printed, appended to `out`:
- * {"conform": 2, "contract": `contract`, "cases": [case]} where `case_json` is the finding's
- * case (its steps naming their operation) and `contract` the contract's path relative to the
- * folder the file is saved in. CF_OK, CF_E_INVALID (case_json is no JSON object), CF_E_NOMEM. */
-CF_WUR cf_rc cf_fuzz_case_file_v2(const char *contract, const char *case_json, cf_buf *out);
+ * {"conform": 2, "contract": `contract`[, "variables": copy of `variables`], "cases": [case]}
+ * where `case_json` is the finding's case (its steps naming their operation), `contract` the
+ * contract's path relative to the folder the file is saved in and `variables` (NULL: none) the
+ * variables the fuzzed suite declared. CF_OK, CF_E_INVALID (case_json is no JSON object),
+ * CF_E_NOMEM. */
+CF_WUR cf_rc cf_fuzz_case_file_v2(const char *contract, const cJSON *variables,
+                                  const char *case_json, cf_buf *out);
 
 /* `target` as a path relative to the folder `from_dir` (both as given, made absolute against
  * the current directory; ".." where needed): what a saved suite names its contract by. NULL

@@ -274,13 +274,18 @@ char *cf_test_slurp(const char *dir, const char *name)
 }
 
 /* DIR/report.json parsed; fails the test when it is missing or not JSON. */
-cJSON *cf_test_load_report(const char *dir)
+cJSON *cf_test_load_json(const char *dir, const char *name)
 {
-    char *text = cf_test_slurp(dir, "report.json");
-    cr_assert_not_null(text, "no %s/report.json", dir);
+    char *text = cf_test_slurp(dir, name);
+    cr_assert_not_null(text, "no %s/%s", dir, name);
     cJSON *json = NULL;
     cf_rc rc = cf_json_parse(text, strlen(text), 512, &json, NULL);
-    cr_assert_eq(rc, CF_OK, "report.json is not JSON: %.300s", text);
+    cr_assert_eq(rc, CF_OK, "%s is not JSON: %.300s", name, text);
     free(text);
     return json;
+}
+
+cJSON *cf_test_load_report(const char *dir)
+{
+    return cf_test_load_json(dir, "report.json");
 }

@@ -57,7 +57,9 @@ void cf_test_remove_tree(const char *path);
 char *cf_test_read_file(const char *path, size_t *len);
 /* DIR/NAME as a NUL-terminated string; NULL when it cannot be read. */
 char *cf_test_slurp(const char *dir, const char *name);
-/* DIR/report.json parsed; fails the test when it is missing or not JSON. */
+/* DIR/NAME parsed; fails the test when it is missing or not JSON. */
+cJSON *cf_test_load_json(const char *dir, const char *name);
+/* cf_test_load_json(dir, "report.json"). */
 cJSON *cf_test_load_report(const char *dir);
 
 #endif
