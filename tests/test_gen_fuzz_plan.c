@@ -11,6 +11,7 @@
 
 #define SERVICE CONFORM_SOURCE_DIR "/specs/connect-participant/connectparticipant-2018-09-07.json"
 #define V1 CONFORM_SOURCE_DIR "/specs/connect-participant/start-attachment-upload.json"
+#define POSTS CONFORM_SOURCE_DIR "/specs/examples/posts.suite.json"
 
 static cf_suite *load(const char *file)
 {
@@ -72,6 +73,24 @@ Test(fuzz_plan, every_operation_seeded_behind_its_producers, .timeout = 30)
     cr_expect_neq(cf_fuzz_plan_pick(&p, 0), cf_fuzz_plan_pick(&p, 1));
     cf_fuzz_plan_cleanup(&p);
     cf_fuzz_plan_cleanup(&p); /* cleaned twice: harmless */
+    cf_suite_free(s);
+}
+
+/* GET /posts/{id} has no input but the id createPost makes: no single generated request ends
+ * at it, so its one seed is the create-then-get sequence's last step, behind the create. */
+Test(fuzz_plan, an_operation_with_only_a_consumed_id_is_seeded_by_its_sequence, .timeout = 30)
+{
+    cf_suite *s = load(POSTS);
+    cf_fuzz_plan p;
+    cr_assert_eq(cf_fuzz_plan_build(s->api, 1, &p), CF_OK);
+    cr_expect_eq(p.count, 2, "both operations are fuzzed");
+    const cf_fuzz_plan_op *o = op_of(&p, "getPost");
+    cr_expect_eq(o->seed_count, 1);
+    cr_expect_eq(o->valid_count, 1);
+    cr_assert_eq(o->setup_count, 1);
+    cr_expect_str_eq(str_at(cJSON_GetArrayItem(o->setup, 0), "operation"), "createPost");
+    cr_expect_str_eq(str_at(o->seeds[0], "operation"), "getPost");
+    cf_fuzz_plan_cleanup(&p);
     cf_suite_free(s);
 }
 

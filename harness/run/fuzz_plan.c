@@ -29,6 +29,33 @@ static const cJSON *own_step(const cJSON *node, const cJSON **steps, size_t *bef
     return n > 0 ? cJSON_GetArrayItem(list, n - 1) : NULL;
 }
 
+/* Adds the generated cases ending at po's operation to its seeds: the single requests, or
+ * (`sequences`) the first sequence, its earlier steps becoming the setup. */
+static void add_seeds(cf_fuzz_plan *p, cf_fuzz_plan_op *po, int sequences)
+{
+    size_t k = 0;
+    for (const cJSON *node = p->gen.nodes ? p->gen.nodes->child : NULL; node;
+         node = node->next, k++) {
+        const cf_case *c = &p->gen.cases[k];
+        if ((strncmp(c->id, "gen.seq.", 8) == 0) != sequences ||
+            c->steps[c->step_count - 1].op != po->op)
+            continue;
+        const cJSON *steps;
+        size_t before;
+        const cJSON *own = own_step(node, &steps, &before);
+        if (!own)
+            continue;
+        if (!po->setup && before) {
+            po->setup = steps;
+            po->setup_count = before;
+        }
+        po->seeds[po->seed_count++] = own;
+        po->valid_count += cJSON_IsTrue(get(get(own, "expect"), "success"));
+        if (sequences)
+            return; /* one: a second sequence's last step may read another setup's captures */
+    }
+}
+
 cf_rc cf_fuzz_plan_build(const cf_api *api, uint64_t seed, cf_fuzz_plan *out)
 {
     memset(out, 0, sizeof(*out));
@@ -45,30 +72,17 @@ cf_rc cf_fuzz_plan_build(const cf_api *api, uint64_t seed, cf_fuzz_plan *out)
         cf_fuzz_plan_cleanup(out);
         return CF_E_NOMEM;
     }
-    /* Cases come operation by operation; a sequence (gen.seq.*) is no operation's seed. */
+    /* Cases come operation by operation; a sequence (gen.seq.*) is no operation's seed unless
+     * the operation has nothing else (one whose only input is the id another operation makes,
+     * as GET /posts/{id}: the sequence's last step, behind its producers, is its one seed). */
     size_t used = 0;
     for (size_t i = 0; i < api->operation_count; i++) {
         cf_fuzz_plan_op *po = &out->ops[out->count];
         po->op = &api->operations[i];
         po->seeds = seeds + used;
-        size_t k = 0;
-        for (const cJSON *node = out->gen.nodes ? out->gen.nodes->child : NULL; node;
-             node = node->next, k++) {
-            const cf_case *c = &out->gen.cases[k];
-            if (strncmp(c->id, "gen.seq.", 8) == 0 || c->steps[c->step_count - 1].op != po->op)
-                continue;
-            const cJSON *steps;
-            size_t before;
-            const cJSON *own = own_step(node, &steps, &before);
-            if (!own)
-                continue;
-            if (!po->setup && before) {
-                po->setup = steps;
-                po->setup_count = before;
-            }
-            po->seeds[po->seed_count++] = own;
-            po->valid_count += cJSON_IsTrue(get(get(own, "expect"), "success"));
-        }
+        add_seeds(out, po, 0);
+        if (!po->seed_count)
+            add_seeds(out, po, 1);
         used += po->seed_count;
         out->count += po->seed_count > 0;
     }
