@@ -93,6 +93,7 @@ static const bad_line bad_lines[] = {
     {{ENVELOPE_SPEC, AWS_SPEC}, "expects exactly one FILE"},
     {{"--frobnicate", ENVELOPE_SPEC}, "frobnicate"},
     {{"/nonexistent/spec.json"}, "/nonexistent/spec.json"},
+    {{CONFORM_SOURCE_DIR "/specs/connect-participant"}, "a folder; conform fuzz takes one file"},
 };
 
 Test(cli_fuzz, bad_flags_exit_2_saying_what_is_wrong, .timeout = 60)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/limits.h"
@@ -306,6 +307,15 @@ int cf_cli_fuzz(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc != CF_CLI_GO_ON)
         goto out;
+    struct stat st;
+    if (stat(a.file, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr,
+                "%s: a folder; conform fuzz takes one file: a suite, a contract or a spec in it "
+                "(conform list %s shows what each holds)\n",
+                a.file, a.file);
+        rc = CF_EXIT_USAGE;
+        goto out;
+    }
     cf_diags d;
     cf_diags_init(&d);
     if (cf_suite_load_file(a.file, &suite, &d) != CF_OK) {
