@@ -202,6 +202,17 @@ static int has_header(const cf_headers *h, const char *name)
     return cf_headers_get(h, name) != NULL;
 }
 
+/* Sets `line` to name, sep and value: put together without a format string, as this runs for
+ * every header of every request. */
+static cf_rc header_line(cf_buf *line, const char *name, const char *sep, const char *value)
+{
+    cf_buf_reset(line);
+    cf_rc rc = cf_buf_adds(line, name);
+    if (rc == CF_OK)
+        rc = cf_buf_adds(line, sep);
+    return rc == CF_OK ? cf_buf_adds(line, value) : rc;
+}
+
 /* The request's headers, and nothing curl would add on its own but Host and Content-Length. */
 static cf_rc build_headers(const cf_request *req, struct curl_slist **out)
 {
@@ -211,12 +222,9 @@ static cf_rc build_headers(const cf_request *req, struct curl_slist **out)
     cf_buf_init(&line, CF_MAX_RESPONSE_HEADERS);
     for (size_t i = 0; i < req->headers.count; i++) {
         const cf_header *h = &req->headers.items[i];
-        cf_buf_reset(&line);
         /* "Name:" would tell curl to drop the header; "Name;" sends it empty. */
-        if (h->value[0])
-            rc = cf_buf_addf(&line, "%s: %s", h->name, h->value);
-        else
-            rc = cf_buf_addf(&line, "%s;", h->name);
+        rc = h->value[0] ? header_line(&line, h->name, ": ", h->value)
+                         : header_line(&line, h->name, ";", "");
         if (rc != CF_OK)
             goto out;
         struct curl_slist *next = curl_slist_append(list, cf_buf_str(&line));
@@ -230,8 +238,7 @@ static cf_rc build_headers(const cf_request *req, struct curl_slist **out)
     for (size_t i = 0; i < sizeof(suppressed) / sizeof(suppressed[0]); i++) {
         if (has_header(&req->headers, suppressed[i]))
             continue;
-        cf_buf_reset(&line);
-        if ((rc = cf_buf_addf(&line, "%s:", suppressed[i])) != CF_OK)
+        if ((rc = header_line(&line, suppressed[i], ":", "")) != CF_OK)
             goto out;
         struct curl_slist *next = curl_slist_append(list, cf_buf_str(&line));
         if (!next) {
