@@ -58,6 +58,9 @@ static int scan_depth(const char *buf, size_t len, int stop, size_t *where, size
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)buf[i];
         if (in_string) {
+            /* Most bytes of a body are plain string bytes: skip them in a tight loop. */
+            while (c != '"' && c != '\\' && c >= 0x20 && i + 1 < len)
+                c = (unsigned char)buf[++i];
             if (c == '\\') {
                 /* RFC 8259: one of "\\/bfnrt, or u and four hex digits; cJSON would take
                  * \\uqqqq as some code point */
