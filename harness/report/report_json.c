@@ -254,6 +254,28 @@ static cf_rc put_escaped(cf_buf *out, const char *s)
     return rc == CF_OK ? cf_buf_addc(out, '"') : rc;
 }
 
+/* Length of the run of bytes at the start of s[0..len) that cJSON prints as they are and
+ * the report keeps as they are: printable ASCII other than '"' and '\\'. Eight bytes at a
+ * time: a byte below 0x20 borrows ((w - 0x20..) & ~w), a quote or backslash is a zero byte
+ * of w ^ "..." / w ^ "\\\\...", a byte from 0x80 has its top bit; no test flags a byte that
+ * is plain. */
+static size_t plain_run(const char *s, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    size_t i = 0;
+    for (; len - i >= 8; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+        if ((w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high)
+            break;
+    }
+    for (unsigned char c; i < len; i++)
+        if ((c = (unsigned char)s[i]) < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+            break;
+    return i;
+}
+
 /* What str_ref() makes of s, printed: null, s as is, or s made valid UTF-8 and cut. */
 static cf_rc put_str(cf_buf *out, const char *s)
 {
@@ -261,11 +283,8 @@ static cf_rc put_str(cf_buf *out, const char *s)
         return cf_buf_adds(out, "null");
     /* Nearly every string is printable ASCII with no quote or backslash, well within the
      * bound: it is copied between its quotes in one go. */
-    size_t n = 0;
-    unsigned char c;
-    while ((c = (unsigned char)s[n]) > 31 && c < 0x80 && c != '"' && c != '\\')
-        n++;
-    if (c == 0 && n < CF_REPORT_FIELD_MAX) {
+    size_t n = strlen(s);
+    if (n < CF_REPORT_FIELD_MAX && plain_run(s, n) == n) {
         cf_rc rc = cf_buf_addc(out, '"');
         if (rc == CF_OK)
             rc = cf_buf_add(out, s, n);
@@ -299,6 +318,35 @@ static cf_rc put_member(cf_buf *out, const char *key, const char *s)
 static cf_rc put_num(cf_buf *out, double v)
 {
     char text[32];
+    /* A duration rounded to microseconds (ms3()), the number of every case: k / 1000 for an
+     * integer k. When k / 1000.0 is v, its shortest decimal has at most 14 significant
+     * digits and reads back as v, which is what "%1.15g" (or "%d") prints; it is written
+     * here without printf's costly float conversion. */
+    if (v > -1e11 && v < 1e11) {
+        long long k = llround(v * 1000.0);
+        if ((double)k / 1000.0 == v) {
+            unsigned long long a = k < 0 ? (unsigned long long)-k : (unsigned long long)k;
+            char *p = text + sizeof(text);
+            *--p = '\0';
+            unsigned f = (unsigned)(a % 1000);
+            unsigned digit[3] = {f / 100, f / 10 % 10, f % 10};
+            int last = f ? 2 : -1; /* the fraction without its trailing zeros */
+            while (last >= 0 && digit[last] == 0)
+                last--;
+            for (int i = last; i >= 0; i--)
+                *--p = (char)('0' + digit[i]);
+            if (last >= 0)
+                *--p = '.';
+            for (unsigned long long whole = a / 1000;; whole /= 10) {
+                *--p = (char)('0' + whole % 10);
+                if (whole < 10)
+                    break;
+            }
+            if (k < 0)
+                *--p = '-';
+            return cf_buf_adds(out, p);
+        }
+    }
     cJSON n;
     memset(&n, 0, sizeof(n));
     cJSON_SetNumberValue(&n, v); /* valueint as cJSON saturates it */
