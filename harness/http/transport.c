@@ -24,6 +24,8 @@
 typedef struct {
     CURL *easy;
     struct curl_slist *headers; /* request headers, alive until the transfer is done */
+    CURLU *url;                 /* url_text parsed, handed to curl with CURLOPT_CURLU */
+    char *url_text;             /* the URL `url` holds; NULL when it holds none */
     cf_exchange *ex;            /* exchange being performed */
     unsigned attempt;           /* 0 for the first try */
     int busy;
@@ -163,6 +165,8 @@ void cf_transport_free(cf_transport *t)
                 curl_easy_cleanup(s->easy);
             }
             curl_slist_free_all(s->headers);
+            curl_url_cleanup(s->url);
+            free(s->url_text);
         }
     }
     if (t->multi)
@@ -260,6 +264,26 @@ static int ok(CURLcode c)
     return c == CURLE_OK;
 }
 
+/* The request's URL parsed for curl, or NULL to let curl parse the text itself. Given a
+ * parsed URL (CURLOPT_CURLU), curl copies it instead of parsing the text and printing it back
+ * normalised for every transfer: a tenth of its work per request. The slot keeps the parse
+ * while its requests go to the same URL. The flags are the ones curl parses CURLOPT_URL
+ * with; a URL they refuse (NULL here) goes to curl as text, so curl fails it as before. */
+static CURLU *parsed_url(slot *s, const char *url)
+{
+    if (s->url_text && strcmp(s->url_text, url) == 0)
+        return s->url;
+    free(s->url_text);
+    s->url_text = NULL;
+    if (!s->url && !(s->url = curl_url()))
+        return NULL;
+    if (curl_url_set(s->url, CURLUPART_URL, url, CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) !=
+        CURLUE_OK)
+        return NULL;
+    s->url_text = cf_strdup(url);
+    return s->url_text ? s->url : NULL;
+}
+
 /* The options every request of the transport shares, set once on a new handle: resetting
  * the handle and parsing them again for each request was a measurable share of its cost. */
 static cf_rc configure_handle(const cf_transport *t, slot *s)
@@ -319,7 +343,9 @@ static cf_rc configure(const cf_transport *t, slot *s, const cf_exchange *ex)
     if (rc != CF_OK)
         return rc;
     long fresh = ex->fresh_connection ? 1L : 0L;
-    int good = ok(curl_easy_setopt(e, CURLOPT_URL, req->url)) &&
+    /* CURLOPT_URL still set: curl reports that text as the transfer's URL. */
+    int good = ok(curl_easy_setopt(e, CURLOPT_CURLU, (void *)parsed_url(s, req->url))) &&
+               ok(curl_easy_setopt(e, CURLOPT_URL, req->url)) &&
                ok(curl_easy_setopt(e, CURLOPT_HEADERDATA, (void *)ex->response)) &&
                ok(curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)ex->response)) &&
                ok(curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->headers)) &&
