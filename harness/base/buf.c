@@ -55,9 +55,13 @@ static cf_rc grow(cf_buf *b, size_t extra)
 
 cf_rc cf_buf_add(cf_buf *b, const void *data, size_t len)
 {
-    cf_rc rc = grow(b, len);
-    if (rc != CF_OK)
-        return rc;
+    /* Room already there and within the maximum: what grow() would find, without the call
+     * (writers add a few bytes at a time, hundreds of times per request). */
+    if (!(len < b->cap - b->len && b->len + len <= b->max)) {
+        cf_rc rc = grow(b, len);
+        if (rc != CF_OK)
+            return rc;
+    }
     if (len)
         memcpy(b->ptr + b->len, data, len);
     b->len += len;

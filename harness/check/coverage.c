@@ -404,9 +404,12 @@ static void mark(cf_op_coverage *op, const char *covered)
     for (const char *p = covered; p && *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        /* Items are distinct lines (emit() lists each once): the first match is the one. */
         for (size_t i = 0; i < op->count; i++)
-            if (strlen(op->items[i]) == n && memcmp(op->items[i], p, n) == 0)
+            if (strncmp(op->items[i], p, n) == 0 && op->items[i][n] == '\0') {
                 op->hit[i] = 1;
+                break;
+            }
         p += n + (nl != NULL);
     }
 }
