@@ -266,7 +266,7 @@ static int ok(CURLcode c)
 
 /* The request's URL parsed for curl, or NULL to let curl parse the text itself. Given a
  * parsed URL (CURLOPT_CURLU), curl copies it instead of parsing the text and printing it back
- * normalised for every transfer: a tenth of its work per request. The slot keeps the parse
+ * normalised for every transfer: about a sixth of its work per request. The slot keeps the parse
  * while its requests go to the same URL. The flags are the ones curl parses CURLOPT_URL
  * with; a URL they refuse (NULL here) goes to curl as text, so curl fails it as before. */
 static CURLU *parsed_url(slot *s, const char *url)
