@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "report_test.h"
+#include "schema_util.h"
 #include "report/report.h"
 #include "check/result.h"
 
@@ -57,11 +58,7 @@ Test(report_case_lines, a_passed_case_with_hostile_strings_prints_as_cjson_would
 
 Test(report_case_lines, a_huge_string_is_cut_as_in_the_tree, .timeout = 10)
 {
-    size_t n = CF_REPORT_FIELD_MAX + 10;
-    char *big = malloc(n + 1);
-    cr_assert_not_null(big);
-    memset(big, 'x', n);
-    big[n] = '\0';
+    char *big = cf_test_repeat("x", CF_REPORT_FIELD_MAX + 10);
     cf_run_result r = {0};
     cf_case_result *c = cf_test_add_case(&r, "specs/a.json", "A", "big", big, 1, 1, 1.0);
     expect_cjson_bytes(c, "huge summary");

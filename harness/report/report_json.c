@@ -219,31 +219,14 @@ static cf_rc put_escaped(cf_buf *out, const char *s)
         unsigned char c = (unsigned char)*p;
         if (c > 31 && c != '"' && c != '\\')
             continue;
+        /* cJSON's two-character escapes, else \u00XX in lowercase hex. */
+        static const char named[] = "\"\\\b\f\n\r\t", letter[] = "\"\\bfnrt";
+        const char *k = memchr(named, c, sizeof(named) - 1);
         char esc[8];
-        switch (c) {
-        case '"':
-        case '\\':
-            esc[0] = '\\', esc[1] = (char)c, esc[2] = '\0';
-            break;
-        case '\b':
-            memcpy(esc, "\\b", 3);
-            break;
-        case '\f':
-            memcpy(esc, "\\f", 3);
-            break;
-        case '\n':
-            memcpy(esc, "\\n", 3);
-            break;
-        case '\r':
-            memcpy(esc, "\\r", 3);
-            break;
-        case '\t':
-            memcpy(esc, "\\t", 3);
-            break;
-        default:
+        if (k)
+            esc[0] = '\\', esc[1] = letter[k - named], esc[2] = '\0';
+        else
             snprintf(esc, sizeof(esc), "\\u%04x", c);
-            break;
-        }
         rc = cf_buf_add(out, plain, (size_t)(p - plain));
         if (rc == CF_OK)
             rc = cf_buf_adds(out, esc);
