@@ -13,10 +13,14 @@
 #include "base/timefmt.h"
 #include "report/internal.h"
 
-/* Milliseconds rounded to microseconds, so the file does not carry 17 noisy digits. */
+/* Milliseconds rounded to microseconds, so the file does not carry 17 noisy digits. A value
+ * past what a long long holds (or NaN) has no such digits and is kept as it is: converting it
+ * would be undefined. */
 static double ms3(double ms)
 {
     double scaled = ms * 1000.0;
+    if (!(scaled > -9e18 && scaled < 9e18))
+        return ms;
     return (double)(long long)(scaled < 0 ? scaled - 0.5 : scaled + 0.5) / 1000.0;
 }
 
