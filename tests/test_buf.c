@@ -183,3 +183,27 @@ Test(buf, formatted_output_of_any_size_is_exact, .timeout = 5)
     cr_assert_eq(b.ptr[b.len], '\0');
     cf_buf_free(&b);
 }
+
+/* A text that fits the room already there is printed once, after what the buffer holds; one
+ * that does not is printed again whole after the buffer grew. */
+Test(buf, formatted_output_appends_whether_it_fits_the_room_or_not, .timeout = 5)
+{
+    cf_buf b;
+    cf_buf_init(&b, 1u << 16);
+    cr_assert_eq(cf_buf_adds(&b, "a"), CF_OK);
+    cr_assert_eq(cf_buf_addf(&b, "-%d-%s", 42, "x"), CF_OK);
+    cr_assert_str_eq(cf_buf_str(&b), "a-42-x");
+    size_t cap = b.cap;
+    char big[300];
+    memset(big, 'z', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    cr_assert_eq(cf_buf_addf(&b, "[%s]", big), CF_OK);
+    cr_assert_gt(b.cap, cap, "it grew");
+    cr_assert_eq(b.len, 6 + 1 + 299 + 1);
+    cr_assert_eq(memcmp(b.ptr, "a-42-x[zz", 9), 0);
+    cr_assert_eq(b.ptr[b.len - 1], ']');
+    cr_assert_eq(b.ptr[b.len], '\0');
+    cr_assert_eq(cf_buf_addf(&b, "%s", ""), CF_OK);
+    cr_assert_eq(b.len, 307);
+    cf_buf_free(&b);
+}

@@ -1,5 +1,6 @@
 /* test_json.c - bounded parsing, depth scan and RFC 6901 pointers of json.c. */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -430,5 +431,34 @@ Test(json, u_escapes_need_four_hex_digits, .timeout = 5)
         cJSON *v = NULL;
         cr_expect_eq(cf_json_parse(good[i], strlen(good[i]), 8, &v, NULL), CF_OK, "%s", good[i]);
         cJSON_Delete(v);
+    }
+}
+
+/* Long strings are skipped eight bytes at a time: a quote, an escape, a control byte or a
+ * bracket at any offset of a long string is still seen for what it is. */
+Test(json, long_strings_hide_brackets_and_show_every_escape_and_control_byte, .timeout = 5)
+{
+    for (size_t at = 0; at < 20; at++) {
+        char text[64], s[32];
+        memset(s, 'a', 24);
+        s[24] = '\0';
+        memcpy(s + at, "[{", 2); /* brackets inside the string */
+        snprintf(text, sizeof(text), "[\"%s\",[1]]", s);
+        cr_expect_eq(cf_json_depth(text, strlen(text), 64), 2, "%s", text);
+        s[at] = '\x01'; /* a raw control byte: invalid */
+        snprintf(text, sizeof(text), "[\"%s\"]", s);
+        cJSON *out = NULL;
+        size_t off = 0;
+        cr_expect_eq(cf_json_parse(text, strlen(text), 64, &out, &off), CF_E_INVALID, "%zu", at);
+        cr_expect_eq(off, at + 2, "offset of the control byte");
+        memcpy(s + at, "\\\"", 2); /* an escaped quote does not end the string */
+        snprintf(text, sizeof(text), "[\"%s\",{}]", s);
+        cr_expect_eq(cf_json_parse(text, strlen(text), 64, &out, NULL), CF_OK, "%s", text);
+        cr_expect_eq(cJSON_GetArraySize(out), 2, "%s", text);
+        cJSON_Delete(out);
+        out = NULL;
+        memcpy(s + at, "\\q", 2); /* an escape RFC 8259 does not have */
+        snprintf(text, sizeof(text), "[\"%s\"]", s);
+        cr_expect_eq(cf_json_parse(text, strlen(text), 64, &out, NULL), CF_E_INVALID, "%s", text);
     }
 }

@@ -15,6 +15,7 @@
 
 #include "cli_child.h"
 #include "report_test.h"
+#include "schema_util.h"
 #include "report/report.h"
 #include "check/result.h"
 
@@ -239,11 +240,7 @@ Test(report, json_report_stays_strict_utf8_json_with_hostile_strings, .timeout =
 
 Test(report, json_report_cuts_huge_strings, .timeout = 10)
 {
-    size_t n = 4 * CF_REPORT_FIELD_MAX;
-    char *big = malloc(n + 1);
-    cr_assert_not_null(big);
-    memset(big, 'x', n);
-    big[n] = '\0';
+    char *big = cf_test_repeat("x", 4 * CF_REPORT_FIELD_MAX);
     cf_run_result r = {0};
     cf_case_result *c = cf_test_add_case(&r, "specs/a.json", "A", "big", NULL, 1, 0, 1.0);
     cf_test_add_check(c, "body.size", 0, "s", "small", big);

@@ -559,6 +559,14 @@ Test(schema, utf8_length_counts_code_points_and_rejects_invalid_sequences, .time
         {"\xF5\x80\x80\x80", 4, (size_t)-1},
         {"\xFF", 1, (size_t)-1},
         {"\xC3\x28", 2, (size_t)-1}, /* bad continuation */
+        /* runs of eight ASCII bytes and more, around multi-byte and invalid ones */
+        {"0123456789abcdefg", 17, 17},
+        {"abcdefghij\xC3\xA9klmnopqr", 20, 19},
+        {"\xC3\xA9"
+         "01234567",
+         10, 9},
+        {"0123456789abcdef\x80", 17, (size_t)-1},
+        {"01234567\xE2\x82", 10, (size_t)-1},
     };
     for (size_t i = 0; i < COUNT(cases); i++) {
         /* Exact-size copy so a read past `len` is caught. */

@@ -667,3 +667,39 @@ Test(transport, an_explicit_proxy_is_used, .timeout = 10)
     request_free(&req);
     cf_raw_server_stop(proxy);
 }
+
+/* One handle, one request after another: each goes to its own URL (the slot keeps a parsed
+ * URL while the URL stays the same), and a URL curl refuses fails alone, as curl says. */
+Test(transport, each_request_of_a_handle_goes_to_its_own_url, .timeout = 10)
+{
+    cf_test_server *srv = cf_test_server_start(NULL);
+    cr_assert_not_null(srv);
+    static const char *const paths[] = {"/a", "/a", "/b/c", "BAD", "/a/./d/../e", "/a"};
+    static const char *const want[] = {"GET /a\n", "GET /a\n",   "GET /b/c\n",
+                                       NULL,       "GET /a/e\n", "GET /a\n"};
+    cf_transport *t = transport_make(1, 0, 0);
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        char url[128];
+        if (want[i])
+            cf_test_server_url(srv, paths[i], url, sizeof(url));
+        else
+            snprintf(url, sizeof(url), "http://[::1/%u", (unsigned)cf_test_server_port(srv));
+        cf_request req;
+        request_make(&req, "GET", url, NULL);
+        cf_response resp;
+        cr_assert_eq(perform_one(t, &req, &resp, 0), CF_OK);
+        if (want[i]) {
+            cr_assert_eq(resp.transport_rc, CF_OK, "%zu: %s", i, resp.transport_error);
+            const char *echo = cf_buf_str(&resp.body);
+            cr_assert(strncmp(echo, want[i], strlen(want[i])) == 0, "%zu: %s", i, echo);
+        } else {
+            cr_assert_neq(resp.transport_rc, CF_OK, "%zu: a malformed URL was sent", i);
+            cr_assert(strstr(resp.transport_error, "URL") != NULL, "%zu: %s", i,
+                      resp.transport_error);
+        }
+        cf_response_cleanup(&resp);
+        request_free(&req);
+    }
+    cf_transport_free(t);
+    cf_test_server_stop(srv);
+}

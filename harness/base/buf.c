@@ -55,9 +55,13 @@ static cf_rc grow(cf_buf *b, size_t extra)
 
 cf_rc cf_buf_add(cf_buf *b, const void *data, size_t len)
 {
-    cf_rc rc = grow(b, len);
-    if (rc != CF_OK)
-        return rc;
+    /* Room already there and within the maximum: what grow() would find, without the call
+     * (writers add a few bytes at a time, hundreds of times per request). */
+    if (!(len < b->cap - b->len && b->len + len <= b->max)) {
+        cf_rc rc = grow(b, len);
+        if (rc != CF_OK)
+            return rc;
+    }
     if (len)
         memcpy(b->ptr + b->len, data, len);
     b->len += len;
@@ -77,12 +81,28 @@ cf_rc cf_buf_addc(cf_buf *b, char c)
 
 cf_rc cf_buf_vaddf(cf_buf *b, const char *fmt, va_list ap)
 {
+    /* One pass when the text fits the room already there (nearly always: buffers are
+     * reused); only a text that does not fit is measured and printed again. */
+    size_t room = b->cap > b->len ? b->cap - b->len : 0; /* the NUL included */
     va_list copy;
     va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
+    int n = vsnprintf(room ? b->ptr + b->len : NULL, room, fmt, copy);
     va_end(copy);
-    if (n < 0)
+    if (n < 0) {
+        if (room)
+            b->ptr[b->len] = '\0';
         return CF_E_INVALID;
+    }
+    if ((size_t)n < room) {
+        if ((size_t)n > b->max || b->len > b->max - (size_t)n) {
+            cf_buf_free(b); /* as grow() does past the maximum */
+            return CF_E_TOO_LARGE;
+        }
+        b->len += (size_t)n;
+        return CF_OK;
+    }
+    if (room)
+        b->ptr[b->len] = '\0'; /* the cut text is not kept, whatever happens next */
     cf_rc rc = grow(b, (size_t)n);
     if (rc != CF_OK)
         return rc;

@@ -170,12 +170,15 @@ static void check_rules(judge *j)
         int ok_a =
             cJSON_IsString(a) && cf_time_parse_rfc3339(a->valuestring, strlen(a->valuestring), &ta);
         if (rule->kind == CF_API_RULE_FUTURE) {
-            char expected[EXPECTED_MAX];
-            char now[25];
-            cf_time_format_millis(j->in->received_ms, now);
-            snprintf(expected, sizeof(expected), "%s later than the response time %s", rule->path,
-                     now);
-            verdict(j, rule->id, ok_a && ta > j->in->received_ms, expected, "%s = %s", rule->path,
+            int held = ok_a && ta > j->in->received_ms;
+            char expected[EXPECTED_MAX] = "";
+            if (!held) {
+                char now[25];
+                cf_time_format_millis(j->in->received_ms, now);
+                snprintf(expected, sizeof(expected), "%s later than the response time %s",
+                         rule->path, now);
+            }
+            verdict(j, rule->id, held, expected, "%s = %s", rule->path,
                     cJSON_IsString(a) ? a->valuestring : "(not a string)");
             continue;
         }
@@ -185,9 +188,11 @@ static void check_rules(judge *j)
             continue;
         int ok_b =
             cJSON_IsString(b) && cf_time_parse_rfc3339(b->valuestring, strlen(b->valuestring), &tb);
-        char expected[EXPECTED_MAX];
-        snprintf(expected, sizeof(expected), "%s later than %s", rule->path, rule->than);
-        verdict(j, rule->id, ok_a && ok_b && ta > tb, expected, "%s = %s, %s = %s", rule->path,
+        int held = ok_a && ok_b && ta > tb;
+        char expected[EXPECTED_MAX] = "";
+        if (!held)
+            snprintf(expected, sizeof(expected), "%s later than %s", rule->path, rule->than);
+        verdict(j, rule->id, held, expected, "%s = %s, %s = %s", rule->path,
                 cJSON_IsString(a) ? a->valuestring : "(not a timestamp)", rule->than,
                 cJSON_IsString(b) ? b->valuestring : "(not a timestamp)");
     }
@@ -239,27 +244,32 @@ static void check_success_status(judge *j)
 {
     const cf_api_operation *op = j->in->op;
     long status = j->in->response->status;
-    cf_buf want;
-    cf_buf_init(&want, EXPECTED_MAX);
     int listed = 0, ok = 0, has_default = 0;
     for (size_t i = 0; i < op->response_count; i++) {
         const cf_api_response *resp = &op->responses[i];
         has_default |= resp->kind == CF_API_STATUS_DEFAULT;
         if (!lists_success(resp))
             continue;
-        if (cf_buf_addf(&want, "%s%d%s", listed ? " or " : "HTTP ", resp->status,
-                        resp->kind == CF_API_STATUS_RANGE ? "XX" : "") != CF_OK)
-            cf_buf_init(&want, EXPECTED_MAX);
         listed++;
         ok |= resp->kind == CF_API_STATUS_EXACT ? resp->status == status
                                                 : resp->status == status / 100;
     }
-    if (!listed) {
-        /* Nothing listed as a success: any 2xx (or `default`) will do. */
+    /* Nothing listed as a success: any 2xx (or `default`) will do. */
+    if (!listed)
         ok = (status >= 200 && status < 300) || has_default;
-        if (cf_buf_adds(&want, "a 2xx status") != CF_OK)
+    /* The expected text is shown only when the check fails. */
+    cf_buf want;
+    cf_buf_init(&want, EXPECTED_MAX);
+    for (size_t i = 0, n = 0; !ok && i < op->response_count; i++) {
+        const cf_api_response *resp = &op->responses[i];
+        if (!lists_success(resp))
+            continue;
+        if (cf_buf_addf(&want, "%s%d%s", n++ ? " or " : "HTTP ", resp->status,
+                        resp->kind == CF_API_STATUS_RANGE ? "XX" : "") != CF_OK)
             cf_buf_init(&want, EXPECTED_MAX);
     }
+    if (!ok && !listed && cf_buf_adds(&want, "a 2xx status") != CF_OK)
+        cf_buf_init(&want, EXPECTED_MAX);
     verdict(j, "status.success", ok, cf_buf_str(&want), "HTTP %ld", status);
     cf_buf_free(&want);
 }
@@ -368,6 +378,9 @@ static void check_echo(judge *j)
     const cf_bindings *vars = cf_secrets_vars(j->in->secrets);
     const char *auth = sent_credential(j->in);
     const char *leaked = NULL;
+    /* Without a backslash in the body every decoded string is a substring of it, so the
+     * byte match below already saw whatever the decoded strings hold. */
+    int escaped = r->body.len && memchr(r->body.ptr, '\\', r->body.len) != NULL;
     for (size_t i = 0; vars && i <= vars->count && !leaked; i++) {
         const char *secret =
             i < vars->count ? (vars->items[i].secret ? vars->items[i].value : NULL) : auth;
@@ -379,7 +392,8 @@ static void check_echo(judge *j)
             continue;
         if (r->body.len && cf_secrets_value_in(secret, r->body.ptr, r->body.len))
             leaked = "the body";
-        else if (cf_json_any_string(r->json, holds_secret, (void *)secret, CF_MAX_JSON_DEPTH + 1))
+        else if (escaped &&
+                 cf_json_any_string(r->json, holds_secret, (void *)secret, CF_MAX_JSON_DEPTH + 1))
             leaked = "the body (JSON-escaped)";
         for (size_t h = 0; h < r->headers.count && !leaked; h++)
             if (cf_secrets_value_in(secret, r->headers.items[h].value,
@@ -490,12 +504,14 @@ static void check_expectations(judge *j)
     if (s->outcome != CF_OUTCOME_ANY) {
         cf_envelope want =
             s->outcome == CF_OUTCOME_SUCCESS ? CF_ENVELOPE_SUCCESS : CF_ENVELOPE_ERROR;
-        char expected[EXPECTED_MAX];
-        snprintf(expected, sizeof(expected), "a %s answer%s%s", envelope_name(want),
-                 s->code ? " with code " : "", s->code ? s->code : "");
-        verdict(j, "expect.outcome", r->envelope == want || allowed, expected,
-                "HTTP %ld, %s answer%s%s", r->status, envelope_name(r->envelope),
-                r->error_code ? " with code " : "", r->error_code ? r->error_code : "");
+        int held = r->envelope == want || allowed;
+        char expected[EXPECTED_MAX] = "";
+        if (!held)
+            snprintf(expected, sizeof(expected), "a %s answer%s%s", envelope_name(want),
+                     s->code ? " with code " : "", s->code ? s->code : "");
+        verdict(j, "expect.outcome", held, expected, "HTTP %ld, %s answer%s%s", r->status,
+                envelope_name(r->envelope), r->error_code ? " with code " : "",
+                r->error_code ? r->error_code : "");
     }
     if (s->code && r->envelope == CF_ENVELOPE_ERROR) {
         int ok = (r->error_code && strcmp(r->error_code, s->code) == 0) || allowed;
@@ -604,8 +620,10 @@ static void check_json(judge *j)
         verdict(j, "json.valid", 1, NULL, NULL);
     }
     if (r->json) {
-        char excerpt[EXCERPT_MAX];
-        body_excerpt(j, excerpt, sizeof(excerpt));
+        /* The excerpt is redacted text: made only for the message of a failed check. */
+        char excerpt[EXCERPT_MAX] = "";
+        if (r->envelope == CF_ENVELOPE_NEITHER)
+            body_excerpt(j, excerpt, sizeof(excerpt));
         verdict(j, "envelope.kind", r->envelope != CF_ENVELOPE_NEITHER,
                 "a success or an error envelope", "%s", excerpt);
     }
@@ -632,10 +650,11 @@ cf_rc cf_checks_run(const cf_check_input *in, cf_case_result *out)
                               : "the headers passed their size bound");
     long budget = in->op->latency_ms ? in->op->latency_ms : in->api->defaults.latency_ms;
     if (budget > 0) {
-        char expected[EXPECTED_MAX];
-        snprintf(expected, sizeof(expected), "at most %ld ms", budget);
-        verdict(&j, "latency.budget", r->elapsed_ms <= (double)budget, expected, "%.0f ms",
-                r->elapsed_ms);
+        int within = r->elapsed_ms <= (double)budget;
+        char expected[EXPECTED_MAX] = ""; /* a check that held shows no text */
+        if (!within)
+            snprintf(expected, sizeof(expected), "at most %ld ms", budget);
+        verdict(&j, "latency.budget", within, expected, "%.0f ms", r->elapsed_ms);
     }
     check_content_type(&j);
     check_required_headers(&j);

@@ -18,7 +18,50 @@ typedef struct {
     const cJSON *root;                        /* the schema "#" in a $ref names */
     const cJSON *path[CF_MAX_JSON_DEPTH + 2]; /* schemas entered, to follow no $ref twice */
     cf_buf line; /* scratch for the item being emitted, reused: one response emits many */
+    cf_buf ptr;  /* the JSON Pointer of the value being walked: segments are added on the
+                    way down and cut off on the way back, so no pointer is allocated */
 } walker;
+
+/* The keywords of a schema object the walk reads, found in one pass over its members (the
+ * first of a repeated name, as cJSON_GetObjectItemCaseSensitive() would find). */
+typedef struct {
+    const cJSON *ref, *all_of, *enum_, *properties, *one_of, *any_of, *items, *required;
+} keywords;
+
+/* Where keyword `name` goes in k; NULL for a name the walk does not read. */
+static const cJSON **keyword_slot(keywords *k, const char *name)
+{
+    switch (name[0]) {
+    case '$':
+        return strcmp(name, "$ref") == 0 ? &k->ref : NULL;
+    case 'a':
+        return strcmp(name, "allOf") == 0   ? &k->all_of
+               : strcmp(name, "anyOf") == 0 ? &k->any_of
+                                            : NULL;
+    case 'e':
+        return strcmp(name, "enum") == 0 ? &k->enum_ : NULL;
+    case 'i':
+        return strcmp(name, "items") == 0 ? &k->items : NULL;
+    case 'o':
+        return strcmp(name, "oneOf") == 0 ? &k->one_of : NULL;
+    case 'p':
+        return strcmp(name, "properties") == 0 ? &k->properties : NULL;
+    case 'r':
+        return strcmp(name, "required") == 0 ? &k->required : NULL;
+    default:
+        return NULL;
+    }
+}
+
+static void find_keywords(const cJSON *schema, keywords *k)
+{
+    memset(k, 0, sizeof(*k));
+    for (const cJSON *m = schema->child; m; m = m->next) {
+        const cJSON **slot = m->string ? keyword_slot(k, m->string) : NULL;
+        if (slot && !*slot)
+            *slot = m;
+    }
+}
 
 /* Appends `line` and '\n' unless the buffer already holds that line. */
 static void emit(walker *w, const char *line)
@@ -35,9 +78,9 @@ static void emit(walker *w, const char *line)
         w->rc = cf_buf_addc(w->out, '\n');
 }
 
-/* "<side> #<ptr> <what>", put together without a format string: this runs for every
- * property of every response. */
-static void emitf(walker *w, const char *ptr, const char *what)
+/* "<side> #<ptr> <what>" for the value being walked, put together without a format string:
+ * this runs for every property of every response. */
+static void emitf(walker *w, const char *what)
 {
     cf_buf *line = &w->line;
     cf_buf_reset(line);
@@ -45,7 +88,7 @@ static void emitf(walker *w, const char *ptr, const char *what)
     if (rc == CF_OK)
         rc = cf_buf_adds(line, " #");
     if (rc == CF_OK)
-        rc = cf_buf_adds(line, ptr);
+        rc = cf_buf_add(line, cf_buf_str(&w->ptr), w->ptr.len);
     if (rc == CF_OK)
         rc = cf_buf_addc(line, ' ');
     if (rc == CF_OK)
@@ -56,34 +99,42 @@ static void emitf(walker *w, const char *ptr, const char *what)
         w->rc = rc;
 }
 
-/* ptr + "/" + name as a JSON Pointer (RFC 6901: '~' -> "~0", '/' -> "~1"); control bytes
- * become '?' so that an item stays one line. NULL when out of memory. */
-static char *child_ptr(const char *ptr, const char *name)
+/* Adds "/" + name to the walker's pointer (RFC 6901: '~' -> "~0", '/' -> "~1"; control bytes
+ * become '?' so that an item stays one line) and returns the length to cut back to. Past
+ * CF_COVERAGE_MAX the walk stops with the buffer's error. */
+static size_t ptr_push(walker *w, const char *name)
 {
-    cf_buf b;
-    cf_buf_init(&b, CF_COVERAGE_MAX);
-    cf_rc rc = cf_buf_adds(&b, ptr);
-    if (rc == CF_OK)
-        rc = cf_buf_addc(&b, '/');
+    size_t back = w->ptr.len;
+    cf_rc rc = cf_buf_addc(&w->ptr, '/');
+    const char *plain = name; /* start of the bytes kept as they are */
     for (const char *p = name; rc == CF_OK && *p; p++) {
-        if (*p == '~')
-            rc = cf_buf_adds(&b, "~0");
-        else if (*p == '/')
-            rc = cf_buf_adds(&b, "~1");
-        else
-            rc = cf_buf_addc(&b, (unsigned char)*p < 0x20 ? '?' : *p);
+        if (*p != '~' && *p != '/' && (unsigned char)*p >= 0x20)
+            continue;
+        rc = cf_buf_add(&w->ptr, plain, (size_t)(p - plain));
+        if (rc == CF_OK)
+            rc = cf_buf_adds(&w->ptr, *p == '~' ? "~0" : *p == '/' ? "~1" : "?");
+        plain = p + 1;
     }
-    if (rc != CF_OK)
-        return NULL;
-    char *s = cf_buf_take(&b);
-    return s ? s : cf_strdup("");
+    if (rc == CF_OK)
+        rc = cf_buf_adds(&w->ptr, plain);
+    if (rc != CF_OK && w->rc == CF_OK)
+        w->rc = rc;
+    return back;
 }
 
-static int is_required(const cJSON *schema, const char *name)
+/* Cuts the walker's pointer back to what it was before ptr_push(). */
+static void ptr_pop(walker *w, size_t back)
 {
-    const cJSON *req = cJSON_GetObjectItemCaseSensitive(schema, "required");
+    if (w->ptr.ptr && back <= w->ptr.len) {
+        w->ptr.len = back;
+        w->ptr.ptr[back] = '\0';
+    }
+}
+
+static int is_required(const cJSON *required, const char *name)
+{
     const cJSON *r;
-    cJSON_ArrayForEach(r, req)
+    cJSON_ArrayForEach(r, required)
     {
         if (cJSON_IsString(r) && strcmp(r->valuestring, name) == 0)
             return 1;
@@ -91,12 +142,12 @@ static int is_required(const cJSON *schema, const char *name)
     return 0;
 }
 
-static void walk(walker *w, const cJSON *schema, const cJSON *inst, const char *ptr, int depth);
+static void walk(walker *w, const cJSON *schema, const cJSON *inst, int depth);
 
-static void walk_enum(walker *w, const cJSON *schema, const cJSON *inst, const char *ptr)
+static void walk_enum(walker *w, const cJSON *enum_, const cJSON *inst)
 {
     const cJSON *m;
-    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(schema, "enum"))
+    cJSON_ArrayForEach(m, enum_)
     {
         if (!w->all && !(inst && cJSON_Compare(m, inst, 1)))
             continue;
@@ -108,7 +159,7 @@ static void walk_enum(walker *w, const cJSON *schema, const cJSON *inst, const c
         cf_buf what;
         cf_buf_init(&what, CF_COVERAGE_MAX);
         if (cf_buf_adds(&what, "= ") == CF_OK && cf_buf_adds(&what, text) == CF_OK)
-            emitf(w, ptr, cf_buf_str(&what));
+            emitf(w, cf_buf_str(&what));
         else
             w->rc = CF_E_NOMEM;
         cf_buf_free(&what);
@@ -116,42 +167,39 @@ static void walk_enum(walker *w, const cJSON *schema, const cJSON *inst, const c
     }
 }
 
-static void walk_properties(walker *w, const cJSON *schema, const cJSON *inst, const char *ptr,
-                            int depth)
+static void walk_properties(walker *w, const keywords *k, const cJSON *inst, int depth)
 {
     int obj = inst && cJSON_IsObject(inst);
     const cJSON *p;
-    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(schema, "properties"))
+    cJSON_ArrayForEach(p, k->properties)
     {
         if (w->rc != CF_OK || !p->string)
             return;
         const cJSON *child = obj ? cJSON_GetObjectItemCaseSensitive(inst, p->string) : NULL;
-        char *cptr = child_ptr(ptr, p->string);
-        if (!cptr) {
-            w->rc = CF_E_NOMEM;
+        size_t back = ptr_push(w, p->string);
+        if (w->rc != CF_OK)
             return;
-        }
-        if (!is_required(schema, p->string)) {
+        if (!is_required(k->required, p->string)) {
             if (w->all || (obj && child))
-                emitf(w, cptr, "present");
+                emitf(w, "present");
             if (w->all || (obj && !child))
-                emitf(w, cptr, "absent");
+                emitf(w, "absent");
         }
         if (w->all || child)
-            walk(w, p, child, cptr, depth + 1);
-        free(cptr);
+            walk(w, p, child, depth + 1);
+        ptr_pop(w, back);
     }
 }
 
 /* oneOf / anyOf: a branch counts when the value validates against it. */
-static void walk_branches(walker *w, const cJSON *schema, const cJSON *inst, const char *ptr,
-                          int depth)
+static void walk_branches(walker *w, const keywords *k, const cJSON *inst, int depth)
 {
-    static const char *const keys[] = {"oneOf", "anyOf"};
-    for (size_t k = 0; k < 2; k++) {
+    static const char *const names[] = {"oneOf", "anyOf"};
+    const cJSON *lists[] = {k->one_of, k->any_of};
+    for (size_t n = 0; n < 2; n++) {
         size_t i = 0;
         const cJSON *b;
-        cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(schema, keys[k]))
+        cJSON_ArrayForEach(b, lists[n])
         {
             int match = w->all;
             if (!match && inst) {
@@ -166,9 +214,9 @@ static void walk_branches(walker *w, const cJSON *schema, const cJSON *inst, con
             }
             if (match) {
                 char what[48];
-                snprintf(what, sizeof(what), "%s[%zu]", keys[k], i);
-                emitf(w, ptr, what);
-                walk(w, b, inst, ptr, depth + 1);
+                snprintf(what, sizeof(what), "%s[%zu]", names[n], i);
+                emitf(w, what);
+                walk(w, b, inst, depth + 1);
             }
             i++;
         }
@@ -178,9 +226,8 @@ static void walk_branches(walker *w, const cJSON *schema, const cJSON *inst, con
 /* A local $ref ("#/$defs/x"), resolved against the schema the walk started from; NULL when it
  * is not local, does not resolve, or is already being walked (a recursive schema's items
  * are listed once, at their first level). */
-static const cJSON *follow(walker *w, const cJSON *schema, int depth)
+static const cJSON *follow(walker *w, const cJSON *ref, int depth)
 {
-    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(schema, "$ref");
     if (!cJSON_IsString(ref) || ref->valuestring[0] != '#')
         return NULL;
     const cJSON *target = cf_json_pointer(w->root, ref->valuestring + 1);
@@ -190,34 +237,32 @@ static const cJSON *follow(walker *w, const cJSON *schema, int depth)
     return target;
 }
 
-static void walk(walker *w, const cJSON *schema, const cJSON *inst, const char *ptr, int depth)
+static void walk(walker *w, const cJSON *schema, const cJSON *inst, int depth)
 {
     if (w->rc != CF_OK || !cJSON_IsObject(schema) || depth > CF_MAX_JSON_DEPTH)
         return;
     w->path[depth] = schema;
-    const cJSON *target = follow(w, schema, depth);
+    keywords k;
+    find_keywords(schema, &k);
+    const cJSON *target = follow(w, k.ref, depth);
     if (target)
-        walk(w, target, inst, ptr, depth + 1);
+        walk(w, target, inst, depth + 1);
     const cJSON *part;
-    cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(schema, "allOf"))
-        walk(w, part, inst, ptr, depth + 1);
-    walk_enum(w, schema, inst, ptr);
-    walk_properties(w, schema, inst, ptr, depth);
-    walk_branches(w, schema, inst, ptr, depth);
-    const cJSON *items = cJSON_GetObjectItemCaseSensitive(schema, "items");
-    if (!cJSON_IsObject(items))
+    cJSON_ArrayForEach(part, k.all_of) walk(w, part, inst, depth + 1);
+    walk_enum(w, k.enum_, inst);
+    walk_properties(w, &k, inst, depth);
+    walk_branches(w, &k, inst, depth);
+    if (!cJSON_IsObject(k.items))
         return;
-    char *iptr = child_ptr(ptr, "*");
-    if (!iptr) {
-        w->rc = CF_E_NOMEM;
+    size_t back = ptr_push(w, "*");
+    if (w->rc != CF_OK)
         return;
-    }
     if (w->all)
-        walk(w, items, NULL, iptr, depth + 1);
+        walk(w, k.items, NULL, depth + 1);
     else if (cJSON_IsArray(inst))
         for (const cJSON *e = inst->child; e && w->rc == CF_OK; e = e->next)
-            walk(w, items, e, iptr, depth + 1);
-    free(iptr);
+            walk(w, k.items, e, depth + 1);
+    ptr_pop(w, back);
 }
 
 /* "status N" / "status NXX" for each response the operation lists and, on a one-operation
@@ -295,15 +340,17 @@ static const cJSON *ref_root(const cf_api *api, const cJSON *schema)
 cf_rc cf_coverage_items(const cf_api *api, const cf_api_operation *op, cf_buf *out)
 {
     const cJSON *ok = side_schema(op, 1), *bad = side_schema(op, 0);
-    walker w = {"success", 1, out, CF_OK, ref_root(api, ok), {0}, {0}};
+    walker w = {"success", 1, out, CF_OK, ref_root(api, ok), {0}, {0}, {0}};
     cf_buf_init(&w.line, CF_COVERAGE_MAX);
+    cf_buf_init(&w.ptr, CF_COVERAGE_MAX);
     statuses(&w, api, op, 0);
     codes(&w, api, op, NULL);
-    walk(&w, ok, NULL, "", 0);
+    walk(&w, ok, NULL, 0);
     w.side = "error";
     w.root = ref_root(api, bad);
-    walk(&w, bad, NULL, "", 0);
+    walk(&w, bad, NULL, 0);
     cf_buf_free(&w.line);
+    cf_buf_free(&w.ptr);
     return w.rc;
 }
 
@@ -311,21 +358,23 @@ cf_rc cf_coverage_observe(const cf_api *api, const cf_api_operation *op, const c
                           cf_buf *out)
 {
     const cJSON *ok = side_schema(op, 1), *bad = side_schema(op, 0);
-    walker w = {"success", 0, out, CF_OK, ref_root(api, ok), {0}, {0}};
+    walker w = {"success", 0, out, CF_OK, ref_root(api, ok), {0}, {0}, {0}};
     if (resp->status <= 0)
         return CF_OK;
     cf_buf_init(&w.line, CF_COVERAGE_MAX);
+    cf_buf_init(&w.ptr, CF_COVERAGE_MAX);
     statuses(&w, api, op, resp->status);
     if (resp->envelope == CF_ENVELOPE_ERROR && resp->error_code)
         codes(&w, api, op, resp->error_code_owned ? resp->error_code_owned : resp->error_code);
     if (resp->envelope == CF_ENVELOPE_SUCCESS && resp->json)
-        walk(&w, ok, resp->json, "", 0);
+        walk(&w, ok, resp->json, 0);
     if (resp->envelope == CF_ENVELOPE_ERROR && resp->json) {
         w.side = "error";
         w.root = ref_root(api, bad);
-        walk(&w, bad, resp->json, "", 0);
+        walk(&w, bad, resp->json, 0);
     }
     cf_buf_free(&w.line);
+    cf_buf_free(&w.ptr);
     return w.rc;
 }
 
@@ -355,9 +404,12 @@ static void mark(cf_op_coverage *op, const char *covered)
     for (const char *p = covered; p && *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        /* Items are distinct lines (emit() lists each once): the first match is the one. */
         for (size_t i = 0; i < op->count; i++)
-            if (strlen(op->items[i]) == n && memcmp(op->items[i], p, n) == 0)
+            if (strncmp(op->items[i], p, n) == 0 && op->items[i][n] == '\0') {
                 op->hit[i] = 1;
+                break;
+            }
         p += n + (nl != NULL);
     }
 }

@@ -31,12 +31,8 @@ void cf_case_result_cleanup(cf_case_result *c)
     for (size_t i = 0; i < c->tag_count; i++)
         free(c->tags[i]);
     free(c->tags);
-    for (size_t i = 0; i < c->check_count; i++) {
-        free(c->checks[i].id);
-        free(c->checks[i].step);
-        free(c->checks[i].expected);
-        free(c->checks[i].actual);
-    }
+    for (size_t i = 0; i < c->check_count; i++)
+        free(c->checks[i].id); /* the check's one allocation: its other strings too */
     free(c->checks);
     free_exchanges(c);
     free(c->replay);
@@ -58,12 +54,8 @@ void cf_case_result_compact(cf_case_result *c)
     }
     for (size_t i = 0; i < c->check_count; i++) {
         cf_check_result *k = &c->checks[i];
-        if (!k->passed)
-            continue;
-        free(k->step);
-        free(k->expected);
-        free(k->actual);
-        k->step = k->expected = k->actual = NULL;
+        if (k->passed) /* only the id is shown; the texts share its allocation */
+            k->step = k->expected = k->actual = NULL;
     }
 }
 
@@ -167,16 +159,24 @@ cf_rc cf_case_add_check(cf_case_result *c, const char *id, int passed, const cha
     if (!checks)
         return CF_E_NOMEM;
     c->checks = checks;
-    cf_check_result k = {cf_strdup(id), passed, cf_strdup(step), cf_strdup(expected),
-                         cf_strdup(actual)};
-    if (!k.id || (step && !k.step) || (expected && !k.expected) || (actual && !k.actual)) {
-        free(k.id);
-        free(k.step);
-        free(k.expected);
-        free(k.actual);
-        return CF_E_NOMEM;
+    if (!id)
+        return CF_E_NOMEM; /* as a failed copy of it would */
+    /* One allocation for the four strings (a dozen checks per request, each once). */
+    const char *parts[4] = {id, step, expected, actual};
+    size_t len[4], total = 0;
+    for (size_t i = 0; i < 4; i++) {
+        len[i] = parts[i] ? strlen(parts[i]) + 1 : 0;
+        total += len[i];
     }
-    c->checks[c->check_count++] = k;
+    char *block = malloc(total);
+    if (!block)
+        return CF_E_NOMEM;
+    char *copies[4] = {NULL, NULL, NULL, NULL};
+    for (size_t i = 0, at = 0; i < 4; at += len[i], i++)
+        if (parts[i])
+            copies[i] = memcpy(block + at, parts[i], len[i]);
+    c->checks[c->check_count++] =
+        (cf_check_result){copies[0], passed, copies[1], copies[2], copies[3]};
     return CF_OK;
 }
 

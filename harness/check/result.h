@@ -5,14 +5,16 @@
 
 /* Memory: a cf_run_result owns its cases, and each case owns its checks, exchanges, tags and
  * strings; cf_run_result_cleanup() frees all of it (accepts NULL and a zeroed result). Adders
- * copy their string arguments, except cf_case_add_exchange(), which takes them. */
+ * copy their string arguments, except cf_case_add_exchange(), which takes them. A check's
+ * strings are one allocation, owned through its `id`: the other three point into it and are
+ * never freed on their own. */
 
 #include <stddef.h>
 
 #include "base/rc.h"
 
 typedef struct {
-    char *id; /* stable check id, e.g. "envelope.shape" */
+    char *id; /* stable check id, e.g. "envelope.shape"; owns the block of all four strings */
     int passed;
     char *step;     /* step name (and copy "#3" for parallel copies) */
     char *expected; /* what the contract wants */

@@ -25,8 +25,9 @@ static void check_format(cf_schema_vctx *v, const cf_schema_node *n, const char 
                 "%s is not in the millisecond form yyyy-MM-ddThh:mm:ss.SSSZ (x-millis)", shown);
         } else if (n->format == CF_FMT_URI && (n->has & CF_K_X_HTTPS)) {
             int https = cf_schema_uri_is_https(s);
-            char shown[VALUE_MAX];
-            cf_schema_render_string(s, len, shown, sizeof(shown));
+            char shown[VALUE_MAX] = "";
+            if (https) /* quoted only in a message, never for a URI that holds */
+                cf_schema_render_string(s, len, shown, sizeof(shown));
             if (https == 1)
                 cf_schema_violation(v, n, "x-https", ip, "%s is not an https URI (x-https)", shown);
             else if (https == 2)

@@ -1,7 +1,9 @@
 /* junit.c - junit.xml: a run as Ant/Surefire JUnit XML for the test views of CI services. */
 #include "report/report.h"
 
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +45,37 @@ static cf_rc text_indented(cf_buf *out, const char *s, const char *indent)
     }
     cf_buf_free(&b);
     return rc;
+}
+
+/* ` time="S"` with S = ms / 1000 printed as "%.3f" prints it. Every case has one, so the
+ * common case (0 <= S < 10^6 and S * 1000 not within 10^-6 of a rounding tie, where the
+ * product's own rounding error, under 1.2e-7, cannot change which way it rounds) is written
+ * without printf's float conversion; any other value goes to printf. */
+static cf_rc put_time(cf_buf *out, double ms)
+{
+    double s = ms / 1000.0;
+    char text[64];
+    double f = s * 1000.0;
+    double tie = f - floor(f) - 0.5;
+    if (s >= 0 && !signbit(s) && f < 1e9 && (tie > 1e-6 || tie < -1e-6)) {
+        unsigned long long k = (unsigned long long)llround(f);
+        char *p = text + sizeof(text);
+        *--p = '\0';
+        *--p = '"';
+        for (int i = 0; i < 3; i++, k /= 10)
+            *--p = (char)('0' + k % 10);
+        *--p = '.';
+        for (;; k /= 10) {
+            *--p = (char)('0' + k % 10);
+            if (k < 10)
+                break;
+        }
+        p -= 7;
+        memcpy(p, " time=\"", 7);
+        return cf_buf_adds(out, p);
+    }
+    snprintf(text, sizeof(text), " time=\"%.3f\"", s);
+    return cf_buf_adds(out, text);
 }
 
 static int same(const char *a, const char *b)
@@ -211,7 +244,7 @@ cf_rc cf_report_junit_testcase(cf_buf *out, const cf_run_result *r, const cf_cas
     if (rc == CF_OK)
         rc = attr(out, "name", c->id, CF_REPORT_FIELD_MAX);
     if (rc == CF_OK)
-        rc = cf_buf_addf(out, " time=\"%.3f\"", c->duration_ms / 1000.0);
+        rc = put_time(out, c->duration_ms);
     if (rc != CF_OK)
         return rc;
     if (!c->ran && r->unreachable && !r->incomplete) {

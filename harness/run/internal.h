@@ -3,7 +3,8 @@
  *
  * Memory: a run_case owns its bindings, its cf_case_result being built and its step copies
  * (run_case_free() releases all); a run_copy owns its request and response. The run_ctx
- * borrows the suite, options and result of cf_run_suite(). */
+ * borrows the suite, options and result of cf_run_suite() and owns unreachable_why and the
+ * rerun line's parts. */
 #ifndef CF_RUN_INTERNAL_H
 #define CF_RUN_INTERNAL_H
 
@@ -52,8 +53,14 @@ typedef struct {
     size_t first_result;    /* CF_RUN_KEEP_ALL: index of this suite's first case in result */
     const size_t *selected; /* indices of the selected suite cases */
     size_t selected_count;
-    unsigned repeat; /* rounds of the selection (1: no "#k" suffix) */
+    unsigned repeat;  /* rounds of the selection (1: no "#k" suffix) */
+    char *rerun_head; /* every case's rerun line up to its id: "conform run FLAGS --filter " */
+    char *rerun_tail; /* and after it: " 'SPEC'" */
 } run_ctx;
+
+/* step.c: the parts of a rerun line every case of the run shares (rc->rerun_head and
+ * rc->rerun_tail, freed by the caller). CF_E_NOMEM, also when they pass CF_RERUN_MAX. */
+CF_WUR cf_rc run_rerun_prepare(run_ctx *rc);
 
 /* step.c: a new case in flight with its result's names filled in (not run yet). NULL when
  * out of memory. */

@@ -66,8 +66,8 @@ static cf_rc add_placeholders(run_ctx *rc)
 cf_rc cf_run_suite(const cf_suite *suite, const cf_run_opts *opts, cf_run_result *result, char *err,
                    size_t errlen)
 {
-    run_ctx rc = {suite, suite->api, opts, result, opts->secrets, opts->base_url, NULL,
-                  0,     NULL,       0,    1};
+    run_ctx rc = {suite, suite->api, opts, result, opts->secrets, opts->base_url, NULL, 0,
+                  NULL,  0,          1,    NULL,   NULL};
     size_t *selected = NULL;
     cf_rc r = CF_OK;
     if (!rc.base_url) {
@@ -86,6 +86,8 @@ cf_rc cf_run_suite(const cf_suite *suite, const cf_run_opts *opts, cf_run_result
     rc.selected = selected;
     if (rc.selected_count == 0)
         goto out;
+    if ((r = run_rerun_prepare(&rc)) != CF_OK)
+        goto out;
     if (opts->keep == CF_RUN_KEEP_ALL && (r = add_placeholders(&rc)) != CF_OK)
         goto out;
     r = run_schedule(&rc, err, errlen);
@@ -94,5 +96,7 @@ out:
         snprintf(err, errlen, "out of memory");
     free(selected);
     free(rc.unreachable_why);
+    free(rc.rerun_head);
+    free(rc.rerun_tail);
     return r;
 }

@@ -36,23 +36,41 @@ static cf_rc runner_generator(void *user, const char *name, const char *arg, cf_
     return cf_buf_adds(out, have);
 }
 
+cf_rc run_rerun_prepare(run_ctx *rc)
+{
+    const char *flags = rc->opts->rerun_flags;
+    const char *spec = rc->suite->file ? rc->suite->file : "";
+    cf_buf head, tail;
+    cf_buf_init(&head, CF_RERUN_MAX);
+    cf_buf_init(&tail, CF_RERUN_MAX);
+    cf_rc r = cf_buf_adds(&head, "conform run");
+    if (r == CF_OK && flags && *flags)
+        r = cf_buf_addf(&head, " %s", flags);
+    if (r == CF_OK)
+        r = cf_buf_adds(&head, " --filter ");
+    if (r == CF_OK)
+        r = cf_buf_addc(&tail, ' ');
+    if (r == CF_OK)
+        r = cf_shell_quote(&tail, spec, strlen(spec));
+    rc->rerun_head = r == CF_OK ? cf_buf_take(&head) : NULL;
+    rc->rerun_tail = r == CF_OK ? cf_buf_take(&tail) : NULL;
+    cf_buf_free(&head);
+    cf_buf_free(&tail);
+    /* As a case whose rerun line cannot be made: out of memory (see rerun_line()). */
+    return rc->rerun_head && rc->rerun_tail ? CF_OK : CF_E_NOMEM;
+}
+
 /* "conform run FLAGS --filter 'ID' 'SPEC'": reruns just this case against the same target
  * with the same outcome-changing flags. NULL when out of memory. */
-static char *rerun_line(const char *flags, const char *id, const char *spec_file)
+static char *rerun_line(const run_ctx *rc, const char *id)
 {
     cf_buf b;
     cf_buf_init(&b, CF_RERUN_MAX);
-    cf_rc r = cf_buf_adds(&b, "conform run");
-    if (r == CF_OK && flags && *flags)
-        r = cf_buf_addf(&b, " %s", flags);
-    if (r == CF_OK)
-        r = cf_buf_adds(&b, " --filter ");
+    cf_rc r = cf_buf_adds(&b, rc->rerun_head);
     if (r == CF_OK)
         r = cf_shell_quote(&b, id, strlen(id));
     if (r == CF_OK)
-        r = cf_buf_addc(&b, ' ');
-    if (r == CF_OK)
-        r = cf_shell_quote(&b, spec_file, strlen(spec_file));
+        r = cf_buf_adds(&b, rc->rerun_tail);
     return r == CF_OK ? cf_buf_take(&b) : NULL;
 }
 
@@ -77,7 +95,7 @@ static cf_rc name_result(run_ctx *rc, run_case *cs)
     }
     res->summary = c->summary ? cf_strdup(c->summary) : NULL;
     res->operation = op ? cf_strdup(op) : NULL;
-    res->replay = rerun_line(rc->opts->rerun_flags, c->id, res->spec_file ? res->spec_file : "");
+    res->replay = rerun_line(rc, c->id);
     if (c->tag_count) {
         res->tags = calloc(c->tag_count, sizeof(*res->tags));
         if (!res->tags)
