@@ -46,6 +46,7 @@ typedef struct {
     cJSON **error_bodies;     /* per response: a body valid by its schema, for the error answers
                                * the envelope would not fit; NULL (or NULL entries): the envelope */
     int creates;              /* a new success counts against the quota fault */
+    int direct;               /* the success template renders straight to text (answer.c) */
     char size_pointer[CF_PATH_MAX]; /* the request member {$size} reads; "" when none */
 } op_plan;
 
@@ -66,6 +67,7 @@ struct cf_mock {
     const char *fault_code; /* code answered by error-rate; NULL: none in the catalogue */
     int fault_status;
     cf_api_role fault_role;
+    int error_direct; /* the api's error template renders straight to text (answer.c) */
     struct MHD_Daemon *daemon;
     unsigned port;
     char url[128];
@@ -188,6 +190,11 @@ CF_WUR cf_rc cf_mock_error_envelope(const cf_mock *m, const outcome *o, cf_heade
 /* answer.c: expands a template tree with the outcome's generators ({$id}, {$request:..}). */
 CF_WUR cf_rc cf_mock_expand(const cf_mock *m, const outcome *o, const cJSON *tmpl, cJSON **out,
                             char *err, size_t errlen);
+/* answer.c: appends `v` as cJSON prints it unformatted (small values without an allocation). */
+CF_WUR cf_rc cf_mock_add_json(cf_buf *out, const cJSON *v);
+/* answer.c: 1 when `tmpl` may be rendered straight to text: no object in it has two members
+ * of one name. */
+int cf_mock_direct_ok(const cJSON *tmpl);
 /* answer.c: 1 for a request-id-like header name: "x-amzn-RequestId", "X-Request-ID". */
 int cf_mock_names_request_id(const char *name);
 /* answer.c: sleeps for the latency fault; cut short when the mock stops. For cf_mock_handle()

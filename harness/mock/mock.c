@@ -146,12 +146,14 @@ cf_rc cf_mock_handle(cf_mock *m, const char *method, const char *path, const cf_
 /* Queues answer `a` on `conn` and frees it. */
 static enum MHD_Result send_answer(struct MHD_Connection *conn, cf_mock_answer *a)
 {
+    /* The body is handed over (freed with free() by libmicrohttpd), not copied. */
     struct MHD_Response *resp =
-        MHD_create_response_from_buffer(a->body_len, a->body, MHD_RESPMEM_MUST_COPY);
+        MHD_create_response_from_buffer(a->body_len, a->body, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         cf_mock_answer_cleanup(a);
         return MHD_NO;
     }
+    a->body = NULL;
     for (size_t i = 0; i < a->headers.count; i++)
         (void)MHD_add_response_header(resp, a->headers.items[i].name, a->headers.items[i].value);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)a->status, resp);

@@ -12,7 +12,8 @@ cf_rc cf_mock_table_init(cf_mock_table *t, size_t capacity, void (*drop)(cf_mock
     if (capacity == 0)
         return CF_E_INVALID;
     size_t buckets = 64;
-    while (buckets < capacity / 2 && buckets < ((size_t)1 << 20))
+    /* at most one node per bucket on average when full: a lookup is about one cache miss */
+    while (buckets < capacity && buckets < ((size_t)1 << 21))
         buckets *= 2;
     t->buckets = calloc(buckets, sizeof(*t->buckets));
     if (!t->buckets)
