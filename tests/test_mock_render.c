@@ -1,4 +1,4 @@
-/* test_mock_render.c - the mock's direct rendering of answer templates (answer.c): byte for
+/* test_mock_render.c - the mock's direct rendering of answer templates (direct.c): byte for
  * byte the text the template's expanded tree would print, for successes and errors, with
  * escapes, numbers, value placeholders present and absent, and nested arrays. */
 #include <criterion/criterion.h>
@@ -15,7 +15,8 @@
 
 /* Every kind of node a template may hold; nothing random, so two renderings can be compared. */
 static const char success_tmpl[] =
-    "{\"plain\":\"text\",\"esc\\\"k\\u0001\":\"tab\\t ctl\\u001f quote\\\" \\u00e9 back\\\\\","
+    "{\"plain\":\"text\",\"rep\":\"x{$repeat:a\\\"b:3}y\",\"esc\\\"k\\u0001\":\"tab\\t ctl\\u001f "
+    "quote\\\" \\u00e9 back\\\\\","
     "\"size\":\"{$size}\",\"named\":\"{$size:/AttachmentSizeInBytes}\",\"gone\":\"{$size:/No}\","
     "\"mixed\":\"s={$size}; c={$code}\",\"caller\":\"{$code}\",\"region\":\"in {region}\","
     "\"braces\":\"{{not}} { a } {$\",\"nums\":[1.5,1e300,-0.0,123456789012,0.1,-7],"
@@ -78,27 +79,42 @@ Test(mock_render, direct_answers_are_the_bytes_the_tree_prints, .timeout = 20)
     cf_headers h = {0};
     cr_assert_eq(cf_headers_add(&h, "x-amz-bearer", cf_secrets_get(&vars, "bearer")), CF_OK);
     cr_assert_eq(cf_headers_add(&h, "content-type", "application/json"), CF_OK);
-    const char *ok[] = {
+    const char *ok[3] = {
         "{\"ContentType\":\"text/plain\",\"AttachmentSizeInBytes\":1024,"
         "\"AttachmentName\":\"a\\\"b\\\\c\\u0001\\u00e9\\n/\",\"ClientToken\":\"r-1\"}",
         "{\"ContentType\":\"text/plain\",\"AttachmentSizeInBytes\":1024,"
-        "\"AttachmentName\":\"a\\\"b\\\\c\\u0001\\u00e9\\n/\",\"ClientToken\":\"r-2\"}"};
+        "\"AttachmentName\":\"a\\\"b\\\\c\\u0001\\u00e9\\n/\",\"ClientToken\":\"r-2\"}",
+        "{\"ContentType\":\"text/plain\",\"AttachmentSizeInBytes\":1024,"
+        "\"AttachmentName\":\"a\\\"b\\\\c\\u0001\\u00e9\\n/\",\"ClientToken\":\"r-4\"}"};
     /* an error whose message carries the request's own text back */
     const char *bad = "{\"ContentType\":\"no\\\"such\\ttype\",\"AttachmentSizeInBytes\":1,"
                       "\"AttachmentName\":\"x\",\"ClientToken\":\"r-3\"}";
-    int s1 = 0, s2 = 0, e1 = 0, e2 = 0;
-    char *direct = answer(m, spec, &h, ok[0], &s1);
-    char *direct_err = answer(m, spec, &h, bad, &e1);
-    m->plans[0].direct = 0;
-    m->error_direct = 0;
-    char *tree = answer(m, spec, &h, ok[1], &s2);
-    char *tree_err = answer(m, spec, &h, bad, &e2);
-    cr_assert_eq(s1, 200, "%s", direct);
-    cr_assert_eq(s2, 200, "%s", tree);
-    cr_assert_str_eq(direct, tree);
-    cr_assert_eq(e1, 400, "%s", direct_err);
-    cr_assert_eq(e2, 400, "%s", tree_err);
-    cr_assert_str_eq(direct_err, tree_err);
+    /* compiled, then walked, then through the tree: one text */
+    char *got[3], *got_err[3];
+    int status[3], status_err[3];
+    cr_assert_not_null(m->plans[0].compiled);
+    cr_assert_not_null(m->error_compiled);
+    cf_mock_compiled *compiled = m->plans[0].compiled, *error_compiled = m->error_compiled;
+    for (int mode = 0; mode < 3; mode++) {
+        if (mode == 1) {
+            m->plans[0].compiled = NULL;
+            m->error_compiled = NULL;
+        } else if (mode == 2) {
+            m->plans[0].direct = 0;
+            m->error_direct = 0;
+        }
+        got[mode] = answer(m, spec, &h, ok[mode], &status[mode]);
+        got_err[mode] = answer(m, spec, &h, bad, &status_err[mode]);
+        cr_assert_eq(status[mode], 200, "%s", got[mode]);
+        cr_assert_eq(status_err[mode], 400, "%s", got_err[mode]);
+    }
+    m->plans[0].compiled = compiled;
+    m->error_compiled = error_compiled;
+    for (int mode = 0; mode < 2; mode++) {
+        cr_assert_str_eq(got[mode], got[2], "mode %d", mode);
+        cr_assert_str_eq(got_err[mode], got_err[2], "mode %d", mode);
+    }
+    const char *direct = got[0];
     /* and what the tree printed is what the template asked for */
     cJSON *doc = cJSON_Parse(direct);
     cr_assert_not_null(doc, "%s", direct);
@@ -106,13 +122,14 @@ Test(mock_render, direct_answers_are_the_bytes_the_tree_prints, .timeout = 20)
     cr_assert(cJSON_IsNumber(cJSON_GetObjectItem(doc, "named")));
     cr_assert_str_eq(cJSON_GetObjectItem(doc, "mixed")->valuestring, "s=1024; c=none");
     cr_assert_str_eq(cJSON_GetObjectItem(doc, "region")->valuestring, "in us-east-1");
+    cr_assert_str_eq(cJSON_GetObjectItem(doc, "rep")->valuestring, "xa\"ba\"ba\"by");
     cr_assert(cJSON_IsNull(
         cJSON_GetArrayItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "deep"), 2), 0)));
     cJSON_Delete(doc);
-    free(direct);
-    free(tree);
-    free(direct_err);
-    free(tree_err);
+    for (int mode = 0; mode < 3; mode++) {
+        free(got[mode]);
+        free(got_err[mode]);
+    }
     cf_headers_cleanup(&h);
     cf_mock_stop(m);
     cf_secrets_cleanup(&vars);

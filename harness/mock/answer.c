@@ -15,11 +15,7 @@
 #include "base/uuid.h"
 #include "mock/internal.h"
 
-typedef struct {
-    const cf_mock *m;
-    const outcome *o;
-    char request_id[37];
-} gen_ctx;
+typedef cf_mock_gen gen_ctx;
 
 /* {$resource:NAME/pointer}: a member of the request that produced a consumed resource. */
 static const cJSON *resource_value(const outcome *o, const char *arg)
@@ -43,8 +39,8 @@ static const cJSON *size_value(const gen_ctx *g, const char *arg)
 }
 
 /* The value a whole-string placeholder stands for; *known 0 when it is no value placeholder. */
-static const cJSON *placeholder_value(const gen_ctx *g, const char *name, const char *arg,
-                                      int *known)
+const cJSON *cf_mock_placeholder_value(const cf_mock_gen *g, const char *name, const char *arg,
+                                       int *known)
 {
     *known = 1;
     if (strcmp(name, "size") == 0)
@@ -73,12 +69,12 @@ static cf_rc add_value_text(cf_buf *out, const cJSON *v)
     return rc;
 }
 
-static cf_rc generate(void *user, const char *name, const char *arg, cf_buf *out)
+cf_rc cf_mock_generate(void *user, const char *name, const char *arg, cf_buf *out)
 {
     gen_ctx *g = user;
     char ts[25];
     int known = 0;
-    const cJSON *v = placeholder_value(g, name, arg, &known);
+    const cJSON *v = cf_mock_placeholder_value(g, name, arg, &known);
     if (known)
         return add_value_text(out, v);
     if (strcmp(name, "id") == 0)
@@ -109,7 +105,7 @@ static cf_rc generate(void *user, const char *name, const char *arg, cf_buf *out
 }
 
 /* Splits "{$name}" / "{$name:arg}" filling the whole string; 0 when it is not one. */
-static int whole_placeholder(const char *s, char *name, size_t ncap, char *arg, size_t acap)
+int cf_mock_whole_placeholder(const char *s, char *name, size_t ncap, char *arg, size_t acap)
 {
     size_t n = strlen(s);
     if (n < 4 || s[0] != '{' || s[1] != '$' || s[n - 1] != '}' || memchr(s + 1, '}', n - 2))
@@ -137,8 +133,8 @@ static cf_rc value_fixup(const gen_ctx *g, const cJSON *tmpl, cJSON *parent, cJS
     char name[32], arg[CF_PATH_MAX];
     int known = 0;
     if (cJSON_IsString(tmpl) &&
-        whole_placeholder(tmpl->valuestring, name, sizeof(name), arg, sizeof(arg))) {
-        const cJSON *v = placeholder_value(g, name, arg, &known);
+        cf_mock_whole_placeholder(tmpl->valuestring, name, sizeof(name), arg, sizeof(arg))) {
+        const cJSON *v = cf_mock_placeholder_value(g, name, arg, &known);
         if (!known)
             return CF_OK;
         if (!v && parent && cJSON_IsObject(parent) && strcmp(name, "size") != 0) {
@@ -186,7 +182,7 @@ static cf_rc value_fixup(const gen_ctx *g, const cJSON *tmpl, cJSON *parent, cJS
 static cf_rc expand(const cf_mock *m, gen_ctx *g, const cJSON *tmpl, cJSON **out, char *err,
                     size_t errlen)
 {
-    cf_tmpl_ctx ctx = {cf_secrets_vars(&m->secrets), NULL, generate, g};
+    cf_tmpl_ctx ctx = {cf_secrets_vars(&m->secrets), NULL, cf_mock_generate, g};
     *out = NULL;
     cf_rc rc = cf_template_expand_json(tmpl, &ctx, out, err, errlen);
     if (rc == CF_OK)
@@ -210,7 +206,7 @@ cf_rc cf_mock_expand(const cf_mock *m, const outcome *o, const cJSON *tmpl, cJSO
 static cf_rc expand_headers(const cf_mock *m, gen_ctx *g, const cJSON *tmpl, cf_headers *out,
                             char *err, size_t errlen)
 {
-    cf_tmpl_ctx ctx = {cf_secrets_vars(&m->secrets), NULL, generate, g};
+    cf_tmpl_ctx ctx = {cf_secrets_vars(&m->secrets), NULL, cf_mock_generate, g};
     if (!cJSON_IsObject(tmpl))
         return CF_OK;
     for (const cJSON *h = tmpl->child; h; h = h->next) {
@@ -409,153 +405,6 @@ static cf_rc success_body(const cf_mock *m, gen_ctx *g, cJSON **doc, char *err, 
     return CF_OK;
 }
 
-/* ---- direct rendering: a template straight to JSON text ------------------------------------ */
-
-/* Why: expanding a template into a cJSON tree, fixing its values and printing it cost most of
- * an answer's time; walking the template once and printing as it goes makes the same bytes
- * without a tree. The output is byte for byte what cJSON would print. */
-
-#define DIRECT_MAX (64u * 1024u * 1024u) /* one directly rendered body, in bytes */
-#define DIRECT_DEPTH 200                 /* as deep as cf_template_expand_json goes */
-#define DIRECT_FIRST 1024u               /* bytes reserved before rendering */
-
-/* Appends `s` as a JSON string, escaped exactly as cJSON prints one: '"', '\\' and the control
- * characters; every other byte as it is. */
-static cf_rc add_json_string(cf_buf *out, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    cf_rc rc = cf_buf_addc(out, '"');
-    const char *run = s;
-    for (; rc == CF_OK; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c > 31 && c != '"' && c != '\\')
-            continue;
-        rc = cf_buf_add(out, run, (size_t)(s - run));
-        if (c == '\0' || rc != CF_OK)
-            break;
-        run = s + 1;
-        const char *esc = c == '"'    ? "\\\""
-                          : c == '\\' ? "\\\\"
-                          : c == '\b' ? "\\b"
-                          : c == '\f' ? "\\f"
-                          : c == '\n' ? "\\n"
-                          : c == '\r' ? "\\r"
-                          : c == '\t' ? "\\t"
-                                      : NULL;
-        char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], '\0'};
-        rc = cf_buf_adds(out, esc ? esc : u);
-    }
-    return rc == CF_OK ? cf_buf_addc(out, '"') : rc;
-}
-
-cf_rc cf_mock_add_json(cf_buf *out, const cJSON *v)
-{
-    char small[256];
-    if (cJSON_PrintPreallocated((cJSON *)v, small, (int)sizeof(small), 0))
-        return cf_buf_adds(out, small);
-    char *text = cf_json_print(v);
-    if (!text)
-        return CF_E_NOMEM;
-    cf_rc rc = cf_buf_adds(out, text);
-    free(text);
-    return rc;
-}
-
-/* A template string that is exactly a value placeholder ({$size}, {$request:..},
- * {$resource:..}): *known 1 and its value (NULL when absent); *drops 1 when an absent value
- * removes its object member (value_fixup's rules). */
-static const cJSON *whole_value(const gen_ctx *g, const char *s, int *known, int *drops)
-{
-    char name[32], arg[CF_PATH_MAX];
-    *known = *drops = 0;
-    if (s[0] != '{' || s[1] != '$' || !whole_placeholder(s, name, sizeof(name), arg, sizeof(arg)))
-        return NULL;
-    const cJSON *v = placeholder_value(g, name, arg, known);
-    *drops = *known && !v && strcmp(name, "size") != 0;
-    return v;
-}
-
-typedef struct {
-    gen_ctx *g;
-    cf_tmpl_ctx ctx;
-    cf_buf *out;
-    cf_buf scratch; /* one string's expansion */
-    char *err;
-    size_t errlen;
-} direct_walk;
-
-static cf_rc direct_node(direct_walk *w, const cJSON *t, int depth)
-{
-    if (depth > DIRECT_DEPTH) {
-        snprintf(w->err, w->errlen, "template nested too deeply");
-        return CF_E_TOO_DEEP;
-    }
-    if (cJSON_IsString(t)) {
-        int known = 0, drops = 0;
-        const cJSON *v = whole_value(w->g, t->valuestring, &known, &drops);
-        if (known)
-            return v ? cf_mock_add_json(w->out, v) : cf_buf_adds(w->out, "null");
-        if (!strchr(t->valuestring, '{'))
-            return add_json_string(w->out, t->valuestring);
-        cf_buf_reset(&w->scratch);
-        cf_rc rc = cf_template_expand(t->valuestring, &w->ctx, &w->scratch, w->err, w->errlen);
-        return rc == CF_OK ? add_json_string(w->out, cf_buf_str(&w->scratch)) : rc;
-    }
-    if (!cJSON_IsArray(t) && !cJSON_IsObject(t))
-        return cf_mock_add_json(w->out, t);
-    int object = cJSON_IsObject(t), first = 1;
-    cf_rc rc = cf_buf_addc(w->out, object ? '{' : '[');
-    for (const cJSON *c = t->child; rc == CF_OK && c; c = c->next) {
-        int known = 0, drops = 0;
-        if (object && cJSON_IsString(c))
-            (void)whole_value(w->g, c->valuestring, &known, &drops);
-        if (drops)
-            continue;
-        if (!first)
-            rc = cf_buf_addc(w->out, ',');
-        first = 0;
-        if (rc == CF_OK && object)
-            rc = add_json_string(w->out, c->string);
-        if (rc == CF_OK && object)
-            rc = cf_buf_addc(w->out, ':');
-        if (rc == CF_OK)
-            rc = direct_node(w, c, depth + 1);
-    }
-    return rc == CF_OK ? cf_buf_addc(w->out, object ? '}' : ']') : rc;
-}
-
-/* Renders `tmpl` as expand() + cJSON printing would, into `out`. */
-static cf_rc render_direct(const cf_mock *m, gen_ctx *g, const cJSON *tmpl, cf_buf *out, char *err,
-                           size_t errlen)
-{
-    direct_walk w = {g, {cf_secrets_vars(&m->secrets), NULL, generate, g}, out, {0}, err, errlen};
-    cf_buf_init(&w.scratch, 16u * 1024u * 1024u);
-    if (errlen)
-        err[0] = '\0';
-    /* most answers fit: one allocation instead of a doubling series */
-    cf_rc rc = cf_buf_reserve(out, DIRECT_FIRST);
-    if (rc == CF_OK)
-        rc = direct_node(&w, tmpl, 0);
-    cf_buf_free(&w.scratch);
-    return rc;
-}
-
-/* Whether no object in `t` has two members of one name: value_fixup finds members by name, so
- * only then is the direct walk sure to agree with it. */
-int cf_mock_direct_ok(const cJSON *t)
-{
-    if (!cJSON_IsArray(t) && !cJSON_IsObject(t))
-        return 1;
-    for (const cJSON *c = t->child; c; c = c->next) {
-        for (const cJSON *d = cJSON_IsObject(t) ? c->next : NULL; d; d = d->next)
-            if (strcmp(c->string, d->string) == 0)
-                return 0;
-        if (!cf_mock_direct_ok(c))
-            return 0;
-    }
-    return 1;
-}
-
 static cf_rc put_page(const outcome *o, cJSON **doc)
 {
     const cf_api_mock_collection *l = &o->op->mock.lists;
@@ -580,9 +429,7 @@ cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, ch
     gen_ctx g = {m, o, {0}};
     cf_uuid_v4(g.request_id);
     cJSON *doc = NULL;
-    cf_buf text; /* a directly rendered body */
-    cf_buf_init(&text, DIRECT_MAX);
-    int direct = 0;
+    int direct = 0; /* the body is rendered straight to text (direct.c), no tree */
     *body = NULL;
     *body_len = 0;
     const char *type =
@@ -593,7 +440,8 @@ cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, ch
         if (rc == CF_OK)
             rc = expand_headers(m, &g, api->mock.error_headers, headers, err, errlen);
         if (rc == CF_OK && direct)
-            rc = render_direct(m, &g, api->mock.error_body, &text, err, errlen);
+            rc = cf_mock_render_direct(&g, m->error_compiled, api->mock.error_body, body, body_len,
+                                       err, errlen);
         else if (rc == CF_OK && api->mock.error_body)
             rc = expand(m, &g, api->mock.error_body, &doc, err, errlen);
         else if (rc == CF_OK)
@@ -606,7 +454,8 @@ cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, ch
         if (rc == CF_OK)
             rc = expand_headers(m, &g, o->op->mock.answer_headers, headers, err, errlen);
         if (rc == CF_OK && direct)
-            rc = render_direct(m, &g, o->op->mock.answer_body, &text, err, errlen);
+            rc = cf_mock_render_direct(&g, o->plan->compiled, o->op->mock.answer_body, body,
+                                       body_len, err, errlen);
         else if (rc == CF_OK)
             rc = success_body(m, &g, &doc, err, errlen);
         if (rc == CF_OK && o->op->mock.lists.collection)
@@ -619,13 +468,9 @@ cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, ch
     if (rc == CF_OK && (doc || direct) && !cf_headers_get(headers, "Content-Type"))
         rc = cf_headers_add(headers, "Content-Type", type);
     if (rc == CF_OK && direct) {
-        *body_len = text.len;
-        *body = cf_buf_take(&text);
-        if (!*body)
-            rc = CF_E_NOMEM; /* a direct body is never empty: at least "null" */
         /* the resources an answer produces are read from it as a tree (cf_mock_record) */
-        else if (!o->error && o->op->mock.produce_count &&
-                 !(doc = cJSON_ParseWithLength(*body, *body_len)))
+        if (!o->error && o->op->mock.produce_count &&
+            !(doc = cJSON_ParseWithLength(*body, *body_len)))
             rc = CF_E_NOMEM;
     } else if (rc == CF_OK) {
         *body = doc ? cf_json_print(doc) : cf_strdup("");
@@ -634,7 +479,6 @@ cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, ch
         else
             *body_len = strlen(*body);
     }
-    cf_buf_free(&text);
     if (rc == CF_OK && doc_out)
         *doc_out = doc;
     else

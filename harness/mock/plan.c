@@ -354,7 +354,13 @@ cf_rc cf_mock_plan(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errle
     if ((rc = cf_mock_store_new(cap, (double)retention * 1000.0, &m->store)) != CF_OK ||
         (rc = cf_mock_state_new(cap, &m->state)) != CF_OK || (rc = seeds(m)) != CF_OK)
         return rc;
-    return dry_run(m, err, errlen);
+    if ((rc = dry_run(m, err, errlen)) != CF_OK)
+        return rc;
+    for (size_t i = 0; i < api->operation_count; i++)
+        if (m->plans[i].direct && (rc = cf_mock_compile(m, api->operations[i].mock.answer_body,
+                                                        &m->plans[i].compiled)) != CF_OK)
+            return rc;
+    return m->error_direct ? cf_mock_compile(m, api->mock.error_body, &m->error_compiled) : CF_OK;
 }
 
 void cf_mock_plan_free(cf_mock *m)
@@ -365,8 +371,10 @@ void cf_mock_plan_free(cf_mock *m)
              j++)
             cJSON_Delete(m->plans[i].error_bodies[j]);
         free(m->plans[i].error_bodies);
+        cf_mock_compiled_free(m->plans[i].compiled);
     }
     free(m->plans);
+    cf_mock_compiled_free(m->error_compiled);
     for (size_t i = 0; m->caller_values && i < m->caller_count; i++)
         free(m->caller_values[i]);
     free(m->caller_values);
