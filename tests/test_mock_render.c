@@ -19,7 +19,8 @@ static const char success_tmpl[] =
     "quote\\\" \\u00e9 back\\\\\","
     "\"size\":\"{$size}\",\"named\":\"{$size:/AttachmentSizeInBytes}\",\"gone\":\"{$size:/No}\","
     "\"mixed\":\"s={$size}; c={$code}\",\"caller\":\"{$code}\",\"region\":\"in {region}\","
-    "\"braces\":\"{{not}} { a } {$\",\"nums\":[1.5,1e300,-0.0,123456789012,0.1,-7],"
+    "\"braces\":\"{{not}} { a } "
+    "{$\",\"nums\":[1.5,1e300,-0.0,0,123456789012,-999999999999999,1e15,4.0,0.1,-7],"
     "\"flags\":[true,false,null],\"deep\":[[],{},[\"{$size:/No}\",\"{$size}\"],"
     "{\"in\":{\"x\":\"{$size}\"}}]}";
 
@@ -111,7 +112,7 @@ Test(mock_render, direct_answers_are_the_bytes_the_tree_prints, .timeout = 20)
     m->plans[0].compiled = compiled;
     m->error_compiled = error_compiled;
     for (int mode = 0; mode < 2; mode++) {
-        cr_assert_str_eq(got[mode], got[2], "mode %d", mode);
+        cr_assert_str_eq(got[mode], got[2], "mode %d: %s vs %s", mode, got[mode], got[2]);
         cr_assert_str_eq(got_err[mode], got_err[2], "mode %d", mode);
     }
     const char *direct = got[0];

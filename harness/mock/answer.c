@@ -69,6 +69,36 @@ static cf_rc add_value_text(cf_buf *out, const cJSON *v)
     return rc;
 }
 
+/* cf_time_format_millis with the text up to the seconds kept for the last two seconds seen by
+ * this thread (an answer's creation and expiry): only the milliseconds change in between. */
+static void format_millis(int64_t ms, char ts[25])
+{
+    static _Thread_local struct {
+        int64_t sec;
+        char text[25];
+    } seen[2] = {{-1, ""}, {-1, ""}};
+    static _Thread_local unsigned next;
+    const int64_t end = 253402300800000LL; /* 10000-01-01: past it the text is clamped */
+    if (ms < 0 || ms >= end) {
+        cf_time_format_millis(ms, ts);
+        return;
+    }
+    int64_t sec = ms / 1000;
+    int milli = (int)(ms % 1000);
+    size_t i = seen[0].sec == sec ? 0 : seen[1].sec == sec ? 1 : 2;
+    if (i == 2) {
+        cf_time_format_millis(ms, ts);
+        i = next++ & 1u;
+        seen[i].sec = sec;
+        memcpy(seen[i].text, ts, sizeof(seen[i].text));
+        return;
+    }
+    memcpy(ts, seen[i].text, sizeof(seen[i].text));
+    ts[20] = (char)('0' + milli / 100);
+    ts[21] = (char)('0' + milli / 10 % 10);
+    ts[22] = (char)('0' + milli % 10);
+}
+
 cf_rc cf_mock_generate(void *user, const char *name, const char *arg, cf_buf *out)
 {
     gen_ctx *g = user;
@@ -80,12 +110,12 @@ cf_rc cf_mock_generate(void *user, const char *name, const char *arg, cf_buf *ou
     if (strcmp(name, "id") == 0)
         return cf_buf_adds(out, g->o->id);
     if (strcmp(name, "created_at") == 0) {
-        cf_time_format_millis(g->o->created_ms ? g->o->created_ms : cf_time_now_ms(), ts);
+        format_millis(g->o->created_ms ? g->o->created_ms : cf_time_now_ms(), ts);
         return cf_buf_adds(out, ts);
     }
     if (strcmp(name, "expiry") == 0) {
         long ttl = g->m->api->mock.url_ttl_s > 0 ? g->m->api->mock.url_ttl_s : DEFAULT_URL_TTL_S;
-        cf_time_format_millis(cf_time_now_ms() + (int64_t)ttl * 1000, ts);
+        format_millis(cf_time_now_ms() + (int64_t)ttl * 1000, ts);
         return cf_buf_adds(out, ts);
     }
     if (strcmp(name, "signature") == 0) {

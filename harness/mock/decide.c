@@ -561,7 +561,15 @@ static void act(cf_mock *m, const incoming *r, outcome *o)
     cf_buf params;
     cf_buf_init(&params, CF_MAX_REQUEST_BODY * 2u);
     if (token) {
-        snprintf(key, sizeof(key), "%s\x1f%s", o->op->id, token);
+        /* "<operation id>\x1f<token>", cut to the key's size */
+        size_t at = strnlen(o->op->id, sizeof(key) - 1), tn = strlen(token);
+        memcpy(key, o->op->id, at);
+        if (at < sizeof(key) - 1)
+            key[at++] = '\x1f';
+        if (tn > sizeof(key) - 1 - at)
+            tn = sizeof(key) - 1 - at;
+        memcpy(key + at, token, tn);
+        key[at + tn] = '\0';
         if (idem_params(r, o, &params) != CF_OK) {
             cf_buf_free(&params);
             nomem(m, o);

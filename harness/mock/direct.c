@@ -1,6 +1,7 @@
 /* direct.c - answer templates rendered straight to JSON text, byte for byte what expanding the
  * template into a cJSON tree (answer.c expand) and printing it would give: compiled at start
  * into literal text and slots where the template allows, else walked node by node. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,22 @@ static cf_rc add_json_string(cf_buf *out, const char *s)
 
 cf_rc cf_mock_add_json(cf_buf *out, const cJSON *v)
 {
+    if (cJSON_IsString(v))
+        return add_json_string(out, v->valuestring ? v->valuestring : "");
+    /* cJSON prints numbers with "%1.15g": a whole one below 1e15 is its digits (but -0) */
+    double d = cJSON_IsNumber(v) ? v->valuedouble : 0.5;
+    if (d > -1e15 && d < 1e15 && d == (double)(long long)d && !(d == 0 && signbit(d))) {
+        char digits[24];
+        size_t at = sizeof(digits);
+        long long n = (long long)d;
+        unsigned long long u = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
+        do
+            digits[--at] = (char)('0' + u % 10);
+        while (u /= 10);
+        if (n < 0)
+            digits[--at] = '-';
+        return cf_buf_add(out, digits + at, sizeof(digits) - at);
+    }
     char small[256];
     if (cJSON_PrintPreallocated((cJSON *)v, small, (int)sizeof(small), 0))
         return cf_buf_adds(out, small);
