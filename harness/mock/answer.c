@@ -242,6 +242,13 @@ static cf_rc expand_headers(const cf_mock *m, gen_ctx *g, const cJSON *tmpl, cf_
     for (const cJSON *h = tmpl->child; h; h = h->next) {
         if (!cJSON_IsString(h))
             continue;
+        if (!strchr(h->valuestring, '{')) { /* nothing to expand */
+            cf_headers_remove(out, h->string);
+            cf_rc rc = cf_headers_add(out, h->string, h->valuestring);
+            if (rc != CF_OK)
+                return rc;
+            continue;
+        }
         cf_buf v;
         cf_buf_init(&v, 8192);
         cf_rc rc = cf_template_expand(h->valuestring, &ctx, &v, err, errlen);

@@ -634,7 +634,7 @@ static void act(cf_mock *m, const incoming *r, outcome *o)
         consumed(m, o, found, n);
         if (o->plan->creates) {
             m->callers[o->caller].created++;
-            m->stats.created++;
+            __atomic_fetch_add(&m->stats.created, 1ul, __ATOMIC_SEQ_CST);
         }
         memcpy(o->id, fresh, sizeof(fresh));
         o->serial = ++m->serial;

@@ -433,8 +433,11 @@ cf_rc cf_mock_render_direct(const cf_mock_gen *g, const cf_mock_compiled *c, con
     cf_buf_init(&w.scratch, SCRATCH_MAX);
     if (errlen)
         err[0] = '\0';
-    cf_rc rc = c ? render_compiled(g, c, &out, &w.scratch, err, errlen)
-                 : cf_buf_reserve(&out, DIRECT_FIRST);
+    /* room for a generator's usual output: one allocation for all of them */
+    cf_rc rc = cf_buf_reserve(&w.scratch, 256);
+    if (rc == CF_OK)
+        rc = c ? render_compiled(g, c, &out, &w.scratch, err, errlen)
+               : cf_buf_reserve(&out, DIRECT_FIRST);
     if (rc == CF_OK && !c)
         rc = walk_node(&w, tmpl, 0);
     cf_buf_free(&w.scratch);

@@ -80,7 +80,7 @@ struct cf_mock {
     caller_state *callers; /* caller_count + 1 */
     uint64_t prng;
     unsigned long serial; /* new successes so far */
-    cf_mock_stats stats;
+    cf_mock_stats stats;  /* the exception: counted with __atomic builtins, not the lock */
 
     pthread_mutex_t wait_lock; /* latency waits sleep on `wake`; stop broadcasts it */
     pthread_cond_t wake;

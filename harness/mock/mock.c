@@ -121,11 +121,10 @@ static cf_rc respond(cf_mock *m, const incoming *in, int wait, cf_mock_answer *o
         out->body_len = strlen(out->body);
         out->status = 500;
     }
-    pthread_mutex_lock(&m->lock);
-    m->stats.requests++;
+    /* counters without the lock: the pool's threads would queue on it for every answer */
+    __atomic_fetch_add(&m->stats.requests, 1ul, __ATOMIC_SEQ_CST);
     if (!o.error)
-        m->stats.successes++;
-    pthread_mutex_unlock(&m->lock);
+        __atomic_fetch_add(&m->stats.successes, 1ul, __ATOMIC_SEQ_CST);
     return CF_OK;
 }
 
@@ -184,11 +183,12 @@ static enum MHD_Result answer(cf_mock *m, struct MHD_Connection *conn, const cha
 
 /* ---- libmicrohttpd callbacks -------------------------------------------------------------- */
 
-/* Whether to answer before the body: it is announced too large and the client waits for
+/* Whether to answer before the body (*announced: the length of a body that fits): it is
+ * announced too large and the client waits for
  * "100 Continue" (so it never sends the body), or it is too large even to drain. Answering
  * early otherwise would close the socket with unread bytes, and the reset can cut the
  * answer short. */
-static int too_large_ahead(struct MHD_Connection *conn)
+static int too_large_ahead(struct MHD_Connection *conn, size_t *announced)
 {
     const char *cl =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -197,8 +197,12 @@ static int too_large_ahead(struct MHD_Connection *conn)
     char *end = NULL;
     errno = 0;
     unsigned long long n = strtoull(cl, &end, 10);
-    if (errno != 0 || !end || *end != '\0' || n <= CF_MAX_REQUEST_BODY)
+    if (errno != 0 || !end || *end != '\0')
         return 0;
+    if (n <= CF_MAX_REQUEST_BODY) {
+        *announced = (size_t)n;
+        return 0;
+    }
     const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
     return n > DRAIN_MAX || (expect && strcasecmp(expect, "100-continue") == 0);
 }
@@ -216,10 +220,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         cf_buf_init(&r->body, CF_MAX_REQUEST_BODY);
         *req_cls = r;
-        if (too_large_ahead(conn)) {
+        size_t announced = 0;
+        if (too_large_ahead(conn, &announced)) {
             r->too_large = 1;
             return answer(m, conn, url, method, r);
         }
+        /* the announced body in one allocation; a failure here only means growing later */
+        if (announced > 0 && cf_buf_reserve(&r->body, announced) != CF_OK)
+            cf_buf_init(&r->body, CF_MAX_REQUEST_BODY);
         return MHD_YES;
     }
     if (*upload_data_size > 0) {
@@ -404,9 +412,10 @@ const char *cf_mock_url(const cf_mock *m)
 
 void cf_mock_stats_get(cf_mock *m, cf_mock_stats *out)
 {
-    pthread_mutex_lock(&m->lock);
-    *out = m->stats;
-    pthread_mutex_unlock(&m->lock);
+    /* in the order they are counted up: never more successes than requests */
+    out->created = __atomic_load_n(&m->stats.created, __ATOMIC_SEQ_CST);
+    out->successes = __atomic_load_n(&m->stats.successes, __ATOMIC_SEQ_CST);
+    out->requests = __atomic_load_n(&m->stats.requests, __ATOMIC_SEQ_CST);
 }
 
 void cf_mock_stop(cf_mock *m)
