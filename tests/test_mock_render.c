@@ -26,26 +26,10 @@ static const char success_tmpl[] =
 
 static cf_spec *spec_with_template(void)
 {
-    FILE *f = fopen(cf_test_mock_specs[0], "rb");
-    cr_assert_not_null(f);
-    static char text[1u << 20];
-    size_t len = fread(text, 1, sizeof(text) - 1, f);
-    fclose(f);
-    text[len] = '\0';
-    cJSON *root = cJSON_Parse(text);
+    const char *pointer = "/mock/success/body";
     cJSON *tmpl = cJSON_Parse(success_tmpl);
-    cr_assert(root && tmpl);
-    cr_assert_eq(cf_json_pointer_set(root, "/mock/success/body", tmpl), CF_OK);
-    char *out = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    cf_spec *spec = NULL;
-    cf_diags d;
-    cf_diags_init(&d);
-    cf_rc rc = cf_spec_load_mem("render.json", out, strlen(out), &spec, &d);
-    cr_assert_eq(rc, CF_OK, "%s", d.count ? d.items[0].message : cf_strerror(rc));
-    cf_diags_cleanup(&d);
-    cJSON_free(out);
-    return spec;
+    cr_assert_not_null(tmpl);
+    return cf_test_spec_edited(cf_test_mock_specs[0], &pointer, &tmpl, 1);
 }
 
 /* The body cf_mock_handle() answers; the caller frees it. */
@@ -64,22 +48,11 @@ static char *answer(cf_mock *m, const cf_spec *spec, const cf_headers *h, const 
 Test(mock_render, direct_answers_are_the_bytes_the_tree_prints, .timeout = 20)
 {
     cf_spec *spec = spec_with_template();
-    cf_secrets vars = {0};
-    char err[512] = "";
-    cr_assert_eq(cf_vars_resolve(spec, NULL, &vars, err, sizeof(err)), CF_OK, "%s", err);
-    cf_mock_opts o;
-    cf_mock_opts_init(&o);
-    o.spec = spec;
-    o.secrets = &vars;
-    o.no_listen = 1;
-    cf_mock *m = NULL;
-    cr_assert_eq(cf_mock_start(&o, &m, err, sizeof(err)), CF_OK, "%s", err);
+    cf_secrets vars;
+    cf_headers h;
+    cf_mock *m = cf_test_mock_offline(spec, &vars, &h);
     cr_assert(m->plans[0].direct, "the template qualifies for the direct walk");
     cr_assert(m->error_direct);
-
-    cf_headers h = {0};
-    cr_assert_eq(cf_headers_add(&h, "x-amz-bearer", cf_secrets_get(&vars, "bearer")), CF_OK);
-    cr_assert_eq(cf_headers_add(&h, "content-type", "application/json"), CF_OK);
     const char *ok[3] = {
         "{\"ContentType\":\"text/plain\",\"AttachmentSizeInBytes\":1024,"
         "\"AttachmentName\":\"a\\\"b\\\\c\\u0001\\u00e9\\n/\",\"ClientToken\":\"r-1\"}",

@@ -61,12 +61,7 @@ static cf_rc add_value_text(cf_buf *out, const cJSON *v)
         return cf_buf_adds(out, v->valuestring);
     if (cJSON_IsNumber(v))
         return cf_buf_addf(out, "%.17g", v->valuedouble);
-    char *text = cf_json_print(v);
-    if (!text)
-        return CF_E_NOMEM;
-    cf_rc rc = cf_buf_adds(out, text);
-    free(text);
-    return rc;
+    return cf_mock_add_json(out, v);
 }
 
 /* cf_time_format_millis with the text up to the seconds kept for the last two seconds seen by

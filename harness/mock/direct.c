@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/json.h"
 #include "mock/internal.h"
 
@@ -211,14 +212,10 @@ typedef struct {
 static cf_rc add_segment(compiler *k, seg_kind kind, const char *text, size_t len, const char *arg)
 {
     cf_mock_compiled *c = k->c;
-    if (c->count == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 8;
-        segment *s = realloc(c->segs, cap * sizeof(*s));
-        if (!s)
-            return CF_E_NOMEM;
-        c->segs = s;
-        k->cap = cap;
-    }
+    segment *grown = cf_array_reserve(c->segs, &k->cap, c->count, sizeof(*grown), 8);
+    if (!grown)
+        return CF_E_NOMEM;
+    c->segs = grown;
     segment *s = &c->segs[c->count];
     s->kind = kind;
     s->len = len;
