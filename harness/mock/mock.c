@@ -20,6 +20,7 @@
 #include "base/limits.h"
 
 #define ROUTE_PATH_MAX 8192u /* the request path a route looks at; libmicrohttpd bounds it too */
+#define RESERVE_MAX 16384u   /* body bytes reserved on the word of Content-Length */
 
 void cf_mock_answer_cleanup(cf_mock_answer *a)
 {
@@ -183,11 +184,10 @@ static enum MHD_Result answer(cf_mock *m, struct MHD_Connection *conn, const cha
 
 /* ---- libmicrohttpd callbacks -------------------------------------------------------------- */
 
-/* Whether to answer before the body (*announced: the length of a body that fits): it is
- * announced too large and the client waits for
+/* Whether to answer before the body: it is announced too large and the client waits for
  * "100 Continue" (so it never sends the body), or it is too large even to drain. Answering
  * early otherwise would close the socket with unread bytes, and the reset can cut the
- * answer short. */
+ * answer short. *announced: the length of a body that fits, 0 when none is announced. */
 static int too_large_ahead(struct MHD_Connection *conn, size_t *announced)
 {
     const char *cl =
@@ -225,7 +225,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             r->too_large = 1;
             return answer(m, conn, url, method, r);
         }
-        /* the announced body in one allocation; a failure here only means growing later */
+        /* a usual body in one allocation (an announcement is not trusted further: a client
+         * could announce much and send nothing); a failure here only means growing later */
+        if (announced > RESERVE_MAX)
+            announced = RESERVE_MAX;
         if (announced > 0 && cf_buf_reserve(&r->body, announced) != CF_OK)
             cf_buf_init(&r->body, CF_MAX_REQUEST_BODY);
         return MHD_YES;
