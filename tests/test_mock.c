@@ -404,26 +404,14 @@ Test(mock, messages_never_repeat_a_secret, .timeout = 20)
 /* The bundled envelope spec with extra members in the success template. */
 static cf_spec *spec_with_success_members(const char *const *kv, size_t n)
 {
-    FILE *f = fopen(cf_test_mock_specs[0], "rb");
-    cr_assert_not_null(f);
-    static char text[1u << 20];
-    size_t len = fread(text, 1, sizeof(text) - 1, f);
-    fclose(f);
-    text[len] = '\0';
-    cJSON *root = cJSON_Parse(text);
-    cr_assert_not_null(root);
-    for (size_t i = 0; i + 1 < n; i += 2)
-        cr_assert_eq(cf_json_pointer_set(root, kv[i], cJSON_CreateString(kv[i + 1])), CF_OK);
-    char *out = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    cf_spec *spec = NULL;
-    cf_diags d;
-    cf_diags_init(&d);
-    cf_rc rc = cf_spec_load_mem("size.json", out, strlen(out), &spec, &d);
-    cr_assert_eq(rc, CF_OK, "%s", d.count ? d.items[0].message : cf_strerror(rc));
-    cf_diags_cleanup(&d);
-    cJSON_free(out);
-    return spec;
+    const char *pointers[8];
+    cJSON *values[8];
+    cr_assert(n / 2 <= 8);
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        pointers[i / 2] = kv[i];
+        values[i / 2] = cJSON_CreateString(kv[i + 1]);
+    }
+    return cf_test_spec_edited(cf_test_mock_specs[0], pointers, values, n / 2);
 }
 
 Test(mock, size_placeholder_becomes_the_requested_number, .timeout = 20)
@@ -514,22 +502,12 @@ Test(mock, handle_answers_without_a_socket_like_a_connection, .timeout = 10)
     cf_diags_init(&d);
     cr_assert_eq(cf_spec_load_file(cf_test_mock_specs[1], &spec, &d), CF_OK);
     cf_diags_cleanup(&d);
-    cf_secrets vars = {0};
-    char err[512] = "";
-    cr_assert_eq(cf_vars_resolve(spec, NULL, &vars, err, sizeof(err)), CF_OK, "%s", err);
-    cf_mock_opts o;
-    cf_mock_opts_init(&o);
-    o.spec = spec;
-    o.secrets = &vars;
-    o.no_listen = 1;
-    cf_mock *m = NULL;
-    cr_assert_eq(cf_mock_start(&o, &m, err, sizeof(err)), CF_OK, "%s", err);
+    cf_secrets vars;
+    cf_headers h;
+    cf_mock *m = cf_test_mock_offline(spec, &vars, &h);
     cr_assert_eq(cf_mock_port(m), 0);
     cr_assert_str_eq(cf_mock_url(m), "");
 
-    cf_headers h = {0};
-    cr_assert_eq(cf_headers_add(&h, "x-amz-bearer", cf_secrets_get(&vars, "bearer")), CF_OK);
-    cr_assert_eq(cf_headers_add(&h, "content-type", "application/json"), CF_OK);
     const char *body = "{\"ContentType\":\"text/csv\",\"AttachmentSizeInBytes\":2,"
                        "\"AttachmentName\":\"h\",\"ClientToken\":\"handle-1\"}";
     cf_mock_answer a;

@@ -53,6 +53,14 @@ static cf_rc grow(cf_buf *b, size_t extra)
     return CF_OK;
 }
 
+cf_rc cf_buf_reserve(cf_buf *b, size_t extra)
+{
+    cf_rc rc = grow(b, extra);
+    if (rc == CF_OK)
+        b->ptr[b->len] = '\0';
+    return rc;
+}
+
 cf_rc cf_buf_add(cf_buf *b, const void *data, size_t len)
 {
     /* Room already there and within the maximum: what grow() would find, without the call

@@ -23,6 +23,8 @@ void cf_buf_init(cf_buf *b, size_t max);
 void cf_buf_free(cf_buf *b);
 /* Empty it but keep the allocation. */
 void cf_buf_reset(cf_buf *b);
+/* Makes room for `extra` more bytes without adding any (fewer reallocations). */
+CF_WUR cf_rc cf_buf_reserve(cf_buf *b, size_t extra);
 CF_WUR cf_rc cf_buf_add(cf_buf *b, const void *data, size_t len);
 CF_WUR cf_rc cf_buf_adds(cf_buf *b, const char *s);
 CF_WUR cf_rc cf_buf_addc(cf_buf *b, char c);

@@ -8,7 +8,7 @@
 #include <sys/random.h>
 #include <time.h>
 
-#define POOL_BYTES 256u /* random bytes fetched per getrandom(2) call, per thread */
+#define POOL_BYTES 4096u /* random bytes fetched per getrandom(2) call, per thread */
 
 /* Bytes not yet handed out, per thread; a forked child starts afresh (atfork) so parent and
  * child never hand out the same bytes. */

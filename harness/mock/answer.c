@@ -15,11 +15,7 @@
 #include "base/uuid.h"
 #include "mock/internal.h"
 
-typedef struct {
-    const cf_mock *m;
-    const outcome *o;
-    char request_id[37];
-} gen_ctx;
+typedef cf_mock_gen gen_ctx;
 
 /* {$resource:NAME/pointer}: a member of the request that produced a consumed resource. */
 static const cJSON *resource_value(const outcome *o, const char *arg)
@@ -43,8 +39,8 @@ static const cJSON *size_value(const gen_ctx *g, const char *arg)
 }
 
 /* The value a whole-string placeholder stands for; *known 0 when it is no value placeholder. */
-static const cJSON *placeholder_value(const gen_ctx *g, const char *name, const char *arg,
-                                      int *known)
+const cJSON *cf_mock_placeholder_value(const cf_mock_gen *g, const char *name, const char *arg,
+                                       int *known)
 {
     *known = 1;
     if (strcmp(name, "size") == 0)
@@ -65,31 +61,56 @@ static cf_rc add_value_text(cf_buf *out, const cJSON *v)
         return cf_buf_adds(out, v->valuestring);
     if (cJSON_IsNumber(v))
         return cf_buf_addf(out, "%.17g", v->valuedouble);
-    char *text = cf_json_print(v);
-    if (!text)
-        return CF_E_NOMEM;
-    cf_rc rc = cf_buf_adds(out, text);
-    free(text);
-    return rc;
+    return cf_mock_add_json(out, v);
 }
 
-static cf_rc generate(void *user, const char *name, const char *arg, cf_buf *out)
+/* cf_time_format_millis with the text up to the seconds kept for the last two seconds seen by
+ * this thread (an answer's creation and expiry): only the milliseconds change in between. */
+static void format_millis(int64_t ms, char ts[25])
+{
+    static _Thread_local struct {
+        int64_t sec;
+        char text[25];
+    } seen[2] = {{-1, ""}, {-1, ""}};
+    static _Thread_local unsigned next;
+    const int64_t end = 253402300800000LL; /* 10000-01-01: past it the text is clamped */
+    if (ms < 0 || ms >= end) {
+        cf_time_format_millis(ms, ts);
+        return;
+    }
+    int64_t sec = ms / 1000;
+    int milli = (int)(ms % 1000);
+    size_t i = seen[0].sec == sec ? 0 : seen[1].sec == sec ? 1 : 2;
+    if (i == 2) {
+        cf_time_format_millis(ms, ts);
+        i = next++ & 1u;
+        seen[i].sec = sec;
+        memcpy(seen[i].text, ts, sizeof(seen[i].text));
+        return;
+    }
+    memcpy(ts, seen[i].text, sizeof(seen[i].text));
+    ts[20] = (char)('0' + milli / 100);
+    ts[21] = (char)('0' + milli / 10 % 10);
+    ts[22] = (char)('0' + milli % 10);
+}
+
+cf_rc cf_mock_generate(void *user, const char *name, const char *arg, cf_buf *out)
 {
     gen_ctx *g = user;
     char ts[25];
     int known = 0;
-    const cJSON *v = placeholder_value(g, name, arg, &known);
+    const cJSON *v = cf_mock_placeholder_value(g, name, arg, &known);
     if (known)
         return add_value_text(out, v);
     if (strcmp(name, "id") == 0)
         return cf_buf_adds(out, g->o->id);
     if (strcmp(name, "created_at") == 0) {
-        cf_time_format_millis(g->o->created_ms ? g->o->created_ms : cf_time_now_ms(), ts);
+        format_millis(g->o->created_ms ? g->o->created_ms : cf_time_now_ms(), ts);
         return cf_buf_adds(out, ts);
     }
     if (strcmp(name, "expiry") == 0) {
         long ttl = g->m->api->mock.url_ttl_s > 0 ? g->m->api->mock.url_ttl_s : DEFAULT_URL_TTL_S;
-        cf_time_format_millis(cf_time_now_ms() + (int64_t)ttl * 1000, ts);
+        format_millis(cf_time_now_ms() + (int64_t)ttl * 1000, ts);
         return cf_buf_adds(out, ts);
     }
     if (strcmp(name, "signature") == 0) {
@@ -109,7 +130,7 @@ static cf_rc generate(void *user, const char *name, const char *arg, cf_buf *out
 }
 
 /* Splits "{$name}" / "{$name:arg}" filling the whole string; 0 when it is not one. */
-static int whole_placeholder(const char *s, char *name, size_t ncap, char *arg, size_t acap)
+int cf_mock_whole_placeholder(const char *s, char *name, size_t ncap, char *arg, size_t acap)
 {
     size_t n = strlen(s);
     if (n < 4 || s[0] != '{' || s[1] != '$' || s[n - 1] != '}' || memchr(s + 1, '}', n - 2))
@@ -137,8 +158,8 @@ static cf_rc value_fixup(const gen_ctx *g, const cJSON *tmpl, cJSON *parent, cJS
     char name[32], arg[CF_PATH_MAX];
     int known = 0;
     if (cJSON_IsString(tmpl) &&
-        whole_placeholder(tmpl->valuestring, name, sizeof(name), arg, sizeof(arg))) {
-        const cJSON *v = placeholder_value(g, name, arg, &known);
+        cf_mock_whole_placeholder(tmpl->valuestring, name, sizeof(name), arg, sizeof(arg))) {
+        const cJSON *v = cf_mock_placeholder_value(g, name, arg, &known);
         if (!known)
             return CF_OK;
         if (!v && parent && cJSON_IsObject(parent) && strcmp(name, "size") != 0) {
@@ -186,7 +207,7 @@ static cf_rc value_fixup(const gen_ctx *g, const cJSON *tmpl, cJSON *parent, cJS
 static cf_rc expand(const cf_mock *m, gen_ctx *g, const cJSON *tmpl, cJSON **out, char *err,
                     size_t errlen)
 {
-    cf_tmpl_ctx ctx = {cf_secrets_vars(&m->secrets), NULL, generate, g};
+    cf_tmpl_ctx ctx = {cf_secrets_vars(&m->secrets), NULL, cf_mock_generate, g};
     *out = NULL;
     cf_rc rc = cf_template_expand_json(tmpl, &ctx, out, err, errlen);
     if (rc == CF_OK)
@@ -210,12 +231,19 @@ cf_rc cf_mock_expand(const cf_mock *m, const outcome *o, const cJSON *tmpl, cJSO
 static cf_rc expand_headers(const cf_mock *m, gen_ctx *g, const cJSON *tmpl, cf_headers *out,
                             char *err, size_t errlen)
 {
-    cf_tmpl_ctx ctx = {cf_secrets_vars(&m->secrets), NULL, generate, g};
+    cf_tmpl_ctx ctx = {cf_secrets_vars(&m->secrets), NULL, cf_mock_generate, g};
     if (!cJSON_IsObject(tmpl))
         return CF_OK;
     for (const cJSON *h = tmpl->child; h; h = h->next) {
         if (!cJSON_IsString(h))
             continue;
+        if (!strchr(h->valuestring, '{')) { /* nothing to expand */
+            cf_headers_remove(out, h->string);
+            cf_rc rc = cf_headers_add(out, h->string, h->valuestring);
+            if (rc != CF_OK)
+                return rc;
+            continue;
+        }
         cf_buf v;
         cf_buf_init(&v, 8192);
         cf_rc rc = cf_template_expand(h->valuestring, &ctx, &v, err, errlen);
@@ -433,15 +461,20 @@ cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, ch
     gen_ctx g = {m, o, {0}};
     cf_uuid_v4(g.request_id);
     cJSON *doc = NULL;
+    int direct = 0; /* the body is rendered straight to text (direct.c), no tree */
     *body = NULL;
     *body_len = 0;
     const char *type =
         api->defaults.response_type ? api->defaults.response_type : "application/json";
     cf_rc rc = expand_headers(m, &g, api->mock.headers, headers, err, errlen);
     if (o->error) {
+        direct = api->mock.error_body && m->error_direct;
         if (rc == CF_OK)
             rc = expand_headers(m, &g, api->mock.error_headers, headers, err, errlen);
-        if (rc == CF_OK && api->mock.error_body)
+        if (rc == CF_OK && direct)
+            rc = cf_mock_render_direct(&g, m->error_compiled, api->mock.error_body, body, body_len,
+                                       err, errlen);
+        else if (rc == CF_OK && api->mock.error_body)
             rc = expand(m, &g, api->mock.error_body, &doc, err, errlen);
         else if (rc == CF_OK)
             rc = cf_mock_error_envelope(m, o, headers, &doc);
@@ -449,9 +482,13 @@ cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, ch
             rc = fitted_error(o, &doc);
     } else {
         type = o->plan->content_type;
+        direct = o->plan->direct;
         if (rc == CF_OK)
             rc = expand_headers(m, &g, o->op->mock.answer_headers, headers, err, errlen);
-        if (rc == CF_OK)
+        if (rc == CF_OK && direct)
+            rc = cf_mock_render_direct(&g, o->plan->compiled, o->op->mock.answer_body, body,
+                                       body_len, err, errlen);
+        else if (rc == CF_OK)
             rc = success_body(m, &g, &doc, err, errlen);
         if (rc == CF_OK && o->op->mock.lists.collection)
             rc = put_page(o, &doc);
@@ -460,9 +497,14 @@ cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, ch
         rc = set_header(headers, "Allow", o->allow);
     if (rc == CF_OK)
         rc = required_headers(&g, o->op ? cf_api_response_for(o->op, o->status) : NULL, headers);
-    if (rc == CF_OK && doc && !cf_headers_get(headers, "Content-Type"))
+    if (rc == CF_OK && (doc || direct) && !cf_headers_get(headers, "Content-Type"))
         rc = cf_headers_add(headers, "Content-Type", type);
-    if (rc == CF_OK) {
+    if (rc == CF_OK && direct) {
+        /* the resources an answer produces are read from it as a tree (cf_mock_record) */
+        if (!o->error && o->op->mock.produce_count &&
+            !(doc = cJSON_ParseWithLength(*body, *body_len)))
+            rc = CF_E_NOMEM;
+    } else if (rc == CF_OK) {
         *body = doc ? cf_json_print(doc) : cf_strdup("");
         if (!*body)
             rc = CF_E_NOMEM;
@@ -473,6 +515,11 @@ cf_rc cf_mock_render(const cf_mock *m, const outcome *o, cf_headers *headers, ch
         *doc_out = doc;
     else
         cJSON_Delete(doc);
+    if (rc != CF_OK) {
+        free(*body);
+        *body = NULL;
+        *body_len = 0;
+    }
     return rc;
 }
 

@@ -359,36 +359,36 @@ static const char *idem_token(const incoming *r, const outcome *o, char *buf, si
 static cf_rc idem_params(const incoming *r, const outcome *o, cf_buf *out)
 {
     const cf_api_idempotency *id = &o->op->idem;
+    cf_rc rc = CF_OK;
     if (id->must_repeat_count == 0) {
         const cJSON *parts[2] = {o->body, cJSON_GetObjectItemCaseSensitive(o->params, "path")};
-        for (size_t i = 0; i < 2; i++) {
-            char *text = parts[i] ? cf_json_print(parts[i]) : NULL;
-            cf_rc rc = cf_buf_addf(out, "%s\n", text ? text : "-");
-            free(text);
-            if (rc != CF_OK)
-                return rc;
+        for (size_t i = 0; i < 2 && rc == CF_OK; i++) {
+            rc = parts[i] ? cf_mock_add_json(out, parts[i]) : cf_buf_addc(out, '-');
+            if (rc == CF_OK)
+                rc = cf_buf_addc(out, '\n');
         }
-        return CF_OK;
+        return rc;
     }
-    for (size_t i = 0; i < id->must_repeat_count; i++) {
+    for (size_t i = 0; i < id->must_repeat_count && rc == CF_OK; i++) {
         const char *loc = id->must_repeat[i];
-        cf_rc rc;
         if (strncasecmp(loc, "header:", 7) == 0) {
             size_t len = 0;
             const char *h = cf_mock_header(r->headers, loc + 7, &len);
-            rc = h ? cf_buf_addf(out, "=%.*s\n", (int)len, h) : cf_buf_adds(out, "-\n");
+            rc = h ? cf_buf_addc(out, '=') : cf_buf_adds(out, "-\n");
+            if (h && rc == CF_OK)
+                rc = cf_buf_add(out, h, len);
+            if (h && rc == CF_OK)
+                rc = cf_buf_addc(out, '\n');
         } else {
             const cJSON *v = cf_mock_request_value(o, loc);
-            char *text = v ? cf_json_print(v) : NULL;
-            if (v && !text)
-                return CF_E_NOMEM;
-            rc = text ? cf_buf_addf(out, "=%s\n", text) : cf_buf_adds(out, "-\n");
-            free(text);
+            rc = v ? cf_buf_addc(out, '=') : cf_buf_adds(out, "-\n");
+            if (v && rc == CF_OK)
+                rc = cf_mock_add_json(out, v);
+            if (v && rc == CF_OK)
+                rc = cf_buf_addc(out, '\n');
         }
-        if (rc != CF_OK)
-            return rc;
     }
-    return cf_buf_adds(out, "");
+    return rc == CF_OK ? cf_buf_adds(out, "") : rc;
 }
 
 /* Index of the first differing line of two parameter texts. */
@@ -568,7 +568,15 @@ static void act(cf_mock *m, const incoming *r, outcome *o)
     cf_buf params;
     cf_buf_init(&params, CF_MAX_REQUEST_BODY * 2u);
     if (token) {
-        snprintf(key, sizeof(key), "%s\x1f%s", o->op->id, token);
+        /* "<operation id>\x1f<token>", cut to the key's size */
+        size_t at = strnlen(o->op->id, sizeof(key) - 1), tn = strlen(token);
+        memcpy(key, o->op->id, at);
+        if (at < sizeof(key) - 1)
+            key[at++] = '\x1f';
+        if (tn > sizeof(key) - 1 - at)
+            tn = sizeof(key) - 1 - at;
+        memcpy(key + at, token, tn);
+        key[at + tn] = '\0';
         if (idem_params(r, o, &params) != CF_OK) {
             cf_buf_free(&params);
             nomem(m, o);
@@ -633,7 +641,7 @@ static void act(cf_mock *m, const incoming *r, outcome *o)
         consumed(m, o, found, n);
         if (o->plan->creates) {
             m->callers[o->caller].created++;
-            m->stats.created++;
+            __atomic_fetch_add(&m->stats.created, 1ul, __ATOMIC_SEQ_CST);
         }
         memcpy(o->id, fresh, sizeof(fresh));
         o->serial = ++m->serial;

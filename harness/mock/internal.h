@@ -46,7 +46,9 @@ typedef struct {
     cJSON **error_bodies;     /* per response: a body valid by its schema, for the error answers
                                * the envelope would not fit; NULL (or NULL entries): the envelope */
     int creates;              /* a new success counts against the quota fault */
-    char size_pointer[CF_PATH_MAX]; /* the request member {$size} reads; "" when none */
+    int direct;               /* the success template renders straight to text (direct.c) */
+    struct cf_mock_compiled *compiled; /* its compiled form; NULL: walked */
+    char size_pointer[CF_PATH_MAX];    /* the request member {$size} reads; "" when none */
 } op_plan;
 
 struct cf_mock {
@@ -66,6 +68,8 @@ struct cf_mock {
     const char *fault_code; /* code answered by error-rate; NULL: none in the catalogue */
     int fault_status;
     cf_api_role fault_role;
+    int error_direct; /* the api's error template renders straight to text (direct.c) */
+    struct cf_mock_compiled *error_compiled; /* its compiled form; NULL: walked */
     struct MHD_Daemon *daemon;
     unsigned port;
     char url[128];
@@ -76,7 +80,7 @@ struct cf_mock {
     caller_state *callers; /* caller_count + 1 */
     uint64_t prng;
     unsigned long serial; /* new successes so far */
-    cf_mock_stats stats;
+    cf_mock_stats stats;  /* the exception: counted with __atomic builtins, not the lock */
 
     pthread_mutex_t wait_lock; /* latency waits sleep on `wake`; stop broadcasts it */
     pthread_cond_t wake;
@@ -188,6 +192,38 @@ CF_WUR cf_rc cf_mock_error_envelope(const cf_mock *m, const outcome *o, cf_heade
 /* answer.c: expands a template tree with the outcome's generators ({$id}, {$request:..}). */
 CF_WUR cf_rc cf_mock_expand(const cf_mock *m, const outcome *o, const cJSON *tmpl, cJSON **out,
                             char *err, size_t errlen);
+/* answer.c: what the generators of one answer read. */
+typedef struct {
+    const cf_mock *m;
+    const outcome *o;
+    char request_id[37];
+} cf_mock_gen;
+/* answer.c: the mock's generators ({$id}, {$created_at}, ...), a cf_generator_cb over a
+ * cf_mock_gen. */
+CF_WUR cf_rc cf_mock_generate(void *gen, const char *name, const char *arg, cf_buf *out);
+/* answer.c: the value of a whole-string placeholder; *known 0 when it is no value placeholder. */
+const cJSON *cf_mock_placeholder_value(const cf_mock_gen *g, const char *name, const char *arg,
+                                       int *known);
+/* answer.c: splits a string that is exactly "{$name}" / "{$name:arg}"; 0 when it is not. */
+int cf_mock_whole_placeholder(const char *s, char *name, size_t ncap, char *arg, size_t acap);
+
+/* direct.c: a template compiled to JSON text and generator slots. Memory: made by
+ * cf_mock_compile, freed by cf_mock_compiled_free (accepts NULL). */
+typedef struct cf_mock_compiled cf_mock_compiled;
+/* direct.c: 1 when `tmpl` may be rendered straight to text: no object in it has two members
+ * of one name. */
+int cf_mock_direct_ok(const cJSON *tmpl);
+/* direct.c: compiles `tmpl` (variables filled in from m's); *out NULL with CF_OK when the
+ * template needs the walk (a member a value placeholder may remove, ...). */
+CF_WUR cf_rc cf_mock_compile(const cf_mock *m, const cJSON *tmpl, cf_mock_compiled **out);
+void cf_mock_compiled_free(cf_mock_compiled *c);
+/* direct.c: renders `tmpl` (compiled as `c`, or walked when c is NULL) into *body (malloc'd,
+ * the caller frees) - the bytes expanding it into a tree and printing that would give. */
+CF_WUR cf_rc cf_mock_render_direct(const cf_mock_gen *g, const cf_mock_compiled *c,
+                                   const cJSON *tmpl, char **body, size_t *len, char *err,
+                                   size_t errlen);
+/* direct.c: appends `v` as cJSON prints it unformatted (small values without an allocation). */
+CF_WUR cf_rc cf_mock_add_json(cf_buf *out, const cJSON *v);
 /* answer.c: 1 for a request-id-like header name: "x-amzn-RequestId", "X-Request-ID". */
 int cf_mock_names_request_id(const char *name);
 /* answer.c: sleeps for the latency fault; cut short when the mock stops. For cf_mock_handle()

@@ -20,6 +20,7 @@
 #include "base/limits.h"
 
 #define ROUTE_PATH_MAX 8192u /* the request path a route looks at; libmicrohttpd bounds it too */
+#define RESERVE_MAX 16384u   /* body bytes reserved on the word of Content-Length */
 
 void cf_mock_answer_cleanup(cf_mock_answer *a)
 {
@@ -121,11 +122,10 @@ static cf_rc respond(cf_mock *m, const incoming *in, int wait, cf_mock_answer *o
         out->body_len = strlen(out->body);
         out->status = 500;
     }
-    pthread_mutex_lock(&m->lock);
-    m->stats.requests++;
+    /* counters without the lock: the pool's threads would queue on it for every answer */
+    __atomic_fetch_add(&m->stats.requests, 1ul, __ATOMIC_SEQ_CST);
     if (!o.error)
-        m->stats.successes++;
-    pthread_mutex_unlock(&m->lock);
+        __atomic_fetch_add(&m->stats.successes, 1ul, __ATOMIC_SEQ_CST);
     return CF_OK;
 }
 
@@ -146,12 +146,14 @@ cf_rc cf_mock_handle(cf_mock *m, const char *method, const char *path, const cf_
 /* Queues answer `a` on `conn` and frees it. */
 static enum MHD_Result send_answer(struct MHD_Connection *conn, cf_mock_answer *a)
 {
+    /* The body is handed over (freed with free() by libmicrohttpd), not copied. */
     struct MHD_Response *resp =
-        MHD_create_response_from_buffer(a->body_len, a->body, MHD_RESPMEM_MUST_COPY);
+        MHD_create_response_from_buffer(a->body_len, a->body, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         cf_mock_answer_cleanup(a);
         return MHD_NO;
     }
+    a->body = NULL;
     for (size_t i = 0; i < a->headers.count; i++)
         (void)MHD_add_response_header(resp, a->headers.items[i].name, a->headers.items[i].value);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)a->status, resp);
@@ -185,8 +187,8 @@ static enum MHD_Result answer(cf_mock *m, struct MHD_Connection *conn, const cha
 /* Whether to answer before the body: it is announced too large and the client waits for
  * "100 Continue" (so it never sends the body), or it is too large even to drain. Answering
  * early otherwise would close the socket with unread bytes, and the reset can cut the
- * answer short. */
-static int too_large_ahead(struct MHD_Connection *conn)
+ * answer short. *announced: the length of a body that fits, 0 when none is announced. */
+static int too_large_ahead(struct MHD_Connection *conn, size_t *announced)
 {
     const char *cl =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -195,8 +197,12 @@ static int too_large_ahead(struct MHD_Connection *conn)
     char *end = NULL;
     errno = 0;
     unsigned long long n = strtoull(cl, &end, 10);
-    if (errno != 0 || !end || *end != '\0' || n <= CF_MAX_REQUEST_BODY)
+    if (errno != 0 || !end || *end != '\0')
         return 0;
+    if (n <= CF_MAX_REQUEST_BODY) {
+        *announced = (size_t)n;
+        return 0;
+    }
     const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
     return n > DRAIN_MAX || (expect && strcasecmp(expect, "100-continue") == 0);
 }
@@ -214,10 +220,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         cf_buf_init(&r->body, CF_MAX_REQUEST_BODY);
         *req_cls = r;
-        if (too_large_ahead(conn)) {
+        size_t announced = 0;
+        if (too_large_ahead(conn, &announced)) {
             r->too_large = 1;
             return answer(m, conn, url, method, r);
         }
+        /* a usual body in one allocation (an announcement is not trusted further: a client
+         * could announce much and send nothing); a failure here only means growing later */
+        if (announced > RESERVE_MAX)
+            announced = RESERVE_MAX;
+        if (announced > 0 && cf_buf_reserve(&r->body, announced) != CF_OK)
+            cf_buf_init(&r->body, CF_MAX_REQUEST_BODY);
         return MHD_YES;
     }
     if (*upload_data_size > 0) {
@@ -402,9 +415,10 @@ const char *cf_mock_url(const cf_mock *m)
 
 void cf_mock_stats_get(cf_mock *m, cf_mock_stats *out)
 {
-    pthread_mutex_lock(&m->lock);
-    *out = m->stats;
-    pthread_mutex_unlock(&m->lock);
+    /* in the order they are counted up: never more successes than requests */
+    out->created = __atomic_load_n(&m->stats.created, __ATOMIC_SEQ_CST);
+    out->successes = __atomic_load_n(&m->stats.successes, __ATOMIC_SEQ_CST);
+    out->requests = __atomic_load_n(&m->stats.requests, __ATOMIC_SEQ_CST);
 }
 
 void cf_mock_stop(cf_mock *m)

@@ -254,10 +254,18 @@ static int header_values(cf_mock *m, const incoming *r, outcome *o, cJSON *into)
         const char *v = cf_mock_header(r->headers, p->name, &len);
         if (!v)
             continue;
-        char *text = cf_strndup(v, len);
+        /* short values (all but a few) without an allocation of their own */
+        char small[256];
+        char *text = len < sizeof(small) ? small : cf_strndup(v, len);
+        if (text == small) {
+            memcpy(small, v, len);
+            small[len] = '\0';
+        }
         cJSON *j = text ? typed(p, text) : NULL;
-        free(text);
-        if (!j || !cJSON_AddItemToObject(into, p->name, j)) {
+        if (text != small)
+            free(text);
+        /* the name is the contract's, which outlives the request: not copied */
+        if (!j || !cJSON_AddItemToObjectCS(into, p->name, j)) {
             cJSON_Delete(j);
             cf_mock_fail(m, o, CF_API_ROLE_INTERNAL);
             cf_mock_message_set(m, o, NULL, 0, "out of memory");
@@ -317,9 +325,17 @@ static int check_params(cf_mock *m, outcome *o)
 int cf_mock_params_read(cf_mock *m, const incoming *r, outcome *o)
 {
     o->params = cJSON_CreateObject();
-    cJSON *path = o->params ? cJSON_AddObjectToObject(o->params, "path") : NULL;
-    cJSON *query = o->params ? cJSON_AddObjectToObject(o->params, "query") : NULL;
-    cJSON *header = o->params ? cJSON_AddObjectToObject(o->params, "header") : NULL;
+    cJSON *groups[3] = {NULL, NULL, NULL};
+    static const char *const names[] = {"path", "query", "header"};
+    for (size_t i = 0; i < 3 && o->params; i++) {
+        groups[i] = cJSON_CreateObject();
+        /* constant names: not copied */
+        if (groups[i] && !cJSON_AddItemToObjectCS(o->params, names[i], groups[i])) {
+            cJSON_Delete(groups[i]);
+            groups[i] = NULL;
+        }
+    }
+    cJSON *path = groups[0], *query = groups[1], *header = groups[2];
     if (!path || !query || !header) {
         cf_mock_fail(m, o, CF_API_ROLE_INTERNAL);
         cf_mock_message_set(m, o, NULL, 0, "out of memory");

@@ -326,10 +326,16 @@ cf_rc cf_mock_plan(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errle
     int any_produces = 0;
     for (size_t i = 0; i < api->operation_count; i++)
         any_produces |= api->operations[i].mock.produce_count > 0;
-    for (size_t i = 0; i < api->operation_count; i++)
-        if ((rc = plan_op(api, &api->operations[i], any_produces, &m->plans[i])) != CF_OK ||
-            (rc = error_bodies(m, &api->operations[i], &m->plans[i])) != CF_OK)
+    for (size_t i = 0; i < api->operation_count; i++) {
+        const cf_api_operation *op = &api->operations[i];
+        if ((rc = plan_op(api, op, any_produces, &m->plans[i])) != CF_OK ||
+            (rc = error_bodies(m, op, &m->plans[i])) != CF_OK)
             return rc;
+        /* a listed page is put into the answer as a tree (answer.c put_page) */
+        m->plans[i].direct = op->mock.answer_body && !op->mock.lists.collection &&
+                             cf_mock_direct_ok(op->mock.answer_body);
+    }
+    m->error_direct = api->mock.error_body && cf_mock_direct_ok(api->mock.error_body);
     m->faults = opts->faults;
     if ((rc = fault_code(m, err, errlen)) != CF_OK)
         return rc;
@@ -348,7 +354,13 @@ cf_rc cf_mock_plan(cf_mock *m, const cf_mock_opts *opts, char *err, size_t errle
     if ((rc = cf_mock_store_new(cap, (double)retention * 1000.0, &m->store)) != CF_OK ||
         (rc = cf_mock_state_new(cap, &m->state)) != CF_OK || (rc = seeds(m)) != CF_OK)
         return rc;
-    return dry_run(m, err, errlen);
+    if ((rc = dry_run(m, err, errlen)) != CF_OK)
+        return rc;
+    for (size_t i = 0; i < api->operation_count; i++)
+        if (m->plans[i].direct && (rc = cf_mock_compile(m, api->operations[i].mock.answer_body,
+                                                        &m->plans[i].compiled)) != CF_OK)
+            return rc;
+    return m->error_direct ? cf_mock_compile(m, api->mock.error_body, &m->error_compiled) : CF_OK;
 }
 
 void cf_mock_plan_free(cf_mock *m)
@@ -359,8 +371,10 @@ void cf_mock_plan_free(cf_mock *m)
              j++)
             cJSON_Delete(m->plans[i].error_bodies[j]);
         free(m->plans[i].error_bodies);
+        cf_mock_compiled_free(m->plans[i].compiled);
     }
     free(m->plans);
+    cf_mock_compiled_free(m->error_compiled);
     for (size_t i = 0; m->caller_values && i < m->caller_count; i++)
         free(m->caller_values[i]);
     free(m->caller_values);

@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/str.h"
-
 struct cf_mock_store {
     cf_mock_table table;
     double retention_ms;
@@ -18,13 +16,7 @@ static uint64_t key_hash(const cf_mock_store *s, size_t caller, const char *toke
 
 static void entry_free(cf_mock_node *n)
 {
-    cf_mock_entry *e = (cf_mock_entry *)n;
-    if (!e)
-        return;
-    free(e->token);
-    free(e->params);
-    free(e->message);
-    free(e);
+    free(n); /* the entry and its strings are one allocation (entry_new) */
 }
 
 cf_rc cf_mock_store_new(size_t capacity, double retention_ms, cf_mock_store **out)
@@ -79,18 +71,20 @@ static void link_entry(cf_mock_store *s, cf_mock_entry *e, size_t caller, double
     cf_mock_table_link(&s->table, &e->node);
 }
 
+/* One allocation for the entry and copies of its strings, which follow it. */
 static cf_mock_entry *entry_new(const char *token, const char *params, const char *message)
 {
-    cf_mock_entry *e = calloc(1, sizeof(*e));
+    size_t tn = strlen(token) + 1, pn = strlen(params) + 1, mn = message ? strlen(message) + 1 : 0;
+    if (tn + pn + mn > SIZE_MAX / 2)
+        return NULL;
+    cf_mock_entry *e = malloc(sizeof(*e) + tn + pn + mn);
     if (!e)
         return NULL;
-    e->token = cf_strdup(token);
-    e->params = cf_strdup(params);
-    e->message = message ? cf_strdup(message) : NULL;
-    if (!e->token || !e->params || (message && !e->message)) {
-        entry_free(&e->node);
-        return NULL;
-    }
+    memset(e, 0, sizeof(*e));
+    char *at = (char *)(e + 1);
+    e->token = memcpy(at, token, tn);
+    e->params = memcpy(at + tn, params, pn);
+    e->message = message ? memcpy(at + tn + pn, message, mn) : NULL;
     return e;
 }
 

@@ -26,7 +26,7 @@ typedef struct cf_mock_entry {
     int status;
     int role;         /* a cf_api_role */
     const char *code; /* borrowed from the api; NULL: none */
-    char *message;    /* owned */
+    char *message;    /* NULL for a success */
 } cf_mock_entry;
 
 typedef struct cf_mock_store cf_mock_store;

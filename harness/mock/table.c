@@ -12,7 +12,8 @@ cf_rc cf_mock_table_init(cf_mock_table *t, size_t capacity, void (*drop)(cf_mock
     if (capacity == 0)
         return CF_E_INVALID;
     size_t buckets = 64;
-    while (buckets < capacity / 2 && buckets < ((size_t)1 << 20))
+    /* at most one node per bucket on average when full: a lookup is about one cache miss */
+    while (buckets < capacity && buckets < ((size_t)1 << 21))
         buckets *= 2;
     t->buckets = calloc(buckets, sizeof(*t->buckets));
     if (!t->buckets)
@@ -59,11 +60,10 @@ cf_mock_node *cf_mock_table_bucket(const cf_mock_table *t, uint64_t hash)
 
 void cf_mock_table_remove(cf_mock_table *t, cf_mock_node *n)
 {
-    cf_mock_node **link = &t->buckets[n->hash & (t->bucket_count - 1)];
-    while (*link && *link != n)
-        link = &(*link)->chain;
-    if (*link)
-        *link = n->chain;
+    /* Why pprev: the oldest node is cold; walking its bucket to it cost a cache miss a node */
+    *n->pprev = n->chain;
+    if (n->chain)
+        n->chain->pprev = n->pprev;
     if (n->older)
         n->older->newer = n->newer;
     else
@@ -82,6 +82,9 @@ void cf_mock_table_link(cf_mock_table *t, cf_mock_node *n)
         cf_mock_table_remove(t, t->oldest);
     cf_mock_node **bucket = &t->buckets[n->hash & (t->bucket_count - 1)];
     n->chain = *bucket;
+    n->pprev = bucket;
+    if (n->chain)
+        n->chain->pprev = &n->chain;
     *bucket = n;
     n->older = t->newest;
     n->newer = NULL;

@@ -14,7 +14,8 @@
 
 typedef struct cf_mock_node {
     uint64_t hash;
-    struct cf_mock_node *chain; /* next in the same bucket */
+    struct cf_mock_node *chain;  /* next in the same bucket */
+    struct cf_mock_node **pprev; /* what points at this node: unlinking reads no chain */
     struct cf_mock_node *older, *newer;
 } cf_mock_node;
 

@@ -102,6 +102,50 @@ void cf_test_mock_send(const cf_test_mock *s, const cf_test_mock_request *q, cf_
 }
 
 /* A request body from its four members; NULL leaves one out, values are JSON text. */
+cf_spec *cf_test_spec_edited(const char *file, const char *const *pointers, cJSON *const *values,
+                             size_t n)
+{
+    FILE *f = fopen(file, "rb");
+    cr_assert_not_null(f, "%s", file);
+    static char text[1u << 20];
+    size_t len = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[len] = '\0';
+    cJSON *root = cJSON_Parse(text);
+    cr_assert_not_null(root, "%s", file);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(cf_json_pointer_set(root, pointers[i], values[i]), CF_OK, "%s", pointers[i]);
+    char *out = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    cr_assert_not_null(out);
+    cf_spec *spec = NULL;
+    cf_diags d;
+    cf_diags_init(&d);
+    cf_rc rc = cf_spec_load_mem(file, out, strlen(out), &spec, &d);
+    cr_assert_eq(rc, CF_OK, "%s", d.count ? d.items[0].message : cf_strerror(rc));
+    cf_diags_cleanup(&d);
+    cJSON_free(out);
+    return spec;
+}
+
+cf_mock *cf_test_mock_offline(cf_spec *spec, cf_secrets *vars, cf_headers *auth)
+{
+    char err[512] = "";
+    memset(vars, 0, sizeof(*vars));
+    memset(auth, 0, sizeof(*auth));
+    cr_assert_eq(cf_vars_resolve(spec, NULL, vars, err, sizeof(err)), CF_OK, "%s", err);
+    cf_mock_opts o;
+    cf_mock_opts_init(&o);
+    o.spec = spec;
+    o.secrets = vars;
+    o.no_listen = 1;
+    cf_mock *m = NULL;
+    cr_assert_eq(cf_mock_start(&o, &m, err, sizeof(err)), CF_OK, "%s", err);
+    cr_assert_eq(cf_headers_add(auth, "x-amz-bearer", cf_secrets_get(vars, "bearer")), CF_OK);
+    cr_assert_eq(cf_headers_add(auth, "content-type", "application/json"), CF_OK);
+    return m;
+}
+
 char *cf_test_mock_body(const char *content_type, const char *size, const char *name,
                         const char *token)
 {

@@ -9,8 +9,11 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 #include "base/bindings.h"
 #include "contract/spec.h"
+#include "http/headers.h"
 #include "http_client.h"
 #include "mock/mock.h"
 #include "suite/suite.h"
@@ -50,6 +53,14 @@ typedef struct {
 
 /* Sends `q` to the mock (the credential header is X-Amz-Bearer) and fills `r`. */
 void cf_test_mock_send(const cf_test_mock *s, const cf_test_mock_request *q, cf_test_reply *r);
+/* The spec in `file` with the value at each of `n` JSON pointers replaced by values[i] (taken,
+ * whatever happens); the caller frees the spec with cf_spec_free(). */
+cf_spec *cf_test_spec_edited(const char *file, const char *const *pointers, cJSON *const *values,
+                             size_t n);
+/* A mock of `spec` without a socket (answers through cf_mock_handle()), its variables resolved
+ * into *vars (cf_secrets_cleanup) and *auth filled with the first caller's X-Amz-Bearer and a
+ * JSON Content-Type (cf_headers_cleanup); stop it with cf_mock_stop(). */
+cf_mock *cf_test_mock_offline(cf_spec *spec, cf_secrets *vars, cf_headers *auth);
 /* A request body from its four members; NULL leaves one out, values are JSON text. */
 char *cf_test_mock_body(const char *content_type, const char *size, const char *name,
                         const char *token);
