@@ -91,7 +91,7 @@ Test(cli_fuzz_api, service_contract_against_its_mock_finds_nothing, .timeout = 1
     char url[64], dir[64];
     serve(&srv, SERVICE, url, sizeof url);
     cf_test_tmpdir(dir, sizeof(dir));
-    cJSON *s = campaign(url, SERVICE, dir, "5", "8", "10", "100000000", 0);
+    cJSON *s = campaign(url, SERVICE, dir, "5", "8", "20", "100000000", 0);
     assert_clean(s, 11, SERVICE);
     /* The operations behind setup steps were reached: their resources were made first. */
     cr_assert_gt(num(s, "setup_requests"), 5);
@@ -100,7 +100,8 @@ Test(cli_fuzz_api, service_contract_against_its_mock_finds_nothing, .timeout = 1
     unserve(&srv);
 }
 
-Test(cli_fuzz_api, every_bundled_contract_against_its_mock_finds_nothing, .timeout = 180)
+/* A 20 s campaign of each bundled contract (and the test contract) against its own mock. */
+Test(cli_fuzz_api, every_bundled_contract_against_its_mock_finds_nothing, .timeout = 400)
 {
     static const struct {
         const char *file;
@@ -118,7 +119,7 @@ Test(cli_fuzz_api, every_bundled_contract_against_its_mock_finds_nothing, .timeo
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char dir[64];
         cf_test_tmpdir(dir, sizeof(dir));
-        cJSON *s = campaign("mock", rows[i].file, dir, "9", "8", "4", "100000000", 0);
+        cJSON *s = campaign("mock", rows[i].file, dir, "9", "8", "20", "100000000", 0);
         assert_clean(s, rows[i].operations, rows[i].file);
         cJSON_Delete(s);
         cf_test_remove_tree(dir);
