@@ -1,5 +1,6 @@
 /* secrets.c - a run's variables and the masking of secrets by value and of pre-signed URL
  * signature parameters. */
+#define _GNU_SOURCE /* memmem() */
 #include "base/secrets.h"
 
 #include <cjson/cJSON.h>
@@ -309,15 +310,13 @@ int cf_secrets_value_in(const char *secret, const char *text, size_t len)
 {
     if (!secret || !secret[0])
         return 0;
-    const char *end = text + len;
-    for (const char *p = text; p < end; p++) {
-        p = memchr(p, secret[0], (size_t)(end - p));
-        if (!p)
-            return 0;
-        if (secret_prefix_at(secret, p, (size_t)(end - p)))
-            return 1;
-    }
-    return 0;
+    /* secret_prefix_at() matches where the first `need` bytes of the secret do: all of a
+     * short one, else half of it but at least CF_SECRETS_PREFIX_MIN. One memmem() finds
+     * that far faster than trying each occurrence of its first byte. */
+    size_t n = strlen(secret);
+    size_t half = n / 2 > CF_SECRETS_PREFIX_MIN ? n / 2 : CF_SECRETS_PREFIX_MIN;
+    size_t need = n > CF_SECRETS_PREFIX_MIN ? half : n;
+    return need <= len && memmem(text, len, secret, need) != NULL;
 }
 
 int cf_secrets_finds(const cf_secrets *r, const char *text, size_t len)

@@ -189,10 +189,30 @@ static cf_rc set_body(cf_request *out, char *text, char *err, size_t errlen)
     return CF_OK;
 }
 
+/* 1 when expanding `j` changes nothing: no string holds a '{' (keys are never expanded) and
+ * it is no deeper than expansion allows (a deeper one fails there, as it must). */
+static int is_literal(const cJSON *j, int depth)
+{
+    if (depth > 200)
+        return 0;
+    if (cJSON_IsString(j))
+        return strchr(j->valuestring, '{') == NULL;
+    for (const cJSON *c = j->child; c; c = c->next)
+        if (!is_literal(c, depth + 1))
+            return 0;
+    return 1;
+}
+
 /* The JSON body: example or `body`, with `set` and `remove` applied, strings expanded. */
 static cf_rc build_json_body(const cJSON *base, const cf_step *step, const cf_tmpl_ctx *ctx,
                              cf_request *out, char *err, size_t errlen)
 {
+    /* Most examples hold no placeholder: printed as they are, without copying the tree. */
+    if (base && !step->set && !step->remove && is_literal(base, 0)) {
+        char *text = cJSON_PrintUnformatted(base);
+        cf_rc rc = text ? set_body(out, text, err, errlen) : CF_E_NOMEM;
+        return rc == CF_OK ? note_body_token(step->op, base, out) : rc;
+    }
     cJSON *body = NULL;
     cf_rc rc = base ? cf_template_expand_json(base, ctx, &body, err, errlen)
                     : ((body = cJSON_CreateObject()) ? CF_OK : CF_E_NOMEM);
