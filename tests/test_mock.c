@@ -313,6 +313,34 @@ Test(mock, deep_nesting_is_a_validation_error, .timeout = 20)
     cf_test_mock_stop(&s);
 }
 
+/* RFC 8259 8.1: JSON text is UTF-8. A string member holding a lone continuation byte, an
+ * overlong '/' or a cut-off sequence is refused as a validation error naming the encoding (the
+ * answer would otherwise echo the bytes back as invalid JSON), and the server goes on. */
+Test(mock, a_body_that_is_not_utf8_is_a_validation_error, .timeout = 20)
+{
+    static const char *const bodies[] = {
+        "{\"AttachmentName\":\"a\x80"
+        "z.txt\"}",
+        "{\"AttachmentName\":\"\xc0\xaf.txt\"}",
+        "{\"AttachmentName\":\"cut\xe2\x82\"}",
+    };
+    cf_test_mock s;
+    cf_test_mock_start(&s, cf_test_mock_specs[0], NULL);
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        cf_test_mock_request q = {.bearer = s.bearer,
+                                  .content_type = "application/json",
+                                  .body = bodies[i],
+                                  .body_len = strlen(bodies[i])};
+        cf_test_reply r;
+        cf_test_mock_send(&s, &q, &r);
+        cf_test_mock_assert_error(&s, &r, CF_ROLE_VALIDATION, "body not UTF-8");
+        cr_expect_not_null(strstr(cf_test_mock_message(&s, &r), "not valid UTF-8"), "body %zu: %s",
+                           i, cf_test_mock_message(&s, &r));
+        cf_test_reply_free(&r);
+    }
+    cf_test_mock_stop(&s);
+}
+
 /* ---- authentication -------------------------------------------------------------------------- */
 
 Test(mock, auth_missing_empty_or_unknown_is_denied, .timeout = 20)
