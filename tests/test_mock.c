@@ -319,10 +319,9 @@ Test(mock, deep_nesting_is_a_validation_error, .timeout = 20)
 Test(mock, a_body_that_is_not_utf8_is_a_validation_error, .timeout = 20)
 {
     static const char *const bodies[] = {
-        "{\"AttachmentName\":\"a\x80"
-        "z.txt\"}",
-        "{\"AttachmentName\":\"\xc0\xaf.txt\"}",
-        "{\"AttachmentName\":\"cut\xe2\x82\"}",
+        "{\"AttachmentName\":\"a\200z.txt\"}",
+        "{\"AttachmentName\":\"\300\257.txt\"}",
+        "{\"AttachmentName\":\"cut\342\202\"}",
     };
     cf_test_mock s;
     cf_test_mock_start(&s, cf_test_mock_specs[0], NULL);
