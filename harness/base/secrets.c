@@ -203,8 +203,18 @@ static size_t param_value_len(const char *p, size_t left)
     return n;
 }
 
+/* How many leading bytes of a secret of n bytes give it away (servers that cut tokens in
+ * messages): all of a short one, else half of it but at least CF_SECRETS_PREFIX_MIN. The one
+ * rule both the redactor and the echo check apply. */
+static size_t secret_giveaway(size_t n)
+{
+    if (n <= CF_SECRETS_PREFIX_MIN)
+        return n;
+    return n / 2 > CF_SECRETS_PREFIX_MIN ? n / 2 : CF_SECRETS_PREFIX_MIN;
+}
+
 /* How many bytes of `secret` start at p: the whole value, or a prefix long enough to give
- * most of it away (servers that cut tokens in messages), else 0. */
+ * most of it away, else 0. */
 static size_t secret_prefix_at(const char *secret, const char *p, size_t left)
 {
     size_t n = strlen(secret);
@@ -213,10 +223,7 @@ static size_t secret_prefix_at(const char *secret, const char *p, size_t left)
     size_t m = 0;
     while (m < n && m < left && p[m] == secret[m])
         m++;
-    if (m == n)
-        return n;
-    size_t enough = n / 2 > CF_SECRETS_PREFIX_MIN ? n / 2 : CF_SECRETS_PREFIX_MIN;
-    return n > CF_SECRETS_PREFIX_MIN && m >= enough ? m : 0;
+    return m == n || m >= secret_giveaway(n) ? m : 0;
 }
 
 /* Offset of the next byte at or after i that is in `set` (len when none). */
@@ -310,12 +317,9 @@ int cf_secrets_value_in(const char *secret, const char *text, size_t len)
 {
     if (!secret || !secret[0])
         return 0;
-    /* secret_prefix_at() matches where the first `need` bytes of the secret do: all of a
-     * short one, else half of it but at least CF_SECRETS_PREFIX_MIN. One memmem() finds
-     * that far faster than trying each occurrence of its first byte. */
-    size_t n = strlen(secret);
-    size_t half = n / 2 > CF_SECRETS_PREFIX_MIN ? n / 2 : CF_SECRETS_PREFIX_MIN;
-    size_t need = n > CF_SECRETS_PREFIX_MIN ? half : n;
+    /* secret_prefix_at() matches where the secret's give-away prefix does; one memmem()
+     * finds that far faster than trying each occurrence of its first byte. */
+    size_t need = secret_giveaway(strlen(secret));
     return need <= len && memmem(text, len, secret, need) != NULL;
 }
 
