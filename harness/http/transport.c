@@ -1,11 +1,13 @@
 /* transport.c - runs exchanges over one libcurl multi handle, at most `jobs` in flight.
  *
- * The multi handle is driven with curl_multi_socket_action() from an epoll set: curl tells
- * which sockets to watch (socket callback) and when its next timeout is (timer callback), and
- * a wakeup only touches the transfers whose sockets are ready. curl_multi_perform() would
- * visit every transfer (a recv() each) on every wakeup: O(jobs) system calls per response. */
+ * The multi handle is driven with curl_multi_socket_action() from an epoll set (http/watch.c):
+ * curl tells which sockets to watch (socket callback) and when its next timeout is (timer
+ * callback), and a wakeup only touches the transfers whose sockets are ready.
+ * curl_multi_perform() would visit every transfer (a recv() each) on every wakeup: O(jobs)
+ * system calls per response. */
 #include "http/transport.h"
 #include "base/str.h"
+#include "http/watch.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -14,7 +16,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -39,7 +40,7 @@ struct cf_transport {
     char *proxy; /* copies of the caller's strings */
     char *cacert;
     CURLM *multi;              /* holds the connection cache shared by every transfer */
-    int epfd;                  /* the sockets curl asked to watch */
+    cf_watch *watch;           /* the sockets curl asked to watch */
     int timer_on;              /* curl wants socket_action(CURL_SOCKET_TIMEOUT) at timer_due */
     struct timespec timer_due; /* monotonic */
     slot *slots;               /* opts.jobs of them */
@@ -68,29 +69,26 @@ void cf_transport_opts_init(cf_transport_opts *o)
     o->max_body = CF_MAX_RESPONSE_BODY;
 }
 
-/* curl's socket callback: what to watch on socket `fd` now. `socketp` is non-NULL once the
- * socket is in the epoll set (curl keeps it with the socket until CURL_POLL_REMOVE), so each
- * change is one epoll_ctl. A socket curl stops watching may already be closed: the kernel
- * then dropped it from the set, and EPOLL_CTL_DEL's ENOENT/EBADF is expected. */
+/* curl's socket callback: what to watch on socket `fd` now. */
 static int on_socket(CURL *easy, curl_socket_t fd, int what, void *user, void *socketp)
 {
     (void)easy;
-    cf_transport *t = user;
-    if (what == CURL_POLL_REMOVE) {
-        epoll_ctl(t->epfd, EPOLL_CTL_DEL, fd, NULL);
-        return 0;
-    }
-    struct epoll_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
-    ev.data.fd = fd;
-    if (socketp && epoll_ctl(t->epfd, EPOLL_CTL_MOD, fd, &ev) == 0)
-        return 0;
-    if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) != 0 &&
-        (errno != EEXIST || epoll_ctl(t->epfd, EPOLL_CTL_MOD, fd, &ev) != 0))
-        return -1; /* curl fails the transfers on this socket */
-    curl_multi_assign(t->multi, fd, (void *)t);
-    return 0;
+    (void)socketp;
+    return cf_watch_set(user, fd, what);
+}
+
+/* curl's socket open and close, so the watch sees each connection's socket from its first day
+ * to its last. */
+static curl_socket_t on_open_socket(void *user, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+    (void)purpose;
+    int fd = cf_watch_open(user, addr->family, addr->socktype, addr->protocol);
+    return fd < 0 ? CURL_SOCKET_BAD : fd;
+}
+
+static int on_close_socket(void *user, curl_socket_t fd)
+{
+    return cf_watch_close(user, fd);
 }
 
 /* curl's timer callback: -1 stops the timer, otherwise it fires in `ms`. */
@@ -123,7 +121,6 @@ cf_rc cf_transport_new(const cf_transport_opts *opts, cf_transport **out)
     cf_transport *t = calloc(1, sizeof(*t));
     if (!t)
         goto out;
-    t->epfd = -1;
     t->opts = *opts;
     if (opts->proxy && !(t->proxy = cf_strdup(opts->proxy)))
         goto out;
@@ -135,12 +132,12 @@ cf_rc cf_transport_new(const cf_transport_opts *opts, cf_transport **out)
         goto out;
     if (!(t->done = calloc(opts->jobs, sizeof(*t->done))))
         goto out;
-    if ((t->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+    if (cf_watch_new(&t->watch) != CF_OK)
         goto out;
     if (!(t->multi = curl_multi_init()))
         goto out;
     if (curl_multi_setopt(t->multi, CURLMOPT_SOCKETFUNCTION, on_socket) != CURLM_OK ||
-        curl_multi_setopt(t->multi, CURLMOPT_SOCKETDATA, (void *)t) != CURLM_OK ||
+        curl_multi_setopt(t->multi, CURLMOPT_SOCKETDATA, (void *)t->watch) != CURLM_OK ||
         curl_multi_setopt(t->multi, CURLMOPT_TIMERFUNCTION, on_timer) != CURLM_OK ||
         curl_multi_setopt(t->multi, CURLMOPT_TIMERDATA, (void *)t) != CURLM_OK)
         goto out;
@@ -169,10 +166,10 @@ void cf_transport_free(cf_transport *t)
             free(s->url_text);
         }
     }
+    /* Closing the cached connections goes through on_close_socket: the watch goes after. */
     if (t->multi)
         curl_multi_cleanup(t->multi);
-    if (t->epfd >= 0)
-        close(t->epfd);
+    cf_watch_free(t->watch);
     free(t->slots);
     free(t->done);
     free(t->proxy);
@@ -297,6 +294,10 @@ static cf_rc configure_handle(const cf_transport *t, slot *s)
                ok(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L)) &&
                ok(curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, t->opts.timeout_ms)) &&
                ok(curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, t->opts.connect_timeout_ms)) &&
+               ok(curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket)) &&
+               ok(curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, (void *)t->watch)) &&
+               ok(curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket)) &&
+               ok(curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, (void *)t->watch)) &&
                ok(curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header)) &&
                ok(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body));
     if (!good)
@@ -591,10 +592,12 @@ static cf_rc drive(cf_transport *t, int wait_ms)
     struct epoll_event ev[64];
     int running = 0;
     int wait = timer_wait(t, wait_ms);
-    int n = epoll_wait(t->epfd, ev, (int)(sizeof(ev) / sizeof(ev[0])), wait);
+    int n = epoll_wait(cf_watch_epoll_fd(t->watch), ev, (int)(sizeof(ev) / sizeof(ev[0])), wait);
     if (n < 0 && errno != EINTR)
         return CF_E_NOMEM;
     for (int i = 0; i < n; i++) {
+        if (!cf_watch_event(t->watch, ev[i].data.fd))
+            continue; /* an idle connection's socket: curl does not watch it */
         int mask = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
                    (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
                    (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
