@@ -703,3 +703,29 @@ Test(transport, each_request_of_a_handle_goes_to_its_own_url, .timeout = 10)
     cf_transport_free(t);
     cf_test_server_stop(srv);
 }
+
+/* A keep-alive answer, then the server closes the connection anyway: the idle socket turns
+ * readable (FIN) while curl does not watch it, and the next request needs a new connection. */
+Test(transport, a_server_closing_idle_connections_is_survived, .timeout = 10)
+{
+    cf_raw_server_opts ro = {.response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                         "Content-Length: 2\r\n\r\n{}"};
+    cf_raw_server *srv = cf_raw_server_start(&ro);
+    cr_assert_not_null(srv);
+    char url[128];
+    cf_request req;
+    request_make(&req, "GET", cf_raw_server_url(srv, "/idle", url, sizeof(url)), NULL);
+    cf_transport *t = transport_make(2, 0, 0);
+    for (int i = 0; i < 4; i++) {
+        cf_response resp;
+        cr_assert_eq(perform_one(t, &req, &resp, 0), CF_OK);
+        cr_assert_eq(resp.transport_rc, CF_OK, "request %d: %s", i, resp.transport_error);
+        cr_assert_eq(resp.status, 200);
+        cf_response_cleanup(&resp);
+        nanosleep(&(struct timespec){0, 20 * 1000000L}, NULL); /* the FIN arrives meanwhile */
+    }
+    cr_assert_eq(cf_raw_server_accepted(srv), 4);
+    cf_transport_free(t);
+    request_free(&req);
+    cf_raw_server_stop(srv);
+}
