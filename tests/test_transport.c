@@ -168,6 +168,43 @@ Test(transport, sends_exactly_the_request_headers, .timeout = 10)
     cf_test_server_stop(srv);
 }
 
+/* A handle's requests one after the other: each sends its own headers, none of the last's. */
+Test(transport, each_request_of_a_handle_sends_its_own_headers, .timeout = 10)
+{
+    static const char *const sets[][3] = {
+        {"X-A: 1", "X-B: 2", NULL}, {"X-A: 1", "X-B: 2", NULL}, {"X-A: 1", "X-C: 3", NULL},
+        {"X-A: 1", NULL, NULL},     {"X-D: 4", "X-A: 1", NULL}, {NULL, NULL, NULL},
+    };
+    cf_test_server *srv = cf_test_server_start(NULL);
+    cr_assert_not_null(srv);
+    cf_transport *t = transport_make(1, 0, 0);
+    char url[128];
+    for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+        cf_request req;
+        request_make(&req, "GET", cf_test_server_url(srv, "/h", url, sizeof(url)), NULL);
+        size_t count = 0;
+        for (; count < 3 && sets[i][count]; count++) {
+            char name[8];
+            snprintf(name, sizeof(name), "%.3s", sets[i][count]);
+            cr_assert_eq(cf_headers_add(&req.headers, name, sets[i][count] + 5), CF_OK);
+        }
+        cf_response resp;
+        cr_assert_eq(perform_one(t, &req, &resp, 0), CF_OK);
+        cr_assert_eq(resp.transport_rc, CF_OK, "%zu: %s", i, resp.transport_error);
+        const char *echo = cf_buf_str(&resp.body);
+        char lines[16][128];
+        size_t n = header_lines(echo, lines, 16);
+        cr_assert_eq(n, count + 1, "%zu: Host and exactly its own headers:\n%s", i, echo);
+        for (size_t k = 0; k < count; k++)
+            cr_assert(has_line(lines, n, sets[i][k]), "%zu: missing '%s' in\n%s", i, sets[i][k],
+                      echo);
+        cf_response_cleanup(&resp);
+        request_free(&req);
+    }
+    cf_transport_free(t);
+    cf_test_server_stop(srv);
+}
+
 typedef struct {
     const char *method;
     const char *body;           /* NULL: none */
@@ -182,6 +219,9 @@ Test(transport, body_or_none_as_the_request_says, .timeout = 10)
         {"POST", "", "Content-Length: 0"},
         {"GET", "x=1", "Content-Length: 3"},
         {"PUT", "{}", "Content-Length: 2"},
+        {"GET", NULL, NULL}, /* the handle's methods go back to curl's own */
+        {"POST", "{}", "Content-Length: 2"},
+        {"DELETE", "{}", "Content-Length: 2"},
     };
     cf_test_server *srv = cf_test_server_start(NULL);
     cr_assert_not_null(srv);

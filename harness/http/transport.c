@@ -25,6 +25,7 @@
 typedef struct {
     CURL *easy;
     struct curl_slist *headers; /* request headers, alive until the transfer is done */
+    cf_buf line;                /* scratch for one header line */
     CURLU *url;                 /* url_text parsed, handed to curl with CURLOPT_CURLU */
     char *url_text;             /* the URL `url` holds; NULL when it holds none */
     cf_exchange *ex;            /* exchange being performed */
@@ -130,6 +131,8 @@ cf_rc cf_transport_new(const cf_transport_opts *opts, cf_transport **out)
     t->opts.cacert = t->cacert;
     if (!(t->slots = calloc(opts->jobs, sizeof(*t->slots))))
         goto out;
+    for (unsigned i = 0; i < opts->jobs; i++)
+        cf_buf_init(&t->slots[i].line, CF_MAX_RESPONSE_HEADERS);
     if (!(t->done = calloc(opts->jobs, sizeof(*t->done))))
         goto out;
     if (cf_watch_new(&t->watch) != CF_OK)
@@ -162,6 +165,7 @@ void cf_transport_free(cf_transport *t)
                 curl_easy_cleanup(s->easy);
             }
             curl_slist_free_all(s->headers);
+            cf_buf_free(&s->line);
             curl_url_cleanup(s->url);
             free(s->url_text);
         }
@@ -214,45 +218,50 @@ static cf_rc header_line(cf_buf *line, const char *name, const char *sep, const 
     return rc == CF_OK ? cf_buf_adds(line, value) : rc;
 }
 
-/* The request's headers, and nothing curl would add on its own but Host and Content-Length. */
-static cf_rc build_headers(const cf_request *req, struct curl_slist **out)
+/* Puts `line` at *at in a header list: the entry there is kept when it already says it (a
+ * run's requests mostly repeat their headers, and each entry is two allocations), otherwise
+ * it and the rest of the list go and the line is appended. *at moves to the next link. */
+static cf_rc put_line(struct curl_slist ***at, const char *line)
 {
-    struct curl_slist *list = NULL;
-    cf_buf line;
+    struct curl_slist *cur = **at;
+    if (cur && strcmp(cur->data, line) == 0) {
+        *at = &cur->next;
+        return CF_OK;
+    }
+    curl_slist_free_all(cur);
+    **at = NULL;
+    struct curl_slist *node = curl_slist_append(NULL, line);
+    if (!node)
+        return CF_E_NOMEM;
+    **at = node;
+    *at = &node->next;
+    return CF_OK;
+}
+
+/* Makes the slot's header list the request's headers, and nothing curl would add on its own
+ * but Host and Content-Length. On error the list is whole but may be short. */
+static cf_rc build_headers(slot *s, const cf_request *req)
+{
+    struct curl_slist **at = &s->headers;
     cf_rc rc = CF_OK;
-    cf_buf_init(&line, CF_MAX_RESPONSE_HEADERS);
-    for (size_t i = 0; i < req->headers.count; i++) {
+    for (size_t i = 0; i < req->headers.count && rc == CF_OK; i++) {
         const cf_header *h = &req->headers.items[i];
         /* "Name:" would tell curl to drop the header; "Name;" sends it empty. */
-        rc = h->value[0] ? header_line(&line, h->name, ": ", h->value)
-                         : header_line(&line, h->name, ";", "");
-        if (rc != CF_OK)
-            goto out;
-        struct curl_slist *next = curl_slist_append(list, cf_buf_str(&line));
-        if (!next) {
-            rc = CF_E_NOMEM;
-            goto out;
-        }
-        list = next;
+        rc = h->value[0] ? header_line(&s->line, h->name, ": ", h->value)
+                         : header_line(&s->line, h->name, ";", "");
+        if (rc == CF_OK)
+            rc = put_line(&at, cf_buf_str(&s->line));
     }
     static const char *const suppressed[] = {"Expect", "Accept", "Content-Type"};
-    for (size_t i = 0; i < sizeof(suppressed) / sizeof(suppressed[0]); i++) {
+    for (size_t i = 0; i < sizeof(suppressed) / sizeof(suppressed[0]) && rc == CF_OK; i++) {
         if (has_header(&req->headers, suppressed[i]))
             continue;
-        if ((rc = header_line(&line, suppressed[i], ":", "")) != CF_OK)
-            goto out;
-        struct curl_slist *next = curl_slist_append(list, cf_buf_str(&line));
-        if (!next) {
-            rc = CF_E_NOMEM;
-            goto out;
-        }
-        list = next;
+        rc = header_line(&s->line, suppressed[i], ":", "");
+        if (rc == CF_OK)
+            rc = put_line(&at, cf_buf_str(&s->line));
     }
-    *out = list;
-    list = NULL;
-out:
-    curl_slist_free_all(list);
-    cf_buf_free(&line);
+    curl_slist_free_all(*at);
+    *at = NULL;
     return rc;
 }
 
@@ -336,17 +345,16 @@ static cf_rc configure(const cf_transport *t, slot *s, const cf_exchange *ex)
             return CF_E_NOMEM;
         s->configured = 1;
     }
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
-    curl_slist_free_all(s->headers);
-    s->headers = NULL;
     s->errbuf[0] = '\0';
-    cf_rc rc = build_headers(req, &s->headers);
+    cf_rc rc = build_headers(s, req);
     if (rc != CF_OK)
         return rc;
     long fresh = ex->fresh_connection ? 1L : 0L;
-    /* CURLOPT_URL still set: curl reports that text as the transfer's URL. */
-    int good = ok(curl_easy_setopt(e, CURLOPT_CURLU, (void *)parsed_url(s, req->url))) &&
-               ok(curl_easy_setopt(e, CURLOPT_URL, req->url)) &&
+    /* Given a parsed URL, curl prints its own text of it for the transfer: the text goes only
+     * when there is none. */
+    CURLU *url = parsed_url(s, req->url);
+    int good = ok(curl_easy_setopt(e, CURLOPT_CURLU, (void *)url)) &&
+               (url || ok(curl_easy_setopt(e, CURLOPT_URL, req->url))) &&
                ok(curl_easy_setopt(e, CURLOPT_HEADERDATA, (void *)ex->response)) &&
                ok(curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)ex->response)) &&
                ok(curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->headers)) &&
@@ -363,8 +371,12 @@ static cf_rc configure(const cf_transport *t, slot *s, const cf_exchange *ex)
     /* HEAD has no response body; telling curl keeps it from waiting for one. */
     if (good && strcmp(req->method, "HEAD") == 0)
         good = ok(curl_easy_setopt(e, CURLOPT_NOBODY, 1L));
+    /* The method curl sends on its own (POST with a body, GET without) needs no custom one,
+     * which curl would copy for every request. */
+    const char *own = req->body ? "POST" : "GET";
+    const char *custom = strcmp(req->method, own) == 0 ? NULL : req->method;
     if (good)
-        good = ok(curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method));
+        good = ok(curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, custom));
     return good ? CF_OK : CF_E_NOMEM;
 }
 
