@@ -151,17 +151,28 @@ static cf_rc json_list_attr(cf_buf *out, const char *name, const cf_case_result 
         if (!s)
             continue;
         rc = cf_buf_adds(&json, added++ ? ",\"" : "\"");
-        for (const char *p = s; rc == CF_OK && *p; p++)
-            rc = *p == '"' || *p == '\\'    ? cf_buf_addf(&json, "\\%c", *p)
-                 : (unsigned char)*p < 0x20 ? cf_buf_addf(&json, "\\u%04x", (unsigned char)*p)
-                                            : cf_buf_addc(&json, *p);
+        for (const char *p = s; rc == CF_OK && *p;) {
+            /* The bytes kept as they are in one add (this runs for every kept case). */
+            const char *q = p;
+            while (*q && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+                q++;
+            rc = cf_buf_add(&json, p, (size_t)(q - p));
+            if (rc == CF_OK && *q)
+                rc = *q == '"' || *q == '\\' ? cf_buf_addf(&json, "\\%c", *q)
+                                             : cf_buf_addf(&json, "\\u%04x", (unsigned char)*q);
+            p = *q ? q + 1 : q;
+        }
         if (rc == CF_OK)
             rc = cf_buf_addc(&json, '"');
     }
     if (rc == CF_OK)
         rc = cf_buf_addc(&json, ']');
     if (rc == CF_OK)
-        rc = cf_buf_addf(out, " %s=\"", name);
+        rc = cf_buf_addc(out, ' ');
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, name);
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, "=\"");
     if (rc == CF_OK)
         rc = esc(out, cf_buf_str(&json));
     if (rc == CF_OK)
