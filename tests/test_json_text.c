@@ -102,6 +102,23 @@ Test(json_text, built_values_cjson_never_parses_print_the_same, .timeout = 5)
     cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "list"), s);
     assert_same_as_cjson(o, "every byte, a raw member and a NULL string");
     cJSON_Delete(o);
+    /* Plain strings around the length quoted on the stack, and one escape at its end. */
+    const size_t lengths[] = {0, 1, 255, 256, 257, 300, 4096};
+    for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+        char *text = malloc(lengths[i] + 1);
+        cr_assert_not_null(text);
+        memset(text, 'x', lengths[i]);
+        text[lengths[i]] = '\0';
+        for (int escaped = 0; escaped < 2; escaped++) {
+            if (escaped && lengths[i])
+                text[lengths[i] - 1] = '"';
+            cJSON *v = cJSON_CreateString(text);
+            cr_assert_not_null(v);
+            assert_same_as_cjson(v, "a long plain string");
+            cJSON_Delete(v);
+        }
+        free(text);
+    }
 }
 
 Test(json_text, a_string_and_its_characters_are_escaped_as_cjson_does, .timeout = 5)

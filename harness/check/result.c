@@ -117,6 +117,7 @@ void cf_run_result_clear_coverage(cf_run_result *r)
         for (size_t k = 0; k < r->coverage[i].count; k++)
             free(r->coverage[i].items[k]);
         free(r->coverage[i].items);
+        free(r->coverage[i].lens);
         free(r->coverage[i].hit);
     }
     free(r->coverage);

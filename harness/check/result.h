@@ -66,6 +66,7 @@ typedef struct {
     char *operation;
     char *spec_file;
     char **items;       /* "status 200", "code X", "success #/data/id present", ... */
+    size_t *lens;       /* lens[i]: strlen(items[i]), so marking compares lengths first */
     unsigned char *hit; /* hit[i]: items[i] was exercised */
     size_t count;
 } cf_op_coverage;

@@ -73,13 +73,18 @@ static cf_rc add_header(cf_request *out, const char *name, const char *tmpl, con
                         char *err, size_t errlen)
 {
     cf_rc rc;
-    char *value = cf_request_expand(tmpl, ctx, HEADER_VALUE_MAX, err, errlen, &rc);
-    if (!value) {
-        if (rc == CF_E_TOO_LARGE)
-            snprintf(err, errlen, "header %s: value longer than 64 KiB", name);
-        return rc;
+    /* A template without a placeholder (most send_headers) expands to itself: added as it
+     * is, unless it is too long, which expansion reports. */
+    char *value = NULL;
+    if (strchr(tmpl, '{') || strlen(tmpl) > HEADER_VALUE_MAX) {
+        value = cf_request_expand(tmpl, ctx, HEADER_VALUE_MAX, err, errlen, &rc);
+        if (!value) {
+            if (rc == CF_E_TOO_LARGE)
+                snprintf(err, errlen, "header %s: value longer than 64 KiB", name);
+            return rc;
+        }
     }
-    rc = cf_headers_add(&out->headers, name, value);
+    rc = cf_headers_add(&out->headers, name, value ? value : tmpl);
     if (rc == CF_E_INVALID)
         snprintf(err, errlen,
                  "header %s: name or value contains CR, LF or NUL (refused: header injection)",
