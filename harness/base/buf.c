@@ -40,7 +40,9 @@ static cf_rc grow(cf_buf *b, size_t extra)
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
         return CF_OK;
-    size_t cap = b->cap ? b->cap : 64;
+    /* The first allocation holds what most buffers ever get (a line, a header, a small body):
+     * starting smaller cost several reallocations per request. */
+    size_t cap = b->cap ? b->cap : 256;
     while (cap < need)
         cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
     char *p = realloc(b->ptr, cap);
