@@ -274,3 +274,100 @@ Test(coverage, bundled_suite_against_the_mock_has_its_known_gaps, .timeout = 120
     cf_child_cleanup(&p);
     cf_test_remove_tree(dir);
 }
+
+/* cf_coverage_could_mark() lets the runner skip walking a response: whenever it says 0,
+ * observing and marking that response must change no item, for every kind of response, in
+ * any order, with the success status listed exactly or as a class. */
+Test(coverage, a_response_that_could_mark_nothing_new_marks_nothing, .timeout = 10)
+{
+    static const struct {
+        long status;
+        cf_envelope env;
+        const char *code;
+        const char *body;
+    } answers[] = {
+        {201, CF_ENVELOPE_SUCCESS, NULL, "{\"id\":\"1\",\"state\":\"open\"}"},
+        {201, CF_ENVELOPE_SUCCESS, NULL, "{\"id\":\"1\",\"state\":\"open\"}"},
+        {201, CF_ENVELOPE_SUCCESS, NULL,
+         "{\"id\":\"1\",\"owner\":{\"name\":\"n\",\"mail\":\"m\"}}"},
+        {200, CF_ENVELOPE_SUCCESS, NULL, "{\"id\":\"2\"}"},
+        {429, CF_ENVELOPE_ERROR, "Busy", "{\"code\":\"Busy\"}"},
+        {429, CF_ENVELOPE_ERROR, "Busy", "{\"code\":\"Busy\"}"},
+        {400, CF_ENVELOPE_ERROR, "Invalid", "{\"code\":\"Invalid\",\"retry\":false}"},
+        {400, CF_ENVELOPE_ERROR, "Missing", NULL},
+        {400, CF_ENVELOPE_ERROR, "Missing", "{\"code\":\"Missing\",\"retry\":true}"},
+        {502, CF_ENVELOPE_NEITHER, NULL, "[1]"},
+        {0, CF_ENVELOPE_NEITHER, NULL, NULL},
+        {201, CF_ENVELOPE_SUCCESS, NULL,
+         "{\"id\":\"1\",\"state\":\"closed\",\"owner\":\"x\",\"parts\":[{\"a/b~c\":1},{}]}"},
+        {201, CF_ENVELOPE_SUCCESS, NULL, "{\"id\":\"1\",\"owner\":{\"name\":\"n\"},\"parts\":[]}"},
+        {201, CF_ENVELOPE_SUCCESS, NULL, "{\"id\":\"1\"}"},
+        {400, CF_ENVELOPE_ERROR, "Invalid", "{\"code\":\"Invalid\"}"},
+    };
+    const size_t n = sizeof(answers) / sizeof(answers[0]);
+    for (int range = 0; range < 2; range++) {
+        for (size_t start = 0; start < n; start++) {
+            contract k;
+            contract_init(&k);
+            if (range)
+                k.responses[0] = (cf_api_response){
+                    CF_API_STATUS_RANGE, 2, NULL, &k.media[0], 1, NULL, 0, CF_API_ROLE_NONE, NULL};
+            cf_run_result r = {0};
+            const cf_suite *specs[] = {&k.suite};
+            cr_assert_eq(cf_coverage_prepare(specs, 1, &r), CF_OK);
+            size_t skipped = 0;
+            /* Every answer twice, starting at a different one each time. */
+            for (size_t step = 0; step < 2 * n; step++) {
+                size_t a = (start + step) % n;
+                cf_response resp;
+                memset(&resp, 0, sizeof(resp));
+                resp.status = answers[a].status;
+                resp.envelope = answers[a].env;
+                resp.error_code = answers[a].code;
+                resp.json = answers[a].body ? cJSON_Parse(answers[a].body) : NULL;
+                int could = cf_coverage_could_mark(&r, "by-hand.json", "Create", &resp);
+                unsigned char before[64];
+                cr_assert_lt(r.coverage[0].count, sizeof(before));
+                memcpy(before, r.coverage[0].hit, r.coverage[0].count);
+                cf_buf b;
+                cf_buf_init(&b, CF_COVERAGE_MAX);
+                cr_assert_eq(cf_coverage_observe(&k.api, &k.op, &resp, &b), CF_OK);
+                cf_coverage_mark(&r, "by-hand.json", "Create", cf_buf_str(&b));
+                if (!could) {
+                    skipped++;
+                    cr_expect(memcmp(before, r.coverage[0].hit, r.coverage[0].count) == 0,
+                              "answer %zu (range %d) marked an item though none could be", a,
+                              range);
+                }
+                cf_buf_free(&b);
+                cJSON_Delete(resp.json);
+            }
+            cr_expect_gt(skipped, 0, "repeated answers can be skipped");
+            cf_run_result_cleanup(&r);
+            contract_cleanup(&k);
+        }
+    }
+}
+
+Test(coverage, an_unknown_file_or_a_response_without_status_could_mark_nothing, .timeout = 10)
+{
+    contract k;
+    contract_init(&k);
+    cf_run_result r = {0};
+    const cf_suite *specs[] = {&k.suite};
+    cr_assert_eq(cf_coverage_prepare(specs, 1, &r), CF_OK);
+    cf_response resp;
+    memset(&resp, 0, sizeof(resp));
+    resp.status = 201;
+    resp.envelope = CF_ENVELOPE_SUCCESS;
+    resp.json = cJSON_Parse("{\"id\":\"1\"}");
+    cr_expect_eq(cf_coverage_could_mark(&r, "by-hand.json", "Create", &resp), 1);
+    cr_expect_eq(cf_coverage_could_mark(&r, "by-hand.json", NULL, &resp), 1);
+    cr_expect_eq(cf_coverage_could_mark(&r, "other.json", "Create", &resp), 0);
+    cr_expect_eq(cf_coverage_could_mark(&r, NULL, "Create", &resp), 0);
+    resp.status = 0;
+    cr_expect_eq(cf_coverage_could_mark(&r, "by-hand.json", "Create", &resp), 0);
+    cJSON_Delete(resp.json);
+    cf_run_result_cleanup(&r);
+    contract_cleanup(&k);
+}

@@ -467,6 +467,75 @@ void cf_coverage_mark(cf_run_result *r, const char *spec_file, const char *opera
             mark(&r->coverage[i], covered);
 }
 
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Whether statuses() emits item `rest` (what follows "status ") for a response with `status`:
+ * "N" for that status, "NXX" for its class. Another shape: 1 (it may be markable). */
+static int status_item_for(const char *rest, long status)
+{
+    char *end = NULL;
+    if (rest[0] < '0' || rest[0] > '9')
+        return 1;
+    long n = strtol(rest, &end, 10);
+    if (*end == '\0')
+        return n == status;
+    if (strcmp(end, "XX") == 0)
+        return n == status / 100;
+    return 1;
+}
+
+/* Whether an unmarked item of `op` is among those cf_coverage_observe() can emit for resp. */
+static int op_could_mark(const cf_op_coverage *op, const cf_response *resp)
+{
+    /* As cf_coverage_observe() decides what it walks. */
+    int success = resp->envelope == CF_ENVELOPE_SUCCESS && resp->json;
+    int error = resp->envelope == CF_ENVELOPE_ERROR && resp->json;
+    const char *code = resp->envelope != CF_ENVELOPE_ERROR || !resp->error_code ? NULL
+                       : resp->error_code_owned ? resp->error_code_owned
+                                                : resp->error_code;
+    if (code && strchr(code, '\n'))
+        return 1; /* its line splits into items of any shape */
+    for (size_t i = 0; i < op->count; i++) {
+        const char *item = op->items[i];
+        if (op->hit[i])
+            continue;
+        if (starts_with(item, "success #")) {
+            if (success)
+                return 1;
+        } else if (starts_with(item, "error #")) {
+            if (error)
+                return 1;
+        } else if (starts_with(item, "code ")) {
+            if (code)
+                return 1; /* which code a line names is not worth parsing back */
+        } else if (starts_with(item, "status ")) {
+            if (status_item_for(item + 7, resp->status))
+                return 1;
+        } else {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int cf_coverage_could_mark(const cf_run_result *r, const char *spec_file, const char *operation,
+                           const cf_response *resp)
+{
+    /* cf_coverage_observe() emits nothing for a response without a status; cf_coverage_mark()
+     * touches the entries it matches here. */
+    if (!spec_file || resp->status <= 0)
+        return 0;
+    for (size_t i = 0; i < r->coverage_count; i++)
+        if (strcmp(r->coverage[i].spec_file, spec_file) == 0 &&
+            (!operation || strcmp(r->coverage[i].operation, operation) == 0) &&
+            op_could_mark(&r->coverage[i], resp))
+            return 1;
+    return 0;
+}
+
 cf_rc cf_coverage_compute(const cf_suite *const *suites, size_t n, cf_run_result *r)
 {
     cf_rc rc = cf_coverage_prepare(suites, n, r);
