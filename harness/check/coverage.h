@@ -49,16 +49,6 @@ CF_WUR cf_rc cf_coverage_prepare(const cf_suite *const *suites, size_t n, cf_run
 void cf_coverage_mark(cf_run_result *r, const char *spec_file, const char *operation,
                       const char *covered);
 
-/* Whether cf_coverage_observe() of `resp` followed by cf_coverage_mark() with the same file
- * and operation could mark an item not marked yet. 0 means observing it would change
- * nothing: a caller that keeps no record of the exchange may skip the walk (a long run
- * against a conforming server marks what it can in its first responses). Decided from the
- * unmarked items alone: a "success #" line needs a success body, an "error #" line an error
- * body, "code X" an error answer carrying X, "status N" / "status NXX" that status; any other
- * unmarked item counts as markable. */
-int cf_coverage_could_mark(const cf_run_result *r, const char *spec_file, const char *operation,
-                           const cf_response *resp);
-
 /* Sets r->coverage: per operation, its items and which ones the exchanges of the cases
  * (matched by suite file and operation) exercised. Replaces an earlier computation.
  * CF_E_NOMEM leaves r->coverage NULL. */

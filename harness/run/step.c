@@ -384,17 +384,13 @@ static cf_rc judge_copy(run_ctx *rc, run_case *cs, run_copy *cp)
     if (r == CF_OK)
         r = cf_checks_run(&in, &cs->res);
     /* Coverage is marked as responses come (a streaming run keeps no passing exchange); the
-     * items also go on a recorded exchange for cf_coverage_compute(). An exchange that is
-     * not recorded and can mark nothing new is not walked: once a long run has seen what
-     * the server answers, that is nearly every exchange. */
+     * items also go on a recorded exchange for cf_coverage_compute(). */
     char *covered = NULL;
-    int recorded = r == CF_OK && worth_recording(rc, cs, cp, before);
-    if (r == CF_OK && (recorded || cf_coverage_could_mark(rc->result, rc->suite->file, st->op->id,
-                                                          &cp->response)))
+    if (r == CF_OK)
         r = observe(rc->api, st->op, &cp->response, &covered);
     if (r == CF_OK)
         cf_coverage_mark(rc->result, rc->suite->file, st->op->id, covered);
-    if (r == CF_OK && recorded) {
+    if (r == CF_OK && worth_recording(rc, cs, cp, before)) {
         r = record(rc, cs, cp, &own, label, covered);
         covered = NULL;
     }
