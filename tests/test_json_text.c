@@ -60,8 +60,7 @@ Test(json_text, parsed_documents_print_as_cjson_prints_them, .timeout = 5)
         "\"caf\xc3\xa9 raw \xe2\x82\xac\"",
         "{\"a\":1,\"a\":2,\"\":null,\"k\\\"ey\\n\":[1,\"x\",{}]}",
         "[[[[[]]]],{\"deep\":{\"er\":[true,false,null,-0,0.5]}}]",
-        "{\"ContentType\":\"text/"
-        "plain\",\"AttachmentSizeInBytes\":1024,\"ClientToken\":\"{$token}\"}",
+        "{\"ContentType\":\"text/plain\",\"Size\":1024,\"ClientToken\":\"{$token}\"}",
     };
     for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
         cJSON *v = cJSON_Parse(docs[i]);

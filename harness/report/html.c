@@ -442,7 +442,15 @@ static cf_rc case_row(cf_buf *out, const cf_case_result *c)
     if (rc == CF_OK)
         rc = wrap(out, "</td><td>", cf_report_case_operation(c), "</td>");
     if (rc == CF_OK)
-        rc = cf_buf_addf(out, "<td><span class=\"badge %s\">%s</span></td><td>", k, o);
+        rc = cf_buf_adds(out, "<td><span class=\"badge ");
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, k);
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, "\">");
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, o);
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, "</span></td><td>");
     for (size_t i = 0, n = 0; rc == CF_OK && i < c->check_count; i++)
         if (!c->checks[i].passed)
             rc = wrap(out, n++ ? ", <code>" : "<code>", c->checks[i].id, "</code>");

@@ -64,11 +64,14 @@ cf_rc cf_report_clean(cf_buf *out, const char *s, size_t max, unsigned flags)
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s), i = 0, plain = 0; /* plain: start of bytes kept as they are */
     cf_rc rc = CF_OK;
+    size_t stop = n < max ? n : max; /* the plain bytes a run may take */
     while (i < n && rc == CF_OK) {
-        if (i < max && plain_ascii(p[i], flags)) {
+        /* Nearly every byte is plain ASCII: the run is skipped in a tight loop and copied
+         * once it ends. */
+        while (i < stop && plain_ascii(p[i], flags))
             i++;
-            continue;
-        }
+        if (i >= n)
+            break;
         uint32_t cp = 0;
         size_t len = cf_utf8_next(p + i, n - i, &cp);
         size_t take = len ? len : 1;
