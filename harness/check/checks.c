@@ -395,8 +395,8 @@ static void check_echo(judge *j)
             i < vars->count ? (vars->items[i].secret ? vars->items[i].value : NULL) : auth;
         if (!secret || strlen(secret) < 4 || (i == vars->count && is_secret_var(vars, auth)))
             continue; /* the credential is a secret variable's value: looked for already */
-        int sent = (q->body && strstr(q->body, secret)) || (auth && strstr(auth, secret)) ||
-                   (q->url && strstr(q->url, secret));
+        int sent = (auth && strstr(auth, secret)) || (q->body && strstr(q->body, secret)) ||
+                   (q->url && strstr(q->url, secret)); /* the short credential first */
         if (!sent)
             continue;
         if (r->body.len && cf_secrets_value_in(secret, r->body.ptr, r->body.len))

@@ -70,9 +70,17 @@ static void emit(walker *w, const char *line)
         return;
     size_t n = strlen(line);
     const char *all = cf_buf_str(w->out);
-    for (const char *p = all; (p = strstr(p, line)) != NULL; p++)
-        if ((p == all || p[-1] == '\n') && p[n] == '\n')
-            return;
+    if (memchr(line, '\n', n)) { /* spans lines (a code with a newline): matched as text */
+        for (const char *p = all; (p = strstr(p, line)) != NULL; p++)
+            if ((p == all || p[-1] == '\n') && p[n] == '\n')
+                return;
+    } else { /* compared line by line: lengths first, then bytes */
+        const char *end = all + w->out->len;
+        for (const char *p = all, *nl; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
+             p = nl + 1)
+            if ((size_t)(nl - p) == n && memcmp(p, line, n) == 0)
+                return;
+    }
     w->rc = cf_buf_add(w->out, line, n);
     if (w->rc == CF_OK)
         w->rc = cf_buf_addc(w->out, '\n');
