@@ -1,5 +1,6 @@
 /* html.c - report.html: one self-contained page a person reads and filters in a browser. */
 #include "report/report.h"
+#include "report/internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -459,7 +460,11 @@ static cf_rc case_row(cf_buf *out, const cf_case_result *c)
     for (size_t i = 0; rc == CF_OK && i < c->tag_count; i++)
         rc = wrap(out, "<span class=\"badge\">", c->tags[i], "</span> ");
     if (rc == CF_OK)
-        rc = cf_buf_addf(out, "</td><td class=\"n\">%.1f</td></tr>\n", c->duration_ms);
+        rc = cf_buf_adds(out, "</td><td class=\"n\">");
+    if (rc == CF_OK)
+        rc = cf_report_put_fixed(out, c->duration_ms, 1);
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, "</td></tr>\n");
     return rc;
 }
 

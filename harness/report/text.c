@@ -1,8 +1,12 @@
-/* text.c - makes result strings safe for a report: valid UTF-8, XML escaping, terminal-safe. */
+/* text.c - makes result strings safe for a report: valid UTF-8, XML escaping, terminal-safe;
+ * and numbers written as printf would. */
 #include "report/report.h"
 #include "base/utf8.h"
+#include "report/internal.h"
 
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
@@ -91,4 +95,31 @@ cf_rc cf_report_clean(cf_buf *out, const char *s, size_t max, unsigned flags)
     if (rc == CF_OK && i < n)
         rc = cf_buf_addf(out, "... (%zu more bytes)", n - i);
     return rc;
+}
+
+cf_rc cf_report_put_fixed(cf_buf *out, double v, int decimals)
+{
+    static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+    char text[352]; /* "%.6f" of the largest double */
+    if (decimals >= 0 && decimals <= 6) {
+        double f = v * scale[decimals];
+        double tie = f - floor(f) - 0.5;
+        if (v >= 0 && !signbit(v) && f < 1e9 && (tie > 1e-6 || tie < -1e-6)) {
+            unsigned long long k = (unsigned long long)llround(f);
+            char *p = text + sizeof(text);
+            *--p = '\0';
+            for (int i = 0; i < decimals; i++, k /= 10)
+                *--p = (char)('0' + k % 10);
+            if (decimals)
+                *--p = '.';
+            for (;; k /= 10) {
+                *--p = (char)('0' + k % 10);
+                if (k < 10)
+                    break;
+            }
+            return cf_buf_adds(out, p);
+        }
+    }
+    snprintf(text, sizeof(text), "%.*f", decimals, v);
+    return cf_buf_adds(out, text);
 }
