@@ -239,7 +239,7 @@ cf_rc cf_template_expand_json(const cJSON *tmpl, const cf_tmpl_ctx *ctx, cJSON *
 /* Why: a request body is a template printed once per request; copying it into a tree,
  * printing the tree and freeing it cost more than the rest of building the request. This
  * walk mirrors expand_tree() node for node (same depth limit, same errors) and writes what
- * cJSON would print for the copy; test_template.c holds the two side by side. */
+ * cJSON would print for the copy; test_json_text.c holds the two side by side. */
 
 typedef struct {
     const cf_tmpl_ctx *ctx;
