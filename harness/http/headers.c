@@ -56,6 +56,13 @@ static int value_is_safe(const char *v, size_t len)
     return 1;
 }
 
+/* The length of a header's name without strlen(): its value starts right after the name's
+ * NUL in the same block (append()). Lookups compare every name, a dozen times per request. */
+static size_t name_len(const cf_header *it)
+{
+    return (size_t)(it->value - it->name) - 1;
+}
+
 void cf_headers_cleanup(cf_headers *h)
 {
     if (!h)
@@ -153,7 +160,7 @@ void cf_headers_remove(cf_headers *h, const char *name)
     size_t kept = 0;
     for (size_t i = 0; i < h->count; i++) {
         cf_header *it = &h->items[i];
-        if (ascii_ieq(it->name, strlen(it->name), name, len)) {
+        if (ascii_ieq(it->name, name_len(it), name, len)) {
             free(it->name); /* and the value, in the same block */
             continue;
         }
@@ -168,7 +175,7 @@ const char *cf_headers_get(const cf_headers *h, const char *name)
         return NULL;
     size_t len = strlen(name);
     for (size_t i = 0; i < h->count; i++)
-        if (ascii_ieq(h->items[i].name, strlen(h->items[i].name), name, len))
+        if (ascii_ieq(h->items[i].name, name_len(&h->items[i]), name, len))
             return h->items[i].value;
     return NULL;
 }
