@@ -101,7 +101,7 @@ Test(json_text, built_values_cjson_never_parses_print_the_same, .timeout = 5)
     cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "list"), s);
     assert_same_as_cjson(o, "every byte, a raw member and a NULL string");
     cJSON_Delete(o);
-    /* Plain strings around the length quoted on the stack, and one escape at its end. */
+    /* Plain strings short and long, and each with one escape at its end. */
     const size_t lengths[] = {0, 1, 255, 256, 257, 300, 4096};
     for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
         char *text = malloc(lengths[i] + 1);

@@ -10,8 +10,6 @@
  * bytes must stay cJSON's, so strings and whole numbers are written here and anything else
  * is left to cJSON itself; test_json.c compares both on hostile values. */
 
-#define SHORT_STRING 256u /* bytes of a string quoted on the stack */
-
 cf_rc cf_json_add_chars(cf_buf *out, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
@@ -42,21 +40,15 @@ cf_rc cf_json_add_chars(cf_buf *out, const char *s)
 
 cf_rc cf_json_add_string(cf_buf *out, const char *s)
 {
-    /* Nearly every string is short and needs no escape: it goes in with its quotes in one
-     * add, not three. */
+    /* Nearly every string needs no escape: its bytes go in with one add. */
     size_t n = 0;
-    while (n <= SHORT_STRING && (unsigned char)s[n] > 31 && s[n] != '"' && s[n] != '\\')
+    while ((unsigned char)s[n] > 31 && s[n] != '"' && s[n] != '\\')
         n++;
-    if (s[n] == '\0' && n <= SHORT_STRING) {
-        char quoted[SHORT_STRING + 2];
-        quoted[0] = '"';
-        memcpy(quoted + 1, s, n);
-        quoted[n + 1] = '"';
-        return cf_buf_add(out, quoted, n + 2);
-    }
     cf_rc rc = cf_buf_addc(out, '"');
     if (rc == CF_OK)
-        rc = cf_json_add_chars(out, s);
+        rc = cf_buf_add(out, s, n);
+    if (rc == CF_OK && s[n])
+        rc = cf_json_add_chars(out, s + n);
     return rc == CF_OK ? cf_buf_addc(out, '"') : rc;
 }
 
