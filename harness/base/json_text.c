@@ -8,7 +8,7 @@
 /* Why: building a cJSON tree only to print it, and cJSON's number printing (sprintf, then
  * sscanf to check the digits read back), cost a request or an answer most of its time. The
  * bytes must stay cJSON's, so strings and whole numbers are written here and anything else
- * is left to cJSON itself; test_json.c compares both on hostile values. */
+ * is left to cJSON itself; test_json_text.c compares both on hostile values. */
 
 cf_rc cf_json_add_chars(cf_buf *out, const char *s)
 {

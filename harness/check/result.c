@@ -10,7 +10,7 @@
 /* The checks' strings: a dozen checks per request each allocated their own block, and the
  * allocations cost more than the copies. They are packed into blocks of TEXT_BLOCK bytes (one
  * of its own for a longer text), newest first; each lives as long as the case. */
-#define TEXT_BLOCK 1024u
+#define TEXT_BLOCK 512u /* a one-step case's dozen checks fit in one */
 
 typedef struct text_block {
     struct text_block *next;

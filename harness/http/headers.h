@@ -28,10 +28,10 @@ CF_WUR cf_rc cf_headers_add(cf_headers *h, const char *name, const char *value);
 /* Same with explicit lengths (response lines); value trimmed of surrounding spaces/tabs. */
 CF_WUR cf_rc cf_headers_addn(cf_headers *h, const char *name, size_t name_len, const char *value,
                              size_t value_len);
-/* Removes every header of that name (case-insensitive). */
 /* Appends ' ' and text[0..len) to the last header's value (a folded response line); the
  * caller has checked the text. CF_E_INVALID when the list is empty. */
 CF_WUR cf_rc cf_headers_extend_last(cf_headers *h, const char *text, size_t len);
+/* Removes every header of that name (case-insensitive). */
 void cf_headers_remove(cf_headers *h, const char *name);
 /* First value of that name (case-insensitive); NULL when absent. */
 const char *cf_headers_get(const cf_headers *h, const char *name);

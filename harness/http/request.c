@@ -214,12 +214,11 @@ static cf_rc build_json_text(const cJSON *base, const cf_step *step, const cf_tm
     if (rc == CF_E_TOO_LARGE && err[0] == '\0')
         snprintf(err, errlen, "request body of more than %u bytes is too large to send",
                  BODY_TEXT_MAX);
-    char *body = rc == CF_OK ? cf_buf_take(&text) : NULL;
-    cf_buf_free(&text);
-    if (rc == CF_OK)
+    if (rc == CF_OK) {
+        char *body = cf_buf_take(&text);
         rc = body ? set_body(out, body, err, errlen) : CF_E_NOMEM;
-    else
-        free(body);
+    }
+    cf_buf_free(&text); /* what a failed walk left */
     if (rc == CF_OK && token && token[0] != '\0') {
         out->idem_token = token; /* what note_body_token() takes from a tree */
         token = NULL;

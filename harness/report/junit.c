@@ -2,9 +2,7 @@
 #include "report/report.h"
 #include "report/internal.h"
 
-#include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
