@@ -274,3 +274,23 @@ Test(coverage, bundled_suite_against_the_mock_has_its_known_gaps, .timeout = 120
     cf_child_cleanup(&p);
     cf_test_remove_tree(dir);
 }
+
+/* An item is listed once: lines are compared whole, and a code that holds a newline (two
+ * lines of text) is compared as text. */
+Test(coverage, a_repeated_item_is_listed_once_even_across_lines, .timeout = 10)
+{
+    contract k;
+    contract_init(&k);
+    k.codes[0].code = "Two\nLines";
+    k.codes[1].code = "Two\nLines";
+    k.codes[2].code = "Lines";
+    cf_buf b;
+    cf_buf_init(&b, CF_COVERAGE_MAX);
+    cr_assert_eq(cf_coverage_items(&k.api, &k.op, &b), CF_OK);
+    const char *all = cf_buf_str(&b);
+    const char want[] = "status 201\nstatus 400\nstatus 429\ncode Two\nLines\ncode Lines\n";
+    cr_expect(strncmp(all, want, sizeof(want) - 1) == 0, "got: %s", all);
+    cr_expect_null(strstr(all + 1, "code Two\nLines\ncode Two"), "the two-line code once: %s", all);
+    cf_buf_free(&b);
+    contract_cleanup(&k);
+}

@@ -42,6 +42,13 @@ Test(report_case_lines, a_passed_case_with_hostile_strings_prints_as_cjson_would
         "controls \x01\b\f\n\r\t\x1f and DEL \x7f",
         "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80",
         "invalid \x80\xC0\xAF\xED\xA0\x80\xE2\x82 end",
+        /* a byte to escape in the last word, after whole words and alone */
+        "12345678\"",
+        "1234567\x01",
+        "abcdefghijklmno\\",
+        "abcdefgh\xC3\xA9",
+        "\x7f",
+        "12345678abcdefg",
     };
     for (size_t i = 0; i < COUNT(texts); i++) {
         cf_run_result r = {0};

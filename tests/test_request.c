@@ -1,5 +1,7 @@
 /* test_request.c - the serializer: what the case says is exactly what is sent. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -168,4 +170,70 @@ Test(request, variable_values_with_crlf_cannot_reach_a_header, .timeout = 10)
     cr_expect(strstr(err, "CR/LF") != NULL, "%s", err);
     cr_expect(strstr(err, "X-Evil") == NULL, "the value must not be echoed: %s", err);
     cf_secrets_cleanup(&bad);
+}
+
+/* A header template without a placeholder is added as it is (no expansion): it must still
+ * be bounded like an expanded one, and "{{" still means an expansion. */
+Test(request, literal_header_values_are_bounded_like_expanded_ones, .timeout = 10)
+{
+    const size_t sizes[] = {64u * 1024u, 64u * 1024u + 1};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = sizes[i];
+        char *json = malloc(n + 64);
+        cr_assert_not_null(json);
+        int at = snprintf(json, 64, "{\"headers\":{\"X-Big\":\"");
+        memset(json + at, 'v', n);
+        strcpy(json + at + n, "\"}}");
+        cf_request q;
+        char err[256];
+        cJSON *k;
+        cf_rc rc = build(json, &q, err, sizeof(err), &k);
+        if (i == 0) {
+            cr_expect_eq(rc, CF_OK, "%s", err);
+            const char *v = cf_headers_get(&q.headers, "x-big");
+            cr_expect(v && strlen(v) == n, "the literal value is sent whole");
+            cf_request_cleanup(&q);
+        } else {
+            cr_expect_eq(rc, CF_E_TOO_LARGE);
+            cr_expect(strstr(err, "longer than 64 KiB") != NULL, "%s", err);
+        }
+        cJSON_Delete(k);
+        free(json);
+    }
+    cf_request q;
+    char err[256];
+    cJSON *k;
+    cr_assert_eq(build("{\"headers\":{\"X-A\":\"{{plain}\",\"X-B\":\"plain\",\"X-C\":\"\"}}", &q,
+                       err, sizeof(err), &k),
+                 CF_OK, "%s", err);
+    cr_expect_str_eq(cf_headers_get(&q.headers, "x-a"), "{plain}");
+    cr_expect_str_eq(cf_headers_get(&q.headers, "x-b"), "plain");
+    cr_expect_str_eq(cf_headers_get(&q.headers, "x-c"), "");
+    cf_request_cleanup(&q);
+    cJSON_Delete(k);
+}
+
+/* The body written straight to text carries the token it was built with: the one sent. */
+Test(request, the_body_token_is_the_expansion_that_was_sent, .timeout = 10)
+{
+    cf_request q;
+    char err[256];
+    cJSON *k;
+    cr_assert_eq(build("{\"body\":{\"ClientToken\":\"pre-{$token}\",\"n\":[1,-0.5]}}", &q, err,
+                       sizeof(err), &k),
+                 CF_OK, "%s", err);
+    cr_expect_str_eq(q.body, "{\"ClientToken\":\"pre-tok-1\",\"n\":[1,-0.5]}");
+    cr_expect_eq(q.body_len, strlen(q.body));
+    cr_expect_str_eq(q.idem_token ? q.idem_token : "(none)", "pre-tok-1");
+    cf_request_cleanup(&q);
+    cJSON_Delete(k);
+    cr_assert_eq(build("{\"body\":{\"ClientToken\":\"\"}}", &q, err, sizeof(err), &k), CF_OK);
+    cr_expect_null(q.idem_token, "an empty token is no token");
+    cf_request_cleanup(&q);
+    cJSON_Delete(k);
+    cr_expect_eq(build("{\"body\":{\"ClientToken\":\"{nope}\"}}", &q, err, sizeof(err), &k),
+                 CF_E_NOT_FOUND);
+    cr_expect(strstr(err, "not a variable") != NULL, "%s", err);
+    cr_expect_null(q.body, "a failed build leaves nothing behind");
+    cJSON_Delete(k);
 }

@@ -40,7 +40,9 @@ static cf_rc grow(cf_buf *b, size_t extra)
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
         return CF_OK;
-    size_t cap = b->cap ? b->cap : 64;
+    /* The first allocation holds what most buffers ever get (a line, a header, a small body):
+     * starting smaller cost several reallocations per request. */
+    size_t cap = b->cap ? b->cap : 256;
     while (cap < need)
         cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
     char *p = realloc(b->ptr, cap);
@@ -61,30 +63,16 @@ cf_rc cf_buf_reserve(cf_buf *b, size_t extra)
     return rc;
 }
 
-cf_rc cf_buf_add(cf_buf *b, const void *data, size_t len)
+cf_rc cf_buf_add_grow(cf_buf *b, const void *data, size_t len)
 {
-    /* Room already there and within the maximum: what grow() would find, without the call
-     * (writers add a few bytes at a time, hundreds of times per request). */
-    if (!(len < b->cap - b->len && b->len + len <= b->max)) {
-        cf_rc rc = grow(b, len);
-        if (rc != CF_OK)
-            return rc;
-    }
+    cf_rc rc = grow(b, len);
+    if (rc != CF_OK)
+        return rc;
     if (len)
         memcpy(b->ptr + b->len, data, len);
     b->len += len;
     b->ptr[b->len] = '\0';
     return CF_OK;
-}
-
-cf_rc cf_buf_adds(cf_buf *b, const char *s)
-{
-    return cf_buf_add(b, s, strlen(s));
-}
-
-cf_rc cf_buf_addc(cf_buf *b, char c)
-{
-    return cf_buf_add(b, &c, 1);
 }
 
 cf_rc cf_buf_vaddf(cf_buf *b, const char *fmt, va_list ap)

@@ -38,6 +38,13 @@ char *cf_json_print(const cJSON *value);
 /* Appends `value` printed (pretty: indented, else on one line) and a newline to `out`: the one
  * way a writer puts a JSON document or line into a buffer. CF_OK or CF_E_NOMEM. */
 CF_WUR cf_rc cf_json_append_line(cf_buf *out, const cJSON *value, int pretty);
+/* JSON text appended to `out`, byte for byte what cJSON_PrintUnformatted() prints, without
+ * building or printing a tree (json_text.c): cf_json_add() any value, cf_json_add_string() a
+ * string with its quotes, cf_json_add_chars() its characters escaped, no quotes. A NULL string
+ * is written as "". CF_OK, or the buffer's error (CF_E_NOMEM, CF_E_TOO_LARGE). */
+CF_WUR cf_rc cf_json_add(cf_buf *out, const cJSON *v);
+CF_WUR cf_rc cf_json_add_string(cf_buf *out, const char *s);
+CF_WUR cf_rc cf_json_add_chars(cf_buf *out, const char *s);
 /* Whether `pred` holds for some decoded string value or member name of the tree (escapes such
  * as \u0063 are already decoded there, so byte matching on the raw text can miss what this
  * finds). Depth past `max_depth` is not visited. */

@@ -370,6 +370,15 @@ static const char *sent_credential(const cf_check_input *in)
     return c && c->in == CF_API_IN_HEADER ? cf_headers_get(&in->request->headers, c->name) : NULL;
 }
 
+/* Whether `value` is the value of a secret variable (which check_echo() has looked for). */
+static int is_secret_var(const cf_bindings *vars, const char *value)
+{
+    for (size_t i = 0; i < vars->count; i++)
+        if (vars->items[i].secret && strcmp(vars->items[i].value, value) == 0)
+            return 1;
+    return 0;
+}
+
 /* secrets.echoed: a credential the request carried must not come back anywhere. */
 static void check_echo(judge *j)
 {
@@ -384,10 +393,10 @@ static void check_echo(judge *j)
     for (size_t i = 0; vars && i <= vars->count && !leaked; i++) {
         const char *secret =
             i < vars->count ? (vars->items[i].secret ? vars->items[i].value : NULL) : auth;
-        if (!secret || strlen(secret) < 4)
-            continue;
-        int sent = (q->body && strstr(q->body, secret)) || (auth && strstr(auth, secret)) ||
-                   (q->url && strstr(q->url, secret));
+        if (!secret || strlen(secret) < 4 || (i == vars->count && is_secret_var(vars, auth)))
+            continue; /* the credential is a secret variable's value: looked for already */
+        int sent = (auth && strstr(auth, secret)) || (q->body && strstr(q->body, secret)) ||
+                   (q->url && strstr(q->url, secret)); /* the short credential first */
         if (!sent)
             continue;
         if (r->body.len && cf_secrets_value_in(secret, r->body.ptr, r->body.len))

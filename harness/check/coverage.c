@@ -70,9 +70,17 @@ static void emit(walker *w, const char *line)
         return;
     size_t n = strlen(line);
     const char *all = cf_buf_str(w->out);
-    for (const char *p = all; (p = strstr(p, line)) != NULL; p++)
-        if ((p == all || p[-1] == '\n') && p[n] == '\n')
-            return;
+    if (memchr(line, '\n', n)) { /* spans lines (a code with a newline): matched as text */
+        for (const char *p = all; (p = strstr(p, line)) != NULL; p++)
+            if ((p == all || p[-1] == '\n') && p[n] == '\n')
+                return;
+    } else { /* compared line by line: lengths first, then bytes */
+        const char *end = all + w->out->len;
+        for (const char *p = all, *nl; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
+             p = nl + 1)
+            if ((size_t)(nl - p) == n && memcmp(p, line, n) == 0)
+                return;
+    }
     w->rc = cf_buf_add(w->out, line, n);
     if (w->rc == CF_OK)
         w->rc = cf_buf_addc(w->out, '\n');
@@ -151,19 +159,13 @@ static void walk_enum(walker *w, const cJSON *enum_, const cJSON *inst)
     {
         if (!w->all && !(inst && cJSON_Compare(m, inst, 1)))
             continue;
-        char *text = cJSON_PrintUnformatted(m);
-        if (!text) {
-            w->rc = CF_E_NOMEM;
-            return;
-        }
         cf_buf what;
         cf_buf_init(&what, CF_COVERAGE_MAX);
-        if (cf_buf_adds(&what, "= ") == CF_OK && cf_buf_adds(&what, text) == CF_OK)
+        if (cf_buf_adds(&what, "= ") == CF_OK && cf_json_add(&what, m) == CF_OK)
             emitf(w, cf_buf_str(&what));
         else
             w->rc = CF_E_NOMEM;
         cf_buf_free(&what);
-        cJSON_free(text);
     }
 }
 
@@ -386,10 +388,12 @@ static cf_rc set_items(cf_op_coverage *op, const char *text)
         lines += *p == '\n';
     op->items = calloc(lines ? lines : 1, sizeof(*op->items));
     op->hit = calloc(lines ? lines : 1, 1);
-    if (!op->items || !op->hit)
+    op->lens = calloc(lines ? lines : 1, sizeof(*op->lens));
+    if (!op->items || !op->hit || !op->lens)
         return CF_E_NOMEM;
     for (const char *p = text; *p;) {
         const char *nl = strchr(p, '\n');
+        op->lens[op->count] = (size_t)(nl - p);
         if ((op->items[op->count] = cf_strndup(p, (size_t)(nl - p))) == NULL)
             return CF_E_NOMEM;
         op->count++;
@@ -406,7 +410,7 @@ static void mark(cf_op_coverage *op, const char *covered)
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         /* Items are distinct lines (emit() lists each once): the first match is the one. */
         for (size_t i = 0; i < op->count; i++)
-            if (strncmp(op->items[i], p, n) == 0 && op->items[i][n] == '\0') {
+            if (op->lens[i] == n && memcmp(op->items[i], p, n) == 0) {
                 op->hit[i] = 1;
                 break;
             }

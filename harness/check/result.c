@@ -3,8 +3,47 @@
 #include "base/array.h"
 #include "base/str.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The checks' strings: a dozen checks per request each allocated their own block, and the
+ * allocations cost more than the copies. They are packed into blocks of TEXT_BLOCK bytes (one
+ * of its own for a longer text), newest first; each lives as long as the case. */
+#define TEXT_BLOCK 512u /* a one-step case's dozen checks fit in one */
+
+typedef struct text_block {
+    struct text_block *next;
+    size_t used, cap;
+    char text[];
+} text_block;
+
+static void free_check_text(void *blocks)
+{
+    for (text_block *b = blocks, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+}
+
+/* `n` bytes in the case's blocks; NULL when out of memory. */
+static char *check_text_room(cf_case_result *c, size_t n)
+{
+    text_block *b = c->check_text;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > TEXT_BLOCK ? n : TEXT_BLOCK;
+        if (cap > SIZE_MAX - sizeof(*b))
+            return NULL;
+        text_block *fresh = malloc(sizeof(*b) + cap);
+        if (!fresh)
+            return NULL;
+        *fresh = (text_block){b, 0, cap};
+        c->check_text = b = fresh;
+    }
+    char *room = b->text + b->used;
+    b->used += n;
+    return room;
+}
 
 static void free_exchanges(cf_case_result *c)
 {
@@ -31,8 +70,7 @@ void cf_case_result_cleanup(cf_case_result *c)
     for (size_t i = 0; i < c->tag_count; i++)
         free(c->tags[i]);
     free(c->tags);
-    for (size_t i = 0; i < c->check_count; i++)
-        free(c->checks[i].id); /* the check's one allocation: its other strings too */
+    free_check_text(c->check_text);
     free(c->checks);
     free_exchanges(c);
     free(c->replay);
@@ -54,7 +92,7 @@ void cf_case_result_compact(cf_case_result *c)
     }
     for (size_t i = 0; i < c->check_count; i++) {
         cf_check_result *k = &c->checks[i];
-        if (k->passed) /* only the id is shown; the texts share its allocation */
+        if (k->passed) /* only the id is shown; the texts stay in check_text */
             k->step = k->expected = k->actual = NULL;
     }
 }
@@ -117,6 +155,7 @@ void cf_run_result_clear_coverage(cf_run_result *r)
         for (size_t k = 0; k < r->coverage[i].count; k++)
             free(r->coverage[i].items[k]);
         free(r->coverage[i].items);
+        free(r->coverage[i].lens);
         free(r->coverage[i].hit);
     }
     free(r->coverage);
@@ -161,20 +200,20 @@ cf_rc cf_case_add_check(cf_case_result *c, const char *id, int passed, const cha
     c->checks = checks;
     if (!id)
         return CF_E_NOMEM; /* as a failed copy of it would */
-    /* One allocation for the four strings (a dozen checks per request, each once). */
+    /* The four strings go together into the case's text blocks. */
     const char *parts[4] = {id, step, expected, actual};
     size_t len[4], total = 0;
     for (size_t i = 0; i < 4; i++) {
         len[i] = parts[i] ? strlen(parts[i]) + 1 : 0;
         total += len[i];
     }
-    char *block = malloc(total);
-    if (!block)
+    char *room = check_text_room(c, total);
+    if (!room)
         return CF_E_NOMEM;
     char *copies[4] = {NULL, NULL, NULL, NULL};
     for (size_t i = 0, at = 0; i < 4; at += len[i], i++)
         if (parts[i])
-            copies[i] = memcpy(block + at, parts[i], len[i]);
+            copies[i] = memcpy(room + at, parts[i], len[i]);
     c->checks[c->check_count++] =
         (cf_check_result){copies[0], passed, copies[1], copies[2], copies[3]};
     return CF_OK;

@@ -5,16 +5,15 @@
 
 /* Memory: a cf_run_result owns its cases, and each case owns its checks, exchanges, tags and
  * strings; cf_run_result_cleanup() frees all of it (accepts NULL and a zeroed result). Adders
- * copy their string arguments, except cf_case_add_exchange(), which takes them. A check's
- * strings are one allocation, owned through its `id`: the other three point into it and are
- * never freed on their own. */
+ * copy their string arguments, except cf_case_add_exchange(), which takes them. The checks'
+ * strings live in blocks the case owns (`check_text`): none is freed on its own. */
 
 #include <stddef.h>
 
 #include "base/rc.h"
 
 typedef struct {
-    char *id; /* stable check id, e.g. "envelope.shape"; owns the block of all four strings */
+    char *id; /* stable check id, e.g. "envelope.shape"; in the case's check_text */
     int passed;
     char *step;     /* step name (and copy "#3" for parallel copies) */
     char *expected; /* what the contract wants */
@@ -47,6 +46,7 @@ typedef struct {
     cf_check_result *checks;
     size_t check_count;
     size_t check_cap;
+    void *check_text; /* private (result.c): the blocks holding the checks' strings */
     cf_exchange_record *exchanges;
     size_t exchange_count;
     size_t exchange_cap;
@@ -66,6 +66,7 @@ typedef struct {
     char *operation;
     char *spec_file;
     char **items;       /* "status 200", "code X", "success #/data/id present", ... */
+    size_t *lens;       /* lens[i]: strlen(items[i]), so marking compares lengths first */
     unsigned char *hit; /* hit[i]: items[i] was exercised */
     size_t count;
 } cf_op_coverage;

@@ -6,12 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "base/timefmt.h"
 #include "base/uuid.h"
 
 #define REPEAT_MAX (1024u * 1024u)
 #define NAME_MAX_LEN 128u
 #define ARG_MAX_LEN 256u
+#define STRING_MAX (16u * 1024u * 1024u) /* one string value's expansion */
+#define TREE_DEPTH 200                   /* nesting a JSON template may have */
 
 static int is_name_char(char c)
 {
@@ -182,13 +185,13 @@ static cf_rc expand_tree(const cJSON *in, const cf_tmpl_ctx *ctx, cJSON **out, c
                          size_t errlen, int depth)
 {
     *out = NULL;
-    if (depth > 200) {
+    if (depth > TREE_DEPTH) {
         snprintf(err, errlen, "template nested too deeply");
         return CF_E_TOO_DEEP;
     }
     if (cJSON_IsString(in)) {
         cf_buf b;
-        cf_buf_init(&b, 16u * 1024u * 1024u);
+        cf_buf_init(&b, STRING_MAX);
         cf_rc rc = cf_template_expand(in->valuestring, ctx, &b, err, errlen);
         if (rc == CF_OK) {
             *out = cJSON_CreateString(cf_buf_str(&b));
@@ -229,6 +232,79 @@ cf_rc cf_template_expand_json(const cJSON *tmpl, const cf_tmpl_ctx *ctx, cJSON *
     if (errlen)
         err[0] = '\0';
     return expand_tree(tmpl, ctx, out, err, errlen, 0);
+}
+
+/* ---- straight to JSON text ------------------------------------------------------------------ */
+
+/* Why: a request body is a template printed once per request; copying it into a tree,
+ * printing the tree and freeing it cost more than the rest of building the request. This
+ * walk mirrors expand_tree() node for node (same depth limit, same errors) and writes what
+ * cJSON would print for the copy; test_json_text.c holds the two side by side. */
+
+typedef struct {
+    const cf_tmpl_ctx *ctx;
+    cf_buf *out;
+    cf_buf scratch; /* one string's expansion, reused */
+    const cJSON *watch;
+    char **watched;
+    char *err;
+    size_t errlen;
+} text_walk;
+
+static cf_rc expand_text(text_walk *w, const cJSON *in, int depth)
+{
+    if (depth > TREE_DEPTH) {
+        snprintf(w->err, w->errlen, "template nested too deeply");
+        return CF_E_TOO_DEEP;
+    }
+    if (cJSON_IsString(in)) {
+        const char *s = in->valuestring;
+        if (strchr(s, '{')) { /* else the expansion is the string itself */
+            cf_buf_reset(&w->scratch);
+            cf_rc rc = cf_template_expand(s, w->ctx, &w->scratch, w->err, w->errlen);
+            if (rc != CF_OK)
+                return rc;
+            s = cf_buf_str(&w->scratch);
+        }
+        if (in == w->watch && w->watched && !*w->watched && !(*w->watched = cf_strdup(s)))
+            return CF_E_NOMEM;
+        return cf_json_add_string(w->out, s);
+    }
+    if (!cJSON_IsArray(in) && !cJSON_IsObject(in))
+        return cf_json_add(w->out, in);
+    int object = cJSON_IsObject(in);
+    cf_rc rc = cf_buf_addc(w->out, object ? '{' : '[');
+    for (const cJSON *child = in->child; rc == CF_OK && child; child = child->next) {
+        if (object && !child->string)
+            return CF_E_NOMEM; /* cJSON_AddItemToObject() refuses a member without a name */
+        if (child != in->child)
+            rc = cf_buf_addc(w->out, ',');
+        if (rc == CF_OK && object)
+            rc = cf_json_add_string(w->out, child->string);
+        if (rc == CF_OK && object)
+            rc = cf_buf_addc(w->out, ':');
+        if (rc == CF_OK)
+            rc = expand_text(w, child, depth + 1);
+    }
+    return rc == CF_OK ? cf_buf_addc(w->out, object ? '}' : ']') : rc;
+}
+
+cf_rc cf_template_expand_json_text(const cJSON *tmpl, const cf_tmpl_ctx *ctx, cf_buf *out,
+                                   const cJSON *watch, char **watched, char *err, size_t errlen)
+{
+    if (errlen)
+        err[0] = '\0';
+    if (watched)
+        *watched = NULL;
+    text_walk w = {ctx, out, {0}, watch, watched, err, errlen};
+    cf_buf_init(&w.scratch, STRING_MAX);
+    cf_rc rc = expand_text(&w, tmpl, 0);
+    cf_buf_free(&w.scratch);
+    if (rc != CF_OK && watched) {
+        free(*watched);
+        *watched = NULL;
+    }
+    return rc;
 }
 
 void cf_template_scan(const char *tmpl, cf_placeholder_cb cb, void *user)

@@ -12,7 +12,8 @@
 #include "base/bindings.h"
 
 /* Memory: expansion appends to the caller's cf_buf or returns a new cJSON tree in *out that the
- * caller frees with cJSON_Delete() (NULL on failure); the context's bindings are borrowed. */
+ * caller frees with cJSON_Delete() (NULL on failure); the context's bindings are borrowed.
+ * cf_template_expand_json_text() hands out the watched string's copy (free() it). */
 
 /* A generator for {$name} / {$name:arg}: appends its text to `out`. Returns CF_E_NOT_FOUND
  * when it does not know `name` (the built-ins are tried next), another error to fail. */
@@ -38,6 +39,15 @@ CF_WUR cf_rc cf_template_expand(const char *tmpl, const cf_tmpl_ctx *ctx, cf_buf
 /* Deep copy of `tmpl` with every string value (not keys) expanded. Caller frees *out. */
 CF_WUR cf_rc cf_template_expand_json(const cJSON *tmpl, const cf_tmpl_ctx *ctx, cJSON **out,
                                      char *err, size_t errlen);
+
+/* Appends the JSON text of what cf_template_expand_json() would return, byte for byte as
+ * cJSON_PrintUnformatted() prints it, with the same errors, but without building the tree.
+ * When `watch` is a string node of `tmpl` and `watched` is not NULL, *watched receives a copy
+ * of that string's expansion (caller frees; NULL when none). On failure `out` holds a cut
+ * text and *watched is NULL. */
+CF_WUR cf_rc cf_template_expand_json_text(const cJSON *tmpl, const cf_tmpl_ctx *ctx, cf_buf *out,
+                                          const cJSON *watch, char **watched, char *err,
+                                          size_t errlen);
 
 /* Calls `cb` for each placeholder: kind is '\0' for a variable, '$' or '@'; `name` and `arg`
  * are NUL-terminated copies valid during the call (arg "" when none). Used by the linter. */

@@ -1,8 +1,8 @@
 /* headers.c - header lists that refuse injection, and media-type comparison. */
 #include "http/headers.h"
 #include "base/array.h"
-#include "base/str.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,8 +32,8 @@ static int ascii_ieq(const char *a, size_t alen, const char *b, size_t blen)
 /* RFC 9110 section 5.6.2: tchar. */
 static int is_tchar(unsigned char c)
 {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-        return 1;
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-')
+        return 1; /* the bytes of nearly every name, without the strchr() */
     return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
 
@@ -56,14 +56,19 @@ static int value_is_safe(const char *v, size_t len)
     return 1;
 }
 
+/* The length of a header's name without strlen(): its value starts right after the name's
+ * NUL in the same block (append()). Lookups compare every name, a dozen times per request. */
+static size_t name_len(const cf_header *it)
+{
+    return (size_t)(it->value - it->name) - 1;
+}
+
 void cf_headers_cleanup(cf_headers *h)
 {
     if (!h)
         return;
-    for (size_t i = 0; i < h->count; i++) {
-        free(h->items[i].name);
-        free(h->items[i].value);
-    }
+    for (size_t i = 0; i < h->count; i++)
+        free(h->items[i].name); /* the pair's one allocation: the value too */
     free(h->items);
     h->items = NULL;
     h->count = 0;
@@ -80,13 +85,19 @@ static cf_rc append(cf_headers *h, const char *name, size_t name_len, const char
     if (!items)
         return CF_E_NOMEM;
     h->items = items;
-    char *n = cf_strndup(name, name_len);
-    char *v = cf_strndup(value, value_len);
-    if (!n || !v) {
-        free(n);
-        free(v);
+    /* Name and value share one allocation, the value right after the name's NUL: a request
+     * and its response hold a dozen headers, and each allocation costs as much as the copy. */
+    if (name_len > SIZE_MAX - value_len - 2)
+        return CF_E_TOO_LARGE;
+    char *n = malloc(name_len + value_len + 2);
+    if (!n)
         return CF_E_NOMEM;
-    }
+    memcpy(n, name, name_len);
+    n[name_len] = '\0';
+    char *v = n + name_len + 1;
+    if (value_len)
+        memcpy(v, value, value_len);
+    v[value_len] = '\0';
     h->items[h->count].name = n;
     h->items[h->count].value = v;
     h->count++;
@@ -122,6 +133,25 @@ cf_rc cf_headers_addn(cf_headers *h, const char *name, size_t name_len, const ch
     return append(h, name, name_len, value ? value : "", value_len);
 }
 
+cf_rc cf_headers_extend_last(cf_headers *h, const char *text, size_t len)
+{
+    if (!h || h->count == 0)
+        return CF_E_INVALID;
+    cf_header *last = &h->items[h->count - 1];
+    size_t name_len = strlen(last->name), old = strlen(last->value);
+    if (len > SIZE_MAX - name_len - old - 3)
+        return CF_E_TOO_LARGE;
+    char *block = realloc(last->name, name_len + 1 + old + 1 + len + 1);
+    if (!block)
+        return CF_E_NOMEM;
+    last->name = block;
+    last->value = block + name_len + 1;
+    last->value[old] = ' ';
+    memcpy(last->value + old + 1, text, len);
+    last->value[old + 1 + len] = '\0';
+    return CF_OK;
+}
+
 void cf_headers_remove(cf_headers *h, const char *name)
 {
     if (!h || !name)
@@ -130,9 +160,8 @@ void cf_headers_remove(cf_headers *h, const char *name)
     size_t kept = 0;
     for (size_t i = 0; i < h->count; i++) {
         cf_header *it = &h->items[i];
-        if (ascii_ieq(it->name, strlen(it->name), name, len)) {
-            free(it->name);
-            free(it->value);
+        if (ascii_ieq(it->name, name_len(it), name, len)) {
+            free(it->name); /* and the value, in the same block */
             continue;
         }
         h->items[kept++] = *it;
@@ -146,7 +175,7 @@ const char *cf_headers_get(const cf_headers *h, const char *name)
         return NULL;
     size_t len = strlen(name);
     for (size_t i = 0; i < h->count; i++)
-        if (ascii_ieq(h->items[i].name, strlen(h->items[i].name), name, len))
+        if (ascii_ieq(h->items[i].name, name_len(&h->items[i]), name, len))
             return h->items[i].value;
     return NULL;
 }

@@ -12,7 +12,8 @@ typedef struct {
     char *value;
 } cf_header;
 
-/* Memory: owns names and values; zero-initialised is empty; cleanup accepts NULL. */
+/* Memory: owns names and values (a header's name and value are one allocation, freed through
+ * `name`); zero-initialised is empty; cleanup accepts NULL. */
 typedef struct {
     cf_header *items;
     size_t count;
@@ -27,6 +28,9 @@ CF_WUR cf_rc cf_headers_add(cf_headers *h, const char *name, const char *value);
 /* Same with explicit lengths (response lines); value trimmed of surrounding spaces/tabs. */
 CF_WUR cf_rc cf_headers_addn(cf_headers *h, const char *name, size_t name_len, const char *value,
                              size_t value_len);
+/* Appends ' ' and text[0..len) to the last header's value (a folded response line); the
+ * caller has checked the text. CF_E_INVALID when the list is empty. */
+CF_WUR cf_rc cf_headers_extend_last(cf_headers *h, const char *text, size_t len);
 /* Removes every header of that name (case-insensitive). */
 void cf_headers_remove(cf_headers *h, const char *name);
 /* First value of that name (case-insensitive); NULL when absent. */

@@ -12,6 +12,7 @@
 #include "base/str.h"
 
 #define HEADER_VALUE_MAX (64u * 1024u)
+#define BODY_TEXT_MAX (64u * 1024u * 1024u) /* a body's JSON text before set_body() bounds it */
 
 void cf_request_cleanup(cf_request *r)
 {
@@ -72,13 +73,18 @@ static cf_rc add_header(cf_request *out, const char *name, const char *tmpl, con
                         char *err, size_t errlen)
 {
     cf_rc rc;
-    char *value = cf_request_expand(tmpl, ctx, HEADER_VALUE_MAX, err, errlen, &rc);
-    if (!value) {
-        if (rc == CF_E_TOO_LARGE)
-            snprintf(err, errlen, "header %s: value longer than 64 KiB", name);
-        return rc;
+    /* A template without a placeholder (most send_headers) expands to itself: added as it
+     * is, unless it is too long, which expansion reports. */
+    char *value = NULL;
+    if (strchr(tmpl, '{') || strlen(tmpl) > HEADER_VALUE_MAX) {
+        value = cf_request_expand(tmpl, ctx, HEADER_VALUE_MAX, err, errlen, &rc);
+        if (!value) {
+            if (rc == CF_E_TOO_LARGE)
+                snprintf(err, errlen, "header %s: value longer than 64 KiB", name);
+            return rc;
+        }
     }
-    rc = cf_headers_add(&out->headers, name, value);
+    rc = cf_headers_add(&out->headers, name, value ? value : tmpl);
     if (rc == CF_E_INVALID)
         snprintf(err, errlen,
                  "header %s: name or value contains CR, LF or NUL (refused: header injection)",
@@ -189,30 +195,44 @@ static cf_rc set_body(cf_request *out, char *text, char *err, size_t errlen)
     return CF_OK;
 }
 
-/* 1 when expanding `j` changes nothing: no string holds a '{' (keys are never expanded) and
- * it is no deeper than expansion allows (a deeper one fails there, as it must). */
-static int is_literal(const cJSON *j, int depth)
+/* The body of a step that neither sets nor removes members: the template's JSON text written
+ * with its strings expanded (cf_template_expand_json_text()), as printing the expanded copy
+ * would give, without the copy. The token is the expansion of the template's string at the
+ * operation's token pointer: a generator such as {$uuid} is expanded once, so the token is
+ * the one sent. */
+static cf_rc build_json_text(const cJSON *base, const cf_step *step, const cf_tmpl_ctx *ctx,
+                             cf_request *out, char *err, size_t errlen)
 {
-    if (depth > 200)
-        return 0;
-    if (cJSON_IsString(j))
-        return strchr(j->valuestring, '{') == NULL;
-    for (const cJSON *c = j->child; c; c = c->next)
-        if (!is_literal(c, depth + 1))
-            return 0;
-    return 1;
+    const cf_api_operation *op = step->op;
+    const cJSON *at = op->idem.in == CF_API_TOKEN_BODY && op->idem.token && !out->idem_token
+                          ? cf_json_pointer(base, op->idem.token)
+                          : NULL;
+    char *token = NULL;
+    cf_buf text;
+    cf_buf_init(&text, BODY_TEXT_MAX);
+    cf_rc rc = cf_template_expand_json_text(base, ctx, &text, at, &token, err, errlen);
+    if (rc == CF_E_TOO_LARGE && err[0] == '\0')
+        snprintf(err, errlen, "request body of more than %u bytes is too large to send",
+                 BODY_TEXT_MAX);
+    if (rc == CF_OK) {
+        char *body = cf_buf_take(&text);
+        rc = body ? set_body(out, body, err, errlen) : CF_E_NOMEM;
+    }
+    cf_buf_free(&text); /* what a failed walk left */
+    if (rc == CF_OK && token && token[0] != '\0') {
+        out->idem_token = token; /* what note_body_token() takes from a tree */
+        token = NULL;
+    }
+    free(token);
+    return rc;
 }
 
 /* The JSON body: example or `body`, with `set` and `remove` applied, strings expanded. */
 static cf_rc build_json_body(const cJSON *base, const cf_step *step, const cf_tmpl_ctx *ctx,
                              cf_request *out, char *err, size_t errlen)
 {
-    /* Most examples hold no placeholder: printed as they are, without copying the tree. */
-    if (base && !step->set && !step->remove && is_literal(base, 0)) {
-        char *text = cJSON_PrintUnformatted(base);
-        cf_rc rc = text ? set_body(out, text, err, errlen) : CF_E_NOMEM;
-        return rc == CF_OK ? note_body_token(step->op, base, out) : rc;
-    }
+    if (base && !step->set && !step->remove)
+        return build_json_text(base, step, ctx, out, err, errlen);
     cJSON *body = NULL;
     cf_rc rc = base ? cf_template_expand_json(base, ctx, &body, err, errlen)
                     : ((body = cJSON_CreateObject()) ? CF_OK : CF_E_NOMEM);

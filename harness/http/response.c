@@ -86,17 +86,12 @@ static cf_rc unfold(cf_response *r, const char *s, size_t len)
             return CF_E_INVALID;
     if (len == 0)
         return CF_E_INVALID;
-    cf_header *last = &r->headers.items[r->headers.count - 1];
-    size_t old = strlen(last->value);
-    if (old + len + 1 > CF_MAX_RESPONSE_HEADERS)
+    const char *last = r->headers.items[r->headers.count - 1].value;
+    if (strlen(last) + len + 1 > CF_MAX_RESPONSE_HEADERS)
         return CF_E_TOO_LARGE;
-    char *v = realloc(last->value, old + 1 + len + 1);
-    if (!v)
-        return CF_E_NOMEM;
-    v[old] = ' ';
-    memcpy(v + old + 1, s, len);
-    v[old + 1 + len] = '\0';
-    last->value = v;
+    cf_rc rc = cf_headers_extend_last(&r->headers, s, len);
+    if (rc != CF_OK)
+        return rc;
     return CF_E_INVALID;
 }
 

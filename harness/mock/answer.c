@@ -61,7 +61,7 @@ static cf_rc add_value_text(cf_buf *out, const cJSON *v)
         return cf_buf_adds(out, v->valuestring);
     if (cJSON_IsNumber(v))
         return cf_buf_addf(out, "%.17g", v->valuedouble);
-    return cf_mock_add_json(out, v);
+    return cf_json_add(out, v);
 }
 
 /* cf_time_format_millis with the text up to the seconds kept for the last two seconds seen by

@@ -363,7 +363,7 @@ static cf_rc idem_params(const incoming *r, const outcome *o, cf_buf *out)
     if (id->must_repeat_count == 0) {
         const cJSON *parts[2] = {o->body, cJSON_GetObjectItemCaseSensitive(o->params, "path")};
         for (size_t i = 0; i < 2 && rc == CF_OK; i++) {
-            rc = parts[i] ? cf_mock_add_json(out, parts[i]) : cf_buf_addc(out, '-');
+            rc = parts[i] ? cf_json_add(out, parts[i]) : cf_buf_addc(out, '-');
             if (rc == CF_OK)
                 rc = cf_buf_addc(out, '\n');
         }
@@ -383,7 +383,7 @@ static cf_rc idem_params(const incoming *r, const outcome *o, cf_buf *out)
             const cJSON *v = cf_mock_request_value(o, loc);
             rc = v ? cf_buf_addc(out, '=') : cf_buf_adds(out, "-\n");
             if (v && rc == CF_OK)
-                rc = cf_mock_add_json(out, v);
+                rc = cf_json_add(out, v);
             if (v && rc == CF_OK)
                 rc = cf_buf_addc(out, '\n');
         }

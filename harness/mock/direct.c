@@ -1,7 +1,6 @@
 /* direct.c - answer templates rendered straight to JSON text, byte for byte what expanding the
  * template into a cJSON tree (answer.c expand) and printing it would give: compiled at start
  * into literal text and slots where the template allows, else walked node by node. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,74 +38,6 @@ struct cf_mock_compiled {
     size_t count;
     size_t text_len; /* of the SEG_TEXT parts: what an answer reserves */
 };
-
-/* ---- JSON text ---------------------------------------------------------------------------- */
-
-/* Appends the characters of `s` escaped as cJSON escapes a string: '"', '\\' and the control
- * characters; every other byte as it is. */
-static cf_rc add_json_chars(cf_buf *out, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    cf_rc rc = CF_OK;
-    const char *run = s;
-    for (; rc == CF_OK; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c > 31 && c != '"' && c != '\\')
-            continue;
-        rc = cf_buf_add(out, run, (size_t)(s - run));
-        if (c == '\0' || rc != CF_OK)
-            break;
-        run = s + 1;
-        const char *esc = c == '"'    ? "\\\""
-                          : c == '\\' ? "\\\\"
-                          : c == '\b' ? "\\b"
-                          : c == '\f' ? "\\f"
-                          : c == '\n' ? "\\n"
-                          : c == '\r' ? "\\r"
-                          : c == '\t' ? "\\t"
-                                      : NULL;
-        char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], '\0'};
-        rc = cf_buf_adds(out, esc ? esc : u);
-    }
-    return rc;
-}
-
-static cf_rc add_json_string(cf_buf *out, const char *s)
-{
-    cf_rc rc = cf_buf_addc(out, '"');
-    if (rc == CF_OK)
-        rc = add_json_chars(out, s);
-    return rc == CF_OK ? cf_buf_addc(out, '"') : rc;
-}
-
-cf_rc cf_mock_add_json(cf_buf *out, const cJSON *v)
-{
-    if (cJSON_IsString(v))
-        return add_json_string(out, v->valuestring ? v->valuestring : "");
-    /* cJSON prints numbers with "%1.15g": a whole one below 1e15 is its digits (but -0) */
-    double d = cJSON_IsNumber(v) ? v->valuedouble : 0.5;
-    if (d > -1e15 && d < 1e15 && d == (double)(long long)d && !(d == 0 && signbit(d))) {
-        char digits[24];
-        size_t at = sizeof(digits);
-        long long n = (long long)d;
-        unsigned long long u = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
-        do
-            digits[--at] = (char)('0' + u % 10);
-        while (u /= 10);
-        if (n < 0)
-            digits[--at] = '-';
-        return cf_buf_add(out, digits + at, sizeof(digits) - at);
-    }
-    char small[256];
-    if (cJSON_PrintPreallocated((cJSON *)v, small, (int)sizeof(small), 0))
-        return cf_buf_adds(out, small);
-    char *text = cf_json_print(v);
-    if (!text)
-        return CF_E_NOMEM;
-    cf_rc rc = cf_buf_adds(out, text);
-    free(text);
-    return rc;
-}
 
 /* A template string that is exactly a value placeholder ({$size}, {$request:..},
  * {$resource:..}): *known 1 and its value (NULL when absent); *drops 1 when an absent value
@@ -150,15 +81,15 @@ static cf_rc walk_node(walk *w, const cJSON *t, int depth)
         int known = 0, drops = 0;
         const cJSON *v = whole_value(w->g, t->valuestring, &known, &drops);
         if (known)
-            return v ? cf_mock_add_json(w->out, v) : cf_buf_adds(w->out, "null");
+            return v ? cf_json_add(w->out, v) : cf_buf_adds(w->out, "null");
         if (!strchr(t->valuestring, '{'))
-            return add_json_string(w->out, t->valuestring);
+            return cf_json_add_string(w->out, t->valuestring);
         cf_buf_reset(&w->scratch);
         cf_rc rc = cf_template_expand(t->valuestring, &w->ctx, &w->scratch, w->err, w->errlen);
-        return rc == CF_OK ? add_json_string(w->out, cf_buf_str(&w->scratch)) : rc;
+        return rc == CF_OK ? cf_json_add_string(w->out, cf_buf_str(&w->scratch)) : rc;
     }
     if (!cJSON_IsArray(t) && !cJSON_IsObject(t))
-        return cf_mock_add_json(w->out, t);
+        return cf_json_add(w->out, t);
     int object = cJSON_IsObject(t), first = 1;
     cf_rc rc = cf_buf_addc(w->out, object ? '{' : '[');
     for (const cJSON *c = t->child; rc == CF_OK && c; c = c->next) {
@@ -171,7 +102,7 @@ static cf_rc walk_node(walk *w, const cJSON *t, int depth)
             rc = cf_buf_addc(w->out, ',');
         first = 0;
         if (rc == CF_OK && object)
-            rc = add_json_string(w->out, c->string);
+            rc = cf_json_add_string(w->out, c->string);
         if (rc == CF_OK && object)
             rc = cf_buf_addc(w->out, ':');
         if (rc == CF_OK)
@@ -300,7 +231,7 @@ static cf_rc compile_string(compiler *k, const cf_mock *m, const char *s)
         char keep = x.ptr ? piece[to - from] : '\0';
         if (x.ptr)
             piece[to - from] = '\0';
-        rc = add_json_chars(&k->text, piece);
+        rc = cf_json_add_chars(&k->text, piece);
         if (x.ptr)
             piece[to - from] = keep;
         from = to;
@@ -336,18 +267,18 @@ static cf_rc compile_node(compiler *k, const cf_mock *m, const cJSON *t, int in_
             return rc == CF_OK ? add_segment(k, SEG_VALUE, name, strlen(name), arg) : rc;
         }
         if (!strchr(t->valuestring, '{'))
-            return add_json_string(&k->text, t->valuestring);
+            return cf_json_add_string(&k->text, t->valuestring);
         return compile_string(k, m, t->valuestring);
     }
     if (!cJSON_IsArray(t) && !cJSON_IsObject(t))
-        return cf_mock_add_json(&k->text, t);
+        return cf_json_add(&k->text, t);
     int object = cJSON_IsObject(t);
     cf_rc rc = cf_buf_addc(&k->text, object ? '{' : '[');
     for (const cJSON *c = t->child; rc == CF_OK && !k->failed && c; c = c->next) {
         if (c != t->child)
             rc = cf_buf_addc(&k->text, ',');
         if (rc == CF_OK && object)
-            rc = add_json_string(&k->text, c->string);
+            rc = cf_json_add_string(&k->text, c->string);
         if (rc == CF_OK && object)
             rc = cf_buf_addc(&k->text, ':');
         if (rc == CF_OK)
@@ -422,11 +353,11 @@ static cf_rc render_compiled(const cf_mock_gen *g, const cf_mock_compiled *c, cf
             cf_buf_reset(scratch);
             rc = fill(g, s, scratch, err, errlen);
             if (rc == CF_OK)
-                rc = add_json_chars(out, cf_buf_str(scratch));
+                rc = cf_json_add_chars(out, cf_buf_str(scratch));
         } else {
             int known = 0;
             const cJSON *v = cf_mock_placeholder_value(g, s->text, s->arg, &known);
-            rc = v ? cf_mock_add_json(out, v) : cf_buf_adds(out, "null");
+            rc = v ? cf_json_add(out, v) : cf_buf_adds(out, "null");
         }
     }
     return rc;

@@ -222,8 +222,6 @@ void cf_mock_compiled_free(cf_mock_compiled *c);
 CF_WUR cf_rc cf_mock_render_direct(const cf_mock_gen *g, const cf_mock_compiled *c,
                                    const cJSON *tmpl, char **body, size_t *len, char *err,
                                    size_t errlen);
-/* direct.c: appends `v` as cJSON prints it unformatted (small values without an allocation). */
-CF_WUR cf_rc cf_mock_add_json(cf_buf *out, const cJSON *v);
 /* answer.c: 1 for a request-id-like header name: "x-amzn-RequestId", "X-Request-ID". */
 int cf_mock_names_request_id(const char *name);
 /* answer.c: sleeps for the latency fault; cut short when the mock stops. For cf_mock_handle()

@@ -1,5 +1,6 @@
 /* html.c - report.html: one self-contained page a person reads and filters in a browser. */
 #include "report/report.h"
+#include "report/internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -151,17 +152,28 @@ static cf_rc json_list_attr(cf_buf *out, const char *name, const cf_case_result 
         if (!s)
             continue;
         rc = cf_buf_adds(&json, added++ ? ",\"" : "\"");
-        for (const char *p = s; rc == CF_OK && *p; p++)
-            rc = *p == '"' || *p == '\\'    ? cf_buf_addf(&json, "\\%c", *p)
-                 : (unsigned char)*p < 0x20 ? cf_buf_addf(&json, "\\u%04x", (unsigned char)*p)
-                                            : cf_buf_addc(&json, *p);
+        for (const char *p = s; rc == CF_OK && *p;) {
+            /* The bytes kept as they are in one add (this runs for every kept case). */
+            const char *q = p;
+            while (*q && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+                q++;
+            rc = cf_buf_add(&json, p, (size_t)(q - p));
+            if (rc == CF_OK && *q)
+                rc = *q == '"' || *q == '\\' ? cf_buf_addf(&json, "\\%c", *q)
+                                             : cf_buf_addf(&json, "\\u%04x", (unsigned char)*q);
+            p = *q ? q + 1 : q;
+        }
         if (rc == CF_OK)
             rc = cf_buf_addc(&json, '"');
     }
     if (rc == CF_OK)
         rc = cf_buf_addc(&json, ']');
     if (rc == CF_OK)
-        rc = cf_buf_addf(out, " %s=\"", name);
+        rc = cf_buf_addc(out, ' ');
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, name);
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, "=\"");
     if (rc == CF_OK)
         rc = esc(out, cf_buf_str(&json));
     if (rc == CF_OK)
@@ -431,7 +443,15 @@ static cf_rc case_row(cf_buf *out, const cf_case_result *c)
     if (rc == CF_OK)
         rc = wrap(out, "</td><td>", cf_report_case_operation(c), "</td>");
     if (rc == CF_OK)
-        rc = cf_buf_addf(out, "<td><span class=\"badge %s\">%s</span></td><td>", k, o);
+        rc = cf_buf_adds(out, "<td><span class=\"badge ");
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, k);
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, "\">");
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, o);
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, "</span></td><td>");
     for (size_t i = 0, n = 0; rc == CF_OK && i < c->check_count; i++)
         if (!c->checks[i].passed)
             rc = wrap(out, n++ ? ", <code>" : "<code>", c->checks[i].id, "</code>");
@@ -440,7 +460,11 @@ static cf_rc case_row(cf_buf *out, const cf_case_result *c)
     for (size_t i = 0; rc == CF_OK && i < c->tag_count; i++)
         rc = wrap(out, "<span class=\"badge\">", c->tags[i], "</span> ");
     if (rc == CF_OK)
-        rc = cf_buf_addf(out, "</td><td class=\"n\">%.1f</td></tr>\n", c->duration_ms);
+        rc = cf_buf_adds(out, "</td><td class=\"n\">");
+    if (rc == CF_OK)
+        rc = cf_report_put_fixed(out, c->duration_ms, 1);
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, "</td></tr>\n");
     return rc;
 }
 

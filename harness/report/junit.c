@@ -1,9 +1,8 @@
 /* junit.c - junit.xml: a run as Ant/Surefire JUnit XML for the test views of CI services. */
 #include "report/report.h"
+#include "report/internal.h"
 
-#include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +13,12 @@
 /* Appends ` name="value"` with value escaped for an attribute and cut to max bytes. */
 static cf_rc attr(cf_buf *out, const char *name, const char *value, size_t max)
 {
-    cf_rc rc = cf_buf_addf(out, " %s=\"", name);
+    /* Adds, not a format: two attributes of every case of a run come here. */
+    cf_rc rc = cf_buf_addc(out, ' ');
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, name);
+    if (rc == CF_OK)
+        rc = cf_buf_adds(out, "=\"");
     if (rc == CF_OK)
         rc = cf_report_clean(out, value ? value : "", max, ATTR);
     return rc == CF_OK ? cf_buf_addc(out, '"') : rc;
@@ -47,35 +51,13 @@ static cf_rc text_indented(cf_buf *out, const char *s, const char *indent)
     return rc;
 }
 
-/* ` time="S"` with S = ms / 1000 printed as "%.3f" prints it. Every case has one, so the
- * common case (0 <= S < 10^6 and S * 1000 not within 10^-6 of a rounding tie, where the
- * product's own rounding error, under 1.2e-7, cannot change which way it rounds) is written
- * without printf's float conversion; any other value goes to printf. */
+/* ` time="S"` with S = ms / 1000 as "%.3f" prints it (every case has one). */
 static cf_rc put_time(cf_buf *out, double ms)
 {
-    double s = ms / 1000.0;
-    char text[64];
-    double f = s * 1000.0;
-    double tie = f - floor(f) - 0.5;
-    if (s >= 0 && !signbit(s) && f < 1e9 && (tie > 1e-6 || tie < -1e-6)) {
-        unsigned long long k = (unsigned long long)llround(f);
-        char *p = text + sizeof(text);
-        *--p = '\0';
-        *--p = '"';
-        for (int i = 0; i < 3; i++, k /= 10)
-            *--p = (char)('0' + k % 10);
-        *--p = '.';
-        for (;; k /= 10) {
-            *--p = (char)('0' + k % 10);
-            if (k < 10)
-                break;
-        }
-        p -= 7;
-        memcpy(p, " time=\"", 7);
-        return cf_buf_adds(out, p);
-    }
-    snprintf(text, sizeof(text), " time=\"%.3f\"", s);
-    return cf_buf_adds(out, text);
+    cf_rc rc = cf_buf_adds(out, " time=\"");
+    if (rc == CF_OK)
+        rc = cf_report_put_fixed(out, ms / 1000.0, 3);
+    return rc == CF_OK ? cf_buf_addc(out, '"') : rc;
 }
 
 static int same(const char *a, const char *b)
@@ -96,8 +78,12 @@ static cf_rc classname(cf_buf *out, const char *spec_file)
     cf_buf name;
     cf_buf_init(&name, CF_REPORT_FIELD_MAX);
     cf_rc rc = cf_buf_adds(&name, "conform.");
-    for (size_t i = 0; rc == CF_OK && i < len; i++)
-        rc = cf_buf_addc(&name, base[i] == '.' ? '_' : base[i]);
+    size_t from = name.len;
+    if (rc == CF_OK)
+        rc = cf_buf_add(&name, base, len);
+    for (size_t i = from; rc == CF_OK && i < name.len; i++)
+        if (name.ptr[i] == '.')
+            name.ptr[i] = '_';
     if (rc == CF_OK)
         rc = attr(out, "classname", cf_buf_str(&name), CF_REPORT_FIELD_MAX);
     cf_buf_free(&name);

@@ -241,21 +241,35 @@ static cf_rc put_escaped(cf_buf *out, const char *s)
     return rc == CF_OK ? cf_buf_addc(out, '"') : rc;
 }
 
-/* Length of the run of bytes at the start of s[0..len) that cJSON prints as they are and
- * the report keeps as they are: printable ASCII other than '"' and '\\'. Eight bytes at a
- * time: a byte below 0x20 borrows ((w - 0x20..) & ~w), a quote or backslash is a zero byte
- * of w ^ "..." / w ^ "\\\\...", a byte from 0x80 has its top bit; no test flags a byte that
- * is plain. */
-static size_t plain_run(const char *s, size_t len)
+/* Whether none of the eight bytes of w is one cJSON escapes or the report cleans: a byte
+ * below 0x20 borrows ((w - 0x20..) & ~w), a quote or backslash is a zero byte of w ^ "..." /
+ * w ^ "\\\\...", a byte from 0x80 has its top bit; no test flags a byte that is plain. */
+static int plain_word(uint64_t w)
 {
     const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    return ((w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high) == 0;
+}
+
+/* Length of the run of bytes at the start of s[0..len) that cJSON prints as they are and
+ * the report keeps as they are: printable ASCII other than '"' and '\\', eight at a time. */
+static size_t plain_run(const char *s, size_t len)
+{
     size_t i = 0;
-    for (; len - i >= 8; i += 8) {
+    while (len - i >= 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-        if ((w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high)
+        if (!plain_word(w))
             break;
+        i += 8;
+    }
+    if (i < len && len - i < 8) {
+        /* The last bytes as one more word, padded with spaces (plain): most strings end
+         * here, and a byte at a time cost more than the whole run before it. */
+        uint64_t w = 0x2020202020202020u;
+        memcpy(&w, s + i, len - i);
+        if (plain_word(w))
+            return len;
     }
     for (unsigned char c; i < len; i++)
         if ((c = (unsigned char)s[i]) < 0x20 || c >= 0x80 || c == '"' || c == '\\')

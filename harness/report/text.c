@@ -1,8 +1,12 @@
-/* text.c - makes result strings safe for a report: valid UTF-8, XML escaping, terminal-safe. */
+/* text.c - makes result strings safe for a report: valid UTF-8, XML escaping, terminal-safe;
+ * and numbers written as printf would. */
 #include "report/report.h"
 #include "base/utf8.h"
+#include "report/internal.h"
 
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
@@ -64,11 +68,14 @@ cf_rc cf_report_clean(cf_buf *out, const char *s, size_t max, unsigned flags)
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s), i = 0, plain = 0; /* plain: start of bytes kept as they are */
     cf_rc rc = CF_OK;
+    size_t stop = n < max ? n : max; /* the plain bytes a run may take */
     while (i < n && rc == CF_OK) {
-        if (i < max && plain_ascii(p[i], flags)) {
+        /* Nearly every byte is plain ASCII: the run is skipped in a tight loop and copied
+         * once it ends. */
+        while (i < stop && plain_ascii(p[i], flags))
             i++;
-            continue;
-        }
+        if (i >= n)
+            break;
         uint32_t cp = 0;
         size_t len = cf_utf8_next(p + i, n - i, &cp);
         size_t take = len ? len : 1;
@@ -88,4 +95,31 @@ cf_rc cf_report_clean(cf_buf *out, const char *s, size_t max, unsigned flags)
     if (rc == CF_OK && i < n)
         rc = cf_buf_addf(out, "... (%zu more bytes)", n - i);
     return rc;
+}
+
+cf_rc cf_report_put_fixed(cf_buf *out, double v, int decimals)
+{
+    static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+    char text[352]; /* "%.6f" of the largest double */
+    if (decimals >= 0 && decimals <= 6) {
+        double f = v * scale[decimals];
+        double tie = f - floor(f) - 0.5;
+        if (v >= 0 && !signbit(v) && f < 1e9 && (tie > 1e-6 || tie < -1e-6)) {
+            unsigned long long k = (unsigned long long)llround(f);
+            char *p = text + sizeof(text);
+            *--p = '\0';
+            for (int i = 0; i < decimals; i++, k /= 10)
+                *--p = (char)('0' + k % 10);
+            if (decimals)
+                *--p = '.';
+            for (;; k /= 10) {
+                *--p = (char)('0' + k % 10);
+                if (k < 10)
+                    break;
+            }
+            return cf_buf_adds(out, p);
+        }
+    }
+    snprintf(text, sizeof(text), "%.*f", decimals, v);
+    return cf_buf_adds(out, text);
 }

@@ -24,10 +24,8 @@ static cf_rc runner_generator(void *user, const char *name, const char *arg, cf_
     const char *label = arg[0] ? arg : "default";
     const char *have = cf_bindings_get(&cs->tokens, label);
     if (!have) {
-        char token[64];
-        char id[37];
-        cf_uuid_v4(id);
-        snprintf(token, sizeof(token), "conform-%s", id);
+        char token[64] = "conform-"; /* + a UUID: 44 bytes with the NUL */
+        cf_uuid_v4(token + 8);
         cf_rc rc = cf_bindings_set(&cs->tokens, label, token, 0);
         if (rc != CF_OK)
             return rc;
@@ -155,10 +153,15 @@ static const cf_step *current(const run_case *cs)
 static void step_label(const run_case *cs, unsigned copy, char *out, size_t n)
 {
     const cf_step *st = current(cs);
-    if (st->parallel > 1)
+    if (st->parallel > 1) {
         snprintf(out, n, "%s#%u", st->name ? st->name : "?", copy + 1);
-    else
-        snprintf(out, n, "%s", st->name ? st->name : (cs->c->id ? cs->c->id : "?"));
+        return;
+    }
+    /* The name as it is, cut to fit (what "%s" would print), without printf per exchange. */
+    const char *name = st->name ? st->name : (cs->c->id ? cs->c->id : "?");
+    size_t len = strnlen(name, n - 1);
+    memcpy(out, name, len);
+    out[len] = '\0';
 }
 
 /* A scenario stops at its first failed step: the later steps were never sent, so they are
