@@ -48,6 +48,15 @@ static void pair_close(cf_watch *w, pair *p, int ours)
     close(p->listener);
 }
 
+/* A new watch and a pair whose client is curl's (`ours`) or not. */
+static cf_watch *watch_with_pair(pair *p, int ours)
+{
+    cf_watch *w = NULL;
+    cr_assert_eq(cf_watch_new(&w), CF_OK);
+    pair_open(w, p, ours);
+    return w;
+}
+
 /* The sockets epoll reports ready now (at most 8), without waiting. */
 static int ready(cf_watch *w, int *fds)
 {
@@ -61,10 +70,8 @@ static int ready(cf_watch *w, int *fds)
 
 Test(http_watch, a_watched_socket_reports_what_curl_asked_for, .timeout = 10)
 {
-    cf_watch *w = NULL;
-    cr_assert_eq(cf_watch_new(&w), CF_OK);
     pair p;
-    pair_open(w, &p, 1);
+    cf_watch *w = watch_with_pair(&p, 1);
     int fds[8];
     cr_assert_eq(cf_watch_set(w, p.client, CURL_POLL_IN), 0);
     cr_assert_eq(ready(w, fds), 0, "nothing to read yet");
@@ -80,10 +87,8 @@ Test(http_watch, a_watched_socket_reports_what_curl_asked_for, .timeout = 10)
 
 Test(http_watch, an_idle_socket_stays_until_it_turns_ready, .timeout = 10)
 {
-    cf_watch *w = NULL;
-    cr_assert_eq(cf_watch_new(&w), CF_OK);
     pair p;
-    pair_open(w, &p, 1);
+    cf_watch *w = watch_with_pair(&p, 1);
     int fds[8];
     cr_assert_eq(cf_watch_set(w, p.client, CURL_POLL_IN), 0);
     cr_assert_eq(cf_watch_set(w, p.client, CURL_POLL_REMOVE), 0);
@@ -107,10 +112,8 @@ Test(http_watch, an_idle_socket_stays_until_it_turns_ready, .timeout = 10)
 
 Test(http_watch, a_socket_curl_did_not_open_leaves_when_curl_says, .timeout = 10)
 {
-    cf_watch *w = NULL;
-    cr_assert_eq(cf_watch_new(&w), CF_OK);
     pair p;
-    pair_open(w, &p, 0);
+    cf_watch *w = watch_with_pair(&p, 0);
     int fds[8];
     cr_assert_eq(cf_watch_set(w, p.client, CURL_POLL_IN), 0);
     cr_assert_eq(write(p.server, "x", 1), 1);
@@ -156,10 +159,8 @@ static void new_socket_is_watched(cf_watch *w, pair *p, int first)
 
 Test(http_watch, a_closed_sockets_number_comes_back_clean, .timeout = 10)
 {
-    cf_watch *w = NULL;
-    cr_assert_eq(cf_watch_new(&w), CF_OK);
     pair p;
-    pair_open(w, &p, 1);
+    cf_watch *w = watch_with_pair(&p, 1);
     int first = p.client;
     /* curl's socket, kept in the set while idle, then closed by curl. */
     cr_assert_eq(cf_watch_set(w, p.client, CURL_POLL_IN), 0);
