@@ -138,14 +138,14 @@ cf_rc cf_headers_extend_last(cf_headers *h, const char *text, size_t len)
     if (!h || h->count == 0)
         return CF_E_INVALID;
     cf_header *last = &h->items[h->count - 1];
-    size_t name_len = strlen(last->name), old = strlen(last->value);
-    if (len > SIZE_MAX - name_len - old - 3)
+    size_t name = name_len(last), old = strlen(last->value);
+    if (len > SIZE_MAX - name - old - 3)
         return CF_E_TOO_LARGE;
-    char *block = realloc(last->name, name_len + 1 + old + 1 + len + 1);
+    char *block = realloc(last->name, name + 1 + old + 1 + len + 1);
     if (!block)
         return CF_E_NOMEM;
     last->name = block;
-    last->value = block + name_len + 1;
+    last->value = block + name + 1;
     last->value[old] = ' ';
     memcpy(last->value + old + 1, text, len);
     last->value[old + 1 + len] = '\0';

@@ -57,6 +57,12 @@ int cf_watch_epoll_fd(const cf_watch *w)
     return w->epfd;
 }
 
+/* The record of socket `fd` if the table holds one, without growing it. */
+static fd_state *recorded(const cf_watch *w, int fd)
+{
+    return fd >= 0 && (size_t)fd < w->cap ? &w->fds[fd] : NULL;
+}
+
 /* The record of socket `fd`, the table grown to hold it; NULL past WATCH_MAX_FD or without
  * memory (the socket is then watched without a record). */
 static fd_state *state_of(cf_watch *w, int fd)
@@ -130,7 +136,7 @@ int cf_watch_set(cf_watch *w, int fd, int what)
 
 int cf_watch_event(cf_watch *w, int fd)
 {
-    fd_state *st = fd >= 0 && (size_t)fd < w->cap ? &w->fds[fd] : NULL;
+    fd_state *st = recorded(w, fd);
     if (!st || !st->ours || st->watched)
         return 1;
     drop(w, fd, st);
@@ -153,7 +159,7 @@ int cf_watch_open(cf_watch *w, int family, int type, int protocol)
 int cf_watch_close(cf_watch *w, int fd)
 {
     /* Closing the only descriptor of the socket takes it out of the epoll set. */
-    fd_state *st = fd >= 0 && (size_t)fd < w->cap ? &w->fds[fd] : NULL;
+    fd_state *st = recorded(w, fd);
     if (st)
         memset(st, 0, sizeof(*st));
     return close(fd);
